@@ -1,0 +1,18 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { appRouter } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
+import { getServerAuthSession } from "@/server/auth/options";
+import { getDb } from "@/server/db";
+
+const handler = (req: Request) =>
+  fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: async () => createTRPCContext({ db: getDb(), session: await getServerAuthSession() }),
+    onError({ error, path }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.message);
+    },
+  });
+
+export { handler as GET, handler as POST };

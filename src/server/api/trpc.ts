@@ -1,0 +1,106 @@
+/**
+ * tRPC context and procedures. Who the caller is comes only from the session (or, later, an API key): the
+ * tenant a procedure acts on is `ctx.tenantId`, never an input field.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Session } from "next-auth";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import type { Db } from "@/server/db";
+import { isAppError, type AppErrorCode } from "@/server/errors";
+
+export type TRPCContext = { db: Db; session: Session | null };
+
+export function createTRPCContext({ db, session }: TRPCContext): TRPCContext {
+  return { db, session };
+}
+
+type TRPCCode = TRPCError["code"];
+
+const trpcCodeFor: Partial<Record<AppErrorCode, TRPCCode>> = {
+  VALIDATION_FAILED: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  RATE_LIMIT_EXCEEDED: "TOO_MANY_REQUESTS",
+  META_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  INTERNAL_ERROR: "INTERNAL_SERVER_ERROR",
+};
+
+/** Field-level messages from a zod error, keyed by dotted path ("" for the input as a whole). */
+export function fieldErrorsOf(error: ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".");
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+const t = initTRPC.context<TRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const zodError = cause instanceof ZodError ? cause : null;
+    // stack traces stay on the server
+    const { stack: _stack, ...data } = shape.data;
+    return {
+      ...shape,
+      // tRPC's default message for bad input is the raw issue JSON; name the fields instead.
+      message: zodError
+        ? `Invalid input: ${zodError.issues.map((i) => `${i.path.join(".") || "input"} — ${i.message}`).join("; ")}`
+        : shape.message,
+      data: {
+        ...data,
+        fieldErrors: zodError ? fieldErrorsOf(zodError) : null,
+        appCode: isAppError(cause) ? cause.code : zodError ? "VALIDATION_FAILED" : null,
+        details: isAppError(cause) ? cause.details : null,
+      },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const createTRPCRouter = t.router;
+
+/** Domain services throw AppError; turn it into the matching tRPC code, keeping code and details. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isAppError(result.error.cause)) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: trpcCodeFor[cause.code] ?? "BAD_REQUEST", message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(appErrors);
+
+/** Signed in. The user is re-read from the database on every call: a deleted user or changed role counts now. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const sessionUser = ctx.session?.user;
+  if (!sessionUser?.id) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  const user = await ctx.db.user.findUnique({
+    where: { id: sessionUser.id },
+    select: { id: true, email: true, name: true, role: true, tenantId: true },
+  });
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended. Sign in again." });
+  return next({ ctx: { ...ctx, user } });
+});
+
+/** A bakery owner acting on their own bakery; `ctx.tenantId` comes from the database row of the session user. */
+export const tenantProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "TENANT_OWNER" || !ctx.user.tenantId) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This is available to bakery owners only." });
+  }
+  return next({ ctx: { ...ctx, tenantId: ctx.user.tenantId } });
+});
+
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "PLATFORM_ADMIN") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This is available to platform admins only." });
+  }
+  return next({ ctx });
+});
+
+export { z };

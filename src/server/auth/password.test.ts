@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { hashPassword, verifyPassword } from "@/server/auth/password";
+
+describe("password hashing", () => {
+  it("verifies the right password and rejects a wrong one", async () => {
+    const hash = await hashPassword("pan con tomate");
+    expect(hash).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect(hash).not.toContain("pan con tomate");
+    expect(await verifyPassword("pan con tomate", hash)).toBe(true);
+    expect(await verifyPassword("pan con tomatE", hash)).toBe(false);
+  });
+
+  it("salts every hash", async () => {
+    expect(await hashPassword("same")).not.toBe(await hashPassword("same"));
+  });
+
+  it("rejects malformed stored hashes instead of throwing", async () => {
+    expect(await verifyPassword("x", "plaintext")).toBe(false);
+    expect(await verifyPassword("x", "bcrypt$1$2$3$4$5")).toBe(false);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Every environment variable Recado reads, validated with zod in one place (documented in .env.example).
+ * Parsed lazily on first use so `next build` needs none of them; `instrumentation.ts` calls getEnv() when the
+ * server starts, so a missing or malformed variable stops start-up with a message naming it.
+ */
+import { z } from "zod";
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, "expected a postgres:// URL, e.g. postgresql://postgres@127.0.0.1:5432/recado");
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+
+  DATABASE_URL: postgresUrl,
+  /** 1 against the embedded PGlite database (one session only), more against a real Postgres. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+
+  NEXTAUTH_URL: z.url("expected the public URL of this app, e.g. http://localhost:3000"),
+  NEXTAUTH_SECRET: z.string().min(32, "expected at least 32 random characters, e.g. the output of `openssl rand -base64 32`"),
+
+  META_GRAPH_BASE_URL: z.url("expected https://graph.facebook.com or the simulator's URL, e.g. http://127.0.0.1:4010"),
+  META_GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, "expected a Graph API version such as v25.0"),
+  META_APP_ID: z.string().min(1, "expected the Meta app id"),
+  META_APP_SECRET: z.string().min(1, "expected the Meta app secret (signs webhooks)"),
+  META_MASTER_WABA_ID: z.string().regex(/^\d+$/, "expected the numeric id of the shared WhatsApp Business Account"),
+  META_ACCESS_TOKEN: z.string().min(1, "expected the system-user access token of the shared account"),
+  META_WEBHOOK_VERIFY_TOKEN: z.string().min(1, "expected the token Meta echoes in the webhook handshake"),
+  /** Phone number id used when a tenant has no number of its own (purchase-order fallback). */
+  META_DEFAULT_PHONE_NUMBER_ID: z.string().regex(/^\d+$/).optional(),
+
+  /** 32 bytes, base64: encrypts tenant-owned WABA tokens at rest. */
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, "base64").length === 32, "expected 32 random bytes in base64, e.g. `openssl rand -base64 32`"),
+  /** Bearer token for the admin REST API (scripts and curl). Unset: the REST API accepts admin sessions only. */
+  ADMIN_API_TOKEN: z.string().min(24, "expected at least 24 random characters").optional(),
+
+  INNGEST_DEV: z.string().optional(),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: { name: string; problem: string }[]) {
+    super(
+      "Recado cannot start: these environment variables are missing or invalid (see .env.example):\n" +
+        problems.map(({ name, problem }) => `  - ${name}: ${problem}`).join("\n"),
+    );
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  throw new EnvError(
+    result.error.issues.map((issue) => ({
+      name: issue.path.join("."),
+      // zod says "expected string, received undefined" for a missing variable; say it plainly
+      problem: source[String(issue.path[0])] === undefined ? "required but not set" : issue.message,
+    })),
+  );
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,38 @@
+/** Real rows for tests: tenants, owners, admins, and tRPC callers acting as them. */
+import { randomUUID } from "node:crypto";
+import type { Session } from "next-auth";
+import type { Role } from "@/generated/prisma/enums";
+import { createCaller } from "@/server/api/root";
+import type { Db } from "@/server/db";
+
+// Tests do not need a slow password hash: nobody signs in with these users through the form.
+const unusablePasswordHash = "scrypt$16384$8$1$AAAA$AAAA";
+
+export async function createTenantWithOwner(db: Db, name = `Bakery ${randomUUID().slice(0, 8)}`) {
+  const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomUUID().slice(0, 6)}`;
+  const tenant = await db.tenant.create({ data: { name, slug, whatsappSettings: { create: {} } } });
+  const owner = await db.user.create({
+    data: {
+      email: `owner-${randomUUID()}@test.recado`,
+      name: `Owner of ${name}`,
+      passwordHash: unusablePasswordHash,
+      role: "TENANT_OWNER",
+      tenantId: tenant.id,
+    },
+  });
+  return { tenant, owner };
+}
+
+export async function createAdmin(db: Db) {
+  return db.user.create({
+    data: { email: `admin-${randomUUID()}@test.recado`, name: "Test Admin", passwordHash: unusablePasswordHash, role: "PLATFORM_ADMIN" },
+  });
+}
+
+export function sessionFor(user: { id: string; email: string; name: string; role: Role; tenantId: string | null }): Session {
+  return { user: { id: user.id, email: user.email, name: user.name, role: user.role, tenantId: user.tenantId }, expires: new Date(Date.now() + 3600_000).toISOString() };
+}
+
+export function callerAs(db: Db, user: Parameters<typeof sessionFor>[0] | null) {
+  return createCaller({ db, session: user ? sessionFor(user) : null });
+}

@@ -1,0 +1,25 @@
+import type { Config } from "tailwindcss";
+
+// Tailwind 4 reads this through `@config` in src/app/globals.css. System fonts only: fonts cannot be
+// downloaded at build time on every machine (PLATFORM.md), and system fonts load instantly anyway.
+export default {
+  content: ["./src/**/*.{ts,tsx}"],
+  theme: {
+    extend: {
+      fontFamily: {
+        sans: ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
+        mono: ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+      },
+      colors: {
+        brand: {
+          50: "#f0fdf6",
+          100: "#dcfce9",
+          500: "#16a35f",
+          600: "#0f8a4f",
+          700: "#0e6d41",
+          900: "#0b3d26",
+        },
+      },
+    },
+  },
+} satisfies Config;
