@@ -81,8 +81,7 @@ try {
 
   // 3. Next.js
   const nextBin = join(process.cwd(), "node_modules", ".bin", "next");
-  const distDir = process.env.NEXT_DIST_DIR ?? ".next";
-  if (args.production && !existsSync(join(distDir, "BUILD_ID"))) {
+  if (args.production && !existsSync(join(".next", "BUILD_ID"))) {
     log("no production build yet: running next build");
     const build = spawnSync(nextBin, ["build"], { stdio: "inherit", env: { ...process.env, ...env } });
     if (build.status !== 0) throw new Error("next build failed");

@@ -33,7 +33,7 @@ export function localEnv({ port, simPort, databaseUrl, poolMax }: {
     INNGEST_DEV: "1",
   };
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(defaults)) env[key] = process.env[key] ?? value;
+  for (const [key, value] of Object.entries(defaults)) env[key] = process.env[key] || value;
   // The runner decides the database (embedded or given), so these always come from it.
   env.DATABASE_URL = databaseUrl;
   env.DATABASE_POOL_MAX = String(poolMax);
