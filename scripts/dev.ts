@@ -11,6 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { createMetaSimulator } from "../src/meta-simulator/server";
 import { createDb } from "../src/server/db";
 import { seedDemoData } from "../prisma/seed";
 import { createDatabase, defaultServerUrl, dropDatabase, uniqueDatabaseName } from "./lib/database";
@@ -79,7 +80,18 @@ try {
   await db.$disconnect();
   log("demo data in place");
 
-  // 3. Next.js
+  // 3. the Meta Graph API simulator, calling back the app's webhook route
+  const simulator = createMetaSimulator({
+    appSecret: env.META_APP_SECRET!,
+    accessTokens: [env.META_ACCESS_TOKEN!],
+    webhookUrl: `http://127.0.0.1:${port}/api/webhooks/whatsapp`,
+    seed: Number(process.env.SIM_SEED ?? 1),
+  });
+  const sim = await simulator.listen(simPort, "127.0.0.1");
+  cleanups.push(() => simulator.close());
+  log(`Meta simulator on ${sim.url} (control API under ${sim.url}/__sim)`);
+
+  // 4. Next.js
   const nextBin = join(process.cwd(), "node_modules", ".bin", "next");
   if (args.production && !existsSync(join(".next", "BUILD_ID"))) {
     log("no production build yet: running next build");

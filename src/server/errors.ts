@@ -10,6 +10,8 @@ export const appErrorCodes = [
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
+  /** the change is allowed but risky: repeat it with the warnings acknowledged */
+  "CONFIRMATION_REQUIRED",
   // sending policy (seed 004)
   "WHATSAPP_NOT_ENABLED",
   "NO_PHONE_NUMBER_ASSIGNED",

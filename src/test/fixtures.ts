@@ -36,3 +36,32 @@ export function sessionFor(user: { id: string; email: string; name: string; role
 export function callerAs(db: Db, user: Parameters<typeof sessionFor>[0] | null) {
   return createCaller({ db, session: user ? sessionFor(user) : null });
 }
+
+let numberSeq = 0;
+
+/** A number of the shared (master) account, in whatever state the test needs. */
+export async function createMasterNumber(
+  db: Db,
+  overrides: Partial<{ displayPhoneNumber: string; status: string; platformType: string; qualityRating: "GREEN" | "YELLOW" | "RED" | "UNRATED"; healthStatus: string }> = {},
+) {
+  const account = await db.businessAccount.upsert({
+    where: { wabaId: "999000000000001" },
+    update: {},
+    create: { wabaId: "999000000000001", name: "Test master WABA", kind: "MASTER" },
+  });
+  numberSeq += 1;
+  const suffix = `${Date.now() % 1_000_000}${numberSeq}`.padStart(7, "0");
+  return db.phoneNumber.create({
+    data: {
+      metaPhoneNumberId: `1${suffix}${Math.floor(Math.random() * 1e6)}`,
+      businessAccountId: account.id,
+      displayPhoneNumber: overrides.displayPhoneNumber ?? `+34 6${suffix.slice(0, 2)} ${suffix.slice(2, 5)} ${suffix.slice(5, 7)}0`,
+      verifiedName: "Test Bakery Line",
+      qualityRating: overrides.qualityRating ?? "GREEN",
+      status: overrides.status ?? "CONNECTED",
+      platformType: overrides.platformType ?? "CLOUD_API",
+      healthStatus: overrides.healthStatus ?? "AVAILABLE",
+      codeVerificationStatus: "VERIFIED",
+    },
+  });
+}

@@ -4,6 +4,7 @@
  * (KEEP_TEST_DATABASE=1 keeps it for a look).
  */
 import type { TestProject } from "vitest/node";
+import { createMetaSimulator } from "../meta-simulator/server";
 import { createDatabase, defaultServerUrl, dropDatabase, uniqueDatabaseName } from "../../scripts/lib/database";
 import { applyMigrations } from "../../scripts/lib/migrate";
 
@@ -11,6 +12,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     databaseServerUrl: string;
+    simulatorUrl: string;
   }
 }
 
@@ -22,7 +24,14 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", databaseUrl);
   project.provide("databaseServerUrl", serverUrl);
 
+  // One Meta simulator for the run: what the app's Graph client talks to in integration tests. Tests that
+  // need a world of their own start their own simulator on port 0.
+  const simulator = createMetaSimulator({ appSecret: "test-app-secret", accessTokens: ["sim-master-token"], seed: 7 });
+  const sim = await simulator.listen(0, "127.0.0.1");
+  project.provide("simulatorUrl", sim.url);
+
   return async () => {
+    await simulator.close();
     if (!process.env.KEEP_TEST_DATABASE) await dropDatabase(serverUrl, name);
   };
 }

@@ -24,7 +24,7 @@ export type RoleMatrixEntry = {
   /** calls the procedure with valid input as the given actor */
   call: (caller: Caller, world: World, actor: Actor) => Promise<unknown>;
   /** for tenant procedures: what an allowed actor gets back must belong to that actor's own bakery */
-  ownedBy?: (result: unknown, world: World, actor: Actor) => void;
+  ownedBy?: (result: unknown, world: World, actor: Actor) => void | Promise<void>;
 };
 
 async function createWorld(db: Db) {
@@ -63,7 +63,7 @@ export function describeRoleMatrix(getDb: () => Db, entries: RoleMatrixEntry[]) 
           const attempt = entry.call(caller, world, actor);
           if (allowed) {
             const result = await attempt;
-            entry.ownedBy?.(result, world, actor);
+            await entry.ownedBy?.(result, world, actor);
           } else {
             const error = await attempt.then(
               () => null,

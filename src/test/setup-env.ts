@@ -7,7 +7,7 @@ Object.assign(process.env, {
   DATABASE_POOL_MAX: "5",
   NEXTAUTH_URL: "http://localhost:3000",
   NEXTAUTH_SECRET: "test-secret-that-is-long-enough-for-validation",
-  META_GRAPH_BASE_URL: "http://127.0.0.1:4999",
+  META_GRAPH_BASE_URL: inject("simulatorUrl"),
   META_GRAPH_API_VERSION: "v25.0",
   META_APP_ID: "100000000000001",
   META_APP_SECRET: "test-app-secret",

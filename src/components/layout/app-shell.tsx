@@ -1,4 +1,5 @@
 import type { Role } from "@/generated/prisma/enums";
+import { AlertsIndicator } from "@/components/admin/alerts-panel";
 import { Badge } from "@/components/ui/badge";
 import { NavLink } from "@/components/layout/nav-link";
 import { SignOutButton } from "@/components/layout/sign-out-button";
@@ -35,6 +36,7 @@ export function AppShell({ user, tenantName, children }: {
             {tenantName && <span className="hidden text-sm text-stone-500 sm:inline">· {tenantName}</span>}
           </div>
           <div className="flex items-center gap-3">
+            {user.role === "PLATFORM_ADMIN" && <AlertsIndicator />}
             <div className="text-right leading-tight">
               <div className="text-sm font-medium" data-testid="current-user">{user.name}</div>
               <div className="text-xs text-stone-500">{user.email}</div>

@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { describeRoleMatrix, type Actor, type World } from "@/test/role-matrix";
 import { testDb } from "@/test/db";
+import { createMasterNumber } from "@/test/fixtures";
 
 const ownTenant = (world: World, actor: Actor) => (actor === "ownerA" ? world.tenantA : world.tenantB);
 
@@ -26,5 +27,58 @@ describeRoleMatrix(testDb, [
     procedure: "admin.stats",
     allowed: ["admin"],
     call: (caller) => caller.admin.stats(),
+  },
+  {
+    procedure: "settings.whatsapp",
+    allowed: ["ownerA", "ownerB"],
+    call: (caller) => caller.settings.whatsapp(),
+    ownedBy: async (result, world, actor) => {
+      const own = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: ownTenant(world, actor).id } });
+      expect((result as { language: string }).language).toBe(own.language);
+    },
+  },
+  {
+    procedure: "settings.updateWhatsapp",
+    allowed: ["ownerA", "ownerB"],
+    // owner A switches the language; owner B's call changes only B's row (the tenant is never an input)
+    call: (caller, _world, actor) => caller.settings.updateWhatsapp({ language: actor === "ownerA" ? "ca" : "gl" }),
+    ownedBy: async (_result, world, actor) => {
+      const a = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: world.tenantA.id } });
+      const b = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: world.tenantB.id } });
+      if (actor === "ownerA") expect(a.language).toBe("ca");
+      if (actor === "ownerB") expect([b.language, a.language]).toEqual(["gl", "ca"]);
+    },
+  },
+  { procedure: "alerts.open", allowed: ["admin"], call: (caller) => caller.alerts.open() },
+  {
+    procedure: "alerts.acknowledge",
+    allowed: ["admin"],
+    call: async (caller) => {
+      const alert = await testDb().alert.create({ data: { kind: "probe", severity: "INFO", title: "t", message: "m" } });
+      return caller.alerts.acknowledge({ alertId: alert.id });
+    },
+  },
+  { procedure: "audit.list", allowed: ["admin"], call: (caller) => caller.audit.list({}) },
+  { procedure: "audit.actions", allowed: ["admin"], call: (caller) => caller.audit.actions() },
+  { procedure: "tenants.list", allowed: ["admin"], call: (caller) => caller.tenants.list({ search: "Matrix" }) },
+  { procedure: "numbers.list", allowed: ["admin"], call: (caller) => caller.numbers.list() },
+  { procedure: "numbers.refresh", allowed: ["admin"], call: (caller) => caller.numbers.refresh() },
+  {
+    procedure: "numbers.assign",
+    allowed: ["admin"],
+    call: async (caller, world) => {
+      const number = await createMasterNumber(testDb());
+      await testDb().whatsAppSettings.update({ where: { tenantId: world.tenantA.id }, data: { phoneNumberId: null } });
+      return caller.numbers.assign({ tenantId: world.tenantA.id, phoneNumberId: number.id });
+    },
+  },
+  {
+    procedure: "numbers.unassign",
+    allowed: ["admin"],
+    call: async (caller, world) => {
+      const number = await createMasterNumber(testDb());
+      await testDb().whatsAppSettings.update({ where: { tenantId: world.tenantB.id }, data: { phoneNumberId: number.id } });
+      return caller.numbers.unassign({ tenantId: world.tenantB.id });
+    },
   },
 ]);

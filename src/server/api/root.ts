@@ -1,12 +1,22 @@
 import { accountRouter } from "@/server/api/routers/account";
 import { adminRouter } from "@/server/api/routers/admin";
+import { alertsRouter } from "@/server/api/routers/alerts";
+import { auditRouter } from "@/server/api/routers/audit";
 import { bakeryRouter } from "@/server/api/routers/bakery";
+import { numbersRouter } from "@/server/api/routers/numbers";
+import { settingsRouter } from "@/server/api/routers/settings";
+import { tenantsRouter } from "@/server/api/routers/tenants";
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
   bakery: bakeryRouter,
+  settings: settingsRouter,
   admin: adminRouter,
+  alerts: alertsRouter,
+  audit: auditRouter,
+  numbers: numbersRouter,
+  tenants: tenantsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,3 +1,4 @@
+import { AlertsPanel } from "@/components/admin/alerts-panel";
 import { PlatformStats } from "@/components/admin/platform-stats";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -11,12 +12,11 @@ export default function AdminOverviewPage() {
       <PageHeader title="Platform overview" description="Every bakery on Recado and the shared WhatsApp Business Account they send from." />
       <PlatformStats />
       <div className="mt-6 grid gap-6 md:grid-cols-2">
-        <Card title="Alerts">
-          <EmptyState title="No alerts" icon="✓">
-            Quality drops (YELLOW/RED), flagged or banned numbers, stuck registrations and expired tokens will be listed here
-            as they happen, with what to do about each.
-          </EmptyState>
-        </Card>
+        <section id="alerts">
+          <Card title="Alerts">
+            <AlertsPanel />
+          </Card>
+        </section>
         <Card title="Delivery health">
           <EmptyState title="No messages sent yet">
             Delivery, read and failure rates across all bakeries will be charted here once bakeries start sending.

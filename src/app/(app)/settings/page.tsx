@@ -1,4 +1,4 @@
-import { EmptyState } from "@/components/ui/empty-state";
+import { WhatsAppCard } from "@/components/settings/whatsapp-card";
 import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata = { title: "Settings" };
@@ -6,11 +6,10 @@ export const metadata = { title: "Settings" };
 export default function SettingsPage() {
   return (
     <>
-      <PageHeader title="Settings" description="Notifications and API keys for your bakery." />
-      <EmptyState title="Notification settings coming here" icon="⚙">
-        You will switch WhatsApp notifications on or off here, see the number assigned to your bakery and choose the
-        language your messages are sent in. You never need a Meta account or token.
-      </EmptyState>
+      <PageHeader title="Settings" description="Notifications for your bakery. You never need a Meta account or token." />
+      <div className="max-w-2xl">
+        <WhatsAppCard />
+      </div>
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { EmptyState } from "@/components/ui/empty-state";
+import { NumbersTable } from "@/components/admin/numbers-table";
 import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata = { title: "Phone numbers" };
@@ -6,11 +6,11 @@ export const metadata = { title: "Phone numbers" };
 export default function AdminNumbersPage() {
   return (
     <>
-      <PageHeader title="Phone numbers" description="The numbers of the shared WhatsApp Business Account." />
-      <EmptyState title="No numbers loaded yet" icon="☎">
-        Each number of the master account will appear here with its display number, verified name, quality rating
-        (green, yellow, red or not yet rated), health and the bakery it is assigned to.
-      </EmptyState>
+      <PageHeader
+        title="Phone numbers"
+        description="The numbers of the shared WhatsApp Business Account. Assign them to bakeries on the Bakeries page."
+      />
+      <NumbersTable />
     </>
   );
 }

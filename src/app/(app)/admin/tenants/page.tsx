@@ -1,4 +1,4 @@
-import { EmptyState } from "@/components/ui/empty-state";
+import { TenantsTable } from "@/components/admin/tenants-table";
 import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata = { title: "Bakeries" };
@@ -6,11 +6,11 @@ export const metadata = { title: "Bakeries" };
 export default function AdminTenantsPage() {
   return (
     <>
-      <PageHeader title="Bakeries" description="Every bakery and its WhatsApp status." />
-      <EmptyState title="Bakery list coming here" icon="🥖">
-        Each bakery will be listed with whether WhatsApp is on, the number assigned to it and its message language,
-        with search, and a button to assign or unassign a number.
-      </EmptyState>
+      <PageHeader
+        title="Bakeries"
+        description="Every bakery with its WhatsApp status. Give each one a number of the shared account: one number per bakery."
+      />
+      <TenantsTable />
     </>
   );
 }

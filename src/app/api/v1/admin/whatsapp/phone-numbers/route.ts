@@ -1,0 +1,5 @@
+import { listPhoneNumbersRest } from "@/server/api/rest/admin-whatsapp";
+import { restContext } from "@/server/api/rest/context";
+
+export const dynamic = "force-dynamic";
+export const GET = async (req: Request) => listPhoneNumbersRest(req, await restContext());

@@ -1,0 +1,83 @@
+/**
+ * REST plumbing for scripts and curl (dub's "one wrapper" idea): resolve who is calling (an admin session or
+ * the admin API token), run the handler, and turn AppError / zod errors into JSON with a status, a code, a
+ * plain message and details. Handlers call the same domain services as the tRPC procedures.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Session } from "next-auth";
+import { ZodError, type z } from "zod";
+import type { Actor } from "@/server/audit/audit";
+import type { Db } from "@/server/db";
+import { AppError, isAppError, type AppErrorCode } from "@/server/errors";
+import { fieldErrorsOf } from "@/server/api/trpc";
+
+const httpStatusFor: Partial<Record<AppErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  CONFIRMATION_REQUIRED: 412,
+  RATE_LIMIT_EXCEEDED: 429,
+  META_UNAVAILABLE: 503,
+};
+
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ZodError) {
+    return Response.json(
+      {
+        success: false,
+        error: {
+          code: "VALIDATION_FAILED",
+          message: `Invalid input: ${error.issues.map((i) => `${i.path.join(".") || "body"} — ${i.message}`).join("; ")}`,
+          details: { fieldErrors: fieldErrorsOf(error) },
+        },
+      },
+      { status: 400 },
+    );
+  }
+  if (isAppError(error)) {
+    return Response.json(
+      { success: false, error: { code: error.code, message: error.message, details: error.details } },
+      { status: httpStatusFor[error.code] ?? 400 },
+    );
+  }
+  console.error("REST handler failed:", (error as Error).message);
+  return Response.json({ success: false, error: { code: "INTERNAL_ERROR", message: "Something went wrong on our side.", details: {} } }, { status: 500 });
+}
+
+function sameSecret(a: string, b: string) {
+  // hash first so the comparison is constant-time whatever the lengths
+  return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
+}
+
+/** An admin: the bearer token ADMIN_API_TOKEN, or the session of a user who is PLATFORM_ADMIN in the database. */
+export async function resolveAdminActor({ db, authorization, session, adminApiToken }: {
+  db: Db;
+  authorization: string | null;
+  session: Session | null;
+  adminApiToken: string | undefined;
+}): Promise<Actor> {
+  if (authorization) {
+    const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim();
+    if (!token || !adminApiToken || !sameSecret(token, adminApiToken)) {
+      throw new AppError("UNAUTHORIZED", "Invalid API token. Send `Authorization: Bearer <ADMIN_API_TOKEN>` or sign in as an admin.");
+    }
+    return { userId: null, label: "admin-api-token" };
+  }
+  if (!session?.user?.id) throw new AppError("UNAUTHORIZED", "Sign in as a platform admin or send `Authorization: Bearer <ADMIN_API_TOKEN>`.");
+  const user = await db.user.findUnique({ where: { id: session.user.id }, select: { id: true, email: true, role: true } });
+  if (!user) throw new AppError("UNAUTHORIZED", "Your session has ended. Sign in again.");
+  if (user.role !== "PLATFORM_ADMIN") throw new AppError("FORBIDDEN", "This API is available to platform admins only.");
+  return { userId: user.id, label: user.email };
+}
+
+export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    throw new AppError("VALIDATION_FAILED", "The request body must be JSON, e.g. {\"phone_number_id\": \"106540352242922\"}.", { field: "body" });
+  }
+  return schema.parse(body);
+}

@@ -1,0 +1,4 @@
+import { sweepWebhookItems } from "@/server/inngest/functions/webhooks";
+
+/** Every function the app serves at /api/inngest. */
+export const inngestFunctions = [sweepWebhookItems];

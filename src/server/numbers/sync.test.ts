@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { getGraphClient } from "@/server/graph-client";
+import { listMasterPhoneNumbers } from "@/server/numbers/queries";
+import { syncMasterPhoneNumbers } from "@/server/numbers/sync";
+import { testDb } from "@/test/db";
+
+const masterWabaId = "102290129340398";
+
+describe("refreshing the shared account's numbers from the Graph API (simulator over HTTP)", () => {
+  it("stores every number with its quality, status and provisioning fields, and updates them on the next refresh", async () => {
+    const db = testDb();
+    const first = await syncMasterPhoneNumbers({ db, graph: getGraphClient(), wabaId: masterWabaId });
+    expect(first.synced).toBe(4);
+
+    const { numbers, lastRefreshedAt } = await listMasterPhoneNumbers({ db });
+    expect(lastRefreshedAt?.getTime()).toBe(first.refreshedAt.getTime());
+    const byDisplay = new Map(numbers.map((n) => [n.displayPhoneNumber, n]));
+    expect(byDisplay.get("+34 612 345 678")).toMatchObject({ verifiedName: "Bakery Platform", qualityRating: "GREEN", status: "CONNECTED", platformType: "CLOUD_API", warnings: [] });
+    expect(byDisplay.get("+34 612 345 680")).toMatchObject({ verifiedName: "Bakery Notifications", qualityRating: "YELLOW" });
+    const pending = byDisplay.get("+34 612 345 681");
+    expect(pending).toMatchObject({ qualityRating: "UNRATED", status: "PENDING", platformType: "NOT_APPLICABLE" });
+    expect(pending?.warnings[0]).toContain("not registered with the Cloud API yet");
+
+    const again = await syncMasterPhoneNumbers({ db, graph: getGraphClient(), wabaId: masterWabaId });
+    expect(again.synced).toBe(4);
+    expect(await db.phoneNumber.count({ where: { businessAccount: { wabaId: masterWabaId } } })).toBe(4);
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * The handlers this stage of Recado registers: each field Meta documents for WhatsApp is recorded (the stored
+ * item is the record) and marked processed. Domain modules (messaging, templates, health) replace these with
+ * handlers that apply the change; importing this module once is what wires the registry.
+ */
+import { registerWebhookHandler } from "@/server/webhooks/registry";
+
+const recordOnly = async () => {};
+
+// META-CLOUD-API.md §5: the WhatsApp webhook fields a subscribed app receives.
+export const documentedWebhookFields = [
+  "messages",
+  "message_template_status_update",
+  "message_template_quality_update",
+  "message_template_components_update",
+  "template_category_update",
+  "phone_number_quality_update",
+  "phone_number_name_update",
+  "account_update",
+  "account_review_update",
+  "account_alerts",
+  "business_capability_update",
+  "user_preferences",
+  "security",
+] as const;
+
+for (const field of documentedWebhookFields) registerWebhookHandler(field, recordOnly);

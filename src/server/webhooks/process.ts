@@ -1,0 +1,95 @@
+/**
+ * Processing stored webhook items. Items are claimed with FOR UPDATE SKIP LOCKED, so any number of processors
+ * (the request that stored them, the Inngest sweeper, a second app instance) can run at once and each item is
+ * dispatched by exactly one of them. An item whose processor died mid-way (PROCESSING for longer than
+ * `staleAfterMs`) and a failed item whose backoff has passed are claimed again, up to `maxAttempts`.
+ */
+import "@/server/webhooks/handlers";
+import type { Db } from "@/server/db";
+import { webhookHandlerFor, type StoredWebhookItem } from "@/server/webhooks/registry";
+
+export const webhookProcessing = {
+  batchSize: 500,
+  staleAfterMs: 5 * 60_000,
+  maxAttempts: 8,
+  // a failed item waits 30 s, 1 min, 2 min, ... (capped at 1 h) before it is claimed again: see claimItems
+};
+
+export type ProcessSummary = { claimed: number; processed: number; ignored: number; failed: number };
+
+type ClaimedRow = StoredWebhookItem & { attempts: number };
+
+async function claimItems(db: Db, { eventId, limit, now }: { eventId?: string; limit: number; now: Date }): Promise<ClaimedRow[]> {
+  const staleBefore = new Date(now.getTime() - webhookProcessing.staleAfterMs);
+  // Failed items become claimable again once their backoff has passed; computed per row from attempts.
+  return db.$queryRaw<ClaimedRow[]>`
+    UPDATE "webhook_items" AS item
+    SET "status" = 'PROCESSING', "claimedAt" = ${now}, "attempts" = item."attempts" + 1
+    WHERE item."id" IN (
+      SELECT "id" FROM "webhook_items"
+      WHERE (${eventId ?? null}::text IS NULL OR "eventId" = ${eventId ?? null}::text)
+        AND (
+          "status" = 'PENDING'
+          OR ("status" = 'PROCESSING' AND "claimedAt" < ${staleBefore})
+          OR ("status" = 'FAILED' AND "attempts" < ${webhookProcessing.maxAttempts}
+              AND "claimedAt" < ${now}::timestamp(3) - make_interval(secs => LEAST(30 * power(2, GREATEST("attempts" - 1, 0)), 3600)))
+        )
+      ORDER BY "occurredAt" ASC NULLS LAST, "createdAt" ASC
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING item."id", item."key", item."field", item."kind", item."wabaId", item."phoneNumberId",
+              item."payload", item."occurredAt", item."attempts"`;
+}
+
+/** Claims up to `limit` items (of one batch, or any) and dispatches each to the handler of its field. */
+export async function processWebhookItems({ db, eventId, limit = webhookProcessing.batchSize, now = new Date() }: {
+  db: Db;
+  eventId?: string;
+  limit?: number;
+  now?: Date;
+}): Promise<ProcessSummary> {
+  const claimed = await claimItems(db, { eventId, limit, now });
+  const processed: string[] = [];
+  const ignored: string[] = [];
+  const failed: { id: string; error: string }[] = [];
+
+  for (const item of claimed) {
+    const handler = webhookHandlerFor(item.field);
+    if (!handler) {
+      ignored.push(item.id);
+      continue;
+    }
+    try {
+      await handler(item, { db });
+      processed.push(item.id);
+    } catch (error) {
+      failed.push({ id: item.id, error: (error as Error).message.slice(0, 1000) });
+    }
+  }
+
+  const doneAt = new Date();
+  if (processed.length) {
+    await db.webhookItem.updateMany({ where: { id: { in: processed } }, data: { status: "PROCESSED", processedAt: doneAt, lastError: null } });
+  }
+  if (ignored.length) {
+    await db.webhookItem.updateMany({ where: { id: { in: ignored } }, data: { status: "IGNORED", processedAt: doneAt } });
+  }
+  for (const { id, error } of failed) {
+    await db.webhookItem.update({ where: { id }, data: { status: "FAILED", lastError: error } });
+  }
+  if (failed.length) console.error(`webhooks: ${failed.length} item(s) failed and will be retried`);
+  return { claimed: claimed.length, processed: processed.length, ignored: ignored.length, failed: failed.length };
+}
+
+/** Processes everything claimable, batch after batch (the sweeper; also run once at server start). */
+export async function drainWebhookItems({ db, maxBatches = 20 }: { db: Db; maxBatches?: number }) {
+  const total: ProcessSummary = { claimed: 0, processed: 0, ignored: 0, failed: 0 };
+  for (let i = 0; i < maxBatches; i++) {
+    const summary = await processWebhookItems({ db });
+    for (const key of Object.keys(total) as (keyof ProcessSummary)[]) total[key] += summary[key];
+    if (summary.claimed < webhookProcessing.batchSize) break;
+  }
+  return total;
+}
+
