@@ -1,0 +1,435 @@
+/**
+ * The simulator's engine: state, configuration, clock, randomness, auth, limits and the webhooks that state
+ * changes produce. The HTTP layer (server.ts) and the route modules only translate requests into calls here.
+ */
+import { simulatorDefaults } from "./defaults";
+import { graphErrors, type SimGraphError } from "./graph-errors";
+import { RandomSource } from "./prng";
+import {
+  allScopes,
+  createDefaultState,
+  type SimPhoneNumber,
+  type SimSentMessage,
+  type SimState,
+  type SimTemplate,
+  type SimToken,
+} from "./state";
+import { TaskTracker } from "./tasks";
+import { WebhookDispatcher, type WebhookMode, type WebhookRetry, type WebhookTarget } from "./webhooks";
+
+export type StatusDelays = { sent: number | null; delivered: number | null; read: number | null };
+
+export type FaultStep =
+  | { type: "server_error"; httpStatus?: number }
+  | { type: "error"; code: number; subcode?: number; httpStatus?: number; title?: string; details?: string }
+  | { type: "latency"; ms: number }
+  /** close the connection without answering (a network error for the client) */
+  | { type: "disconnect" };
+
+export type FaultConfig = {
+  latencyMs: number;
+  /** fraction of Graph calls answered with `error` */
+  errorRate: number;
+  /** fraction of Graph calls answered 500 (code 2, transient) */
+  serverErrorRate: number;
+  error: { code: number; subcode?: number; httpStatus?: number; title?: string; details?: string };
+  /** only Graph calls whose "METHOD /path" (without version) matches this regex are affected */
+  pathPattern: string | null;
+  /** scripted faults, consumed one per matching Graph call before the rates apply */
+  next: FaultStep[];
+};
+
+export type SimulatorConfig = {
+  webhookUrl: string | null;
+  statusDelaysMs: StatusDelays;
+  webhookMode: WebhookMode;
+  webhookRetry: WebhookRetry;
+  /** §6.2: one message per `intervalMs` to the same user, bursts up to `burst` */
+  pairRateLimit: { enabled: boolean; burst: number; intervalMs: number };
+  /** §6.1: messages per second per number */
+  throughputMps: { STANDARD: number; HIGH: number };
+  /** how a send to a non-WhatsApp user fails: a `failed` status webhook (Meta's behaviour) or a synchronous 131026 */
+  undeliverableMode: "webhook" | "sync";
+  /** templates created through the API are approved after this long (null: they stay PENDING until told) */
+  templateReviewMs: number | null;
+  faults: FaultConfig;
+};
+
+export type MetaSimulatorOptions = {
+  /** signs webhooks (X-Hub-Signature-256) */
+  appSecret?: string;
+  webhookUrl?: string | null;
+  /** bearer tokens accepted as the platform's system user (every account, every scope) */
+  accessTokens?: string[];
+  seed?: number;
+  statusDelaysMs?: Partial<StatusDelays>;
+  webhookMode?: WebhookMode;
+  webhookRetry?: Partial<WebhookRetry>;
+  pairRateLimit?: Partial<SimulatorConfig["pairRateLimit"]> | false;
+  throughputMps?: Partial<SimulatorConfig["throughputMps"]>;
+  undeliverableMode?: SimulatorConfig["undeliverableMode"];
+  templateReviewMs?: number | null;
+  /** the app whose code exchange and app token the simulator accepts */
+  appId?: string;
+  /** client_secret for /oauth/access_token and app tokens; defaults to appSecret */
+  appSecretForOAuth?: string;
+  now?: () => number;
+  /** set false to silence the per-request log of main.ts */
+  log?: ((line: string) => void) | false;
+};
+
+export const noFaults = (): FaultConfig => ({
+  latencyMs: 0,
+  errorRate: 0,
+  serverErrorRate: 0,
+  error: { code: 131000, title: "Something went wrong", httpStatus: 500 },
+  pathPattern: null,
+  next: [],
+});
+
+function initialConfig(options: MetaSimulatorOptions): SimulatorConfig {
+  const pair = options.pairRateLimit;
+  return {
+    webhookUrl: options.webhookUrl ?? null,
+    statusDelaysMs: { sent: 100, delivered: 400, read: 1500, ...options.statusDelaysMs },
+    webhookMode: options.webhookMode ?? "normal",
+    webhookRetry: { maxAttempts: 5, baseDelayMs: 1000, timeoutMs: 20_000, ...options.webhookRetry },
+    pairRateLimit: pair === false ? { enabled: false, burst: 45, intervalMs: 6000 } : { enabled: true, burst: 45, intervalMs: 6000, ...pair },
+    throughputMps: { STANDARD: 80, HIGH: 1000, ...options.throughputMps },
+    undeliverableMode: options.undeliverableMode ?? "webhook",
+    templateReviewMs: options.templateReviewMs ?? null,
+    faults: noFaults(),
+  };
+}
+
+export type AuthContext = { token: SimToken };
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export class SimulatorCore {
+  readonly options: MetaSimulatorOptions;
+  readonly appId: string;
+  readonly appSecretForOAuth: string;
+  readonly random: RandomSource;
+  readonly tasks = new TaskTracker();
+  readonly webhooks: WebhookDispatcher;
+  config: SimulatorConfig;
+  state: SimState;
+  clockOffsetMs = 0;
+  requestCounts = new Map<string, number>();
+  private throughputWindows = new Map<string, number[]>();
+  private pairBuckets = new Map<string, { tokens: number; updatedAt: number }>();
+
+  constructor(options: MetaSimulatorOptions) {
+    this.options = options;
+    this.appId = options.appId ?? simulatorDefaults.appId;
+    this.appSecretForOAuth = options.appSecretForOAuth ?? options.appSecret ?? simulatorDefaults.appSecret;
+    this.random = new RandomSource(options.seed ?? simulatorDefaults.seed);
+    this.config = initialConfig(options);
+    this.state = createDefaultState(this.now());
+    this.webhooks = new WebhookDispatcher({
+      tasks: this.tasks,
+      now: () => this.now(),
+      appSecret: () => this.options.appSecret ?? simulatorDefaults.appSecret,
+      retry: () => this.config.webhookRetry,
+      mode: () => this.config.webhookMode,
+    });
+  }
+
+  now(): number {
+    return (this.options.now ?? Date.now)() + this.clockOffsetMs;
+  }
+
+  /** Back to the seed's default state: cancels everything scheduled and forgets what was sent. */
+  reset(): void {
+    this.tasks.cancelAll();
+    this.clockOffsetMs = 0;
+    this.random.reseed(this.options.seed ?? simulatorDefaults.seed);
+    this.config = initialConfig(this.options);
+    this.state = createDefaultState(this.now());
+    this.webhooks.clear();
+    this.requestCounts.clear();
+    this.throughputWindows.clear();
+    this.pairBuckets.clear();
+  }
+
+  // --- auth -------------------------------------------------------------------------------------------------
+
+  appAccessToken(): string {
+    return `${this.appId}|${this.appSecretForOAuth}`;
+  }
+
+  /** The token record for a bearer string, or the Graph error Meta would answer (§4.1). */
+  lookupToken(raw: string | null): SimToken | SimGraphError {
+    if (!raw) return graphErrors.tokenMissing();
+    if ((this.options.accessTokens ?? [simulatorDefaults.masterAccessToken]).includes(raw) && !this.state.tokens.has(raw)) {
+      return { token: raw, type: "SYSTEM_USER", userId: null, wabaIds: "*", scopes: allScopes, issuedAt: 0, expiresAt: null, revoked: false };
+    }
+    if (raw === this.appAccessToken()) {
+      return { token: raw, type: "APP", userId: null, wabaIds: [], scopes: [], issuedAt: 0, expiresAt: null, revoked: false };
+    }
+    const token = this.state.tokens.get(raw);
+    if (!token) return graphErrors.tokenInvalid();
+    if (token.revoked) return graphErrors.tokenRevoked();
+    if (token.expiresAt !== null && token.expiresAt <= this.now()) return graphErrors.tokenExpired(token.expiresAt, this.now());
+    return token;
+  }
+
+  authenticate(raw: string | null): AuthContext {
+    const token = this.lookupToken(raw);
+    if (token instanceof Error) throw token;
+    return { token };
+  }
+
+  /**
+   * Objects outside the token's accounts are invisible (Graph's 100/33 "does not exist ... missing
+   * permissions"); visible ones without the needed scope answer 10.
+   */
+  authorize(auth: AuthContext, wabaId: string, objectId: string, method: string, scope: "whatsapp_business_management" | "whatsapp_business_messaging"): void {
+    const { wabaIds, scopes } = auth.token;
+    if (wabaIds !== "*" && !wabaIds.includes(wabaId)) throw graphErrors.objectNotFound(objectId, method);
+    if (!scopes.includes(scope)) throw graphErrors.permissionDenied(scope);
+  }
+
+  phoneNumber(id: string, method: string): SimPhoneNumber {
+    const phone = this.state.phoneNumbers.get(id);
+    if (!phone) throw graphErrors.objectNotFound(id, method);
+    this.refreshNameReview(phone);
+    return phone;
+  }
+
+  /** A name review set to complete at a time completes when anyone next looks (§1.2 name_status). */
+  refreshNameReview(phone: SimPhoneNumber): void {
+    const review = phone.nameReview;
+    if (review?.completesAt != null && review.completesAt <= this.now()) this.approveName(phone);
+  }
+
+  approveName(phone: SimPhoneNumber): void {
+    phone.nameStatus = "APPROVED";
+    phone.nameReview = null;
+  }
+
+  // --- limits ------------------------------------------------------------------------------------------------
+
+  /** §6.1: a sliding one-second window per number, counting accepted sends. */
+  throughputExceeded(phone: SimPhoneNumber): boolean {
+    const limit = phone.throughputLevel === "HIGH" ? this.config.throughputMps.HIGH : this.config.throughputMps.STANDARD;
+    const window = this.throughputWindows.get(phone.id) ?? [];
+    const cutoff = this.now() - 1000;
+    while (window.length > 0 && (window[0] ?? 0) <= cutoff) window.shift();
+    this.throughputWindows.set(phone.id, window);
+    return window.length >= limit;
+  }
+
+  recordThroughput(phone: SimPhoneNumber): void {
+    this.throughputWindows.get(phone.id)?.push(this.now());
+  }
+
+  /**
+   * §6.2 as a token bucket: `burst` messages at once, refilled at one per `intervalMs`, so a burst of 20 has to
+   * wait about 2 minutes before the pair is back to one message per 6 s.
+   */
+  takePairToken(phoneId: string, waId: string): boolean {
+    const { enabled, burst, intervalMs } = this.config.pairRateLimit;
+    if (!enabled) return true;
+    const key = `${phoneId}|${waId}`;
+    const now = this.now();
+    const bucket = this.pairBuckets.get(key) ?? { tokens: burst, updatedAt: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.updatedAt) / intervalMs);
+    bucket.updatedAt = now;
+    this.pairBuckets.set(key, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  windowOpen(phoneId: string, waId: string): boolean {
+    const last = this.state.lastInboundAt.get(`${phoneId}|${waId}`);
+    return last !== undefined && this.now() - last < DAY;
+  }
+
+  // --- webhooks ------------------------------------------------------------------------------------------------
+
+  /**
+   * Where a webhook for this account goes (§5.8): nowhere unless the app is subscribed to the account (§2.3);
+   * `messages` honours the phone-number then the account override; everything else goes to the app callback.
+   */
+  webhookTarget(wabaId: string, field: string, phoneNumberId?: string): WebhookTarget {
+    const waba = this.state.wabas.get(wabaId);
+    const subscription = waba?.subscribedApps.find((s) => s.appId === this.appId);
+    if (!subscription) return { url: null, skippedReason: `app ${this.appId} is not subscribed to account ${wabaId}` };
+    if (field === "messages") {
+      const phoneOverride = phoneNumberId ? this.state.phoneNumbers.get(phoneNumberId)?.overrideCallbackUri : null;
+      const url = phoneOverride ?? subscription.overrideCallbackUri ?? this.config.webhookUrl;
+      if (url) return { url };
+    }
+    return this.config.webhookUrl ? { url: this.config.webhookUrl } : { url: null, skippedReason: "no webhook URL configured" };
+  }
+
+  unixSeconds(at = this.now()): string {
+    return String(Math.floor(at / 1000));
+  }
+
+  messagesValue(phone: SimPhoneNumber, value: Record<string, unknown>) {
+    return {
+      messaging_product: "whatsapp",
+      // §5.4: metadata.display_phone_number carries digits only, no "+".
+      metadata: { display_phone_number: phone.displayPhoneNumber.replace(/\D/g, ""), phone_number_id: phone.id },
+      ...value,
+    };
+  }
+
+  envelope(wabaId: string, changes: { field: string; value: unknown }[], withTime = false) {
+    return {
+      object: "whatsapp_business_account",
+      entry: [{ id: wabaId, ...(withTime ? { time: Math.floor(this.now() / 1000) } : {}), changes }],
+    };
+  }
+
+  statusPayload(message: SimSentMessage, status: "sent" | "delivered" | "read" | "failed", at: number) {
+    const phone = this.state.phoneNumbers.get(message.phoneNumberId);
+    const category = message.template
+      ? ([...this.state.templates.values()].find((t) => t.name === message.template?.name && t.language === message.template.language)?.category ?? "UTILITY").toLowerCase()
+      : "service";
+    // §5.5: pricing rides on `sent` and one of delivered/read; failed carries errors and no pricing.
+    // v24.0+ webhooks omit `conversation`, so the simulator (v25-style) never sends it.
+    const pricing =
+      status === "sent" || status === "delivered"
+        ? { pricing: { billable: true, pricing_model: "PMP", type: message.template ? "regular" : "free_customer_service", category } }
+        : {};
+    // §5.5: the same error object as the synchronous one, in the webhook's shape.
+    const undeliverable = graphErrors.undeliverable().init;
+    const errors =
+      status === "failed"
+        ? {
+            errors: [
+              {
+                code: undeliverable.code,
+                title: undeliverable.title,
+                message: undeliverable.title,
+                error_data: { details: undeliverable.details },
+                href: "https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes",
+              },
+            ],
+          }
+        : {};
+    const statusObject = {
+      id: message.id,
+      status,
+      timestamp: this.unixSeconds(at),
+      recipient_id: message.waId,
+      ...pricing,
+      ...(message.bizOpaqueCallbackData ? { biz_opaque_callback_data: message.bizOpaqueCallbackData } : {}),
+      ...errors,
+    };
+    const value = phone ? this.messagesValue(phone, { statuses: [statusObject] }) : { messaging_product: "whatsapp", statuses: [statusObject] };
+    return this.envelope(message.wabaId, [{ field: "messages", value }]);
+  }
+
+  /**
+   * After a send is accepted: sent → delivered → read (each after its delay, null = never), or failed with 131026
+   * for a recipient who is not on WhatsApp. In out-of-order mode the whole progression is held back and then
+   * delivered newest first, so a receiver sees `read` before `sent` (§5.3: ordering is not guaranteed).
+   */
+  scheduleStatuses(message: SimSentMessage): void {
+    const delays = this.config.statusDelaysMs;
+    const steps: { status: "sent" | "delivered" | "read" | "failed"; delay: number }[] = [];
+    if (this.state.notOnWhatsApp.has(message.waId)) {
+      steps.push({ status: "failed", delay: delays.sent ?? 0 });
+    } else {
+      for (const status of ["sent", "delivered", "read"] as const) {
+        const delay = delays[status];
+        if (delay === null) break;
+        steps.push({ status, delay });
+      }
+    }
+    if (steps.length === 0) return;
+    // The target is looked up when each webhook goes out, so a callback changed meanwhile is honoured.
+    const target = () => this.webhookTarget(message.wabaId, "messages", message.phoneNumberId);
+    const stillCurrent = this.tasks.current();
+    const advance = (status: (typeof steps)[number]["status"]) => {
+      const at = this.now();
+      message.status = status;
+      message.statusHistory.push({ status, at });
+      return this.statusPayload(message, status, at);
+    };
+
+    if (this.config.webhookMode === "out_of_order") {
+      const total = steps.reduce((sum, step) => sum + step.delay, 0);
+      this.tasks.run(async () => {
+        if (!(await this.tasks.sleep(total)) || !stillCurrent()) return;
+        const payloads = steps.map((step) => advance(step.status));
+        this.webhooks.sendInOrder(target(), payloads.reverse());
+      });
+      return;
+    }
+    // Normal mode keeps one message's statuses in order: each waits for the previous one's delivery.
+    this.tasks.run(async () => {
+      for (const step of steps) {
+        if (!(await this.tasks.sleep(step.delay)) || !stillCurrent()) return;
+        await this.webhooks.sendAndWait(target(), advance(step.status));
+      }
+    });
+  }
+
+  templateStatusPayload(template: SimTemplate, event: string, reason: string | null) {
+    const extra: Record<string, unknown> = {};
+    if (event === "PAUSED") extra.other_info = { title: "FIRST_PAUSE", description: "Your template has been paused for 3 hours because of low quality." };
+    if (event === "DISABLED") extra.disable_info = { disable_date: this.unixSeconds() };
+    if (event === "REJECTED" && reason === "INVALID_FORMAT") {
+      extra.rejection_info = { reason: "The template has formatting issues.", recommendation: "Check the placeholders and their examples." };
+    }
+    return this.envelope(
+      template.wabaId,
+      [
+        {
+          field: "message_template_status_update",
+          value: {
+            event,
+            // §5.6: an integer here, a string everywhere else.
+            message_template_id: Number(template.id),
+            message_template_name: template.name,
+            message_template_language: template.language,
+            reason,
+            message_template_category: template.category,
+            ...extra,
+          },
+        },
+      ],
+      true,
+    );
+  }
+
+  /** Moves a template to a new status the way a review or quality decision would, and tells the app. */
+  setTemplateStatus(template: SimTemplate, event: string, reason?: string | null) {
+    const statusByEvent: Record<string, SimTemplate["status"]> = {
+      APPROVED: "APPROVED",
+      REINSTATED: "APPROVED",
+      UNARCHIVED: "APPROVED",
+      REJECTED: "REJECTED",
+      PAUSED: "PAUSED",
+      DISABLED: "DISABLED",
+      PENDING: "PENDING",
+      IN_APPEAL: "IN_APPEAL",
+      LIMIT_EXCEEDED: "LIMIT_EXCEEDED",
+      ARCHIVED: "ARCHIVED",
+      DELETED: "DELETED",
+      PENDING_DELETION: "PENDING_DELETION",
+    };
+    const status = statusByEvent[event];
+    if (status) template.status = status;
+    const finalReason = reason ?? (event === "REJECTED" ? "INVALID_FORMAT" : "NONE");
+    template.rejectedReason = event === "REJECTED" ? finalReason : "NONE";
+    return this.webhooks.send(this.webhookTarget(template.wabaId, "message_template_status_update"), this.templateStatusPayload(template, event, finalReason));
+  }
+
+  scheduleTemplateReview(template: SimTemplate): void {
+    const delay = this.config.templateReviewMs;
+    if (delay === null) return;
+    const stillCurrent = this.tasks.current();
+    this.tasks.run(async () => {
+      if (!(await this.tasks.sleep(delay)) || !stillCurrent()) return;
+      if (template.status === "PENDING") this.setTemplateStatus(template, "APPROVED");
+    });
+  }
+}

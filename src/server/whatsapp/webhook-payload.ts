@@ -1,0 +1,402 @@
+/**
+ * The webhook envelope (META-CLOUD-API.md §5.4–5.7) and its flattening into items: every status, every inbound
+ * message and every other change of a batch becomes one item with a stable idempotency key, so an item
+ * re-delivered in another batch (duplicates are normal, §5.3) is recognised. Meta's snake_case stays here:
+ * item values are camelCase and JSON-safe (timestamps as Unix seconds), ready to be stored.
+ *
+ * Tolerant: unknown keys are kept in the envelope, unknown `field`s and values that do not match their known
+ * shape become generic "change" items, never errors. Only a body that is not an envelope at all is rejected.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+
+const graphId = z.union([z.string(), z.number()]).transform(String);
+/** Webhook timestamps are strings of Unix seconds (§5.4); some fields use integers. */
+const unixSeconds = z.union([z.string(), z.number()]).transform((v) => Number(v));
+
+// --- envelope -------------------------------------------------------------------------------------------------
+
+const changeSchema = z.looseObject({ field: z.string(), value: z.unknown() });
+const entrySchema = z.looseObject({
+  id: graphId,
+  time: z.number().optional(),
+  changes: z.array(changeSchema).default([]),
+});
+export const webhookEnvelopeSchema = z.looseObject({ object: z.string(), entry: z.array(entrySchema) });
+
+export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
+
+/** Throws (a ZodError) when the JSON is not a webhook envelope; everything inside is accepted. */
+export function parseWebhookPayload(json: unknown): WebhookEnvelope {
+  return webhookEnvelopeSchema.parse(json);
+}
+
+export function safeParseWebhookPayload(json: unknown): { ok: true; payload: WebhookEnvelope } | { ok: false; error: string } {
+  const result = webhookEnvelopeSchema.safeParse(json);
+  return result.success ? { ok: true, payload: result.data } : { ok: false, error: z.prettifyError(result.error) };
+}
+
+// --- known change values (snake_case) --------------------------------------------------------------------------
+
+const metaErrorSchema = z.object({
+  code: z.number(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+  error_data: z.object({ details: z.string().optional() }).optional(),
+  href: z.string().optional(),
+});
+
+const statusSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  timestamp: unixSeconds,
+  recipient_id: z.string().optional(),
+  recipient_user_id: z.string().optional(),
+  conversation: z
+    .object({ id: z.string().optional(), expiration_timestamp: unixSeconds.optional(), origin: z.object({ type: z.string() }).optional() })
+    .optional(),
+  pricing: z
+    .object({ billable: z.boolean().optional(), pricing_model: z.string().optional(), type: z.string().optional(), category: z.string().optional() })
+    .optional(),
+  biz_opaque_callback_data: z.string().optional(),
+  errors: z.array(metaErrorSchema).optional(),
+});
+
+const inboundMessageSchema = z.looseObject({
+  id: z.string(),
+  from: z.string().optional(),
+  from_user_id: z.string().optional(),
+  timestamp: unixSeconds,
+  type: z.string(),
+  text: z.object({ body: z.string() }).optional(),
+  button: z.object({ payload: z.string().optional(), text: z.string().optional() }).optional(),
+  interactive: z
+    .object({
+      type: z.string(),
+      button_reply: z.object({ id: z.string(), title: z.string().optional() }).optional(),
+      list_reply: z.object({ id: z.string(), title: z.string().optional(), description: z.string().optional() }).optional(),
+    })
+    .optional(),
+  context: z
+    .object({ from: z.string().optional(), id: z.string().optional(), forwarded: z.boolean().optional(), frequently_forwarded: z.boolean().optional() })
+    .optional(),
+  errors: z.array(metaErrorSchema).optional(),
+});
+
+const contactSchema = z.object({
+  wa_id: z.string().optional(),
+  user_id: z.string().optional(),
+  profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
+});
+
+const messagesValueSchema = z.object({
+  messaging_product: z.string().optional(),
+  metadata: z.object({ display_phone_number: z.string().optional(), phone_number_id: graphId }).optional(),
+  contacts: z.array(contactSchema).optional(),
+  messages: z.array(inboundMessageSchema).optional(),
+  statuses: z.array(statusSchema).optional(),
+  errors: z.array(metaErrorSchema).optional(),
+});
+
+const templateStatusValueSchema = z.object({
+  event: z.string(),
+  // §5.6: an integer in this webhook, a string everywhere else.
+  message_template_id: graphId,
+  message_template_name: z.string().optional(),
+  message_template_language: z.string().optional(),
+  message_template_category: z.string().optional(),
+  reason: z.string().nullable().optional(),
+  rejection_info: z.object({ reason: z.string().optional(), recommendation: z.string().optional() }).optional(),
+  other_info: z.object({ title: z.string().optional(), description: z.string().optional() }).optional(),
+  disable_info: z.object({ disable_date: z.union([z.string(), z.number()]).optional() }).optional(),
+});
+
+const qualityUpdateValueSchema = z.object({
+  display_phone_number: z.string(),
+  event: z.string(),
+  current_limit: z.string().optional(),
+  old_limit: z.string().optional(),
+  max_daily_conversations_per_business: z.union([z.string(), z.number()]).optional(),
+});
+
+const accountUpdateValueSchema = z.looseObject({ event: z.string(), phone_number: z.string().optional() });
+
+// --- camelCase item values -------------------------------------------------------------------------------------
+
+export type WebhookError = { code: number; title?: string; message?: string; details?: string; href?: string };
+
+export type MessageStatusUpdate = {
+  messageId: string;
+  status: "sent" | "delivered" | "read" | "failed" | "played" | (string & {});
+  /** Unix seconds */
+  timestamp: number;
+  recipientId?: string;
+  recipientUserId?: string;
+  errors: WebhookError[];
+  pricing?: { billable?: boolean; pricingModel?: string; type?: string; category?: string };
+  conversation?: { id?: string; originType?: string; expiresAt?: number };
+  bizOpaqueCallbackData?: string;
+};
+
+export type InboundMessage = {
+  messageId: string;
+  /** absent for username-only users (§5.9) */
+  from?: string;
+  fromUserId?: string;
+  timestamp: number;
+  type: string;
+  /** the body of a text message */
+  text?: string;
+  button?: { payload?: string; text?: string };
+  interactive?: { type: string; id?: string; title?: string; description?: string };
+  context?: { from?: string; messageId?: string; forwarded?: boolean; frequentlyForwarded?: boolean };
+  contact?: { waId?: string; userId?: string; name?: string; username?: string };
+  errors: WebhookError[];
+  /** the type-specific object of other types (image, location, reaction, ...), camelCased */
+  content?: unknown;
+};
+
+export type TemplateStatusUpdate = {
+  event: string;
+  templateId: string;
+  templateName?: string;
+  language?: string;
+  category?: string;
+  reason?: string | null;
+  rejectionInfo?: { reason?: string; recommendation?: string };
+  otherInfo?: { title?: string; description?: string };
+  disableDate?: string | number;
+};
+
+export type PhoneNumberQualityUpdate = {
+  displayPhoneNumber: string;
+  event: string;
+  currentLimit?: string;
+  oldLimit?: string;
+  maxDailyConversationsPerBusiness?: string | number;
+};
+
+export type AccountUpdate = { event: string; phoneNumber?: string; details: Record<string, unknown> };
+
+type ItemBase = {
+  /** idempotency key: the same item from any delivery, in any batch, gets the same key */
+  key: string;
+  field: string;
+  wabaId: string;
+  phoneNumberId?: string;
+  occurredAt?: Date;
+};
+
+export type WebhookItem =
+  | (ItemBase & { kind: "status"; value: MessageStatusUpdate })
+  | (ItemBase & { kind: "message"; value: InboundMessage })
+  | (ItemBase & { kind: "errors"; value: { errors: WebhookError[] } })
+  | (ItemBase & { kind: "template_status"; value: TemplateStatusUpdate })
+  | (ItemBase & { kind: "quality_update"; value: PhoneNumberQualityUpdate })
+  | (ItemBase & { kind: "account_update"; value: AccountUpdate })
+  | (ItemBase & { kind: "change"; value: unknown });
+
+export type WebhookItemKind = WebhookItem["kind"];
+
+// --- helpers ---------------------------------------------------------------------------------------------------
+
+const camelKey = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Deep snake_case → camelCase of keys, for values the app receives as-is. */
+export function camelizeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelizeKeys);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [camelKey(k), camelizeKeys(v)]));
+  }
+  return value;
+}
+
+/** JSON with sorted keys: the same value hashes the same however Meta ordered its keys. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+const hashOf = (...parts: unknown[]) => createHash("sha256").update(canonicalJson(parts)).digest("hex").slice(0, 32);
+
+const dateOf = (seconds: number | undefined) => (seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : undefined);
+
+const errorsOf = (errors: z.infer<typeof metaErrorSchema>[] | undefined): WebhookError[] =>
+  (errors ?? []).map((e) => ({
+    code: e.code,
+    ...(e.title ? { title: e.title } : {}),
+    ...(e.message ? { message: e.message } : {}),
+    ...(e.error_data?.details ? { details: e.error_data.details } : {}),
+    ...(e.href ? { href: e.href } : {}),
+  }));
+
+function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
+  for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
+  return value;
+}
+
+function toStatus(s: z.infer<typeof statusSchema>): MessageStatusUpdate {
+  return withoutUndefined({
+    messageId: s.id,
+    status: s.status,
+    timestamp: s.timestamp,
+    recipientId: s.recipient_id,
+    recipientUserId: s.recipient_user_id,
+    errors: errorsOf(s.errors),
+    pricing: s.pricing
+      ? withoutUndefined({ billable: s.pricing.billable, pricingModel: s.pricing.pricing_model, type: s.pricing.type, category: s.pricing.category })
+      : undefined,
+    conversation: s.conversation
+      ? withoutUndefined({ id: s.conversation.id, originType: s.conversation.origin?.type, expiresAt: s.conversation.expiration_timestamp })
+      : undefined,
+    bizOpaqueCallbackData: s.biz_opaque_callback_data,
+  });
+}
+
+const knownMessageKeys = new Set(["id", "from", "from_user_id", "timestamp", "type", "text", "button", "interactive", "context", "errors"]);
+
+function toInbound(m: z.infer<typeof inboundMessageSchema>, contacts: z.infer<typeof contactSchema>[]): InboundMessage {
+  // contacts[].wa_id may differ from messages[].from (§5.4); with a single contact it is that sender's.
+  const contact = contacts.find((c) => c.wa_id !== undefined && c.wa_id === m.from) ?? (contacts.length === 1 ? contacts[0] : undefined);
+  const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
+  const content = m[m.type];
+  return withoutUndefined({
+    messageId: m.id,
+    from: m.from,
+    fromUserId: m.from_user_id,
+    timestamp: m.timestamp,
+    type: m.type,
+    text: m.text?.body,
+    button: m.button ? withoutUndefined({ payload: m.button.payload, text: m.button.text }) : undefined,
+    interactive: m.interactive
+      ? withoutUndefined({ type: m.interactive.type, id: reply?.id, title: reply?.title, description: m.interactive.list_reply?.description })
+      : undefined,
+    context: m.context
+      ? withoutUndefined({ from: m.context.from, messageId: m.context.id, forwarded: m.context.forwarded, frequentlyForwarded: m.context.frequently_forwarded })
+      : undefined,
+    contact: contact
+      ? withoutUndefined({ waId: contact.wa_id, userId: contact.user_id, name: contact.profile?.name, username: contact.profile?.username })
+      : undefined,
+    errors: errorsOf(m.errors),
+    content: !knownMessageKeys.has(m.type) && content !== undefined ? camelizeKeys(content) : undefined,
+  });
+}
+
+// --- flattening ------------------------------------------------------------------------------------------------
+
+/**
+ * Every item of a batch, in order: each status, each inbound message, system errors, and each other change.
+ *
+ * Keys: `status:{wamid}:{status}` and `message:{wamid}` (Meta's suggested dedupe key, §5.3). Other changes have
+ * no id, so their key hashes the field, the account, the entry's `time` and the value: a re-delivery carries
+ * the same `time` and collapses, while a genuinely new event with an identical value (a template approved
+ * again after a pause) carries a new `time` and does not.
+ */
+export function flattenWebhookBatch(payload: WebhookEnvelope): WebhookItem[] {
+  const items: WebhookItem[] = [];
+  for (const entry of payload.entry) {
+    const wabaId = entry.id;
+    const entryTime = dateOf(entry.time);
+    for (const change of entry.changes) {
+      const field = change.field;
+      const genericKey = () => `${field}:${hashOf(field, wabaId, entry.time ?? null, change.value)}`;
+
+      if (field === "messages") {
+        const parsed = messagesValueSchema.safeParse(change.value);
+        if (parsed.success) {
+          const value = parsed.data;
+          const phoneNumberId = value.metadata?.phone_number_id;
+          const base = { field, wabaId, ...(phoneNumberId ? { phoneNumberId } : {}) };
+          for (const status of value.statuses ?? []) {
+            items.push({ ...base, kind: "status", key: `status:${status.id}:${status.status}`, occurredAt: dateOf(status.timestamp), value: toStatus(status) });
+          }
+          for (const message of value.messages ?? []) {
+            items.push({ ...base, kind: "message", key: `message:${message.id}`, occurredAt: dateOf(message.timestamp), value: toInbound(message, value.contacts ?? []) });
+          }
+          if (value.errors?.length) {
+            items.push({ ...base, kind: "errors", key: `errors:${hashOf(field, wabaId, entry.time ?? null, value.errors)}`, occurredAt: entryTime, value: { errors: errorsOf(value.errors) } });
+          }
+          continue;
+        }
+      }
+      if (field === "message_template_status_update") {
+        const parsed = templateStatusValueSchema.safeParse(change.value);
+        if (parsed.success) {
+          const v = parsed.data;
+          items.push({
+            field,
+            wabaId,
+            kind: "template_status",
+            key: genericKey(),
+            occurredAt: entryTime,
+            value: withoutUndefined({
+              event: v.event.toUpperCase(),
+              templateId: v.message_template_id,
+              templateName: v.message_template_name,
+              language: v.message_template_language,
+              category: v.message_template_category,
+              reason: v.reason,
+              rejectionInfo: v.rejection_info,
+              otherInfo: v.other_info,
+              disableDate: v.disable_info?.disable_date,
+            }),
+          });
+          continue;
+        }
+      }
+      if (field === "phone_number_quality_update") {
+        const parsed = qualityUpdateValueSchema.safeParse(change.value);
+        if (parsed.success) {
+          const v = parsed.data;
+          items.push({
+            field,
+            wabaId,
+            kind: "quality_update",
+            key: genericKey(),
+            occurredAt: entryTime,
+            value: withoutUndefined({
+              displayPhoneNumber: v.display_phone_number,
+              event: v.event,
+              currentLimit: v.current_limit,
+              oldLimit: v.old_limit,
+              maxDailyConversationsPerBusiness: v.max_daily_conversations_per_business,
+            }),
+          });
+          continue;
+        }
+      }
+      if (field === "account_update") {
+        const parsed = accountUpdateValueSchema.safeParse(change.value);
+        if (parsed.success) {
+          const { event, phone_number, ...rest } = parsed.data;
+          items.push({
+            field,
+            wabaId,
+            kind: "account_update",
+            key: genericKey(),
+            occurredAt: entryTime,
+            value: withoutUndefined({ event, phoneNumber: phone_number, details: camelizeKeys(rest) as Record<string, unknown> }),
+          });
+          continue;
+        }
+      }
+      const phoneNumberId = (change.value as { metadata?: { phone_number_id?: unknown } } | null)?.metadata?.phone_number_id;
+      items.push({
+        field,
+        wabaId,
+        ...(typeof phoneNumberId === "string" ? { phoneNumberId } : {}),
+        kind: "change",
+        key: genericKey(),
+        occurredAt: entryTime,
+        value: camelizeKeys(change.value),
+      });
+    }
+  }
+  return items;
+}
