@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demo, expectPath, signIn, snapshot } from "./helpers";
+import { demo, expectPath, signIn, snapshot, submitSignIn } from "./helpers";
 
 test("signed-out visitors are sent to the sign-in page", async ({ page }) => {
   await page.goto("/admin");
@@ -10,7 +10,7 @@ test("signed-out visitors are sent to the sign-in page", async ({ page }) => {
 });
 
 test("a wrong password gets a clear error and no session", async ({ page }) => {
-  await signIn(page, demo.admin, "not-the-password");
+  await submitSignIn(page, demo.admin, "not-the-password");
   await expect(page.getByRole("alert").filter({ hasText: "Wrong" })).toHaveText("Wrong e-mail or password. Check both and try again.");
   await expectPath(page, "/signin");
   await snapshot(page, "signin-wrong-password");
@@ -46,10 +46,10 @@ test("the platform admin lands on the admin pages", async ({ page }) => {
 });
 
 test("a bakery owner lands on their bakery's pages and is kept out of /admin", async ({ page }) => {
-  await signIn(page, demo.owner.email);
+  await signIn(page, demo.otherOwner.email);
   await expectPath(page, "/dashboard");
   await expect(page.getByTestId("current-role")).toHaveText("Bakery owner");
-  await expect(page.getByRole("heading", { level: 1, name: demo.owner.bakery })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: demo.otherOwner.bakery })).toBeVisible();
   await expect(page.getByTestId("whatsapp-status")).toContainText("Contact support");
   await snapshot(page, "owner-dashboard");
 

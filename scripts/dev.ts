@@ -13,6 +13,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createMetaSimulator } from "../src/meta-simulator/server";
 import { createDb } from "../src/server/db";
+import { syncMasterPhoneNumbers } from "../src/server/numbers/sync";
+import { createGraphClient } from "../src/server/whatsapp";
 import { seedDemoData } from "../prisma/seed";
 import { createDatabase, defaultServerUrl, dropDatabase, uniqueDatabaseName } from "./lib/database";
 import { localEnv, simulatorDefaults } from "./lib/dev-env";
@@ -77,7 +79,6 @@ try {
   log(`migrations: ${migrated.applied.length} applied, ${migrated.alreadyApplied} already in place`);
   const db = createDb(databaseUrl, 1);
   await seedDemoData(db, { masterWabaId: env.META_MASTER_WABA_ID ?? simulatorDefaults.masterWabaId });
-  await db.$disconnect();
   log("demo data in place");
 
   // 3. the Meta Graph API simulator, calling back the app's webhook route
@@ -90,6 +91,15 @@ try {
   const sim = await simulator.listen(simPort, "127.0.0.1");
   cleanups.push(() => simulator.close());
   log(`Meta simulator on ${sim.url} (control API under ${sim.url}/__sim)`);
+
+  // the shared account's numbers, so the admin pages and the REST API have them from the first minute
+  const graph = createGraphClient({ baseUrl: env.META_GRAPH_BASE_URL!, apiVersion: env.META_GRAPH_API_VERSION!, accessToken: env.META_ACCESS_TOKEN! });
+  const synced = await syncMasterPhoneNumbers({ db, graph, wabaId: env.META_MASTER_WABA_ID! }).catch((error: Error) => {
+    log(`could not load the shared account's numbers yet (${error.message}); use "Refresh from Meta" on /admin/numbers`);
+    return null;
+  });
+  if (synced) log(`${synced.synced} numbers of the shared account loaded from ${env.META_GRAPH_BASE_URL}`);
+  await db.$disconnect();
 
   // 4. Next.js
   const nextBin = join(process.cwd(), "node_modules", ".bin", "next");

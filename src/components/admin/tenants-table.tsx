@@ -43,7 +43,7 @@ export function TenantsTable() {
           aria-label="Search bakeries"
           className="w-full max-w-sm rounded-md border border-stone-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500"
         />
-        <p className="text-sm text-stone-600">{tenants.data ? `${tenants.data.total} bakeries` : "…"}</p>
+        <p className="text-sm text-stone-600">{tenants.data ? `${tenants.data.total} ${tenants.data.total === 1 ? "bakery" : "bakeries"}` : "…"}</p>
       </div>
       <div className="overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm">
         <table className="min-w-full divide-y divide-stone-200 text-sm">

@@ -17,7 +17,8 @@ export function assignmentWarnings(number: NumberState): string[] {
   if (number.platformType === "NOT_APPLICABLE" || number.status === "PENDING" || number.codeVerificationStatus === "NOT_VERIFIED") {
     warnings.push("This number is not registered with the Cloud API yet: sends will fail until its registration completes.");
   }
-  if (number.healthStatus === "BLOCKED" && number.status !== "BANNED") {
+  // BLOCKED health is the consequence of the two above when they apply; say it only when it is the news
+  if (number.healthStatus === "BLOCKED" && warnings.length === 0) {
     warnings.push("Meta reports this number as blocked from sending (health status BLOCKED).");
   }
   return warnings;
@@ -67,7 +68,7 @@ export async function assignPhoneNumber({ db, actor, tenantId, phoneNumberId, ac
         throw new AppError(
           "CONFIRMATION_REQUIRED",
           `${number.displayPhoneNumber} cannot send yet. Confirm to assign it anyway.`,
-          { warnings, field: "acknowledgeWarnings" },
+          { warnings },
         );
       }
 
