@@ -31,6 +31,8 @@ export type SlotReservation = {
   firstSlotInMs: number;
   intervalMs: number;
   reservedAt: number;
+  /** the first slot on the database's clock (epoch ms): what every instance agrees on */
+  firstSlotAtDbMs: number;
 };
 
 /** Reserves `count` consecutive send slots for a number at `perSecond`. One round trip. */
@@ -56,7 +58,7 @@ export async function reserveSendSlots({ db, phoneNumberId, count, perSecond }: 
       "updatedAt" = now()
     RETURNING ("nextSlotAtMs" - ${span})::float8 AS start_ms, (extract(epoch from clock_timestamp()) * 1000)::float8 AS now_ms`;
   const row = rows[0]!;
-  return { count, intervalMs, firstSlotInMs: Math.max(0, row.start_ms - row.now_ms), reservedAt: Date.now() };
+  return { count, intervalMs, firstSlotInMs: Math.max(0, row.start_ms - row.now_ms), reservedAt: Date.now(), firstSlotAtDbMs: row.start_ms };
 }
 
 /** Milliseconds from now until slot `index` of a reservation (0 when it has come). */
@@ -66,6 +68,37 @@ export function delayUntilSlot(reservation: SlotReservation, index: number, now 
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The second guard, inside one process: never more than `perSecond` sends leave in any sliding second. Slots
+ * alone are not enough when the event loop stalls — sends due during a 50 ms pause would leave together, right
+ * before the next on-time ones, and Meta counts arrivals in a sliding second.
+ */
+export class SlidingSecondGuard {
+  private readonly sent = new Map<string, number[]>();
+
+  async admit(key: string, perSecond: number): Promise<void> {
+    const capacity = Math.max(1, Math.floor(perSecond));
+    const times = this.sent.get(key) ?? [];
+    this.sent.set(key, times);
+    for (;;) {
+      const now = performance.now();
+      while (times.length > 0 && times[0]! <= now - 1000) times.shift();
+      if (times.length < capacity) {
+        times.push(now);
+        return;
+      }
+      await sleep(times[0]! + 1000 - now + 1);
+    }
+  }
+}
+
+/** Waits for slot `index` of a reservation, then for room in the sliding second. */
+export async function waitForReservedSlot(reservation: SlotReservation, index: number, guard: SlidingSecondGuard, key: string) {
+  const wait = delayUntilSlot(reservation, index);
+  if (wait > 0) await sleep(wait);
+  await guard.admit(key, 1000 / reservation.intervalMs);
+}
 
 /** Waits for one slot (a single send). */
 export async function waitForSendSlot({ db, phoneNumberId, throughputLevel }: { db: Db; phoneNumberId: string; throughputLevel: string | null | undefined }) {
