@@ -24,12 +24,20 @@ if (!existsSync(".next/BUILD_ID")) {
   process.exit(1);
 }
 
+// a server left on this port (an earlier run) would answer instead of ours
+if (await fetch(`http://localhost:${port}/`).then(() => true, () => false)) {
+  console.error(`Port ${port} is already in use: stop what runs there or set BENCH_PORT.`);
+  process.exit(1);
+}
+
 const server = process.env.DATABASE_URL ?? defaultServerUrl;
 const dbName = uniqueDatabaseName("recado_bench_webhooks");
 const databaseUrl = await createDatabase(server, dbName);
 const app = spawn("npx", ["tsx", "scripts/dev.ts", "--production", "--port", String(port), "--sim-port", String(port + 1000)], {
   env: { ...process.env, DATABASE_URL: databaseUrl, META_APP_SECRET: appSecret, DATABASE_POOL_MAX: "20" },
   stdio: ["ignore", "pipe", "inherit"],
+  // its own process group, so the whole chain (npx → tsx → next-server) is stopped at the end
+  detached: true,
 });
 
 async function waitForApp() {
@@ -101,7 +109,10 @@ try {
   console.log(`  stored status items: ${row.items} of ${sent} sent (incl. warm-up) in ${row.events} batches; processed: ${row.processed}`);
   console.log(`  ${Number(row.items) === sent ? "OK: every status stored exactly once" : "MISMATCH between sent and stored"}`);
 } finally {
-  app.kill("SIGTERM");
-  await new Promise((r) => app.once("exit", r));
+  const exited = new Promise((r) => app.once("exit", r));
+  try {
+    process.kill(-app.pid!, "SIGTERM");
+  } catch {}
+  await exited;
   await dropDatabase(server, dbName).catch(() => {});
 }

@@ -31,6 +31,8 @@ export function localEnv({ port, simPort, databaseUrl, poolMax }: {
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
     ADMIN_API_TOKEN: "local-admin-api-token-0123456789",
     INNGEST_DEV: "1",
+    // no Inngest dev server here (it cannot be downloaded on these machines): run jobs in the app process
+    RECADO_JOBS: "inline",
   };
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(defaults)) env[key] = process.env[key] || value;

@@ -36,6 +36,11 @@ export const envSchema = z.object({
   /** Bearer token for the admin REST API (scripts and curl). Unset: the REST API accepts admin sessions only. */
   ADMIN_API_TOKEN: z.string().min(24, "expected at least 24 random characters").optional(),
 
+  /**
+   * Where background jobs run: `inngest` (an Inngest server or Inngest Cloud) or `inline` (in this process, for
+   * machines without an Inngest server; `npm start` and the e2e suite use it). Jobs are stored first either way.
+   */
+  RECADO_JOBS: z.enum(["inngest", "inline"], "expected inngest or inline").default("inngest"),
   INNGEST_DEV: z.string().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().optional(),

@@ -93,3 +93,31 @@ export async function drainWebhookItems({ db, maxBatches = 20 }: { db: Db; maxBa
   return total;
 }
 
+
+const inFlight = new WeakMap<Db, { running: Promise<void>; again: boolean }>();
+
+/**
+ * Starts draining in the background, or — when a drain is already running in this process — asks it to go
+ * round once more. Under load, many requests' items are claimed and applied together (a few queries per 500
+ * items instead of per request), which is what keeps the webhook route cheap.
+ */
+export function kickWebhookProcessing(db: Db): Promise<void> {
+  const current = inFlight.get(db);
+  if (current) {
+    current.again = true;
+    return current.running;
+  }
+  const state = { again: false, running: Promise.resolve() };
+  state.running = (async () => {
+    try {
+      do {
+        state.again = false;
+        await drainWebhookItems({ db });
+      } while (state.again);
+    } finally {
+      inFlight.delete(db);
+    }
+  })();
+  inFlight.set(db, state);
+  return state.running;
+}

@@ -1,7 +1,7 @@
 import { after } from "next/server";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
-import { processWebhookItems } from "@/server/webhooks/process";
+import { kickWebhookProcessing } from "@/server/webhooks/process";
 import { answerHandshake, receiveWebhook } from "@/server/webhooks/receive";
 
 export const dynamic = "force-dynamic";
@@ -27,9 +27,8 @@ export async function POST(req: Request) {
   if (result.httpStatus !== 200) return Response.json({ error: result.error }, { status: result.httpStatus });
 
   // Answer Meta first; the items are already stored, so if this dies the Inngest sweeper processes them.
-  const eventId = result.eventId;
-  if (eventId && result.storedItems > 0) {
-    after(() => processWebhookItems({ db, eventId }).then(() => undefined, (error: Error) => console.error("webhook processing:", error.message)));
+  if (result.storedItems > 0) {
+    after(() => kickWebhookProcessing(db).catch((error: Error) => console.error("webhook processing:", error.message)));
   }
   return Response.json({ received: true, stored: result.storedItems, duplicates: result.duplicateItems });
 }

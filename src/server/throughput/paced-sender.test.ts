@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createMetaSimulator } from "@/meta-simulator/server";
+import { sendPaced } from "@/server/throughput/paced-sender";
+import { createGraphClient } from "@/server/whatsapp";
+import { testDb } from "@/test/db";
+import { createMasterNumber } from "@/test/fixtures";
+
+// A simulator of its own: its throughput windows and pair buckets must not be shared with other test files.
+const sim = createMetaSimulator({ appSecret: "s", statusDelaysMs: { sent: null, delivered: null, read: null }, undeliverableMode: "sync", seed: 5 });
+let graph: ReturnType<typeof createGraphClient>;
+
+beforeAll(async () => {
+  const { url } = await sim.listen(0);
+  graph = createGraphClient({ baseUrl: url, apiVersion: "v25.0", accessToken: "sim-master-token", retry: { maxAttempts: 1 } });
+});
+beforeEach(() => sim.reset());
+afterAll(() => sim.close());
+
+const send = (to: string) =>
+  graph.sendTemplateMessage({ phoneNumberId: "106540352242922", to, templateName: "hello_world", languageCode: "en_US" });
+
+const recipients = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `+3461${String(2000000 + offset + i)}`);
+
+describe("sendPaced", () => {
+  it("a number paced too fast gets 130429: the run hands the unsent back, pauses the number, and a rerun sends each exactly once", async () => {
+    // our row claims HIGH (≈970/s) while the simulator's number is STANDARD (80/s): Meta will refuse
+    const number = await createMasterNumber(testDb());
+    const everyone = recipients(150);
+    const first = await sendPaced({ db: testDb(), phoneNumberId: number.id, throughputLevel: "HIGH", items: everyone, send });
+
+    const sent = first.outcomes.filter((o) => o.status === "sent").map((o) => o.item);
+    const deferred = first.outcomes.filter((o) => o.status === "deferred");
+    expect(first.outcomes.filter((o) => o.status === "failed")).toEqual([]);
+    expect(sent.length).toBeGreaterThanOrEqual(80);
+    expect(deferred.length).toBe(150 - sent.length);
+    expect(deferred.every((o) => o.status === "deferred" && o.reason === "throughput")).toBe(true);
+    expect(first.pausedUntil).not.toBeNull();
+    const pacing = await testDb().sendPacing.findUniqueOrThrow({ where: { phoneNumberId: number.id } });
+    expect(pacing.pauseReason).toContain("130429");
+
+    // the rerun (at the number's real level) waits out the pause and sends only what was handed back
+    const rerun = await sendPaced({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items: deferred.map((o) => o.item), send });
+    expect(rerun.outcomes.every((o) => o.status === "sent")).toBe(true);
+    const perRecipient = new Map<string, number>();
+    for (const message of sim.sentMessages()) perRecipient.set(message.waId, (perRecipient.get(message.waId) ?? 0) + 1);
+    expect(perRecipient.size).toBe(150);
+    expect([...perRecipient.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it("the pair limit defers only the recipient that hit it; a refused recipient fails alone with Meta's code", async () => {
+    const number = await createMasterNumber(testDb());
+    await fetch(`${sim.url}/__sim/recipients`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ waIds: ["+34619999999"], onWhatsApp: false }) });
+    // 50 messages to one customer (Meta's burst allows 45) plus other recipients
+    const items = [...Array.from({ length: 50 }, () => "+34610000001"), ...recipients(10, 500), "+34619999999"];
+    const { outcomes } = await sendPaced({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items, send, pairAttemptOf: () => 1 });
+    const pairDeferred = outcomes.filter((o) => o.status === "deferred" && o.reason === "pair_rate");
+    expect(pairDeferred.length).toBe(5);
+    expect(pairDeferred.every((o) => o.item === "+34610000001" && o.status === "deferred" && o.retryAfterMs === 4000)).toBe(true);
+    expect(outcomes.filter((o) => o.status === "sent").length).toBe(45 + 10);
+    const failed = outcomes.filter((o) => o.status === "failed");
+    expect(failed.map((o) => o.item)).toEqual(["+34619999999"]);
+    expect(failed[0]?.status === "failed" && (failed[0].error as { code?: string }).code).toBe("RECIPIENT_NOT_ON_WHATSAPP");
+  });
+});

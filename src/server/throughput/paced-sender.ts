@@ -1,0 +1,66 @@
+/**
+ * Sending a run of messages through one number as fast as Meta allows and no faster: slots are reserved for the
+ * whole run in one round trip (src/server/throughput/pacing.ts), each send leaves at its slot, and sends are in
+ * flight side by side (Meta's latency does not lower the rate). What comes back is an outcome per item:
+ *
+ *  - 130429 (throughput): the number is paused for everyone (shared row), sends of this run that have not left
+ *    yet are handed back as deferred — Meta never saw them — and the caller sends them after the pause.
+ *  - 131056 (pair rate): only that recipient waits (Meta: retry after 4^X s); the others go on.
+ *  - anything else: that item failed, with Meta's code; the run goes on.
+ */
+import { isAppError, type AppError } from "@/server/errors";
+import type { Db } from "@/server/db";
+import { pairRateRetryMs } from "@/server/whatsapp";
+import { pacedRatePerSecond, pauseNumberSending, reserveSendSlots, SlidingSecondGuard, waitForReservedSlot } from "@/server/throughput/pacing";
+
+export type PacedOutcome<T, R> =
+  | { item: T; status: "sent"; result: R }
+  | { item: T; status: "failed"; error: AppError | Error }
+  | { item: T; status: "deferred"; reason: "throughput" | "pair_rate"; retryAfterMs: number };
+
+/** One guard per process, shared by every run, so two runs on one number in one process share its second. */
+const processGuard = new SlidingSecondGuard();
+
+export const throughputPauseMs = 1_000;
+
+function metaCodeOf(error: unknown): number | undefined {
+  if (!isAppError(error)) return undefined;
+  const code = (error.details as { metaCode?: unknown }).metaCode;
+  return typeof code === "number" ? code : undefined;
+}
+
+export async function sendPaced<T, R>({ db, phoneNumberId, throughputLevel, items, send, pairAttemptOf }: {
+  db: Db;
+  /** our phone number row id (the pacing key) */
+  phoneNumberId: string;
+  throughputLevel: string | null | undefined;
+  items: T[];
+  send: (item: T) => Promise<R>;
+  /** how many times this item already met the pair limit (for Meta's 4^X backoff); 0 if unknown */
+  pairAttemptOf?: (item: T) => number;
+}): Promise<{ outcomes: PacedOutcome<T, R>[]; pausedUntil: Date | null }> {
+  if (items.length === 0) return { outcomes: [], pausedUntil: null };
+  const reservation = await reserveSendSlots({ db, phoneNumberId, count: items.length, perSecond: pacedRatePerSecond(throughputLevel) });
+  let pausedUntil: Date | null = null;
+
+  const outcomes = await Promise.all(
+    items.map(async (item, index): Promise<PacedOutcome<T, R>> => {
+      await waitForReservedSlot(reservation, index, processGuard, phoneNumberId);
+      if (pausedUntil) return { item, status: "deferred", reason: "throughput", retryAfterMs: Math.max(0, pausedUntil.getTime() - Date.now()) };
+      try {
+        return { item, status: "sent", result: await send(item) };
+      } catch (error) {
+        const metaCode = metaCodeOf(error);
+        if (metaCode === 130429) {
+          pausedUntil ??= await pauseNumberSending({ db, phoneNumberId, forMs: throughputPauseMs, reason: "Meta answered 130429 (throughput reached)" });
+          return { item, status: "deferred", reason: "throughput", retryAfterMs: throughputPauseMs };
+        }
+        if (metaCode === 131056) {
+          return { item, status: "deferred", reason: "pair_rate", retryAfterMs: pairRateRetryMs(pairAttemptOf?.(item) ?? 0) };
+        }
+        return { item, status: "failed", error: error as Error };
+      }
+    }),
+  );
+  return { outcomes, pausedUntil };
+}

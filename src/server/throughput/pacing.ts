@@ -1,0 +1,132 @@
+/**
+ * Pacing sends at Meta's per-number throughput (META-CLOUD-API.md §6.1: 80 msg/s per registered number,
+ * 1,000 msg/s after the automatic upgrade to HIGH; over the limit Meta answers 130429).
+ *
+ * Every send path (single sends, purchase orders, broadcasts) of every app instance reserves its slots from one
+ * row per number in Postgres (`send_pacing`), a generic cell rate algorithm: the row holds the next free slot;
+ * a reservation of n slots moves it n intervals on, in one atomic statement, and answers when the first of them
+ * is. Times are measured on the database's clock and handed back as delays, so app instances with skewed clocks
+ * still agree. A 130429 pauses the number: nothing is handed out before the pause ends.
+ */
+import type { Db } from "@/server/db";
+
+/** Meta's documented limits per throughput level; anything else (not yet registered, unknown) gets the default. */
+export function throughputLimitFor(level: string | null | undefined): number {
+  return level === "HIGH" ? 1000 : 80;
+}
+
+/**
+ * We pace slightly under the limit: Meta counts arrivals in a sliding second, and a send that leaves a few
+ * milliseconds late (event loop, network) must not push the next second over.
+ */
+export const pacingHeadroom = 0.97;
+
+export function pacedRatePerSecond(level: string | null | undefined): number {
+  return throughputLimitFor(level) * pacingHeadroom;
+}
+
+export type SlotReservation = {
+  count: number;
+  /** delay from `reservedAt` (local clock) until the first slot */
+  firstSlotInMs: number;
+  intervalMs: number;
+  reservedAt: number;
+  /** the first slot on the database's clock (epoch ms): what every instance agrees on */
+  firstSlotAtDbMs: number;
+};
+
+/** Reserves `count` consecutive send slots for a number at `perSecond`. One round trip. */
+export async function reserveSendSlots({ db, phoneNumberId, count, perSecond }: {
+  db: Db;
+  phoneNumberId: string;
+  count: number;
+  perSecond: number;
+}): Promise<SlotReservation> {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`count must be a positive integer, got ${count}`);
+  if (!(perSecond > 0)) throw new Error(`perSecond must be positive, got ${perSecond}`);
+  const intervalMs = 1000 / perSecond;
+  const span = count * intervalMs;
+  const rows = await db.$queryRaw<{ start_ms: number; now_ms: number }[]>`
+    INSERT INTO "send_pacing" ("phoneNumberId", "nextSlotAtMs", "updatedAt")
+    VALUES (${phoneNumberId}, extract(epoch from clock_timestamp()) * 1000 + ${span}, now())
+    ON CONFLICT ("phoneNumberId") DO UPDATE SET
+      "nextSlotAtMs" = GREATEST(
+        "send_pacing"."nextSlotAtMs",
+        extract(epoch from clock_timestamp()) * 1000,
+        COALESCE(extract(epoch from "send_pacing"."pausedUntil") * 1000, 0)
+      ) + ${span},
+      "updatedAt" = now()
+    RETURNING ("nextSlotAtMs" - ${span})::float8 AS start_ms, (extract(epoch from clock_timestamp()) * 1000)::float8 AS now_ms`;
+  const row = rows[0]!;
+  return { count, intervalMs, firstSlotInMs: Math.max(0, row.start_ms - row.now_ms), reservedAt: Date.now(), firstSlotAtDbMs: row.start_ms };
+}
+
+/** Milliseconds from now until slot `index` of a reservation (0 when it has come). */
+export function delayUntilSlot(reservation: SlotReservation, index: number, now = Date.now()): number {
+  const at = reservation.reservedAt + reservation.firstSlotInMs + index * reservation.intervalMs;
+  return Math.max(0, at - now);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The second guard, inside one process: never more than `perSecond` sends leave in any sliding second. Slots
+ * alone are not enough when the event loop stalls — sends due during a 50 ms pause would leave together, right
+ * before the next on-time ones, and Meta counts arrivals in a sliding second.
+ */
+export class SlidingSecondGuard {
+  private readonly sent = new Map<string, number[]>();
+
+  async admit(key: string, perSecond: number): Promise<void> {
+    const capacity = Math.max(1, Math.floor(perSecond));
+    const times = this.sent.get(key) ?? [];
+    this.sent.set(key, times);
+    for (;;) {
+      const now = performance.now();
+      while (times.length > 0 && times[0]! <= now - 1000) times.shift();
+      if (times.length < capacity) {
+        times.push(now);
+        return;
+      }
+      await sleep(times[0]! + 1000 - now + 1);
+    }
+  }
+}
+
+/** Waits for slot `index` of a reservation, then for room in the sliding second. */
+export async function waitForReservedSlot(reservation: SlotReservation, index: number, guard: SlidingSecondGuard, key: string) {
+  const wait = delayUntilSlot(reservation, index);
+  if (wait > 0) await sleep(wait);
+  await guard.admit(key, 1000 / reservation.intervalMs);
+}
+
+/** Waits for one slot (a single send). */
+export async function waitForSendSlot({ db, phoneNumberId, throughputLevel }: { db: Db; phoneNumberId: string; throughputLevel: string | null | undefined }) {
+  const reservation = await reserveSendSlots({ db, phoneNumberId, count: 1, perSecond: pacedRatePerSecond(throughputLevel) });
+  const wait = delayUntilSlot(reservation, 0);
+  if (wait > 0) await sleep(wait);
+}
+
+/**
+ * After Meta answered 130429: no slots for this number until `forMs` from now (never shortening a longer pause
+ * already set). Returns when sending may resume (database clock).
+ */
+export async function pauseNumberSending({ db, phoneNumberId, forMs, reason }: { db: Db; phoneNumberId: string; forMs: number; reason: string }) {
+  const rows = await db.$queryRaw<{ paused_until: Date }[]>`
+    INSERT INTO "send_pacing" ("phoneNumberId", "nextSlotAtMs", "pausedUntil", "pauseReason", "updatedAt")
+    VALUES (${phoneNumberId}, extract(epoch from clock_timestamp()) * 1000 + ${forMs},
+            (clock_timestamp() AT TIME ZONE 'UTC') + make_interval(secs => ${forMs / 1000}), ${reason}, now())
+    ON CONFLICT ("phoneNumberId") DO UPDATE SET
+      "pausedUntil" = GREATEST(COALESCE("send_pacing"."pausedUntil", '-infinity'), EXCLUDED."pausedUntil"),
+      "nextSlotAtMs" = GREATEST("send_pacing"."nextSlotAtMs", EXCLUDED."nextSlotAtMs"),
+      "pauseReason" = EXCLUDED."pauseReason",
+      "updatedAt" = now()
+    RETURNING "pausedUntil" AS paused_until`;
+  return rows[0]!.paused_until;
+}
+
+/** The pause of a number, if one is still running (for status pages). */
+export async function sendingPausedUntil({ db, phoneNumberId }: { db: Db; phoneNumberId: string }): Promise<Date | null> {
+  const row = await db.sendPacing.findUnique({ where: { phoneNumberId }, select: { pausedUntil: true } });
+  return row?.pausedUntil && row.pausedUntil.getTime() > Date.now() ? row.pausedUntil : null;
+}
