@@ -23,10 +23,17 @@ const processGuard = new SlidingSecondGuard();
 
 export const throughputPauseMs = 1_000;
 
-function metaCodeOf(error: unknown): number | undefined {
-  if (!isAppError(error)) return undefined;
-  const code = (error.details as { metaCode?: unknown }).metaCode;
-  return typeof code === "number" ? code : undefined;
+/** Meta's code behind an error: on a Graph error itself, in its details, or on the error it wraps. */
+export function metaCodeOf(error: unknown): number | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const own = (error as { metaCode?: unknown }).metaCode;
+  if (typeof own === "number") return own;
+  if (isAppError(error)) {
+    const details = error.details as { metaCode?: unknown; meta_error_code?: unknown };
+    const code = details.metaCode ?? details.meta_error_code;
+    if (typeof code === "number") return code;
+  }
+  return error.cause ? metaCodeOf(error.cause) : undefined;
 }
 
 export async function sendPaced<T, R>({ db, phoneNumberId, throughputLevel, items, send, pairAttemptOf }: {
