@@ -3,7 +3,7 @@
  * item is the record) and marked processed. Domain modules (messaging, templates, health) replace these with
  * handlers that apply the change; importing this module once is what wires the registry.
  */
-import { registerWebhookHandler } from "@/server/webhooks/registry";
+import { registerWebhookHandler, webhookHandlerFor } from "@/server/webhooks/registry";
 
 const recordOnly = async () => {};
 
@@ -24,4 +24,8 @@ export const documentedWebhookFields = [
   "security",
 ] as const;
 
-for (const field of documentedWebhookFields) registerWebhookHandler(field, recordOnly);
+// ES imports run before this body, so a domain handler imported below is already registered: keep it.
+for (const field of documentedWebhookFields) if (!webhookHandlerFor(field)) registerWebhookHandler(field, recordOnly);
+
+// Domain handlers: they take their fields; the loop above records the rest.
+import "@/server/messaging/webhook-handlers";

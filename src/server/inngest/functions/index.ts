@@ -1,4 +1,5 @@
+import { syncTemplatesSchedule } from "@/server/inngest/functions/templates";
 import { sweepWebhookItems } from "@/server/inngest/functions/webhooks";
 
 /** Every function the app serves at /api/inngest. */
-export const inngestFunctions = [sweepWebhookItems];
+export const inngestFunctions = [sweepWebhookItems, syncTemplatesSchedule];
