@@ -9,6 +9,7 @@ import { getEnv } from "@/server/env";
 import { relayJobs } from "@/server/jobs/outbox";
 import { inlineSender, inngestSender } from "@/server/jobs/senders";
 import { drainWebhookItems } from "@/server/webhooks/process";
+import "@/server/broadcasts/inline";
 
 type Schedule = { name: string; everyMs: number; run: () => Promise<unknown>; lastRunAt: number; running: boolean };
 const schedules: Schedule[] = [];

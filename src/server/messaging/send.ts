@@ -95,7 +95,7 @@ async function checkContact(db: Db, tenantId: string, contactId: string): Promis
   return contact;
 }
 
-async function checkTemplate(db: Db, sender: Sender, content: Extract<MessageContent, { kind: "template" }>) {
+export async function checkTemplate(db: Db, sender: Sender, content: Extract<MessageContent, { kind: "template" }>) {
   const language = content.language ?? sender.language;
   const template = await db.messageTemplate.findUnique({
     where: { businessAccountId_name_language: { businessAccountId: sender.account.id, name: content.templateName, language } },
