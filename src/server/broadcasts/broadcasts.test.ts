@@ -13,6 +13,7 @@ import { chunkFlowControl, planBroadcastChunks, sendBroadcastChunk, type ChunkEv
 import { broadcastProgress, summaryOf } from "@/server/broadcasts/progress";
 import { testDb } from "@/test/db";
 import { createSendingTenant } from "@/test/messaging-world";
+import { callerAs } from "@/test/fixtures";
 
 const sim = createMetaSimulator({ appSecret: "s", statusDelaysMs: { sent: null, delivered: null, read: null }, undeliverableMode: "sync", pairRateLimit: false, seed: 11 });
 let simUrl = "";
@@ -213,5 +214,23 @@ describe("broadcasts", () => {
     expect(sim.sentMessages().length).toBe(before);
     const progress = await broadcastProgress({ db: testDb(), tenantId: world.tenant.id, broadcastId: id });
     expect(progress).toMatchObject({ status: "CANCELLED", sent: 80, cancelled: 40 });
+  });
+});
+
+describe("tenant isolation", () => {
+  it("an owner cannot see, start or cancel another bakery's broadcast", async () => {
+    const a = await bakeryWithContacts(3);
+    const b = await bakeryWithContacts(3);
+    const broadcast = await createBroadcast({ db: testDb(), tenantId: a.tenant.id, userId: null, input: draft() });
+    const asB = callerAs(testDb(), b.owner);
+    for (const attempt of [
+      asB.broadcasts.progress({ broadcastId: broadcast.id }),
+      asB.broadcasts.start({ broadcastId: broadcast.id }),
+      asB.broadcasts.cancel({ broadcastId: broadcast.id }),
+    ]) {
+      await expect(attempt).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    expect((await asB.broadcasts.list()).map((x) => x.id)).not.toContain(broadcast.id);
+    expect((await testDb().broadcast.findUniqueOrThrow({ where: { id: broadcast.id } })).status).toBe("DRAFT");
   });
 });
