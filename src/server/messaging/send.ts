@@ -95,12 +95,20 @@ async function checkContact(db: Db, tenantId: string, contactId: string): Promis
   return contact;
 }
 
+/**
+ * Without an explicit language, the tenant's language is tried first, then Spanish and English: a bakery that
+ * writes in Catalan still gets its purchase orders out while only es/en versions of a template exist.
+ */
+export const templateLanguageFallbacks = ["es", "en"];
+
 export async function checkTemplate(db: Db, sender: Sender, content: Extract<MessageContent, { kind: "template" }>) {
-  const language = content.language ?? sender.language;
-  const template = await db.messageTemplate.findUnique({
-    where: { businessAccountId_name_language: { businessAccountId: sender.account.id, name: content.templateName, language } },
-    select: { id: true, name: true, status: true, rejectedReason: true, parameterNames: true },
+  const languages = content.language ? [content.language] : [...new Set([sender.language, ...templateLanguageFallbacks])];
+  const candidates = await db.messageTemplate.findMany({
+    where: { businessAccountId: sender.account.id, name: content.templateName, language: { in: languages } },
+    select: { id: true, name: true, language: true, status: true, rejectedReason: true, parameterNames: true },
   });
+  const template = languages.map((l) => candidates.find((c) => c.language === l)).find((c) => c && (c.status === "APPROVED" || c.language === languages[0])) ?? candidates[0];
+  const language = template?.language ?? languages[0]!;
   if (!template) {
     throw new AppError("TEMPLATE_NOT_FOUND", `Template '${content.templateName}' does not exist in language '${language}'`, {
       template_name: content.templateName,
