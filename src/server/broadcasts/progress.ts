@@ -4,6 +4,7 @@
  * while the broadcast runs and after it finished. A message Meta accepted but later reported failed (e.g.
  * 131026 in a status webhook) counts as failed with its reason.
  */
+import Papa from "papaparse";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 
@@ -134,4 +135,24 @@ export async function recipientReportRows({ db, tenantId, broadcastId }: { db: D
            COALESCE(r."errorTitle", m."errorTitle") AS error_title
     FROM "broadcast_recipients" r LEFT JOIN "messages" m ON m."id" = r."messageId"
     WHERE r."broadcastId" = ${broadcastId} ORDER BY r."seq"`;
+}
+
+/** The per-recipient report as CSV (papaparse quotes what needs quoting, e.g. names with commas). */
+export async function recipientReportCsv({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }): Promise<string> {
+  const rows = await recipientReportRows({ db, tenantId, broadcastId });
+  return Papa.unparse({
+    fields: ["seq", "phone", "name", "status", "delivery", "wamid", "meta_error_code", "error_code", "reason", "error"],
+    data: rows.map((r) => [
+      r.seq,
+      r.phone,
+      r.name ?? "",
+      r.status.toLowerCase(),
+      r.message_status?.toLowerCase() ?? "",
+      r.wamid ?? "",
+      r.error_code ?? "",
+      r.app_error_code ?? "",
+      r.status === "FAILED" || r.status === "UNKNOWN" || r.message_status === "FAILED" ? failureReasonOf(r.app_error_code, r.status) : "",
+      r.error_title ?? "",
+    ]),
+  });
 }
