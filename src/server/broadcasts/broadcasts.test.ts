@@ -91,17 +91,17 @@ const sentTo = (phones: string[]) => {
 };
 
 describe("pacing configuration", () => {
-  it("keys Inngest's flow control by the sending number, and sizes chunks to one second of its throughput", async () => {
+  it("keys Inngest's flow control by the sending number, and sizes chunks to five seconds of its throughput", async () => {
     expect(chunkFlowControl.throttle.key).toBe("event.data.phoneNumberId");
     expect(chunkFlowControl.concurrency.key).toBe("event.data.phoneNumberId");
     expect(chunkFlowControl.concurrency.limit).toBe(1);
-    const standard = await bakeryWithContacts(200, { level: "STANDARD" });
+    const standard = await bakeryWithContacts(450, { level: "STANDARD" });
     const id = await started(standard.tenant.id);
     const chunks = await planBroadcastChunks({ db: testDb(), broadcastId: id });
-    expect(chunks.map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 80], [81, 160], [161, 200]]);
+    expect(chunks.map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 400], [401, 450]]); // 5 s of 80 msg/s
     expect(chunks.every((c) => c.phoneNumberId === standard.number.id)).toBe(true);
     await testDb().phoneNumber.update({ where: { id: standard.number.id }, data: { throughputLevel: "HIGH" } });
-    expect((await planBroadcastChunks({ db: testDb(), broadcastId: id })).map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 200]]);
+    expect((await planBroadcastChunks({ db: testDb(), broadcastId: id })).map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 450]]); // HIGH: 5,000 per chunk
   });
 });
 
@@ -182,7 +182,7 @@ describe("broadcasts", () => {
   });
 
   it("a first batch that fails entirely stops the broadcast and raises the alert", async () => {
-    const world = await bakeryWithContacts(100, { level: "STANDARD" });
+    const world = await bakeryWithContacts(450, { level: "STANDARD" });
     const id = await started(world.tenant.id);
     await fetch(`${simUrl}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ errorRate: 1, error: { code: 190, httpStatus: 401, title: "Error validating access token" }, pathPattern: "/messages" }) });
     try {
@@ -194,15 +194,15 @@ describe("broadcasts", () => {
     const broadcast = await testDb().broadcast.findUniqueOrThrow({ where: { id } });
     expect(broadcast.status).toBe("STOPPED");
     expect(broadcast.stoppedReason).toContain("TOKEN_EXPIRED");
-    expect(await testDb().broadcastRecipient.count({ where: { broadcastId: id, status: "FAILED" } })).toBe(80);
-    expect(await testDb().broadcastRecipient.count({ where: { broadcastId: id, status: "CANCELLED" } })).toBe(20);
+    expect(await testDb().broadcastRecipient.count({ where: { broadcastId: id, status: "FAILED" } })).toBe(400);
+    expect(await testDb().broadcastRecipient.count({ where: { broadcastId: id, status: "CANCELLED" } })).toBe(50);
     const alert = await testDb().alert.findUniqueOrThrow({ where: { dedupeKey: `broadcast_stopped:${id}` } });
     expect(alert).toMatchObject({ severity: "CRITICAL", tenantId: world.tenant.id });
     await testDb().businessAccount.updateMany({ data: { tokenInvalidAt: null } });
   });
 
   it("cancel stops further sends", async () => {
-    const world = await bakeryWithContacts(120, { level: "STANDARD" });
+    const world = await bakeryWithContacts(410, { level: "STANDARD" });
     const id = await started(world.tenant.id);
     const chunks = await fanOut(id, world.tenant.id);
     expect(chunks).toHaveLength(2);
@@ -213,7 +213,7 @@ describe("broadcasts", () => {
     expect(result).toMatchObject({ state: "over" });
     expect(sim.sentMessages().length).toBe(before);
     const progress = await broadcastProgress({ db: testDb(), tenantId: world.tenant.id, broadcastId: id });
-    expect(progress).toMatchObject({ status: "CANCELLED", sent: 80, cancelled: 40 });
+    expect(progress).toMatchObject({ status: "CANCELLED", sent: 400, cancelled: 10 });
   });
 });
 

@@ -2,8 +2,7 @@
  * Sending a broadcast, chunk by chunk. The same functions run inside the Inngest functions' steps
  * (src/server/inngest/functions/broadcasts.ts) and in the inline driver (RECADO_JOBS=inline).
  *
- * A chunk is a range of recipients (by seq) one second of the number's throughput long: 80 at STANDARD, 1,000
- * at HIGH. Inngest runs at most one chunk per number at a time and starts at most one per second per number
+ * A chunk is a range of recipients (by seq) a few seconds of the number's throughput long (chunkSizeFor). Inngest runs at most one chunk per number at a time and starts at most one per second per number
  * (flow control keyed by the number); inside a chunk every send leaves at a slot reserved from the number's
  * shared pacing row (src/server/throughput), so all paths together stay under Meta's limit.
  *
@@ -32,9 +31,15 @@ export const chunkFlowControl = {
   concurrency: { key: "event.data.phoneNumberId", limit: 1 },
 } as const;
 
-/** Recipients per chunk: one second of the number's throughput. */
+/**
+ * Seconds of the number's throughput per chunk. Between chunks a few queries run while nothing is sent; five
+ * seconds' worth keeps that pause small against the sending time.
+ */
+export const chunkSeconds = 5;
+
+/** Recipients per chunk: a few seconds of the number's throughput (400 at STANDARD, 5,000 at HIGH). */
 export function chunkSizeFor(throughputLevel: string | null | undefined) {
-  return throughputLimitFor(throughputLevel);
+  return throughputLimitFor(throughputLevel) * chunkSeconds;
 }
 
 /** Splits a started broadcast into chunk events (no rows are read but the broadcast's own). */
@@ -112,7 +117,7 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
     throughputLevel: broadcast.phoneNumber?.throughputLevel,
     items: claimed,
     pairAttemptOf: (recipient) => recipient.deferrals,
-    send: (recipient) =>
+    send: (recipient, waitForSlot) =>
       sendMessage({
         db,
         tenantId: broadcast.tenantId,
@@ -123,6 +128,7 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
         sender,
         // a rate limit is not waited out per message: the chunk hands the recipient back and the number pauses
         rateLimitAttempts: 1,
+        beforeMetaCall: waitForSlot,
       }),
   });
 

@@ -3,8 +3,8 @@
  * whole run in one round trip (src/server/throughput/pacing.ts), each send leaves at its slot, and sends are in
  * flight side by side (Meta's latency does not lower the rate). What comes back is an outcome per item:
  *
- *  - 130429 (throughput): the number is paused for everyone (shared row), sends of this run that have not left
- *    yet are handed back as deferred — Meta never saw them — and the caller sends them after the pause.
+ *  - 130429 (throughput): the number is paused for everyone (shared row); the refused item is handed back as
+ *    deferred (Meta did not send it) and the sends of this run that have not left yet queue behind the pause.
  *  - 131056 (pair rate): only that recipient waits (Meta: retry after 4^X s); the others go on.
  *  - anything else: that item failed, with Meta's code; the run goes on.
  */
@@ -42,24 +42,41 @@ export async function sendPaced<T, R>({ db, phoneNumberId, throughputLevel, item
   phoneNumberId: string;
   throughputLevel: string | null | undefined;
   items: T[];
-  send: (item: T) => Promise<R>;
+  /**
+   * Sends one item. It must await `waitForSlot()` right before it calls Meta (after its own checks and
+   * bookkeeping), so that requests reach Meta at their slots; a send refused before Meta never waits.
+   */
+  send: (item: T, waitForSlot: () => Promise<void>) => Promise<R>;
   /** how many times this item already met the pair limit (for Meta's 4^X backoff); 0 if unknown */
   pairAttemptOf?: (item: T) => number;
 }): Promise<{ outcomes: PacedOutcome<T, R>[]; pausedUntil: Date | null }> {
   if (items.length === 0) return { outcomes: [], pausedUntil: null };
-  const reservation = await reserveSendSlots({ db, phoneNumberId, count: items.length, perSecond: pacedRatePerSecond(throughputLevel) });
+  const perSecond = pacedRatePerSecond(throughputLevel);
+  const reservation = await reserveSendSlots({ db, phoneNumberId, count: items.length, perSecond });
   let pausedUntil: Date | null = null;
+
+  /** A slot of its own, after a pause or for a second call of the same item. */
+  async function freshSlot() {
+    const own = await reserveSendSlots({ db, phoneNumberId, count: 1, perSecond });
+    await waitForReservedSlot(own, 0, processGuard, phoneNumberId);
+  }
 
   const outcomes = await Promise.all(
     items.map(async (item, index): Promise<PacedOutcome<T, R>> => {
-      await waitForReservedSlot(reservation, index, processGuard, phoneNumberId);
-      if (pausedUntil) return { item, status: "deferred", reason: "throughput", retryAfterMs: Math.max(0, pausedUntil.getTime() - Date.now()) };
+      let slotUsed = false;
+      const waitForSlot = async () => {
+        if (slotUsed) return freshSlot();
+        slotUsed = true;
+        await waitForReservedSlot(reservation, index, processGuard, phoneNumberId);
+        // a 130429 meanwhile paused the number: this slot is void; queue again behind the pause
+        if (pausedUntil && pausedUntil.getTime() > Date.now()) await freshSlot();
+      };
       try {
-        return { item, status: "sent", result: await send(item) };
+        return { item, status: "sent", result: await send(item, waitForSlot) };
       } catch (error) {
         const metaCode = metaCodeOf(error);
         if (metaCode === 130429) {
-          pausedUntil ??= await pauseNumberSending({ db, phoneNumberId, forMs: throughputPauseMs, reason: "Meta answered 130429 (throughput reached)" });
+          pausedUntil = await pauseNumberSending({ db, phoneNumberId, forMs: throughputPauseMs, reason: "Meta answered 130429 (throughput reached)" });
           return { item, status: "deferred", reason: "throughput", retryAfterMs: throughputPauseMs };
         }
         if (metaCode === 131056) {
