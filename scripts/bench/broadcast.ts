@@ -8,8 +8,8 @@
  *      how many 130429 (throughput) answers Meta gave.
  * Targets: planning < 10 s with flat memory; achieved rate within 5% of the limit; zero 130429.
  */
+import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { createMetaSimulator } from "../../src/meta-simulator/server";
 import { simulatorControl } from "../../src/meta-simulator/control-client";
 import { createDb, type Db } from "../../src/server/db";
 import { createDatabase, defaultServerUrl, dropDatabase, uniqueDatabaseName } from "../lib/database";
@@ -23,13 +23,20 @@ const server = process.env.DATABASE_URL ?? defaultServerUrl;
 const name = uniqueDatabaseName("recado_bench_broadcast");
 const url = await createDatabase(server, name);
 
-const sim = createMetaSimulator({
-  appSecret: simulatorDefaults.appSecret,
-  statusDelaysMs: { sent: null, delivered: null, read: null },
-  throughputMps: { STANDARD: 80, HIGH: limit },
-  seed: 3,
+// The simulator runs in a process of its own, as Meta would be: it must not share the sender's event loop.
+const simPort = Number(process.env.BENCH_SIM_PORT ?? 4399);
+const simUrl = `http://127.0.0.1:${simPort}`;
+const sim = spawn("npx", ["tsx", "src/meta-simulator/main.ts"], { env: { ...process.env, SIM_PORT: String(simPort), SIM_WEBHOOK_URL: "http://127.0.0.1:9/none" }, stdio: "ignore", detached: true });
+for (let i = 0; ; i++) {
+  if (await fetch(`${simUrl}/__sim/state`).then(() => true, () => false)) break;
+  if (i > 100) throw new Error("the simulator did not start");
+  await new Promise((r) => setTimeout(r, 200));
+}
+await fetch(`${simUrl}/__sim/config`, {
+  method: "PUT",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ statusDelaysMs: { sent: null, delivered: null, read: null }, throughputMps: { STANDARD: 80, HIGH: limit }, webhookUrl: null }),
 });
-const { url: simUrl, port: simPort } = await sim.listen(0);
 Object.assign(process.env, localEnv({ port: 3999, simPort, databaseUrl: url, poolMax: 20 }), { NODE_ENV: "production" });
 
 // imported after the environment is set: the Graph client reads it on first use
@@ -102,7 +109,7 @@ try {
   const sent = await db.broadcastRecipient.count({ where: { broadcastId: toSend.id, status: "SENT" } });
   const failed = await db.broadcastRecipient.count({ where: { broadcastId: toSend.id, status: { in: ["FAILED", "UNKNOWN"] } } });
   const throttled = await db.message.count({ where: { tenantId: sender.tenant.id, errorCode: 130429 } });
-  const accepted = sim.sentMessages().filter((m) => m.phoneNumberId === "106540352242923").length;
+  const accepted = (await control.messages({ phoneNumberId: "106540352242923" })).length;
   const rate = sent / seconds;
   console.log(`\nbroadcast sending — ${sendCount.toLocaleString()} recipients, number limited to ${limit} msg/s (Recado paces at ${(limit * 0.97).toFixed(0)})`);
   console.log(`  sent ${sent.toLocaleString()}, failed ${failed}, accepted by the simulator ${accepted.toLocaleString()} in ${seconds.toFixed(1)} s`);
@@ -111,6 +118,8 @@ try {
   console.log(`  each recipient sent once: ${accepted === sent ? "yes" : `NO (${accepted} accepted for ${sent} sent)`}`);
   await db.$disconnect();
 } finally {
-  await sim.close();
+  try {
+    process.kill(-sim.pid!, "SIGTERM");
+  } catch {}
   await dropDatabase(server, name).catch(() => {});
 }
