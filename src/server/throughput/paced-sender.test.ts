@@ -41,7 +41,8 @@ describe("sendPaced", () => {
     const pacing = await testDb().sendPacing.findUniqueOrThrow({ where: { phoneNumberId: number.id } });
     expect(pacing.pauseReason).toContain("130429");
 
-    // the rerun (at the number's real level) waits out the pause and sends only what was handed back
+    // the rerun (at the number's real level), once Meta's second has passed, sends only what was handed back
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const rerun = await sendPaced({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items: deferred.map((o) => o.item), send });
     expect(rerun.outcomes.every((o) => o.status === "sent")).toBe(true);
     const perRecipient = new Map<string, number>();

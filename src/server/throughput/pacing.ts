@@ -94,7 +94,7 @@ export class SlidingSecondGuard {
         times.push(now);
         return;
       }
-      await sleep(times[0]! + 1000 - now + 1);
+      await sleep(times[0]! + 1000 - now + 2); // timers may fire a millisecond early
     }
   }
 }
