@@ -44,8 +44,8 @@ describe("health checks against the simulator", () => {
     const second = await checkNumberHealth({ db, phoneNumberId: number.id });
     expect(second.ok && second.changed.map((c) => c.field).sort()).toEqual(expect.arrayContaining(["qualityRating", "status"]));
     const events = await timeline(number.id);
-    expect(events.findLast((e) => e.field === "qualityRating")).toMatchObject({ previousValue: "GREEN", newValue: "RED", source: "poll" });
-    expect(events.findLast((e) => e.field === "status")).toMatchObject({ previousValue: "CONNECTED", newValue: "FLAGGED" });
+    expect([...events].reverse().find((e) => e.field === "qualityRating")).toMatchObject({ previousValue: "GREEN", newValue: "RED", source: "poll" });
+    expect([...events].reverse().find((e) => e.field === "status")).toMatchObject({ previousValue: "CONNECTED", newValue: "FLAGGED" });
     const alerts = await db.alert.findMany({ where: { phoneNumberId: number.id, acknowledgedAt: null } });
     expect(alerts.map((a) => a.kind).sort()).toEqual(["number_status", "quality_dropped"]);
     expect(alerts.find((a) => a.kind === "quality_dropped")).toMatchObject({ severity: "CRITICAL" });
