@@ -81,4 +81,28 @@ describeRoleMatrix(testDb, [
       return caller.numbers.unassign({ tenantId: world.tenantB.id });
     },
   },
+  // Number health and registration (issue 5): admin-only actions on any number; owners see their own line only.
+  { procedure: "health.number", allowed: ["admin"], call: async (caller) => caller.health.number({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
+  { procedure: "health.check", allowed: ["admin"], call: async (caller) => caller.health.check({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
+  {
+    procedure: "health.completeRegistration",
+    allowed: ["admin"],
+    call: async (caller) => caller.health.completeRegistration({ phoneNumberId: (await createMasterNumber(testDb())).id }),
+  },
+  { procedure: "health.resetOnboarding", allowed: ["admin"], call: async (caller) => caller.health.resetOnboarding({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
+  {
+    procedure: "health.mine",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      if (actor === "ownerA" || actor === "ownerB") {
+        const number = await createMasterNumber(testDb());
+        await testDb().whatsAppSettings.update({ where: { tenantId: ownTenant(world, actor).id }, data: { phoneNumberId: number.id } });
+      }
+      return caller.health.mine();
+    },
+    ownedBy: async (result, world, actor) => {
+      const own = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: ownTenant(world, actor).id }, include: { phoneNumber: true } });
+      expect((result as { number?: string }).number).toBe(own.phoneNumber?.displayPhoneNumber);
+    },
+  },
 ]);

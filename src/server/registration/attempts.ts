@@ -12,7 +12,7 @@ import { markAccountTokenInvalid } from "@/server/accounts/token-status";
 import { getEnv } from "@/server/env";
 import { AppError, isAppError } from "@/server/errors";
 import { checkNumberHealth } from "@/server/health/health";
-import { setOnboardingState } from "@/server/registration/onboarding";
+import { resetOnboarding, setOnboardingState } from "@/server/registration/onboarding";
 import { isGraphApiError } from "@/server/whatsapp";
 
 /** §2.2 and §6.7: 10 register (and deregister) calls per number per moving 72 hours; the 11th blocks it 72 h. */
@@ -131,4 +131,11 @@ export async function attemptRegistration({ db, phoneNumberId, trigger, now = ()
     return { outcome: "registered", retryable: false, message: "Meta accepted the registration; the number shows as connected once Meta finishes (usually within minutes)." };
   }
   return { outcome: "registered", retryable: false, message: "Registered: the number is connected to the WhatsApp Cloud API and can send messages." };
+}
+
+/** Reset (src/server/registration/onboarding.ts) followed by a fresh reading, which sets the state again. */
+export async function restartOnboarding({ db, phoneNumberId, actor }: { db: Db; phoneNumberId: string; actor: { userId: string | null; label: string } }) {
+  await resetOnboarding({ db, phoneNumberId, actor });
+  const health = await checkNumberHealth({ db, phoneNumberId, source: "reset" });
+  return { decision: health.decision.action, ok: health.ok };
 }

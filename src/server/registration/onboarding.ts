@@ -7,6 +7,8 @@ import type { OnboardingState } from "@/generated/prisma/enums";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { raiseAlert } from "@/server/alerts/alerts";
+import { writeAudit } from "@/server/audit/audit";
+import { AppError } from "@/server/errors";
 import { isProvisioned } from "@/server/registration/decision";
 
 const MINUTE = 60_000;
@@ -114,4 +116,29 @@ export async function markStuckNumbers({ db, now = new Date() }: { db: Db; now?:
     stuck.push(number.id);
   }
   return stuck;
+}
+
+/**
+ * An admin starts onboarding over: the stuck mark and the state are cleared (kept on the timeline and in the
+ * audit log), then a fresh health reading sets the state again. Past register attempts stay counted: Meta's
+ * 72-hour budget does not reset with us.
+ */
+export async function resetOnboarding({ db, phoneNumberId, actor }: { db: Db; phoneNumberId: string; actor: { userId: string | null; label: string } }) {
+  const number = await db.phoneNumber.findUnique({ where: { id: phoneNumberId }, include: { assignment: { select: { tenantId: true } } } });
+  if (!number) {
+    throw new AppError("NOT_FOUND", "Phone number not found.", { phoneNumberId });
+  }
+  await db.$transaction(async (tx) => {
+    await tx.phoneNumber.update({ where: { id: phoneNumberId }, data: { onboardingState: null, onboardingStateSince: new Date(), stuckAt: null } });
+    await tx.phoneNumberHealthEvent.create({ data: { phoneNumberId, source: "reset", field: "onboardingState", previousValue: number.onboardingState, newValue: null, details: { by: actor.label } } });
+    await writeAudit(tx, {
+      actor,
+      action: "number.onboarding_reset",
+      tenantId: number.assignment?.tenantId ?? null,
+      targetType: "phone_number",
+      targetId: phoneNumberId,
+      before: { onboardingState: number.onboardingState, stuckAt: number.stuckAt?.toISOString() ?? null },
+      after: { onboardingState: null, stuckAt: null },
+    });
+  });
 }
