@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { NumberStatusBadge, QualityBadge } from "@/components/ui/quality-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { timeAgo } from "@/components/ui/format";
@@ -57,7 +58,11 @@ export function NumbersTable() {
               )}
               {numbers.data?.numbers.map((n) => (
                 <tr key={n.id} data-testid="number-row">
-                  <td className="px-4 py-3 font-mono">{n.displayPhoneNumber}</td>
+                  <td className="px-4 py-3 font-mono">
+                    <Link href={`/admin/numbers/${n.id}`} className="text-brand-700 underline-offset-2 hover:underline" title="Account Health, registration and timeline">
+                      {n.displayPhoneNumber}
+                    </Link>
+                  </td>
                   <td className="px-4 py-3">{n.verifiedName ?? "—"}</td>
                   <td className="px-4 py-3"><QualityBadge rating={n.qualityRating} /></td>
                   <td className="px-4 py-3">

@@ -13,6 +13,10 @@ export function whatsappManagerUrl(wabaId: string, metaPhoneNumberId: string) {
   return `https://business.facebook.com/wa/manage/phone-numbers/?waba_id=${encodeURIComponent(wabaId)}&phone_number_id=${encodeURIComponent(metaPhoneNumberId)}`;
 }
 
+function stateLabel(value: string | null) {
+  return value && value in onboardingStateText ? onboardingStateText[value as keyof typeof onboardingStateText].label : value;
+}
+
 const inProgress = new Set(["PENDING_VERIFICATION", "PENDING_PROVISIONING", "REGISTERING"]);
 
 /** How fresh a reading must be while onboarding is in progress and the page is watching (live updates). */
@@ -68,7 +72,8 @@ export async function numberHealthView({ db, phoneNumberId, live = false, now = 
     reauthRequiredAt: full.reauthRequiredAt,
     lastHealthCheckAt: full.lastHealthCheckAt,
     lastHealthCheckError: full.lastHealthCheckError,
-    timeline: full.healthEvents,
+    // onboarding moves are shown with their plain labels ("Waiting for Meta"), other fields with Meta's values
+    timeline: full.healthEvents.map((e) => (e.field === "onboardingState" || e.field === "stuck" ? { ...e, previousValue: stateLabel(e.previousValue), newValue: stateLabel(e.newValue) } : e)),
     attempts: full.registrationAttempts,
     budget: { used: budget.used, left: budget.left, nextSlotAt: budget.nextSlotAt },
     whatsappManagerUrl: whatsappManagerUrl(full.businessAccount.wabaId, full.metaPhoneNumberId),
