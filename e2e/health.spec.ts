@@ -62,3 +62,20 @@ test("reset onboarding asks for confirmation first", async ({ page }) => {
   // leave the simulator's number as the other specs expect to find it after this one
   await sim.updatePhoneNumber(pendingNumber.metaId, { codeVerificationStatus: "VERIFIED", registered: true });
 });
+
+test("a bakery owner connects its own WhatsApp account through (simulated) Embedded Signup", async ({ page }) => {
+  // Obrador La Espiga: no spec assigns it a shared number.
+  await signIn(page, "maite@laespiga.demo");
+  await page.getByRole("link", { name: "Or connect your bakery's own WhatsApp account" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Connect your own WhatsApp" })).toBeVisible();
+  await expect(page.getByText("No own account connected yet.")).toBeVisible();
+  await page.getByRole("button", { name: "Connect WhatsApp (simulate Meta's popup)" }).click();
+  await expect(page.getByTestId("signup-result")).toContainText("Connected. +34 633 100 200 is connected", { timeout: 20_000 });
+  await expect(page.getByTestId("own-account")).toContainText("Connected");
+  await snapshot(page, "signup-connected");
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByTestId("owner-health-line")).toHaveAttribute("data-level", "ok");
+  await expect(page.getByTestId("owner-health-line")).toContainText("Connected");
+  await snapshot(page, "owner-dashboard-health");
+});

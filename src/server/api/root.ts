@@ -4,6 +4,7 @@ import { alertsRouter } from "@/server/api/routers/alerts";
 import { auditRouter } from "@/server/api/routers/audit";
 import { bakeryRouter } from "@/server/api/routers/bakery";
 import { healthRouter } from "@/server/api/routers/health";
+import { signupRouter } from "@/server/api/routers/signup";
 import { numbersRouter } from "@/server/api/routers/numbers";
 import { settingsRouter } from "@/server/api/routers/settings";
 import { tenantsRouter } from "@/server/api/routers/tenants";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   numbers: numbersRouter,
   tenants: tenantsRouter,
   health: healthRouter,
+  signup: signupRouter,
 });
 
 export type AppRouter = typeof appRouter;
