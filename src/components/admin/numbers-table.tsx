@@ -67,6 +67,12 @@ export function NumbersTable() {
                   <td className="px-4 py-3"><QualityBadge rating={n.qualityRating} /></td>
                   <td className="px-4 py-3">
                     <NumberStatusBadge value={n.status} />
+                    {n.onboarding && n.onboarding.state !== "CONNECTED" && (
+                      <p className="mt-1 text-xs font-medium text-stone-700" data-testid="onboarding-state">
+                        {n.onboarding.stuck ? "Stuck: " : "Onboarding: "}
+                        {n.onboarding.label}
+                      </p>
+                    )}
                     {n.warnings.map((w) => (
                       <p key={w} className="mt-1 max-w-xs text-xs text-amber-800">{w}</p>
                     ))}

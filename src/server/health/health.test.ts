@@ -120,3 +120,24 @@ describe("health webhooks update the same state (simulator â†’ signed webhook â†
     await receiver.close();
   });
 });
+
+describe("the owner's health line", () => {
+  it("says connected, limited or action needed for the bakery's own number only", async () => {
+    const { tenantHealthLine } = await import("@/server/health/queries");
+    const { createTenantWithOwner } = await import("@/test/fixtures");
+    const { tenant } = await createTenantWithOwner(db);
+    expect((await tenantHealthLine({ db, tenantId: tenant.id })).level).toBe("none");
+
+    const number = await createSimNumber(db, account.account.id, { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: true, qualityRating: "GREEN" });
+    await db.whatsAppSettings.update({ where: { tenantId: tenant.id }, data: { phoneNumberId: number.id } });
+    await checkNumberHealth({ db, phoneNumberId: number.id });
+    expect(await tenantHealthLine({ db, tenantId: tenant.id })).toMatchObject({ level: "ok", text: "Connected", number: number.displayPhoneNumber });
+
+    await control.updatePhoneNumber(number.metaPhoneNumberId, { qualityRating: "RED" });
+    await checkNumberHealth({ db, phoneNumberId: number.id });
+    expect(await tenantHealthLine({ db, tenantId: tenant.id })).toMatchObject({ level: "limited" });
+
+    await db.phoneNumber.update({ where: { id: number.id }, data: { reauthRequiredAt: new Date() } });
+    expect(await tenantHealthLine({ db, tenantId: tenant.id })).toMatchObject({ level: "action", text: "Action needed: reconnect WhatsApp" });
+  });
+});
