@@ -155,5 +155,3 @@ export async function phoneNumberIdsToCheck({ db }: { db: Db }) {
   const rows = await db.phoneNumber.findMany({ select: { id: true }, orderBy: { createdAt: "asc" } });
   return rows.map((r) => r.id);
 }
-
-
