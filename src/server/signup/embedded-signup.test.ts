@@ -133,13 +133,17 @@ describe("Embedded Signup (real Postgres + simulator)", () => {
     await control.qualityUpdate({ phoneNumberId: customerNumber, event: "THROUGHPUT_UPGRADE" });
     await control.flush();
     expect(receiver.received).toHaveLength(2);
+    const eventIds: string[] = [];
     for (const hook of receiver.received) {
       const result = await receiveWebhook({ db, rawBody: hook.rawBody, signatureHeader: String(hook.headers["x-hub-signature-256"]), appSecret: "test-app-secret", source: { ip: null, userAgent: null } });
       expect(result.httpStatus).toBe(200);
-      if ("eventId" in result && result.eventId) await processWebhookItems({ db, eventId: result.eventId });
+      if ("eventId" in result && result.eventId) {
+        eventIds.push(result.eventId);
+        await processWebhookItems({ db, eventId: result.eventId });
+      }
     }
     await receiver.close();
-    const items = await db.webhookItem.findMany({ where: { wabaId: customerWabaId }, orderBy: { createdAt: "asc" } });
+    const items = await db.webhookItem.findMany({ where: { eventId: { in: eventIds } }, orderBy: { createdAt: "asc" } });
     expect(items.map((i) => [i.field, i.status])).toEqual([
       ["messages", "PROCESSED"],
       ["phone_number_quality_update", "PROCESSED"],
