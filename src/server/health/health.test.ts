@@ -121,6 +121,34 @@ describe("health webhooks update the same state (simulator â†’ signed webhook â†
   });
 });
 
+describe("display-name approval webhook", () => {
+  it("registers a number waiting for provisioning at once, instead of waiting for the next retry round", async () => {
+    const receiver = await startWebhookReceiver();
+    await control.configure({ webhookUrl: receiver.url });
+    const number = await createSimNumber(db, account.account.id, { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: {} });
+    await checkNumberHealth({ db, phoneNumberId: number.id });
+    expect((await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } })).onboardingState).toBe("PENDING_PROVISIONING");
+
+    // Meta approves the name and says so.
+    await control.updatePhoneNumber(number.metaPhoneNumberId, { nameStatus: "APPROVED", nameReview: null });
+    await control.sendBatch({
+      payload: {
+        object: "whatsapp_business_account",
+        entry: [{ id: account.account.wabaId, time: 1795401900, changes: [{ field: "phone_number_name_update", value: { display_phone_number: number.displayPhoneNumber.replace(/\D/g, ""), decision: "APPROVED", requested_verified_name: "Test Line", rejection_reason: null } }] }],
+      },
+    });
+    await control.flush();
+    for (const hook of receiver.received.splice(0)) {
+      const result = await receiveWebhook({ db, rawBody: hook.rawBody, signatureHeader: String(hook.headers["x-hub-signature-256"]), appSecret: "test-app-secret", source: { ip: null, userAgent: null } });
+      if ("eventId" in result && result.eventId) expect(await processWebhookItems({ db, eventId: result.eventId })).toMatchObject({ processed: 1 });
+    }
+    await receiver.close();
+
+    expect(await db.registrationAttempt.findMany({ where: { phoneNumberId: number.id } })).toMatchObject([{ trigger: "name_approved", outcome: "SUCCEEDED" }]);
+    expect(await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } })).toMatchObject({ onboardingState: "CONNECTED", nameStatus: "APPROVED", platformType: "CLOUD_API" });
+  });
+});
+
 describe("the owner's health line", () => {
   it("says connected, limited or action needed for the bakery's own number only", async () => {
     const { tenantHealthLine } = await import("@/server/health/queries");

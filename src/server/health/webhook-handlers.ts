@@ -8,6 +8,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { raiseAlert } from "@/server/alerts/alerts";
 import { applyHealthUpdate, type HealthChanges } from "@/server/health/health";
+import { attemptRegistration } from "@/server/registration/attempts";
 import { registerWebhookHandler, type StoredWebhookItem } from "@/server/webhooks/registry";
 
 type Value = Record<string, unknown>;
@@ -88,7 +89,9 @@ async function onAccountUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
   }
 }
 
-// phone_number_name_update: the display-name decision; APPROVED lets registration go through.
+// phone_number_name_update: the display-name decision. Meta says to register again after an approval (§2.2,
+// §1.4): a number waiting for provisioning gets one registration attempt at once instead of waiting for the
+// retry's next round (the attempt re-reads the number first and spends budget only if the rule says register).
 async function onNameUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
   const value = item.payload as Value;
   const decision = str(value.decision) ?? "UNKNOWN";
@@ -101,6 +104,10 @@ async function onNameUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
       source: "webhook",
       details: { webhookField: item.field, decision, rejectionReason: str(value.rejectionReason) ?? null },
     });
+    const { onboardingState } = await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id }, select: { onboardingState: true } });
+    if (decision === "APPROVED" && onboardingState === "PENDING_PROVISIONING") {
+      await attemptRegistration({ db, phoneNumberId: number.id, trigger: "name_approved" });
+    }
     if (decision === "REJECTED") {
       await raiseAlert({
         db,
