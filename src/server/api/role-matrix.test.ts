@@ -2,6 +2,7 @@ import { expect } from "vitest";
 import { describeRoleMatrix, type Actor, type World } from "@/test/role-matrix";
 import { testDb } from "@/test/db";
 import { createMasterNumber } from "@/test/fixtures";
+import { customerWabaId, sharedSimulator } from "@/test/health-fixtures";
 
 const ownTenant = (world: World, actor: Actor) => (actor === "ownerA" ? world.tenantA : world.tenantB);
 
@@ -79,6 +80,58 @@ describeRoleMatrix(testDb, [
       const number = await createMasterNumber(testDb());
       await testDb().whatsAppSettings.update({ where: { tenantId: world.tenantB.id }, data: { phoneNumberId: number.id } });
       return caller.numbers.unassign({ tenantId: world.tenantB.id });
+    },
+  },
+  // Number health and registration (issue 5): admin-only actions on any number; owners see their own line only.
+  { procedure: "health.number", allowed: ["admin"], call: async (caller) => caller.health.number({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
+  { procedure: "health.check", allowed: ["admin"], call: async (caller) => caller.health.check({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
+  {
+    procedure: "health.completeRegistration",
+    allowed: ["admin"],
+    call: async (caller) => caller.health.completeRegistration({ phoneNumberId: (await createMasterNumber(testDb())).id }),
+  },
+  { procedure: "health.resetOnboarding", allowed: ["admin"], call: async (caller) => caller.health.resetOnboarding({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
+  {
+    procedure: "health.mine",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      if (actor === "ownerA" || actor === "ownerB") {
+        const number = await createMasterNumber(testDb());
+        await testDb().whatsAppSettings.update({ where: { tenantId: ownTenant(world, actor).id }, data: { phoneNumberId: number.id } });
+      }
+      return caller.health.mine();
+    },
+    ownedBy: async (result, world, actor) => {
+      const own = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: ownTenant(world, actor).id }, include: { phoneNumber: true } });
+      expect((result as { number?: string }).number).toBe(own.phoneNumber?.displayPhoneNumber);
+    },
+  },
+  // Embedded Signup (issue 5): only bakery owners, always for their own bakery.
+  {
+    procedure: "signup.status",
+    allowed: ["ownerA", "ownerB"],
+    call: (caller) => caller.signup.status(),
+    ownedBy: async (result, world, actor) => {
+      const status = result as { connected: boolean; wabaId?: string };
+      if (status.connected) expect((await testDb().businessAccount.findUniqueOrThrow({ where: { wabaId: status.wabaId! } })).tenantId).toBe(ownTenant(world, actor).id);
+    },
+  },
+  { procedure: "signup.simulatePopup", allowed: ["ownerA", "ownerB"], call: (caller) => caller.signup.simulatePopup() },
+  {
+    procedure: "signup.connect",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller) => {
+      // each call starts from the simulator's default world, where the customer account is free
+      await sharedSimulator().reset();
+      await testDb().businessAccount.deleteMany({ where: { wabaId: customerWabaId } });
+      const { code } = await sharedSimulator().createOAuthCode({ wabaId: customerWabaId });
+      return caller.signup.connect({ code });
+    },
+    ownedBy: async (_result, world, actor) => {
+      const account = await testDb().businessAccount.findUniqueOrThrow({ where: { wabaId: customerWabaId } });
+      expect(account.tenantId).toBe(ownTenant(world, actor).id);
+      const settings = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: ownTenant(world, actor).id }, include: { phoneNumber: true } });
+      expect(settings.phoneNumber?.metaPhoneNumberId).toBe("110000000000001");
     },
   },
 ]);

@@ -3,6 +3,8 @@ import { adminRouter } from "@/server/api/routers/admin";
 import { alertsRouter } from "@/server/api/routers/alerts";
 import { auditRouter } from "@/server/api/routers/audit";
 import { bakeryRouter } from "@/server/api/routers/bakery";
+import { healthRouter } from "@/server/api/routers/health";
+import { signupRouter } from "@/server/api/routers/signup";
 import { numbersRouter } from "@/server/api/routers/numbers";
 import { settingsRouter } from "@/server/api/routers/settings";
 import { tenantsRouter } from "@/server/api/routers/tenants";
@@ -17,6 +19,8 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   numbers: numbersRouter,
   tenants: tenantsRouter,
+  health: healthRouter,
+  signup: signupRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,7 +3,7 @@
  * item is the record) and marked processed. Domain modules (messaging, templates, health) replace these with
  * handlers that apply the change; importing this module once is what wires the registry.
  */
-import { registerWebhookHandler } from "@/server/webhooks/registry";
+import { registerWebhookHandler, webhookHandlerFor } from "@/server/webhooks/registry";
 
 const recordOnly = async () => {};
 
@@ -24,4 +24,7 @@ export const documentedWebhookFields = [
   "security",
 ] as const;
 
-for (const field of documentedWebhookFields) registerWebhookHandler(field, recordOnly);
+// Imports are evaluated before this loop (ESM hoisting), so a domain handler imported below is already
+// registered here: record-only fills in only the fields nobody handles.
+for (const field of documentedWebhookFields) if (!webhookHandlerFor(field)) registerWebhookHandler(field, recordOnly);
+import "@/server/health/webhook-handlers";

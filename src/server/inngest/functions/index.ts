@@ -1,4 +1,6 @@
+import { healthCheckFanOut, numberHealthCheck, onboardingTimeouts } from "@/server/inngest/functions/health";
+import { registrationRetry } from "@/server/inngest/functions/registration";
 import { sweepWebhookItems } from "@/server/inngest/functions/webhooks";
 
 /** Every function the app serves at /api/inngest. */
-export const inngestFunctions = [sweepWebhookItems];
+export const inngestFunctions = [sweepWebhookItems, healthCheckFanOut, numberHealthCheck, registrationRetry, onboardingTimeouts];
