@@ -1,21 +1,17 @@
 /**
- * Events Recado sends to Inngest, and a sender that never breaks the caller: when no Inngest server is
- * reachable (offline machines, a dev server not started) the event is not lost work — the health cron finds
- * every unfinished number again and starts its retry — so the caller is told and carries on.
+ * Events Recado hands to background work. They go through the job outbox (src/server/jobs/outbox.ts): stored
+ * in Postgres first, then relayed to Inngest, or run in-process where no Inngest server exists — so an
+ * unreachable Inngest never loses the work and never breaks the caller.
  */
-import { inngest } from "@/server/inngest/client";
+import { getDb } from "@/server/db";
+import { enqueueJob } from "@/server/jobs/outbox";
 
 export const events = {
   numberHealthCheck: "recado/number.health.check",
   registrationRetry: "recado/registration.retry",
 } as const;
 
-export async function sendEventSafely(event: { name: string; data: Record<string, unknown>; id?: string }): Promise<boolean> {
-  try {
-    await inngest.send(event);
-    return true;
-  } catch (error) {
-    console.warn(`[inngest] could not send ${event.name}; the scheduled health check will pick the work up again: ${(error as Error).message.slice(0, 200)}`);
-    return false;
-  }
+export async function sendEventSafely(event: { name: string; data: Record<string, string | number | boolean | null>; id?: string }): Promise<boolean> {
+  await enqueueJob(getDb(), event);
+  return true;
 }
