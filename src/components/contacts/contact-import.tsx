@@ -77,7 +77,7 @@ export function ContactImport({ onDone }: { onDone: () => void }) {
               ))}
             </dl>
             {report.errorDetails.length > 0 && (
-              <table className="w-full text-sm" data-testid="import-errors">
+              <table className="w-full text-sm" data-testid="import-error-rows">
                 <thead className="text-left text-stone-600"><tr><th className="py-1">Row</th><th>Value</th><th>Why it was skipped</th></tr></thead>
                 <tbody>
                   {report.errorDetails.map((e) => (
