@@ -3,6 +3,26 @@ import { describeRoleMatrix, type Actor, type World } from "@/test/role-matrix";
 import { testDb } from "@/test/db";
 import { createMasterNumber } from "@/test/fixtures";
 import { customerWabaId, sharedSimulator } from "@/test/health-fixtures";
+import { inject } from "vitest";
+import type { Db } from "@/server/db";
+import { createContactRow, masterAccount } from "@/test/messaging-world";
+import { syncTemplates } from "@/server/templates/templates";
+import { simulatorControl } from "@/meta-simulator/control-client";
+
+/** Messaging procedures need a bakery that can send: a simulator number assigned, WhatsApp on, templates synced. */
+async function sendingTenant(db: Db, tenantId: string) {
+  const settings = await db.whatsAppSettings.findUniqueOrThrow({ where: { tenantId }, include: { phoneNumber: { include: { businessAccount: true } } } });
+  if (settings.enabled && settings.phoneNumber?.businessAccount.wabaId === "102290129340398") return;
+  const account = await masterAccount(db);
+  const sim = await simulatorControl(inject("simulatorUrl")).createPhoneNumber({ displayPhoneNumber: `+34 698 ${Date.now() % 1000} ${Math.floor(Math.random() * 900 + 100)}`, registered: true, wabaId: "102290129340398" } as never);
+  const number = await db.phoneNumber.create({ data: { metaPhoneNumberId: sim.id, businessAccountId: account.id, displayPhoneNumber: sim.id } });
+  await db.whatsAppSettings.update({ where: { tenantId }, data: { enabled: true, phoneNumberId: number.id } });
+  await syncTemplates({ db, businessAccountId: account.id });
+}
+const tenantOf = (world: World, actor: Actor) => (actor === "ownerA" ? world.tenantA : world.tenantB);
+const ownsTenantRows = (rows: { tenantId: string }[], world: World, actor: Actor) => {
+  for (const row of rows) expect(row.tenantId).toBe(tenantOf(world, actor).id);
+};
 
 const ownTenant = (world: World, actor: Actor) => (actor === "ownerA" ? world.tenantA : world.tenantB);
 
@@ -132,6 +152,168 @@ describeRoleMatrix(testDb, [
       expect(account.tenantId).toBe(ownTenant(world, actor).id);
       const settings = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: ownTenant(world, actor).id }, include: { phoneNumber: true } });
       expect(settings.phoneNumber?.metaPhoneNumberId).toBe("110000000000001");
+    },
+  },
+  // --- messaging (issue 6) ---
+  {
+    procedure: "contacts.list",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      if (actor === "ownerA" || actor === "ownerB") await createContactRow(testDb(), tenantOf(world, actor).id);
+      await createContactRow(testDb(), world.tenantA.id);
+      return caller.contacts.list({});
+    },
+    ownedBy: (result, world, actor) => {
+      const { contacts } = result as { contacts: { tenantId: string }[] };
+      expect(contacts.length).toBeGreaterThan(0);
+      ownsTenantRows(contacts, world, actor);
+    },
+  },
+  {
+    procedure: "contacts.create",
+    allowed: ["ownerA", "ownerB"],
+    call: (caller) => caller.contacts.create({ phone: `+3465${String(Date.now()).slice(-7)}`, name: "Matrix" }),
+    ownedBy: (result, world, actor) => ownsTenantRows([result as { tenantId: string }], world, actor),
+  },
+  {
+    procedure: "contacts.setConsent",
+    allowed: ["ownerA", "ownerB"],
+    // every caller targets a contact of bakery A: owner B must get NOT_FOUND
+    call: async (caller, world, actor) => {
+      const contact = await createContactRow(testDb(), (actor === "ownerB" ? world.tenantB : world.tenantA).id, { optedIn: false });
+      return caller.contacts.setConsent({ contactId: contact.id, optedIn: true });
+    },
+  },
+  {
+    procedure: "contacts.consentHistory",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      const contact = await createContactRow(testDb(), tenantOf(world, actor === "ownerB" ? "ownerB" : "ownerA").id);
+      return caller.contacts.consentHistory({ contactId: contact.id });
+    },
+  },
+  {
+    procedure: "contacts.importRows",
+    allowed: ["ownerA", "ownerB"],
+    call: (caller) => caller.contacts.importRows({ rows: [{ row: 2, phone: `+3466${String(Date.now()).slice(-7)}` }] }),
+    ownedBy: (result) => expect(result).toMatchObject({ processed: 1, imported: 1 }),
+  },
+  {
+    procedure: "contacts.importCsv",
+    allowed: ["ownerA", "ownerB"],
+    call: (caller) => caller.contacts.importCsv({ csv: `phone,name\n+3467${String(Date.now()).slice(-7)},Matrix` }),
+    ownedBy: (result) => expect(result).toMatchObject({ processed: 1, imported: 1 }),
+  },
+  {
+    procedure: "contacts.clearNotOnWhatsApp",
+    allowed: ["admin"],
+    call: async (caller, world) => {
+      const contact = await createContactRow(testDb(), world.tenantA.id, { notOnWhatsAppAt: new Date() });
+      return caller.contacts.clearNotOnWhatsApp({ contactId: contact.id });
+    },
+  },
+  {
+    procedure: "templates.list",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      if (actor === "ownerA" || actor === "ownerB") await sendingTenant(testDb(), tenantOf(world, actor).id);
+      return caller.templates.list();
+    },
+    ownedBy: (result) => expect((result as { name: string }[]).some((t) => t.name === "po_notification")).toBe(true),
+  },
+  {
+    procedure: "templates.sync",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      if (actor === "ownerA" || actor === "ownerB") await sendingTenant(testDb(), tenantOf(world, actor).id);
+      return caller.templates.sync();
+    },
+  },
+  {
+    procedure: "templates.create",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      if (actor === "ownerA" || actor === "ownerB") await sendingTenant(testDb(), tenantOf(world, actor).id);
+      return caller.templates.create({ name: `matrix_${actor.toLowerCase()}_${Date.now()}`, language: "es", category: "UTILITY", bodyText: "Hola {{1}}", examples: ["Ana"] });
+    },
+  },
+  {
+    procedure: "messages.list",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      const db = testDb();
+      for (const tenant of [world.tenantA, world.tenantB]) {
+        const contact = await createContactRow(db, tenant.id);
+        await db.message.create({ data: { tenantId: tenant.id, contactId: contact.id, direction: "OUTBOUND", type: "text", body: `for ${actor}`, source: "test", status: "SENT", statusRank: 2 } });
+      }
+      return caller.messages.list({});
+    },
+    ownedBy: async (result, world, actor) => {
+      const { messages } = result as { messages: { contact: { id: string } }[] };
+      const contacts = await testDb().contact.findMany({ where: { id: { in: messages.map((m) => m.contact.id) } } });
+      expect(contacts.length).toBeGreaterThan(0);
+      ownsTenantRows(contacts, world, actor);
+    },
+  },
+  {
+    procedure: "messages.conversation",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      const contact = await createContactRow(testDb(), (actor === "ownerB" ? world.tenantB : world.tenantA).id);
+      return caller.messages.conversation({ contactId: contact.id });
+    },
+    ownedBy: (result, world, actor) => ownsTenantRows([(result as { contact: { tenantId: string } }).contact], world, actor),
+  },
+  {
+    procedure: "messages.sendTemplate",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      const own = actor === "ownerB" ? world.tenantB : world.tenantA;
+      if (actor === "ownerA" || actor === "ownerB") await sendingTenant(testDb(), own.id);
+      const contact = await createContactRow(testDb(), own.id);
+      return caller.messages.sendTemplate({ contactId: contact.id, templateName: "po_notification", parameters: ["Matrix", "PO-1", "1 €"] });
+    },
+    ownedBy: async (result, world, actor) => ownsTenantRows([await testDb().message.findUniqueOrThrow({ where: { id: (result as { messageId: string }).messageId } })], world, actor),
+  },
+  {
+    procedure: "messages.sendText",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      const own = actor === "ownerB" ? world.tenantB : world.tenantA;
+      if (actor === "ownerA" || actor === "ownerB") await sendingTenant(testDb(), own.id);
+      const contact = await createContactRow(testDb(), own.id, { lastInboundAt: new Date() });
+      const settings = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: own.id }, include: { phoneNumber: true } });
+      if (settings.phoneNumber) await simulatorControl(inject("simulatorUrl")).inbound(settings.phoneNumber.metaPhoneNumberId, { from: contact.phoneE164.slice(1), text: "hola" });
+      return caller.messages.sendText({ contactId: contact.id, body: "¡Hola!" });
+    },
+  },
+  {
+    procedure: "messages.sendTestNotification",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      if (actor === "ownerA" || actor === "ownerB") await sendingTenant(testDb(), tenantOf(world, actor).id);
+      return caller.messages.sendTestNotification({ phone: `+3469${String(Date.now()).slice(-7)}` });
+    },
+    ownedBy: async (result, world, actor) => ownsTenantRows([await testDb().message.findUniqueOrThrow({ where: { id: (result as { messageId: string }).messageId } })], world, actor),
+  },
+  { procedure: "apiKeys.list", allowed: ["ownerA", "ownerB"], call: (caller) => caller.apiKeys.list() },
+  {
+    procedure: "apiKeys.create",
+    allowed: ["ownerA", "ownerB"],
+    call: (caller) => caller.apiKeys.create({ name: "Matrix" }),
+    ownedBy: async (result, world, actor) => {
+      const key = result as { id: string; key: string };
+      expect(key.key).toMatch(/^rk_/);
+      ownsTenantRows([await testDb().apiKey.findUniqueOrThrow({ where: { id: key.id } })], world, actor);
+    },
+  },
+  {
+    procedure: "apiKeys.revoke",
+    allowed: ["ownerA", "ownerB"],
+    // a key of bakery A for everyone except owner B (who revokes their own): B revoking A's would be NOT_FOUND
+    call: async (caller, world, actor) => {
+      const key = await testDb().apiKey.create({ data: { tenantId: (actor === "ownerB" ? world.tenantB : world.tenantA).id, name: "m", prefix: `m${Math.random().toString(36).slice(2, 9)}`, keyHash: Math.random().toString(36) } });
+      return caller.apiKeys.revoke({ apiKeyId: key.id });
     },
   },
 ]);

@@ -1,4 +1,8 @@
 import { accountRouter } from "@/server/api/routers/account";
+import { apiKeysRouter } from "@/server/api/routers/api-keys";
+import { contactsRouter } from "@/server/api/routers/contacts";
+import { messagesRouter } from "@/server/api/routers/messages";
+import { templatesRouter } from "@/server/api/routers/templates";
 import { adminRouter } from "@/server/api/routers/admin";
 import { alertsRouter } from "@/server/api/routers/alerts";
 import { auditRouter } from "@/server/api/routers/audit";
@@ -21,6 +25,10 @@ export const appRouter = createTRPCRouter({
   tenants: tenantsRouter,
   health: healthRouter,
   signup: signupRouter,
+  contacts: contactsRouter,
+  templates: templatesRouter,
+  messages: messagesRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

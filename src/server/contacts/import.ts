@@ -1,0 +1,101 @@
+/**
+ * CSV import of contacts (seed 004 case 11). The file is parsed with papaparse (quoted fields, BOM, separators);
+ * rows are validated and inserted with ON CONFLICT DO NOTHING, so a number already in the tenant (or twice in
+ * the file) counts as a duplicate and re-importing the same file changes nothing. Large files are sent in
+ * chunks of rows (`importContactRows`), each chunk answering its part of the report; the UI adds them up and
+ * shows progress.
+ */
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/server/db";
+import { AppError } from "@/server/errors";
+import { toE164 } from "@/server/contacts/phone";
+import { tenantRegion } from "@/server/contacts/contacts";
+import { csvFormatExample, readContactsCsv, type CsvContactRow } from "@/lib/contacts-csv";
+
+export type ImportRow = CsvContactRow;
+export type ImportError = { row: number; value: string; reason: string };
+export type ImportReport = { processed: number; imported: number; duplicates: number; errors: number; errorDetails: ImportError[] };
+
+export const importLimits = { rowsPerChunk: 2000, maxErrorDetails: 500 };
+
+const yes = new Set(["yes", "y", "true", "1", "si", "sí", "x", "opted_in"]);
+
+/** Parses a CSV with a header row into rows numbered as in the file (the header is row 1). */
+export function parseContactsCsv(csv: string): ImportRow[] {
+  const parsed = readContactsCsv(csv);
+  if (!parsed.ok) {
+    throw new AppError("VALIDATION_FAILED", "The CSV needs a header row with a phone column.", {
+      found_columns: parsed.foundColumns,
+      expected_columns: "phone (required), name, opted_in",
+      example: csvFormatExample,
+    });
+  }
+  return parsed.rows;
+}
+
+export async function importContactRows({ db, tenantId, rows }: { db: Db; tenantId: string; rows: ImportRow[] }): Promise<ImportReport> {
+  const region = await tenantRegion(db, tenantId);
+  const errorDetails: ImportError[] = [];
+  const seen = new Set<string>();
+  const valid: { phoneE164: string; name: string | null; optedIn: boolean }[] = [];
+  let duplicates = 0;
+
+  for (const row of rows) {
+    if (!row.phone) {
+      errorDetails.push({ row: row.row, value: "", reason: "Phone number required" });
+      continue;
+    }
+    const phoneE164 = toE164(row.phone, region);
+    if (!phoneE164) {
+      errorDetails.push({ row: row.row, value: row.phone, reason: `Invalid phone format: use + country code and number, e.g. +34612345678 (without "+" it is read as a ${region} number)` });
+      continue;
+    }
+    if (seen.has(phoneE164)) {
+      duplicates += 1;
+      continue;
+    }
+    seen.add(phoneE164);
+    valid.push({ phoneE164, name: row.name?.slice(0, 200) || null, optedIn: row.optedIn !== undefined && yes.has(row.optedIn.toLowerCase()) });
+  }
+
+  let imported = 0;
+  if (valid.length > 0) {
+    const now = new Date();
+    const created = await db.contact.createManyAndReturn({
+      data: valid.map((v) => ({ tenantId, phoneE164: v.phoneE164, name: v.name, optedIn: v.optedIn, optedInAt: v.optedIn ? now : null, consentSource: v.optedIn ? "import" : null })),
+      skipDuplicates: true,
+      select: { id: true, optedIn: true },
+    });
+    imported = created.length;
+    duplicates += valid.length - created.length;
+    const optIns = created.filter((c) => c.optedIn);
+    if (optIns.length > 0) {
+      await db.consentRecord.createMany({
+        data: optIns.map((c) => ({ id: randomUUID(), tenantId, contactId: c.id, optedIn: true, source: "import", note: "opted_in column of a CSV import" })),
+      });
+    }
+  }
+
+  return {
+    processed: rows.length,
+    imported,
+    duplicates,
+    errors: errorDetails.length,
+    errorDetails: errorDetails.slice(0, importLimits.maxErrorDetails),
+  };
+}
+
+export async function importContactsCsv({ db, tenantId, csv }: { db: Db; tenantId: string; csv: string }): Promise<ImportReport> {
+  const rows = parseContactsCsv(csv);
+  const total: ImportReport = { processed: 0, imported: 0, duplicates: 0, errors: 0, errorDetails: [] };
+  for (let i = 0; i < rows.length; i += importLimits.rowsPerChunk) {
+    const part = await importContactRows({ db, tenantId, rows: rows.slice(i, i + importLimits.rowsPerChunk) });
+    total.processed += part.processed;
+    total.imported += part.imported;
+    total.duplicates += part.duplicates;
+    total.errors += part.errors;
+    total.errorDetails.push(...part.errorDetails);
+  }
+  total.errorDetails = total.errorDetails.slice(0, importLimits.maxErrorDetails);
+  return total;
+}

@@ -1,0 +1,40 @@
+/** Message statuses in the only order they may move (META-CLOUD-API.md §5.3: sent < delivered < read; failed terminal). */
+import type { MessageStatus } from "@/generated/prisma/enums";
+
+export const statusRank: Record<MessageStatus, number> = {
+  RECEIVED: 0,
+  PENDING: 0,
+  ACCEPTED: 1,
+  SENT: 2,
+  DELIVERED: 3,
+  READ: 4,
+  FAILED: 5,
+};
+
+/** Meta's webhook status → ours; `played` (a voice message was played) counts as read. */
+export function statusFromWebhook(status: string): MessageStatus | null {
+  switch (status) {
+    case "sent":
+      return "SENT";
+    case "delivered":
+      return "DELIVERED";
+    case "read":
+    case "played":
+      return "READ";
+    case "failed":
+      return "FAILED";
+    default:
+      return null;
+  }
+}
+
+/** Plain words for the history. */
+export const statusLabel: Record<MessageStatus, string> = {
+  PENDING: "Sending",
+  ACCEPTED: "Accepted by WhatsApp",
+  SENT: "Sent",
+  DELIVERED: "Delivered",
+  READ: "Read",
+  FAILED: "Failed",
+  RECEIVED: "Received",
+};

@@ -1,0 +1,48 @@
+/**
+ * Status webhooks (META-CLOUD-API.md §5.5) applied in SQL, so duplicates, reordering and concurrent deliveries
+ * converge without read-modify-write: the history keeps one row per status reached (unique (messageId, status)),
+ * and the message moves only forward (`statusRank < new rank`). A late "delivered" after "read" adds its history
+ * row (it did happen) but leaves the message read.
+ */
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/server/db";
+import { flagNotOnWhatsApp } from "@/server/contacts/contacts";
+import { statusFromWebhook, statusRank } from "@/server/messaging/status";
+import { classifyGraphError } from "@/server/whatsapp";
+import type { MessageStatusUpdate } from "@/server/whatsapp/webhook-payload";
+
+export class MessageNotYetKnown extends Error {}
+
+export async function applyStatusUpdate({ db, update }: { db: Db; update: MessageStatusUpdate }) {
+  const status = statusFromWebhook(update.status);
+  if (!status) return { found: true, recorded: false, moved: false };
+  const rank = statusRank[status];
+  const at = new Date(update.timestamp * 1000);
+  const error = update.errors[0];
+  const appCode = error ? classifyGraphError({ code: error.code }).appCode : null;
+  const title = error ? (error.title ?? error.message ?? null) : null;
+
+  const [row] = await db.$queryRaw<{ found: bigint; recorded: bigint; moved: bigint; contactId: string | null }[]>`
+    WITH m AS (SELECT "id", "contactId" FROM "messages" WHERE "wamid" = ${update.messageId}),
+    ev AS (
+      INSERT INTO "message_status_events" ("id", "messageId", "status", "occurredAt", "errorCode", "errorTitle")
+      SELECT ${randomUUID()}, m."id", ${status}::"MessageStatus", ${at}, ${error?.code ?? null}, ${title} FROM m
+      ON CONFLICT ("messageId", "status") DO NOTHING
+      RETURNING "messageId"
+    ),
+    moved AS (
+      UPDATE "messages" SET "status" = ${status}::"MessageStatus", "statusRank" = ${rank}, "statusAt" = ${at},
+             "errorCode" = COALESCE(${error?.code ?? null}, "errorCode"), "errorTitle" = COALESCE(${title}, "errorTitle"),
+             "appErrorCode" = COALESCE(${appCode}, "appErrorCode")
+       WHERE "id" IN (SELECT "id" FROM m) AND "statusRank" < ${rank}
+      RETURNING "id"
+    )
+    SELECT (SELECT count(*) FROM m) AS found, (SELECT count(*) FROM ev) AS recorded, (SELECT count(*) FROM moved) AS moved,
+           (SELECT "contactId" FROM m LIMIT 1) AS "contactId"`;
+  if (!row || row.found === 0n) {
+    // Meta can answer the send and post "sent" before we stored the wamid: the processor retries this item.
+    throw new MessageNotYetKnown(`no message with wamid ${update.messageId} yet`);
+  }
+  if (status === "FAILED" && error?.code === 131026 && row.contactId) await flagNotOnWhatsApp({ db, contactId: row.contactId });
+  return { found: true, recorded: row.recorded > 0n, moved: row.moved > 0n };
+}

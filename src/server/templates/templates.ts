@@ -1,0 +1,130 @@
+/**
+ * Message templates per business account and language: synced from the Graph API (all pages), created through
+ * it, and kept current by `message_template_status_update` webhooks (META-CLOUD-API.md §5.6, §6.5).
+ */
+import type { Db } from "@/server/db";
+import { AppError } from "@/server/errors";
+import { graphClientForAccount } from "@/server/accounts/graph";
+import { markAccountTokenInvalid } from "@/server/accounts/token-status";
+import { isGraphApiError, type GraphClient, type TemplateCategory, type TemplateInfo } from "@/server/whatsapp";
+import type { TemplateStatusUpdate } from "@/server/whatsapp/webhook-payload";
+
+function rowOf(t: TemplateInfo) {
+  return {
+    metaTemplateId: t.id,
+    category: t.category ?? null,
+    status: t.status,
+    rejectedReason: t.status === "REJECTED" ? (t.rejectedReason ?? null) : null,
+    parameterFormat: t.parameterFormat,
+    parameterNames: t.bodyParameters,
+    bodyText: t.components.find((c) => c.type === "BODY")?.text ?? null,
+  };
+}
+
+/** Every template of one account, all pages; returns how many were stored. */
+export async function syncTemplates({ db, businessAccountId, graph }: { db: Db; businessAccountId: string; /** default: the account's own client */ graph?: GraphClient }) {
+  const account = await db.businessAccount.findUniqueOrThrow({ where: { id: businessAccountId } });
+  let templates: TemplateInfo[];
+  try {
+    templates = await (graph ?? graphClientForAccount(account)).listMessageTemplates(account.wabaId);
+  } catch (error) {
+    if (isGraphApiError(error) && error.code === "TOKEN_EXPIRED") await markAccountTokenInvalid({ db, businessAccountId, reason: error.message });
+    throw error;
+  }
+  const now = new Date();
+  for (const t of templates) {
+    await db.messageTemplate.upsert({
+      where: { businessAccountId_name_language: { businessAccountId, name: t.name, language: t.language } },
+      update: { ...rowOf(t), lastSyncedAt: now },
+      create: { businessAccountId, name: t.name, language: t.language, ...rowOf(t), lastSyncedAt: now },
+    });
+  }
+  return { synced: templates.length, syncedAt: now };
+}
+
+/** The schedule's job: every account that has at least one number. */
+export async function syncAllTemplates({ db }: { db: Db }) {
+  const accounts = await db.businessAccount.findMany({ where: { phoneNumbers: { some: {} } }, select: { id: true, wabaId: true } });
+  const results: { wabaId: string; synced?: number; error?: string }[] = [];
+  for (const account of accounts) {
+    try {
+      results.push({ wabaId: account.wabaId, synced: (await syncTemplates({ db, businessAccountId: account.id })).synced });
+    } catch (error) {
+      results.push({ wabaId: account.wabaId, error: (error as Error).message.slice(0, 300) });
+    }
+  }
+  return results;
+}
+
+/** The business account a tenant sends from: its number's account. */
+export async function accountOfTenant({ db, tenantId }: { db: Db; tenantId: string }) {
+  const settings = await db.whatsAppSettings.findUnique({ where: { tenantId }, select: { phoneNumber: { select: { businessAccount: true } } } });
+  const account = settings?.phoneNumber?.businessAccount;
+  if (!account) throw new AppError("NO_PHONE_NUMBER_ASSIGNED", "No WhatsApp number is assigned to this bakery yet: ask the platform admin to assign one.", { tenantId });
+  return account;
+}
+
+export async function listTenantTemplates({ db, tenantId }: { db: Db; tenantId: string }) {
+  const account = await accountOfTenant({ db, tenantId });
+  const templates = await db.messageTemplate.findMany({ where: { businessAccountId: account.id }, orderBy: [{ name: "asc" }, { language: "asc" }] });
+  return templates;
+}
+
+export async function syncTenantTemplates({ db, tenantId }: { db: Db; tenantId: string }) {
+  const account = await accountOfTenant({ db, tenantId });
+  return syncTemplates({ db, businessAccountId: account.id });
+}
+
+export async function createTemplate({ db, tenantId, name, language, category, bodyText, examples }: {
+  db: Db;
+  tenantId: string;
+  name: string;
+  language: string;
+  category: TemplateCategory;
+  bodyText: string;
+  examples: string[];
+}) {
+  const account = await accountOfTenant({ db, tenantId });
+  const graph = graphClientForAccount(account);
+  const created = await graph.createMessageTemplate({ wabaId: account.wabaId, name, language, category, components: [{ type: "BODY", text: bodyText, examples }] });
+  const parameterNames = [...new Set([...bodyText.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1] ?? ""))];
+  const data = {
+    metaTemplateId: created.id,
+    category: created.category ?? category,
+    status: created.status,
+    rejectedReason: null,
+    parameterFormat: parameterNames.every((n) => /^\d+$/.test(n)) ? "POSITIONAL" : "NAMED",
+    parameterNames,
+    bodyText,
+  };
+  return db.messageTemplate.upsert({
+    where: { businessAccountId_name_language: { businessAccountId: account.id, name, language } },
+    update: data,
+    create: { businessAccountId: account.id, name, language, ...data },
+  });
+}
+
+/** §5.6: event APPROVED / REJECTED / PAUSED / DISABLED / REINSTATED / ... for one template id. */
+export function statusFromTemplateEvent(event: string): string {
+  const upper = event.toUpperCase();
+  return upper === "REINSTATED" || upper === "UNPAUSED" ? "APPROVED" : upper === "FLAGGED" ? "APPROVED" : upper;
+}
+
+export async function applyTemplateStatusUpdate({ db, wabaId, update }: { db: Db; wabaId: string | null; update: TemplateStatusUpdate }) {
+  const status = statusFromTemplateEvent(update.event);
+  const reason = update.rejectionInfo?.reason ?? (update.reason && update.reason !== "NONE" ? update.reason : null);
+  const { count } = await db.messageTemplate.updateMany({
+    where: { metaTemplateId: update.templateId, ...(wabaId ? { businessAccount: { wabaId } } : {}) },
+    data: { status, rejectedReason: status === "REJECTED" ? reason : null },
+  });
+  if (count > 0 || !wabaId || !update.templateName || !update.language) return { updated: count };
+  // a template created elsewhere (Meta's UI) that we have not synced yet: remember it; the next sync fills in the body
+  const account = await db.businessAccount.findUnique({ where: { wabaId }, select: { id: true } });
+  if (!account) return { updated: 0 };
+  await db.messageTemplate.upsert({
+    where: { businessAccountId_name_language: { businessAccountId: account.id, name: update.templateName, language: update.language } },
+    update: { metaTemplateId: update.templateId, status, rejectedReason: status === "REJECTED" ? reason : null },
+    create: { businessAccountId: account.id, metaTemplateId: update.templateId, name: update.templateName, language: update.language, category: update.category ?? null, status, rejectedReason: status === "REJECTED" ? reason : null },
+  });
+  return { updated: 1 };
+}
