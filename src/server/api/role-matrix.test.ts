@@ -5,7 +5,7 @@ import { createMasterNumber } from "@/test/fixtures";
 import { customerWabaId, sharedSimulator } from "@/test/health-fixtures";
 import { inject } from "vitest";
 import type { Db } from "@/server/db";
-import { createContactRow, masterAccount } from "@/test/messaging-world";
+import { createContactRow, masterAccount, resetSharedSimulatorAfterAll, uniqueGraphId } from "@/test/messaging-world";
 import { syncTemplates } from "@/server/templates/templates";
 import { simulatorControl } from "@/meta-simulator/control-client";
 
@@ -14,11 +14,12 @@ async function sendingTenant(db: Db, tenantId: string) {
   const settings = await db.whatsAppSettings.findUniqueOrThrow({ where: { tenantId }, include: { phoneNumber: { include: { businessAccount: true } } } });
   if (settings.enabled && settings.phoneNumber?.businessAccount.wabaId === "102290129340398") return;
   const account = await masterAccount(db);
-  const sim = await simulatorControl(inject("simulatorUrl")).createPhoneNumber({ displayPhoneNumber: `+34 698 ${Date.now() % 1000} ${Math.floor(Math.random() * 900 + 100)}`, registered: true, wabaId: "102290129340398" } as never);
+  const sim = await simulatorControl(inject("simulatorUrl")).createPhoneNumber({ id: uniqueGraphId(), displayPhoneNumber: `+34 698 ${Date.now() % 1000} ${Math.floor(Math.random() * 900 + 100)}`, registered: true, wabaId: "102290129340398" } as never);
   const number = await db.phoneNumber.create({ data: { metaPhoneNumberId: sim.id, businessAccountId: account.id, displayPhoneNumber: sim.id } });
   await db.whatsAppSettings.update({ where: { tenantId }, data: { enabled: true, phoneNumberId: number.id } });
   await syncTemplates({ db, businessAccountId: account.id });
 }
+resetSharedSimulatorAfterAll(inject("simulatorUrl"));
 const tenantOf = (world: World, actor: Actor) => (actor === "ownerA" ? world.tenantA : world.tenantB);
 const ownsTenantRows = (rows: { tenantId: string }[], world: World, actor: Actor) => {
   for (const row of rows) expect(row.tenantId).toBe(tenantOf(world, actor).id);
