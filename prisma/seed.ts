@@ -44,6 +44,37 @@ export async function seedDemoData(db: Db, { masterWabaId }: { masterWabaId: str
     update: {},
     create: { wabaId: masterWabaId, name: "Bakery Platform (shared)", kind: "MASTER" },
   });
+  await seedMessagingDemo(db);
+}
+
+/** A few suppliers and customers per bakery (messaging, issue 6): opted in, opted out, never asked. */
+export async function seedMessagingDemo(db: Db) {
+  const people = [
+    { phoneE164: "+34600111222", name: "Harinas del Norte", optedIn: true },
+    { phoneE164: "+34600111223", name: "Lácteos Goiko", optedIn: true },
+    { phoneE164: "+34600111224", name: "Huevos de Casa", optedIn: false, optedOut: true },
+    { phoneE164: "+34600111225", name: "Carmen (cliente)", optedIn: false },
+  ];
+  const tenants = await db.tenant.findMany({ where: { slug: { in: demoBakeries.map((b) => b.slug) } }, select: { id: true } });
+  for (const tenant of tenants) {
+    for (const p of people) {
+      const existing = await db.contact.findUnique({ where: { tenantId_phoneE164: { tenantId: tenant.id, phoneE164: p.phoneE164 } } });
+      if (existing) continue;
+      const at = new Date();
+      await db.contact.create({
+        data: {
+          tenantId: tenant.id, phoneE164: p.phoneE164, name: p.name, optedIn: p.optedIn,
+          optedInAt: p.optedIn || p.optedOut ? at : null, optedOutAt: p.optedOut ? at : null, consentSource: p.optedIn || p.optedOut ? "manual" : null,
+          consentRecords: {
+            create: [
+              ...(p.optedIn || p.optedOut ? [{ tenantId: tenant.id, optedIn: true, source: "manual", note: "demo data" }] : []),
+              ...(p.optedOut ? [{ tenantId: tenant.id, optedIn: false, source: "webhook_stop", note: "demo data: replied BAJA" }] : []),
+            ],
+          },
+        },
+      });
+    }
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { createMetaSimulator } from "../src/meta-simulator/server";
 import { createDb } from "../src/server/db";
 import { syncMasterPhoneNumbers } from "../src/server/numbers/sync";
+import { syncTemplates } from "../src/server/templates/templates";
 import { createGraphClient } from "../src/server/whatsapp";
 import { seedDemoData } from "../prisma/seed";
 import { createDatabase, defaultServerUrl, dropDatabase, uniqueDatabaseName } from "./lib/database";
@@ -99,6 +100,9 @@ try {
     return null;
   });
   if (synced) log(`${synced.synced} numbers of the shared account loaded from ${env.META_GRAPH_BASE_URL}`);
+  const master = await db.businessAccount.findUnique({ where: { wabaId: env.META_MASTER_WABA_ID! } });
+  const templates = master ? await syncTemplates({ db, businessAccountId: master.id, graph }).catch(() => null) : null;
+  if (templates) log(`${templates.synced} message templates of the shared account loaded`);
   await db.$disconnect();
 
   // 4. Next.js

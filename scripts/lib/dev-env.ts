@@ -28,6 +28,8 @@ export function localEnv({ port, simPort, databaseUrl, poolMax }: {
     META_MASTER_WABA_ID: simulatorDefaults.masterWabaId,
     META_ACCESS_TOKEN: simulatorDefaults.accessToken,
     META_WEBHOOK_VERIFY_TOKEN: "local-verify-token",
+    // the simulator's numbers use this 2-step PIN (src/meta-simulator/defaults.ts)
+    META_REGISTRATION_PIN: "123456",
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
     ADMIN_API_TOKEN: "local-admin-api-token-0123456789",
     INNGEST_DEV: "1",

@@ -14,6 +14,7 @@ Object.assign(process.env, {
   META_MASTER_WABA_ID: "102290129340398",
   META_ACCESS_TOKEN: "sim-master-token",
   META_WEBHOOK_VERIFY_TOKEN: "test-verify-token",
+  META_REGISTRATION_PIN: "123456",
   TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString("base64"),
   INNGEST_DEV: "1",
 });

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { timeAgo } from "@/components/ui/format";
@@ -36,7 +37,12 @@ export function AlertsPanel() {
               {alert.occurrences > 1 && <span className="text-xs text-stone-500">×{alert.occurrences}</span>}
             </div>
             <p className="mt-1 text-sm text-stone-700">{alert.message}</p>
-            <p className="mt-1 text-xs text-stone-500">Last seen {timeAgo(alert.lastSeenAt)}</p>
+            <p className="mt-1 text-xs text-stone-500">
+              Last seen {timeAgo(alert.lastSeenAt)}
+              {alert.phoneNumberId && (
+                <> · <Link href={`/admin/numbers/${alert.phoneNumberId}`} className="text-brand-700 underline">Open the number</Link></>
+              )}
+            </p>
           </div>
           <button
             type="button"

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { NumberStatusBadge, QualityBadge } from "@/components/ui/quality-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { timeAgo } from "@/components/ui/format";
@@ -57,11 +58,21 @@ export function NumbersTable() {
               )}
               {numbers.data?.numbers.map((n) => (
                 <tr key={n.id} data-testid="number-row">
-                  <td className="px-4 py-3 font-mono">{n.displayPhoneNumber}</td>
+                  <td className="px-4 py-3 font-mono">
+                    <Link href={`/admin/numbers/${n.id}`} className="text-brand-700 underline-offset-2 hover:underline" title="Account Health, registration and timeline">
+                      {n.displayPhoneNumber}
+                    </Link>
+                  </td>
                   <td className="px-4 py-3">{n.verifiedName ?? "—"}</td>
                   <td className="px-4 py-3"><QualityBadge rating={n.qualityRating} /></td>
                   <td className="px-4 py-3">
                     <NumberStatusBadge value={n.status} />
+                    {n.onboarding && n.onboarding.state !== "CONNECTED" && (
+                      <p className="mt-1 text-xs font-medium text-stone-700" data-testid="onboarding-state">
+                        {n.onboarding.stuck ? "Stuck: " : "Onboarding: "}
+                        {n.onboarding.label}
+                      </p>
+                    )}
                     {n.warnings.map((w) => (
                       <p key={w} className="mt-1 max-w-xs text-xs text-amber-800">{w}</p>
                     ))}

@@ -15,6 +15,7 @@ const navigation: Record<Role, { href: string; label: string; exact?: boolean }[
     { href: "/dashboard", label: "Overview" },
     { href: "/messages", label: "Messages" },
     { href: "/contacts", label: "Contacts" },
+    { href: "/templates", label: "Templates" },
     { href: "/broadcasts", label: "Broadcasts" },
     { href: "/settings", label: "Settings" },
   ],

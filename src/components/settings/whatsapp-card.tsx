@@ -1,5 +1,6 @@
 "use client";
 
+import { OwnerHealthLine } from "@/components/health/owner-health-line";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { useToast } from "@/components/ui/toast";
@@ -45,6 +46,7 @@ export function WhatsAppCard() {
               <Badge tone="green">✓ WhatsApp configured</Badge>
               <span className="font-mono text-sm" data-testid="assigned-number">{number.displayPhoneNumber}</span>
               {number.verifiedName && <span className="text-sm text-stone-600">shown to recipients as “{number.verifiedName}”</span>}
+              <OwnerHealthLine />
             </div>
           ) : (
             <div className="rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="contact-support">

@@ -5,9 +5,10 @@ import { createMasterNumber, callerAs } from "@/test/fixtures";
 import { makeSendable } from "@/test/broadcast-world";
 
 type Caller = ReturnType<typeof callerAs>;
+import { customerWabaId, sharedSimulator } from "@/test/health-fixtures";
 import { inject } from "vitest";
 import type { Db } from "@/server/db";
-import { createContactRow, masterAccount } from "@/test/messaging-world";
+import { createContactRow, masterAccount, resetSharedSimulatorAfterAll, uniqueGraphId } from "@/test/messaging-world";
 import { syncTemplates } from "@/server/templates/templates";
 import { simulatorControl } from "@/meta-simulator/control-client";
 
@@ -16,11 +17,12 @@ async function sendingTenant(db: Db, tenantId: string) {
   const settings = await db.whatsAppSettings.findUniqueOrThrow({ where: { tenantId }, include: { phoneNumber: { include: { businessAccount: true } } } });
   if (settings.enabled && settings.phoneNumber?.businessAccount.wabaId === "102290129340398") return;
   const account = await masterAccount(db);
-  const sim = await simulatorControl(inject("simulatorUrl")).createPhoneNumber({ displayPhoneNumber: `+34 698 ${Date.now() % 1000} ${Math.floor(Math.random() * 900 + 100)}`, registered: true, wabaId: "102290129340398" } as never);
+  const sim = await simulatorControl(inject("simulatorUrl")).createPhoneNumber({ id: uniqueGraphId(), displayPhoneNumber: `+34 698 ${Date.now() % 1000} ${Math.floor(Math.random() * 900 + 100)}`, registered: true, wabaId: "102290129340398" } as never);
   const number = await db.phoneNumber.create({ data: { metaPhoneNumberId: sim.id, businessAccountId: account.id, displayPhoneNumber: sim.id } });
   await db.whatsAppSettings.update({ where: { tenantId }, data: { enabled: true, phoneNumberId: number.id } });
   await syncTemplates({ db, businessAccountId: account.id });
 }
+resetSharedSimulatorAfterAll(inject("simulatorUrl"));
 const tenantOf = (world: World, actor: Actor) => (actor === "ownerA" ? world.tenantA : world.tenantB);
 const ownsTenantRows = (rows: { tenantId: string }[], world: World, actor: Actor) => {
   for (const row of rows) expect(row.tenantId).toBe(tenantOf(world, actor).id);
@@ -166,6 +168,58 @@ describeRoleMatrix(testDb, [
       },
     ];
   })(),
+  // Number health and registration (issue 5): admin-only actions on any number; owners see their own line only.
+  { procedure: "health.number", allowed: ["admin"], call: async (caller) => caller.health.number({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
+  { procedure: "health.check", allowed: ["admin"], call: async (caller) => caller.health.check({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
+  {
+    procedure: "health.completeRegistration",
+    allowed: ["admin"],
+    call: async (caller) => caller.health.completeRegistration({ phoneNumberId: (await createMasterNumber(testDb())).id }),
+  },
+  { procedure: "health.resetOnboarding", allowed: ["admin"], call: async (caller) => caller.health.resetOnboarding({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
+  {
+    procedure: "health.mine",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      if (actor === "ownerA" || actor === "ownerB") {
+        const number = await createMasterNumber(testDb());
+        await testDb().whatsAppSettings.update({ where: { tenantId: ownTenant(world, actor).id }, data: { phoneNumberId: number.id } });
+      }
+      return caller.health.mine();
+    },
+    ownedBy: async (result, world, actor) => {
+      const own = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: ownTenant(world, actor).id }, include: { phoneNumber: true } });
+      expect((result as { number?: string }).number).toBe(own.phoneNumber?.displayPhoneNumber);
+    },
+  },
+  // Embedded Signup (issue 5): only bakery owners, always for their own bakery.
+  {
+    procedure: "signup.status",
+    allowed: ["ownerA", "ownerB"],
+    call: (caller) => caller.signup.status(),
+    ownedBy: async (result, world, actor) => {
+      const status = result as { connected: boolean; wabaId?: string };
+      if (status.connected) expect((await testDb().businessAccount.findUniqueOrThrow({ where: { wabaId: status.wabaId! } })).tenantId).toBe(ownTenant(world, actor).id);
+    },
+  },
+  { procedure: "signup.simulatePopup", allowed: ["ownerA", "ownerB"], call: (caller) => caller.signup.simulatePopup() },
+  {
+    procedure: "signup.connect",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller) => {
+      // each call starts from the simulator's default world, where the customer account is free
+      await sharedSimulator().reset();
+      await testDb().businessAccount.deleteMany({ where: { wabaId: customerWabaId } });
+      const { code } = await sharedSimulator().createOAuthCode({ wabaId: customerWabaId });
+      return caller.signup.connect({ code });
+    },
+    ownedBy: async (_result, world, actor) => {
+      const account = await testDb().businessAccount.findUniqueOrThrow({ where: { wabaId: customerWabaId } });
+      expect(account.tenantId).toBe(ownTenant(world, actor).id);
+      const settings = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: ownTenant(world, actor).id }, include: { phoneNumber: true } });
+      expect(settings.phoneNumber?.metaPhoneNumberId).toBe("110000000000001");
+    },
+  },
   // --- messaging (issue 6) ---
   {
     procedure: "contacts.list",

@@ -8,6 +8,8 @@ import { alertsRouter } from "@/server/api/routers/alerts";
 import { auditRouter } from "@/server/api/routers/audit";
 import { bakeryRouter } from "@/server/api/routers/bakery";
 import { broadcastsRouter } from "@/server/api/routers/broadcasts";
+import { healthRouter } from "@/server/api/routers/health";
+import { signupRouter } from "@/server/api/routers/signup";
 import { numbersRouter } from "@/server/api/routers/numbers";
 import { settingsRouter } from "@/server/api/routers/settings";
 import { tenantsRouter } from "@/server/api/routers/tenants";
@@ -23,6 +25,8 @@ export const appRouter = createTRPCRouter({
   numbers: numbersRouter,
   tenants: tenantsRouter,
   broadcasts: broadcastsRouter,
+  health: healthRouter,
+  signup: signupRouter,
   contacts: contactsRouter,
   templates: templatesRouter,
   messages: messagesRouter,

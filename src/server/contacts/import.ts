@@ -6,52 +6,31 @@
  * shows progress.
  */
 import { randomUUID } from "node:crypto";
-import Papa from "papaparse";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { toE164 } from "@/server/contacts/phone";
 import { tenantRegion } from "@/server/contacts/contacts";
+import { csvFormatExample, readContactsCsv, type CsvContactRow } from "@/lib/contacts-csv";
 
-export type ImportRow = { row: number; phone: string; name?: string; optedIn?: string };
+export type ImportRow = CsvContactRow;
 export type ImportError = { row: number; value: string; reason: string };
 export type ImportReport = { processed: number; imported: number; duplicates: number; errors: number; errorDetails: ImportError[] };
 
 export const importLimits = { rowsPerChunk: 2000, maxErrorDetails: 500 };
 
-const phoneHeaders = ["phone", "phone_number", "telefono", "teléfono", "movil", "móvil", "mobile", "number", "whatsapp"];
-const nameHeaders = ["name", "nombre", "nom", "izena"];
-const optInHeaders = ["opted_in", "opt_in", "consent", "consentimiento"];
 const yes = new Set(["yes", "y", "true", "1", "si", "sí", "x", "opted_in"]);
 
 /** Parses a CSV with a header row into rows numbered as in the file (the header is row 1). */
 export function parseContactsCsv(csv: string): ImportRow[] {
-  const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), {
-    header: true,
-    // empty lines are kept (and dropped below) so that row numbers match the file's lines
-    transformHeader: (h) => h.trim().toLowerCase(),
-  });
-  const fields = parsed.meta.fields ?? [];
-  const phoneField = fields.find((f) => phoneHeaders.includes(f));
-  if (!phoneField) {
+  const parsed = readContactsCsv(csv);
+  if (!parsed.ok) {
     throw new AppError("VALIDATION_FAILED", "The CSV needs a header row with a phone column.", {
-      found_columns: fields,
+      found_columns: parsed.foundColumns,
       expected_columns: "phone (required), name, opted_in",
-      example: "phone,name,opted_in\n+34612345678,Harinas del Norte,yes",
+      example: csvFormatExample,
     });
   }
-  const nameField = fields.find((f) => nameHeaders.includes(f));
-  const optInField = fields.find((f) => optInHeaders.includes(f));
-  const rows: ImportRow[] = [];
-  parsed.data.forEach((record, index) => {
-    if (Object.values(record).every((v) => !v || !String(v).trim())) return;
-    rows.push({
-      row: index + 2,
-      phone: (record[phoneField] ?? "").trim(),
-      name: nameField ? record[nameField]?.trim() || undefined : undefined,
-      optedIn: optInField ? record[optInField]?.trim() : undefined,
-    });
-  });
-  return rows;
+  return parsed.rows;
 }
 
 export async function importContactRows({ db, tenantId, rows }: { db: Db; tenantId: string; rows: ImportRow[] }): Promise<ImportReport> {

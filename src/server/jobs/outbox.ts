@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 
-export type JobEvent = { name: string; data: Prisma.InputJsonObject; id?: string };
+export type JobEvent = { name: string; data: Prisma.InputJsonObject; id?: string; /** not before this time */ runAfter?: Date };
 export type OutboxRow = { id: string; name: string; data: Prisma.JsonObject; attempts: number };
 type DbOrTx = Db | Prisma.TransactionClient;
 
@@ -17,7 +17,8 @@ type DbOrTx = Db | Prisma.TransactionClient;
 export async function enqueueJob(db: DbOrTx, event: JobEvent): Promise<string> {
   const id = event.id ?? randomUUID();
   await db.$executeRaw`
-    INSERT INTO "job_outbox" ("id", "name", "data") VALUES (${id}, ${event.name}, ${JSON.stringify(event.data)}::jsonb)
+    INSERT INTO "job_outbox" ("id", "name", "data", "nextAttemptAt")
+    VALUES (${id}, ${event.name}, ${JSON.stringify(event.data)}::jsonb, ${event.runAfter ?? new Date()})
     ON CONFLICT ("id") DO NOTHING`;
   return id;
 }

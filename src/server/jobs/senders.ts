@@ -17,6 +17,15 @@ export function registerInlineJob(name: string, handler: InlineJobHandler) {
   inlineHandlers.set(name, handler);
 }
 
+export type InlineSchedule = { name: string; everyMs: number; run: (context: { db: Db }) => Promise<unknown>; lastRunAt: number; running: boolean };
+
+/** Periodic tasks for inline mode: the stand-ins for Inngest crons (run by src/server/jobs/ticker.ts). */
+export const inlineSchedules: InlineSchedule[] = [];
+
+export function registerInlineSchedule(name: string, everyMs: number, run: (context: { db: Db }) => Promise<unknown>) {
+  if (!inlineSchedules.some((s) => s.name === name)) inlineSchedules.push({ name, everyMs, run, lastRunAt: 0, running: false });
+}
+
 export function inngestSender(): JobSender {
   return {
     leaseMs: 60_000,

@@ -7,17 +7,11 @@
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { relayJobs } from "@/server/jobs/outbox";
-import { inlineSender, inngestSender } from "@/server/jobs/senders";
+import { inlineSchedules, inlineSender, inngestSender, registerInlineSchedule } from "@/server/jobs/senders";
+import "@/server/health/inline";
 import { drainWebhookItems } from "@/server/webhooks/process";
 import "@/server/broadcasts/inline";
 
-type Schedule = { name: string; everyMs: number; run: () => Promise<unknown>; lastRunAt: number; running: boolean };
-const schedules: Schedule[] = [];
-
-/** A periodic task for inline mode (the stand-in for an Inngest cron). */
-export function registerInlineSchedule(name: string, everyMs: number, run: () => Promise<unknown>) {
-  if (!schedules.some((s) => s.name === name)) schedules.push({ name, everyMs, run, lastRunAt: 0, running: false });
-}
 
 const maxConcurrentRelays = 4;
 const globalTicker = globalThis as unknown as { recadoTicker?: NodeJS.Timeout };
@@ -41,12 +35,12 @@ export function startBackgroundTicker({ intervalMs = 2_000 } = {}) {
     }
     if (!inline) return;
     const now = Date.now();
-    for (const schedule of schedules) {
+    for (const schedule of inlineSchedules) {
       if (schedule.running || now - schedule.lastRunAt < schedule.everyMs) continue;
       schedule.running = true;
       schedule.lastRunAt = now;
       schedule
-        .run()
+        .run({ db })
         .catch((error: Error) => console.error(`jobs: ${schedule.name} failed:`, error.message))
         .finally(() => (schedule.running = false));
     }

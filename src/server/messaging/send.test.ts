@@ -6,10 +6,11 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { encryptSecret } from "@/server/accounts/secrets";
 import { sendMessage } from "@/server/messaging/send";
 import { testDb } from "@/test/db";
-import { createContactRow, createSendingTenant, uniquePhone } from "@/test/messaging-world";
+import { createContactRow, createSendingTenant, uniquePhone, resetSharedSimulatorAfterAll, uniqueGraphId } from "@/test/messaging-world";
 import { simulatorControl } from "@/meta-simulator/control-client";
 
 const simulatorUrl = inject("simulatorUrl");
+resetSharedSimulatorAfterAll(simulatorUrl);
 const control = simulatorControl(simulatorUrl);
 const po = (parameters = ["Harinas del Norte", "PO-1042", "245,80 €"]) => ({ kind: "template" as const, templateName: "po_notification", parameters });
 
@@ -193,7 +194,7 @@ describe("sending: Meta's answers (seed 004)", () => {
     const db = testDb();
     const customerWabaId = "109876543210987";
     const { token } = (await control.createToken({ wabaIds: [customerWabaId] })) as { token: string };
-    const simNumber = await control.createPhoneNumber({ displayPhoneNumber: `+34 633 ${Date.now() % 1000} 001`, registered: true, wabaId: customerWabaId } as never);
+    const simNumber = await control.createPhoneNumber({ id: uniqueGraphId(), displayPhoneNumber: `+34 633 ${Date.now() % 1000} 001`, registered: true, wabaId: customerWabaId } as never);
     const account = await db.businessAccount.upsert({
       where: { wabaId: customerWabaId },
       update: { accessTokenEncrypted: encryptSecret(token), tokenInvalidAt: null },

@@ -11,9 +11,19 @@ import { statusFromWebhook, statusRank } from "@/server/messaging/status";
 import { classifyGraphError } from "@/server/whatsapp";
 import type { MessageStatusUpdate } from "@/server/whatsapp/webhook-payload";
 
-export class MessageNotYetKnown extends Error {}
+/**
+ * Meta can post "sent" before the send's answer (and so the wamid) is stored. Every send carries our message id
+ * as biz_opaque_callback_data (§3.1), which the status echoes: such a status links its wamid to the row itself.
+ * A status that matches nothing of ours (another app on the same account, a message sent by hand) is ignored.
+ */
+export async function applyStatusUpdate({ db, update }: { db: Db; update: MessageStatusUpdate }): Promise<{ found: boolean; recorded: boolean; moved: boolean }> {
+  const applied = await applyToKnownMessage(db, update);
+  if (applied.found || !update.bizOpaqueCallbackData) return applied;
+  const linked = await db.$executeRaw`UPDATE "messages" SET "wamid" = ${update.messageId} WHERE "id" = ${update.bizOpaqueCallbackData} AND "wamid" IS NULL`;
+  return linked > 0 ? applyToKnownMessage(db, update) : applied;
+}
 
-export async function applyStatusUpdate({ db, update }: { db: Db; update: MessageStatusUpdate }) {
+async function applyToKnownMessage(db: Db, update: MessageStatusUpdate) {
   const status = statusFromWebhook(update.status);
   if (!status) return { found: true, recorded: false, moved: false };
   const rank = statusRank[status];
@@ -39,10 +49,7 @@ export async function applyStatusUpdate({ db, update }: { db: Db; update: Messag
     )
     SELECT (SELECT count(*) FROM m) AS found, (SELECT count(*) FROM ev) AS recorded, (SELECT count(*) FROM moved) AS moved,
            (SELECT "contactId" FROM m LIMIT 1) AS "contactId"`;
-  if (!row || row.found === 0n) {
-    // Meta can answer the send and post "sent" before we stored the wamid: the processor retries this item.
-    throw new MessageNotYetKnown(`no message with wamid ${update.messageId} yet`);
-  }
+  if (!row || row.found === 0n) return { found: false, recorded: false, moved: false };
   if (status === "FAILED" && error?.code === 131026 && row.contactId) await flagNotOnWhatsApp({ db, contactId: row.contactId });
   return { found: true, recorded: row.recorded > 0n, moved: row.moved > 0n };
 }

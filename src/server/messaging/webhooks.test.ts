@@ -14,9 +14,10 @@ import { applyStatusUpdate } from "@/server/messaging/webhook-status";
 import { processWebhookItems } from "@/server/webhooks/process";
 import { receiveWebhook } from "@/server/webhooks/receive";
 import { testDb } from "@/test/db";
-import { createContactRow, createSendingTenant } from "@/test/messaging-world";
+import { createContactRow, createSendingTenant, resetSharedSimulatorAfterAll } from "@/test/messaging-world";
 
 const simulatorUrl = inject("simulatorUrl");
+resetSharedSimulatorAfterAll(simulatorUrl);
 
 async function outboundMessage(db: Db, tenantId: string, contactId: string, wamid = `wamid.test-${randomUUID()}`) {
   return db.message.create({ data: { tenantId, contactId, direction: "OUTBOUND", type: "template", templateName: "po_notification", source: "test", wamid, status: "ACCEPTED", statusRank: 1 } });
@@ -58,7 +59,7 @@ describe("status webhooks", () => {
     }
   });
 
-  it("failed keeps Meta's error; 131026 flags the contact; a status for an unknown wamid is left for a retry", async () => {
+  it("failed keeps Meta's error; 131026 flags the contact; a status of a message that is not ours is ignored", async () => {
     const db = testDb();
     const { tenant } = await createSendingTenant(db, simulatorUrl);
     const contact = await createContactRow(db, tenant.id);
@@ -69,7 +70,17 @@ describe("status webhooks", () => {
     const after = await db.message.findUniqueOrThrow({ where: { id: message.id } });
     expect(after).toMatchObject({ status: "FAILED", errorCode: 131026, errorTitle: "Message undeliverable", appErrorCode: "RECIPIENT_NOT_ON_WHATSAPP" });
     expect((await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).notOnWhatsAppAt).toBeInstanceOf(Date);
-    await expect(applyStatusUpdate({ db, update: update("wamid.unknown", "sent", 1) })).rejects.toThrow(/no message with wamid/);
+    expect(await applyStatusUpdate({ db, update: update("wamid.unknown", "sent", 1) })).toEqual({ found: false, recorded: false, moved: false });
+  });
+
+  it("a status that arrives before the send's answer was stored finds the message by its callback data", async () => {
+    const db = testDb();
+    const { tenant } = await createSendingTenant(db, simulatorUrl);
+    const contact = await createContactRow(db, tenant.id);
+    const pending = await db.message.create({ data: { tenantId: tenant.id, contactId: contact.id, direction: "OUTBOUND", type: "text", source: "test", status: "PENDING" } });
+    const result = await applyStatusUpdate({ db, update: { ...update("wamid.early", "sent", 1_780_000_001), bizOpaqueCallbackData: pending.id } });
+    expect(result).toMatchObject({ found: true, moved: true });
+    expect(await db.message.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ wamid: "wamid.early", status: "SENT" });
   });
 
   for (const webhookMode of ["duplicate", "out_of_order"] as const) {
@@ -77,31 +88,32 @@ describe("status webhooks", () => {
       const db = testDb();
       const { tenant } = await createSendingTenant(db, simulatorUrl);
       const contact = await createContactRow(db, tenant.id);
-      // a receiver that does what the route does: verify + store, then process
+      // a receiver that does what the route does: verify + store + process
       const server = createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", async () => {
           const result = await receiveWebhook({ db, rawBody: Buffer.concat(chunks), signatureHeader: req.headers["x-hub-signature-256"] as string, appSecret: "own-secret", source: { ip: null, userAgent: null } });
-          res.writeHead(result.httpStatus).end();
+          // processed before answering, so that "the simulator is idle" means "everything is applied"
           if (result.httpStatus === 200 && result.eventId) await processWebhookItems({ db, eventId: result.eventId });
+          res.writeHead(result.httpStatus).end();
         });
       });
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
       const sim = createMetaSimulator({ appSecret: "own-secret", webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, webhookMode, statusDelaysMs: { sent: 5, delivered: 5, read: 5 } });
       const { url } = await sim.listen(0);
       try {
+        // as the send service does: the row first, our id as callback data, the wamid after the answer
+        const message = await db.message.create({ data: { tenantId: tenant.id, contactId: contact.id, direction: "OUTBOUND", type: "template", source: "test", status: "PENDING" } });
         const response = await fetch(`${url}/v25.0/106540352242922/messages`, {
           method: "POST",
           headers: { authorization: "Bearer sim-master-token", "content-type": "application/json" },
-          body: JSON.stringify({ messaging_product: "whatsapp", to: contact.phoneE164, type: "template", template: { name: "hello_world", language: { code: "en_US" } } }),
+          body: JSON.stringify({ messaging_product: "whatsapp", to: contact.phoneE164, type: "template", template: { name: "hello_world", language: { code: "en_US" } }, biz_opaque_callback_data: message.id }),
         });
         const wamid = ((await response.json()) as { messages: { id: string }[] }).messages[0]!.id;
-        const message = await outboundMessage(db, tenant.id, contact.id, wamid);
+        await db.$executeRaw`UPDATE "messages" SET "wamid" = ${wamid}, "status" = 'ACCEPTED', "statusRank" = 1 WHERE "id" = ${message.id} AND "statusRank" < 1`;
         await sim.whenIdle();
         await simulatorControl(url).flush();
-        // a status that arrived before the wamid was stored failed and is retried after its backoff (the sweeper)
-        await processWebhookItems({ db, now: new Date(Date.now() + 60_000) });
         const after = await db.message.findUniqueOrThrow({ where: { id: message.id }, include: { statusEvents: true } });
         expect(after.status).toBe("READ");
         expect(after.statusEvents.map((e) => e.status).sort()).toEqual(["DELIVERED", "READ", "SENT"]);

@@ -1,6 +1,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { assignmentWarnings } from "@/server/numbers/assignment";
+import { onboardingStateText } from "@/server/registration/onboarding";
 
 /** The shared account's numbers as the admin sees them, with the bakery holding each. */
 export async function listMasterPhoneNumbers({ db }: { db: Db }) {
@@ -27,6 +28,7 @@ export async function listMasterPhoneNumbers({ db }: { db: Db }) {
       warnings: assignmentWarnings(n),
       assignedTo: n.assignment ? { tenantId: n.assignment.tenantId, tenantName: n.assignment.tenant.name } : null,
       lastSyncedAt: n.lastSyncedAt,
+      onboarding: n.onboardingState ? { state: n.onboardingState, label: onboardingStateText[n.onboardingState].label, tone: onboardingStateText[n.onboardingState].tone, stuck: !!n.stuckAt } : null,
     })),
   };
 }

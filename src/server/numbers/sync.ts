@@ -2,7 +2,9 @@
  * Refreshes our copy of the shared account's numbers from the Graph API (all pages). The list is a cache for
  * the admin pages and the assignment rules; Meta stays the source of truth.
  */
+import { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
+import { applyHealthUpdate } from "@/server/health/health";
 import type { GraphClient, PhoneNumberInfo } from "@/server/whatsapp";
 
 /** Fields read for every number (META-CLOUD-API.md §1.2). */
@@ -17,6 +19,7 @@ export const phoneNumberSyncFields = [
   "platform_type",
   "throughput",
   "health_status",
+  "whatsapp_business_manager_messaging_limit",
 ] as const;
 
 export function phoneNumberColumns(info: PhoneNumberInfo) {
@@ -30,6 +33,9 @@ export function phoneNumberColumns(info: PhoneNumberInfo) {
     platformType: info.platformType ?? null,
     throughputLevel: info.throughput?.level ?? null,
     healthStatus: info.healthStatus?.canSendMessage ?? null,
+    messagingLimit: info.messagingLimit ?? info.messagingLimitTier ?? null,
+    // the per-entity parts (additional_info, errors) shown on the Account Health tab (§1.3)
+    healthDetails: info.healthStatus ? (info.healthStatus as unknown as Prisma.InputJsonValue) : Prisma.JsonNull,
   };
 }
 
@@ -42,12 +48,13 @@ export async function syncMasterPhoneNumbers({ db, graph, wabaId }: { db: Db; gr
   });
   const now = new Date();
   for (const info of numbers) {
-    const columns = { ...phoneNumberColumns(info), lastSyncedAt: now };
-    await db.phoneNumber.upsert({
-      where: { metaPhoneNumberId: info.id },
-      update: columns,
-      create: { metaPhoneNumberId: info.id, businessAccountId: account.id, ...columns },
-    });
+    const columns = phoneNumberColumns(info);
+    // New numbers are created as read; known ones go through the health service, so a change found by a refresh
+    // lands on the timeline and raises its alerts like one found by the health poll.
+    const row =
+      (await db.phoneNumber.findUnique({ where: { metaPhoneNumberId: info.id }, select: { id: true } })) ??
+      (await db.phoneNumber.create({ data: { metaPhoneNumberId: info.id, businessAccountId: account.id, ...columns }, select: { id: true } }));
+    await applyHealthUpdate({ db, phoneNumberId: row.id, changes: columns, source: "sync", now });
   }
   return { synced: numbers.length, refreshedAt: now };
 }

@@ -3,9 +3,10 @@ import "@/server/webhooks/handlers";
 import { webhookHandlerFor } from "@/server/webhooks/registry";
 import { createTemplate, listTenantTemplates, syncTenantTemplates } from "@/server/templates/templates";
 import { testDb } from "@/test/db";
-import { createSendingTenant, simMasterWabaId } from "@/test/messaging-world";
+import { createSendingTenant, simMasterWabaId, resetSharedSimulatorAfterAll } from "@/test/messaging-world";
 
 const simulatorUrl = inject("simulatorUrl");
+resetSharedSimulatorAfterAll(simulatorUrl);
 
 async function deliverTemplateStatus(payload: Record<string, unknown>) {
   const handler = webhookHandlerFor("message_template_status_update");

@@ -6,7 +6,7 @@ import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { graphClientForAccount } from "@/server/accounts/graph";
 import { markAccountTokenInvalid } from "@/server/accounts/token-status";
-import { isGraphApiError, type TemplateCategory, type TemplateInfo } from "@/server/whatsapp";
+import { isGraphApiError, type GraphClient, type TemplateCategory, type TemplateInfo } from "@/server/whatsapp";
 import type { TemplateStatusUpdate } from "@/server/whatsapp/webhook-payload";
 
 function rowOf(t: TemplateInfo) {
@@ -22,11 +22,11 @@ function rowOf(t: TemplateInfo) {
 }
 
 /** Every template of one account, all pages; returns how many were stored. */
-export async function syncTemplates({ db, businessAccountId }: { db: Db; businessAccountId: string }) {
+export async function syncTemplates({ db, businessAccountId, graph }: { db: Db; businessAccountId: string; /** default: the account's own client */ graph?: GraphClient }) {
   const account = await db.businessAccount.findUniqueOrThrow({ where: { id: businessAccountId } });
   let templates: TemplateInfo[];
   try {
-    templates = await graphClientForAccount(account).listMessageTemplates(account.wabaId);
+    templates = await (graph ?? graphClientForAccount(account)).listMessageTemplates(account.wabaId);
   } catch (error) {
     if (isGraphApiError(error) && error.code === "TOKEN_EXPIRED") await markAccountTokenInvalid({ db, businessAccountId, reason: error.message });
     throw error;

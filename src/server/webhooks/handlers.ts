@@ -24,8 +24,10 @@ export const documentedWebhookFields = [
   "security",
 ] as const;
 
-// ES imports run before this body, so a domain handler imported below is already registered: keep it.
+// Imports are evaluated before this loop (ESM hoisting), so a domain handler imported below is already
+// registered here: record-only fills in only the fields nobody handles.
 for (const field of documentedWebhookFields) if (!webhookHandlerFor(field)) registerWebhookHandler(field, recordOnly);
 
 // Domain handlers: they take their fields; the loop above records the rest.
+import "@/server/health/webhook-handlers";
 import "@/server/messaging/webhook-handlers";

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { OwnerHealthLine } from "@/components/health/owner-health-line";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -27,6 +28,7 @@ export default async function DashboardPage() {
               until then notifications cannot be sent.
             </p>
           )}
+          <div className="mt-3"><OwnerHealthLine /></div>
           <p className="mt-3 text-sm text-stone-600">
             Notifications are {bakery.whatsapp.enabled ? "on" : "off"}. Change it in{" "}
             <Link className="font-medium text-brand-700 underline" href="/settings">Settings</Link>.

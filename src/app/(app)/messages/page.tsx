@@ -1,4 +1,4 @@
-import { EmptyState } from "@/components/ui/empty-state";
+import { MessageHistory } from "@/components/messaging/message-history";
 import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata = { title: "Messages" };
@@ -6,11 +6,8 @@ export const metadata = { title: "Messages" };
 export default function MessagesPage() {
   return (
     <>
-      <PageHeader title="Messages" description="Everything your bakery sent and received on WhatsApp." />
-      <EmptyState title="No messages yet" icon="✉">
-        Every message will be listed here with its status (sent, delivered, read or failed, with the reason in plain
-        words) and whether the 24-hour reply window with that contact is open.
-      </EmptyState>
+      <PageHeader title="Messages" description="Everything your bakery sent and received on WhatsApp, with what happened to each message." />
+      <MessageHistory />
     </>
   );
 }

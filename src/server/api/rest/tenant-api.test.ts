@@ -2,9 +2,10 @@ import { describe, expect, inject, it } from "vitest";
 import { createApiKey, revokeApiKey } from "@/server/api-keys/api-keys";
 import { createPurchaseOrderRest } from "@/server/api/rest/tenant-api";
 import { testDb } from "@/test/db";
-import { createSendingTenant, uniquePhone } from "@/test/messaging-world";
+import { createSendingTenant, uniquePhone, resetSharedSimulatorAfterAll } from "@/test/messaging-world";
 
 const simulatorUrl = inject("simulatorUrl");
+resetSharedSimulatorAfterAll(simulatorUrl);
 const url = "http://localhost/api/v1/purchase-orders";
 const post = (body: unknown, key?: string) =>
   createPurchaseOrderRest(new Request(url, { method: "POST", headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify(body) }), { db: testDb() });

@@ -1,0 +1,81 @@
+import { expect, test } from "@playwright/test";
+import { simulatorControl } from "../src/meta-simulator/control-client";
+import { demo, signIn, snapshot } from "./helpers";
+
+// The simulator's default pending number (+34 612 345 681): verified, display name still in review, so its
+// first register calls fail with 100/2388001 (seed 000).
+const pendingNumber = { display: "+34 612 345 681", metaId: "106540352242925" };
+const sim = simulatorControl(`http://127.0.0.1:${process.env.E2E_SIM_PORT ?? 4110}`);
+
+test("admin completes a pending registration; the page turns Connected on its own when Meta finishes", async ({ page }) => {
+  await signIn(page, demo.admin);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Phone numbers" }).click();
+  await page.getByRole("button", { name: "Refresh from Meta" }).click();
+  await expect(page.getByTestId("number-row")).toHaveCount(4);
+  await page.getByRole("link", { name: pendingNumber.display }).click();
+
+  // The banner says what is happening, with the state's colour; the Account Health tab shows each field.
+  await expect(page.getByTestId("number-title")).toHaveText(pendingNumber.display);
+  const banner = page.getByTestId("registration-banner");
+  await expect(banner).toHaveAttribute("data-state", "PENDING_PROVISIONING");
+  await expect(banner.getByTestId("onboarding-label")).toHaveText("Waiting for Meta");
+  await expect(page.getByTestId("field-platformType")).toContainText("Not registered");
+  await expect(page.getByTestId("field-nameStatus")).toContainText("In review");
+  await expect(page.getByTestId("wa-manager-link")).toHaveAttribute("href", `https://business.facebook.com/wa/manage/phone-numbers/?waba_id=102290129340398&phone_number_id=${pendingNumber.metaId}`);
+  await snapshot(page, "health-pending-number");
+
+  // "Complete registration" runs one attempt at once: Meta is not ready yet, and the page says so.
+  await banner.getByRole("button", { name: "Complete registration" }).click();
+  await expect(page.getByTestId("registration-outcome")).toContainText("Meta has not finished preparing the number");
+  await expect(page.getByTestId("registration-outcome")).toContainText("100/2388001");
+  await page.getByRole("tab", { name: /Registration/ }).click();
+  await expect(page.getByRole("tabpanel", { name: "Registration" })).toContainText("Meta not ready");
+  await snapshot(page, "health-attempt-pending");
+  await page.getByRole("tab", { name: "Account Health" }).click();
+
+  // Meta finishes provisioning (display name approved, number registered): no reload, the page follows.
+  await sim.updatePhoneNumber(pendingNumber.metaId, { nameStatus: "APPROVED", registered: true });
+  await expect(banner).toHaveAttribute("data-state", "CONNECTED", { timeout: 20_000 });
+  await expect(banner.getByTestId("onboarding-label")).toHaveText("Connected");
+  await expect(page.getByTestId("field-platformType")).toContainText("Cloud API");
+  await expect(page.getByTestId("timeline")).toContainText("CONNECTED");
+  await snapshot(page, "health-connected");
+});
+
+test("reset onboarding asks for confirmation first", async ({ page }) => {
+  await signIn(page, demo.admin);
+  // The number lost its verification (it lasts 14 days, §1.2) and was deregistered.
+  await sim.updatePhoneNumber(pendingNumber.metaId, { codeVerificationStatus: "EXPIRED", registered: false, status: "PENDING" });
+  await page.goto("/admin/numbers");
+  await page.getByRole("button", { name: "Refresh from Meta" }).click();
+  await page.getByRole("link", { name: pendingNumber.display }).click();
+  const banner = page.getByTestId("registration-banner");
+  await expect(banner.getByTestId("onboarding-label")).toHaveText("Waiting for verification");
+  await banner.getByRole("button", { name: "Reset onboarding" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("Start onboarding over?");
+  await snapshot(page, "health-reset-confirm");
+  await dialog.getByRole("button", { name: "Reset onboarding" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Onboarding started over." })).toBeVisible();
+  await expect(page.getByTestId("timeline")).toContainText("reset");
+  await expect(banner.getByTestId("onboarding-label")).toHaveText("Waiting for verification");
+  // leave the simulator's number as the other specs expect to find it after this one
+  await sim.updatePhoneNumber(pendingNumber.metaId, { codeVerificationStatus: "VERIFIED", registered: true });
+});
+
+test("a bakery owner connects its own WhatsApp account through (simulated) Embedded Signup", async ({ page }) => {
+  // Obrador La Espiga: no spec assigns it a shared number.
+  await signIn(page, "maite@laespiga.demo");
+  await page.getByRole("link", { name: "Or connect your bakery's own WhatsApp account" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Connect your own WhatsApp" })).toBeVisible();
+  await expect(page.getByText("No own account connected yet.")).toBeVisible();
+  await page.getByRole("button", { name: "Connect WhatsApp (simulate Meta's popup)" }).click();
+  await expect(page.getByTestId("signup-result")).toContainText("Connected. +34 633 100 200 is connected", { timeout: 20_000 });
+  await expect(page.getByTestId("own-account")).toContainText("Connected");
+  await snapshot(page, "signup-connected");
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByTestId("owner-health-line")).toHaveAttribute("data-level", "ok");
+  await expect(page.getByTestId("owner-health-line")).toContainText("Connected");
+  await snapshot(page, "owner-dashboard-health");
+});

@@ -1,0 +1,44 @@
+import { adminProcedure, createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
+import { checkNumberHealth } from "@/server/health/health";
+import { numberHealthView, tenantHealthLine } from "@/server/health/queries";
+import { events, sendEventSafely } from "@/server/inngest/events";
+import { attemptRegistration, restartOnboarding } from "@/server/registration/attempts";
+
+const phoneNumberInput = z.object({
+  phoneNumberId: z.string().min(1, 'phoneNumberId: expected the number\'s Recado id, e.g. "cmh2x…" (from the numbers list)'),
+});
+
+/** Starts the durable retry when an attempt says "not yet"; offline (no Inngest) the health cron starts it later. */
+async function continueInBackground(phoneNumberId: string, retryable: boolean) {
+  return retryable ? sendEventSafely({ name: events.registrationRetry, data: { phoneNumberId } }) : false;
+}
+
+export const healthRouter = createTRPCRouter({
+  /** Account Health tab. `live`: while onboarding is in progress, read Meta again if the last reading is stale. */
+  number: adminProcedure
+    .input(phoneNumberInput.extend({ live: z.boolean().default(false) }))
+    .query(({ ctx, input }) => numberHealthView({ db: ctx.db, phoneNumberId: input.phoneNumberId, live: input.live })),
+
+  /** "Check now": reads the number from Meta at once. */
+  check: adminProcedure.input(phoneNumberInput).mutation(async ({ ctx, input }) => {
+    const result = await checkNumberHealth({ db: ctx.db, phoneNumberId: input.phoneNumberId, source: "manual" });
+    return result.ok ? { ok: true as const, changed: result.changed.length } : { ok: false as const, error: result.error.message };
+  }),
+
+  /** "Complete registration": one attempt now; the outcome in plain words, and the retry continues if Meta is not ready. */
+  completeRegistration: adminProcedure.input(phoneNumberInput).mutation(async ({ ctx, input }) => {
+    const result = await attemptRegistration({ db: ctx.db, phoneNumberId: input.phoneNumberId, trigger: "manual" });
+    const retryScheduled = await continueInBackground(input.phoneNumberId, result.retryable);
+    return { ...result, retryScheduled };
+  }),
+
+  /** "Reset onboarding" (after a confirmation dialog): clears the stuck state and starts over. */
+  resetOnboarding: adminProcedure.input(phoneNumberInput).mutation(async ({ ctx, input }) => {
+    const result = await restartOnboarding({ db: ctx.db, phoneNumberId: input.phoneNumberId, actor: { userId: ctx.user.id, label: ctx.user.email } });
+    const retryScheduled = await continueInBackground(input.phoneNumberId, result.decision === "register");
+    return { ...result, retryScheduled };
+  }),
+
+  /** The owner's health line for their own number (the tenant comes from the session). */
+  mine: tenantProcedure.query(({ ctx }) => tenantHealthLine({ db: ctx.db, tenantId: ctx.tenantId })),
+});
