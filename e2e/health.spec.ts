@@ -78,4 +78,10 @@ test("a bakery owner connects its own WhatsApp account through (simulated) Embed
   await expect(page.getByTestId("owner-health-line")).toHaveAttribute("data-level", "ok");
   await expect(page.getByTestId("owner-health-line")).toContainText("Connected");
   await snapshot(page, "owner-dashboard-health");
+
+  // give La Espiga's settings back without a number, as the messaging spec expects to find them
+  const api = `http://localhost:${Number(process.env.E2E_PORT ?? 3100)}/api/v1/admin/whatsapp`;
+  const auth = { authorization: "Bearer local-admin-api-token-0123456789" };
+  const tenants = (await (await fetch(`${api}/tenants?search=Espiga`, { headers: auth })).json()) as { tenant_id: string }[];
+  expect((await fetch(`${api}/tenants/${tenants[0]!.tenant_id}/unassign-phone`, { method: "DELETE", headers: auth })).status).toBe(200);
 });

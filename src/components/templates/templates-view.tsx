@@ -20,7 +20,7 @@ const statusLook: Record<string, { tone: BadgeTone; label: string; hint: string 
 export function TemplatesView() {
   const toast = useToast();
   const utils = api.useUtils();
-  const templates = api.templates.list.useQuery(undefined, { refetchInterval: 10_000 });
+  const templates = api.templates.list.useQuery(undefined, { refetchInterval: 10_000, retry: false });
   const sync = api.templates.sync.useMutation({
     onSuccess: (r) => { toast("success", `${r.synced} templates read from WhatsApp.`); void utils.templates.list.invalidate(); },
     onError: (e) => toast("error", e.message),
@@ -39,7 +39,7 @@ export function TemplatesView() {
           {sync.isPending ? "Reading…" : "Refresh from WhatsApp"}
         </button>
       </div>
-      {templates.error && <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{templates.error.message}</p>}
+      {templates.error && <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="templates-problem">{templates.error.message}</p>}
       {templates.data && templates.data.length === 0 && <EmptyState title="No templates yet" icon="✎">Refresh from WhatsApp or create one below.</EmptyState>}
       {templates.data && templates.data.length > 0 && (
         <div className="overflow-hidden rounded-xl border border-stone-200 bg-white">
@@ -69,7 +69,7 @@ export function TemplatesView() {
         </div>
       )}
 
-      <Card title="Create a template" description="Use {{1}}, {{2}}, … for the parts that change. Meta reviews every new template before it can be sent.">
+      {!templates.error && <Card title="Create a template" description="Use {{1}}, {{2}}, … for the parts that change. Meta reviews every new template before it can be sent.">
         <form className="grid gap-3 sm:grid-cols-2" onSubmit={(e) => { e.preventDefault(); create.mutate({ name: form.name, language: form.language as "es", category: form.category, bodyText: form.bodyText, examples: form.examples.split(",").map((s) => s.trim()).filter(Boolean) }); }}>
           <label className="text-sm">Name<input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="order_ready" className="mt-1 block w-full rounded-md border border-stone-300 px-3 py-1.5 font-mono" required /></label>
           <div className="flex gap-3">
@@ -80,7 +80,7 @@ export function TemplatesView() {
           <label className="text-sm sm:col-span-2">Example values, comma-separated<input value={form.examples} onChange={(e) => setForm({ ...form, examples: e.target.value })} placeholder="Ana, PO-1042" className="mt-1 block w-full rounded-md border border-stone-300 px-3 py-1.5" /></label>
           <div><button type="submit" disabled={create.isPending} className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50">Send for review</button></div>
         </form>
-      </Card>
+      </Card>}
     </div>
   );
 }

@@ -23,7 +23,8 @@ export type InlineSchedule = { name: string; everyMs: number; run: (context: { d
 export const inlineSchedules: InlineSchedule[] = [];
 
 export function registerInlineSchedule(name: string, everyMs: number, run: (context: { db: Db }) => Promise<unknown>) {
-  if (!inlineSchedules.some((s) => s.name === name)) inlineSchedules.push({ name, everyMs, run, lastRunAt: 0, running: false });
+  // first run one interval after start, like a cron's first tick (and not while the app is still starting up)
+  if (!inlineSchedules.some((s) => s.name === name)) inlineSchedules.push({ name, everyMs, run, lastRunAt: Date.now(), running: false });
 }
 
 export function inngestSender(): JobSender {

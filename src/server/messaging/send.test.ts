@@ -144,6 +144,15 @@ describe("sending: checks before Meta (seed 004)", () => {
     expect(await sentTo(number.metaPhoneNumberId)).toHaveLength(0);
   });
 
+  it("a bakery writing in Catalan sends the Spanish version while no Catalan one exists", async () => {
+    const db = testDb();
+    const { tenant, number } = await createSendingTenant(db, simulatorUrl, { language: "ca" });
+    const contact = await createContactRow(db, tenant.id);
+    const result = await sendMessage({ db, tenantId: tenant.id, contactId: contact.id, content: po(), source: "test" });
+    expect(await db.message.findUniqueOrThrow({ where: { id: result.messageId } })).toMatchObject({ templateLanguage: "es" });
+    expect((await sentTo(number.metaPhoneNumberId))[0]).toMatchObject({ template: { language: "es" } });
+  });
+
   it("checks run in the issue's order: not opted in wins over a bad template", async () => {
     const db = testDb();
     const { tenant } = await createSendingTenant(db, simulatorUrl);
