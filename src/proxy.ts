@@ -7,7 +7,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getToken } from "next-auth/jwt";
 import { getEnv } from "@/server/env";
 
-const ownerPaths = ["/dashboard", "/contacts", "/messages", "/templates", "/settings"];
+const ownerPaths = ["/dashboard", "/contacts", "/messages", "/templates", "/broadcasts", "/settings"];
 
 function startsWithAny(pathname: string, prefixes: string[]) {
   return prefixes.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));

@@ -16,6 +16,7 @@ const navigation: Record<Role, { href: string; label: string; exact?: boolean }[
     { href: "/messages", label: "Messages" },
     { href: "/contacts", label: "Contacts" },
     { href: "/templates", label: "Templates" },
+    { href: "/broadcasts", label: "Broadcasts" },
     { href: "/settings", label: "Settings" },
   ],
 };

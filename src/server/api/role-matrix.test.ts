@@ -1,7 +1,10 @@
 import { expect } from "vitest";
 import { describeRoleMatrix, type Actor, type World } from "@/test/role-matrix";
 import { testDb } from "@/test/db";
-import { createMasterNumber } from "@/test/fixtures";
+import { createMasterNumber, callerAs } from "@/test/fixtures";
+import { makeSendable } from "@/test/broadcast-world";
+
+type Caller = ReturnType<typeof callerAs>;
 import { customerWabaId, sharedSimulator } from "@/test/health-fixtures";
 import { inject } from "vitest";
 import type { Db } from "@/server/db";
@@ -103,6 +106,68 @@ describeRoleMatrix(testDb, [
       return caller.numbers.unassign({ tenantId: world.tenantB.id });
     },
   },
+  ...(() => {
+    // Broadcasts: each owner acts on a bakery of its own that can send (WhatsApp on, a number, an approved template).
+    const draft = { name: "Matrix offer", templateName: "po_notification", parameters: [{ kind: "field" as const, field: "name" as const }, { kind: "fixed" as const, value: "A" }, { kind: "fixed" as const, value: "B" }], audience: { kind: "all" as const } };
+    const broadcastIn = async (world: World, actor: Actor, status: "DRAFT" | "SENDING" | "PAUSED") => {
+      const tenantId = actor === "ownerB" ? world.tenantB.id : world.tenantA.id;
+      const ready = await makeSendable(testDb(), tenantId);
+      return testDb().broadcast.create({
+        data: { tenantId, name: "Matrix", templateName: "po_notification", templateLanguage: "es", parameterSources: draft.parameters, audience: draft.audience, phoneNumberId: ready.phoneNumberId, status },
+      });
+    };
+    const ownedByActor = async (result: unknown, world: World, actor: Actor) => {
+      const id = (result as { id?: string } | undefined)?.id;
+      if (id) expect((await testDb().broadcast.findUniqueOrThrow({ where: { id } })).tenantId).toBe(ownTenant(world, actor).id);
+    };
+    const owners = ["ownerA", "ownerB"] as const;
+    return [
+      {
+        procedure: "broadcasts.list",
+        allowed: owners,
+        call: (caller: Caller) => caller.broadcasts.list(),
+        ownedBy: async (result: unknown, world: World, actor: Actor) => {
+          for (const b of result as { id: string }[]) await ownedByActor(b, world, actor);
+        },
+      },
+      {
+        procedure: "broadcasts.preview",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) => {
+          if (actor !== "signedOut" && actor !== "admin") await makeSendable(testDb(), ownTenant(world, actor).id);
+          return caller.broadcasts.preview(draft);
+        },
+      },
+      {
+        procedure: "broadcasts.create",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) => {
+          if (actor !== "signedOut" && actor !== "admin") await makeSendable(testDb(), ownTenant(world, actor).id);
+          return caller.broadcasts.create(draft);
+        },
+        ownedBy: ownedByActor,
+      },
+      {
+        procedure: "broadcasts.start",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) => {
+          const b = await broadcastIn(world, actor, "DRAFT");
+          await testDb().contact.create({ data: { tenantId: b.tenantId, phoneE164: `+3465${String(Date.now()).slice(-7)}`, optedIn: true } });
+          return caller.broadcasts.start({ broadcastId: b.id });
+        },
+        ownedBy: ownedByActor,
+      },
+      { procedure: "broadcasts.pause", allowed: owners, call: async (caller: Caller, world: World, actor: Actor) => caller.broadcasts.pause({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }) },
+      { procedure: "broadcasts.resume", allowed: owners, call: async (caller: Caller, world: World, actor: Actor) => caller.broadcasts.resume({ broadcastId: (await broadcastIn(world, actor, "PAUSED")).id }) },
+      { procedure: "broadcasts.cancel", allowed: owners, call: async (caller: Caller, world: World, actor: Actor) => caller.broadcasts.cancel({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }) },
+      {
+        procedure: "broadcasts.progress",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) => caller.broadcasts.progress({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
+        ownedBy: ownedByActor,
+      },
+    ];
+  })(),
   // Number health and registration (issue 5): admin-only actions on any number; owners see their own line only.
   { procedure: "health.number", allowed: ["admin"], call: async (caller) => caller.health.number({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
   { procedure: "health.check", allowed: ["admin"], call: async (caller) => caller.health.check({ phoneNumberId: (await createMasterNumber(testDb())).id }) },

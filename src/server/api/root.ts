@@ -7,6 +7,7 @@ import { adminRouter } from "@/server/api/routers/admin";
 import { alertsRouter } from "@/server/api/routers/alerts";
 import { auditRouter } from "@/server/api/routers/audit";
 import { bakeryRouter } from "@/server/api/routers/bakery";
+import { broadcastsRouter } from "@/server/api/routers/broadcasts";
 import { healthRouter } from "@/server/api/routers/health";
 import { signupRouter } from "@/server/api/routers/signup";
 import { numbersRouter } from "@/server/api/routers/numbers";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   numbers: numbersRouter,
   tenants: tenantsRouter,
+  broadcasts: broadcastsRouter,
   health: healthRouter,
   signup: signupRouter,
   contacts: contactsRouter,

@@ -10,6 +10,7 @@ import { relayJobs } from "@/server/jobs/outbox";
 import { inlineSchedules, inlineSender, inngestSender, registerInlineSchedule } from "@/server/jobs/senders";
 import "@/server/health/inline";
 import { drainWebhookItems } from "@/server/webhooks/process";
+import "@/server/broadcasts/inline";
 
 
 const maxConcurrentRelays = 4;

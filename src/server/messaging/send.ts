@@ -101,7 +101,7 @@ async function checkContact(db: Db, tenantId: string, contactId: string): Promis
  */
 export const templateLanguageFallbacks = ["es", "en"];
 
-async function checkTemplate(db: Db, sender: Sender, content: Extract<MessageContent, { kind: "template" }>) {
+export async function checkTemplate(db: Db, sender: Sender, content: Extract<MessageContent, { kind: "template" }>) {
   const languages = content.language ? [content.language] : [...new Set([sender.language, ...templateLanguageFallbacks])];
   const candidates = await db.messageTemplate.findMany({
     where: { businessAccountId: sender.account.id, name: content.templateName, language: { in: languages } },
@@ -155,7 +155,7 @@ export async function checkSend({ db, sender, contactId, content, now = new Date
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function sendMessage({ db, tenantId, contactId, content, source, idempotencyKey, sender, allowDefaultNumber, rateLimitAttempts = sendRetry.rateLimitAttempts, now = new Date() }: {
+export async function sendMessage({ db, tenantId, contactId, content, source, idempotencyKey, sender, allowDefaultNumber, rateLimitAttempts = sendRetry.rateLimitAttempts, beforeMetaCall, now = new Date() }: {
   db: Db;
   tenantId: string;
   contactId: string;
@@ -168,6 +168,8 @@ export async function sendMessage({ db, tenantId, contactId, content, source, id
   allowDefaultNumber?: boolean;
   /** attempts on 130429 / 131056 before giving up with RATE_LIMIT_EXCEEDED; broadcasts pass 1 and pause instead */
   rateLimitAttempts?: number;
+  /** awaited right before each call to Meta, after every check and the recorded attempt: where paced senders wait for their slot */
+  beforeMetaCall?: () => Promise<void>;
   now?: Date;
 }): Promise<SendResult> {
   const from = sender ?? (await loadSender({ db, tenantId, allowDefaultNumber }));
@@ -197,6 +199,7 @@ export async function sendMessage({ db, tenantId, contactId, content, source, id
 
   const graph = graphClientForAccount(from.account);
   for (let attempt = 0; ; attempt++) {
+    await beforeMetaCall?.();
     try {
       const sent =
         content.kind === "template"

@@ -16,13 +16,15 @@ beforeAll(async () => {
 beforeEach(() => sim.reset());
 afterAll(() => sim.close());
 
-const send = (to: string) =>
-  graph.sendTemplateMessage({ phoneNumberId: "106540352242922", to, templateName: "hello_world", languageCode: "en_US" });
+const send = async (to: string, waitForSlot: () => Promise<void>) => {
+  await waitForSlot();
+  return graph.sendTemplateMessage({ phoneNumberId: "106540352242922", to, templateName: "hello_world", languageCode: "en_US" });
+};
 
 const recipients = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `+3461${String(2000000 + offset + i)}`);
 
 describe("sendPaced", () => {
-  it("a number paced too fast gets 130429: the run hands the unsent back, pauses the number, and a rerun sends each exactly once", async () => {
+  it("a number paced too fast gets 130429: the refused are handed back, the number pauses, and a rerun sends each exactly once", async () => {
     // our row claims HIGH (≈970/s) while the simulator's number is STANDARD (80/s): Meta will refuse
     const number = await createMasterNumber(testDb());
     const everyone = recipients(150);
@@ -32,13 +34,15 @@ describe("sendPaced", () => {
     const deferred = first.outcomes.filter((o) => o.status === "deferred");
     expect(first.outcomes.filter((o) => o.status === "failed")).toEqual([]);
     expect(sent.length).toBeGreaterThanOrEqual(80);
+    expect(deferred.length).toBeGreaterThan(0);
     expect(deferred.length).toBe(150 - sent.length);
     expect(deferred.every((o) => o.status === "deferred" && o.reason === "throughput")).toBe(true);
     expect(first.pausedUntil).not.toBeNull();
     const pacing = await testDb().sendPacing.findUniqueOrThrow({ where: { phoneNumberId: number.id } });
     expect(pacing.pauseReason).toContain("130429");
 
-    // the rerun (at the number's real level) waits out the pause and sends only what was handed back
+    // the rerun (at the number's real level), once Meta's second has passed, sends only what was handed back
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const rerun = await sendPaced({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items: deferred.map((o) => o.item), send });
     expect(rerun.outcomes.every((o) => o.status === "sent")).toBe(true);
     const perRecipient = new Map<string, number>();

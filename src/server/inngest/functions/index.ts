@@ -1,7 +1,8 @@
+import { broadcastFanOut, broadcastSendChunk } from "@/server/inngest/functions/broadcasts";
 import { healthCheckFanOut, numberHealthCheck, onboardingTimeouts } from "@/server/inngest/functions/health";
 import { registrationRetry } from "@/server/inngest/functions/registration";
-import { sweepWebhookItems } from "@/server/inngest/functions/webhooks";
 import { syncTemplatesSchedule } from "@/server/inngest/functions/templates";
+import { sweepWebhookItems } from "@/server/inngest/functions/webhooks";
 
 /** Every function the app serves at /api/inngest. */
 export const inngestFunctions = [
@@ -11,4 +12,6 @@ export const inngestFunctions = [
   registrationRetry,
   onboardingTimeouts,
   syncTemplatesSchedule,
+  broadcastFanOut,
+  broadcastSendChunk,
 ];

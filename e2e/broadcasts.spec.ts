@@ -1,0 +1,75 @@
+/**
+ * An owner broadcasts to imported contacts: imports a CSV, builds the broadcast, reads the preview count, starts
+ * it and watches progress until the final summary. The e2e app runs background jobs inline (RECADO_JOBS=inline,
+ * see the README), so the broadcast is sent by the same domain code the Inngest functions run, in the app.
+ * Uses Forn de Sant Pere with the shared number +34 612 345 680 and gives the number back at the end.
+ */
+import { expect, test } from "@playwright/test";
+import { signIn, snapshot } from "./helpers";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const adminApi = `http://localhost:${port}/api/v1/admin/whatsapp`;
+const adminAuth = { authorization: "Bearer local-admin-api-token-0123456789", "content-type": "application/json" };
+const owner = "jordi@santpere.demo";
+const numberId = "106540352242924";
+
+async function santPereId(): Promise<string> {
+  const tenants = (await (await fetch(`${adminApi}/tenants?search=Sant%20Pere`, { headers: adminAuth })).json()) as { tenant_id: string }[];
+  return tenants[0]!.tenant_id;
+}
+
+test.beforeAll(async () => {
+  const assigned = await fetch(`${adminApi}/tenants/${await santPereId()}/assign-phone`, { method: "POST", headers: adminAuth, body: JSON.stringify({ phone_number_id: numberId, acknowledge_warnings: true }) });
+  expect(assigned.status).toBe(200);
+});
+
+test.afterAll(async () => {
+  await fetch(`${adminApi}/tenants/${await santPereId()}/unassign-phone`, { method: "DELETE", headers: adminAuth });
+});
+
+test("an owner broadcasts to imported contacts: preview count, live progress, final summary", async ({ page }) => {
+  await signIn(page, owner);
+  await page.goto("/settings");
+  const toggle = page.getByRole("switch");
+  if ((await toggle.getAttribute("aria-checked")) !== "true") await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-checked", "true");
+
+  // 3 customers who agreed, 1 who did not, 1 invalid number (+ the bakery's demo contacts: 2 opted in, 2 not)
+  await page.goto("/contacts");
+  const csv = ["phone,name,opted_in", "+34622000001,Laura,yes", "622000002,Marc,yes", "+34622000003,Nerea,yes", "+34622000004,Pau,no", "999,Broken,yes"].join("\n");
+  await page.getByTestId("csv-input").setInputFiles({ name: "clientes.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await expect(page.getByTestId("import-imported")).toHaveText("4");
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Broadcasts" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Broadcasts" })).toBeVisible();
+  await page.getByLabel("Name").fill("Oferta de Sant Joan");
+  await page.getByRole("combobox", { name: "Template" }).selectOption({ label: "po_notification (es)" });
+  await page.getByLabel("Parameter 2 text").fill("COCA-24");
+  await page.getByLabel("Parameter 3 text").fill("20 %");
+  await page.getByRole("button", { name: "Preview" }).click();
+
+  const preview = page.getByTestId("broadcast-preview");
+  await expect(preview).toContainText("5 people will receive it");
+  await expect(preview).toContainText("Left out, not opted in: 3");
+  await expect(preview).toContainText("COCA-24");
+  await snapshot(page, "owner-broadcast-preview");
+
+  await preview.getByRole("button", { name: "Send to 5 people" }).click();
+  await expect(page).toHaveURL(/\/broadcasts\/[^/]+$/);
+  await expect(page.getByRole("progressbar", { name: "Broadcast progress" })).toBeVisible();
+  await snapshot(page, "owner-broadcast-progress");
+
+  // sent by the in-app job runner, then delivered and read as the simulator's status webhooks arrive
+  await expect(page.getByText("Completed", { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("count-sent")).toContainText("5");
+  await expect(page.getByTestId("count-read")).toContainText("5", { timeout: 30_000 });
+  await expect(page.getByTestId("count-failed")).toContainText("0");
+  await expect(page.getByRole("progressbar", { name: "Broadcast progress" })).toHaveAttribute("aria-valuenow", "100");
+  await snapshot(page, "owner-broadcast-summary");
+
+  const report = await page.request.get(page.url().replace(/\/broadcasts\//, "/api/broadcasts/") + "/recipients.csv");
+  expect(report.status()).toBe(200);
+  const lines = (await report.text()).trim().split("\n");
+  expect(lines[0]).toContain("phone,name,status");
+  expect(lines).toHaveLength(6);
+});

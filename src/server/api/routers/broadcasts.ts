@@ -1,0 +1,27 @@
+import { createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
+import { audienceSchema } from "@/server/broadcasts/audience";
+import { parameterSourceSchema } from "@/server/broadcasts/parameters";
+import { broadcastProgress, listBroadcasts } from "@/server/broadcasts/progress";
+import { cancelBroadcast, createBroadcast, pauseBroadcast, previewBroadcast, resumeBroadcast, startBroadcast } from "@/server/broadcasts/service";
+
+const draftInput = z.object({
+  name: z.string().trim().min(1, "expected a name for the broadcast, e.g. Oferta de San Juan").max(120),
+  templateName: z.string().trim().min(1, "expected an approved template, e.g. po_notification"),
+  language: z.string().trim().min(2).max(10).optional(),
+  parameters: z.array(parameterSourceSchema).max(20),
+  audience: audienceSchema,
+});
+
+const byId = z.object({ broadcastId: z.string().min(1, "expected the broadcast id") });
+
+/** A bakery's broadcasts; the tenant is always the session's. */
+export const broadcastsRouter = createTRPCRouter({
+  list: tenantProcedure.query(({ ctx }) => listBroadcasts({ db: ctx.db, tenantId: ctx.tenantId })),
+  preview: tenantProcedure.input(draftInput).query(({ ctx, input }) => previewBroadcast({ db: ctx.db, tenantId: ctx.tenantId, input })),
+  create: tenantProcedure.input(draftInput).mutation(({ ctx, input }) => createBroadcast({ db: ctx.db, tenantId: ctx.tenantId, userId: ctx.user.id, input })),
+  start: tenantProcedure.input(byId).mutation(({ ctx, input }) => startBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  pause: tenantProcedure.input(byId).mutation(({ ctx, input }) => pauseBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  resume: tenantProcedure.input(byId).mutation(({ ctx, input }) => resumeBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  cancel: tenantProcedure.input(byId).mutation(({ ctx, input }) => cancelBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  progress: tenantProcedure.input(byId).query(({ ctx, input }) => broadcastProgress({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+});
