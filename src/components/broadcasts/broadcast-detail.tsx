@@ -9,18 +9,8 @@ import { dateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { useToast } from "@/components/ui/toast";
 import { broadcastStatusText } from "@/components/broadcasts/status";
+import { failureReasonLabels } from "@/lib/broadcast-failures";
 import { api } from "@/trpc/react";
-
-const failureLabels: Record<string, string> = {
-  not_on_whatsapp: "Not on WhatsApp",
-  invalid_number: "Invalid number",
-  rate_limited: "Rate limited",
-  opted_out: "Opted out before their turn",
-  token_expired: "WhatsApp token refused",
-  template_problem: "Template not approved",
-  interrupted: "Interrupted (not resent)",
-  other: "Other Meta error",
-};
 
 function Segment({ value, total, className, label }: { value: number; total: number; className: string; label: string }) {
   if (value <= 0 || total <= 0) return null;
@@ -136,7 +126,7 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
                 <ul className="mt-2 text-sm text-stone-600" data-testid="failure-breakdown">
                   {Object.entries(p.failureBreakdown).map(([reason, count]) => (
                     <li key={reason}>
-                      {failureLabels[reason] ?? reason}: {count.toLocaleString()}
+                      {failureReasonLabels[reason] ?? reason}: {count.toLocaleString()}
                     </li>
                   ))}
                 </ul>

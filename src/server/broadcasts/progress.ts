@@ -7,6 +7,7 @@
 import Papa from "papaparse";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
+export { failureReasonLabels } from "@/lib/broadcast-failures";
 
 /** Seed 004's breakdown keys, from Recado's error codes. */
 export function failureReasonOf(appErrorCode: string | null, recipientStatus: string): string {
@@ -31,17 +32,6 @@ export function failureReasonOf(appErrorCode: string | null, recipientStatus: st
       return "other";
   }
 }
-
-export const failureReasonLabels: Record<string, string> = {
-  not_on_whatsapp: "Not on WhatsApp",
-  invalid_number: "Invalid number",
-  rate_limited: "Rate limited",
-  opted_out: "Opted out before their turn",
-  token_expired: "WhatsApp token refused",
-  template_problem: "Template not approved",
-  interrupted: "Interrupted (not resent)",
-  other: "Other Meta error",
-};
 
 export type BroadcastProgress = {
   id: string;

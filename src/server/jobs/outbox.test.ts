@@ -1,42 +1,27 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { createDb, type Db } from "@/server/db";
+import { expect, it } from "vitest";
+import { useOwnDatabase } from "@/test/own-database";
 import { enqueueJob, relayJobs, type JobSender } from "@/server/jobs/outbox";
 import { inlineSender, inngestSender, registerInlineJob } from "@/server/jobs/senders";
-import { createDatabase, dropDatabase, uniqueDatabaseName } from "../../../scripts/lib/database";
-import { applyMigrations } from "../../../scripts/lib/migrate";
 
-// A database of its own: relayJobs claims every due job, which must not take other test files' jobs.
-const serverUrl = inject("databaseServerUrl");
-const name = uniqueDatabaseName("recado_test_jobs");
-let db: Db;
-
-beforeAll(async () => {
-  const url = await createDatabase(serverUrl, name);
-  await applyMigrations(url);
-  db = createDb(url, 6);
-});
-
-afterAll(async () => {
-  await db.$disconnect();
-  await dropDatabase(serverUrl, name);
-});
+// A database of its own: draining takes every pending row, which must not take other test files' rows.
+const ownDb = useOwnDatabase("recado_test_jobs", 6);
 
 it("records a job once per id, in the caller's transaction", async () => {
   const id = randomUUID();
-  await db.$transaction(async (tx) => {
+  await ownDb().$transaction(async (tx) => {
     await enqueueJob(tx, { id, name: "probe/once", data: { n: 1 } });
     await enqueueJob(tx, { id, name: "probe/once", data: { n: 1 } });
   });
   await expect(
-    db.$transaction(async (tx) => {
+    ownDb().$transaction(async (tx) => {
       await enqueueJob(tx, { name: "probe/rolled-back", data: {} });
       throw new Error("the change failed");
     }),
   ).rejects.toThrow("the change failed");
-  expect(await db.jobOutbox.count({ where: { id } })).toBe(1);
-  expect(await db.jobOutbox.count({ where: { name: "probe/rolled-back" } })).toBe(0);
-  await db.jobOutbox.deleteMany({});
+  expect(await ownDb().jobOutbox.count({ where: { id } })).toBe(1);
+  expect(await ownDb().jobOutbox.count({ where: { name: "probe/rolled-back" } })).toBe(0);
+  await ownDb().jobOutbox.deleteMany({});
 });
 
 it("runs each inline job once even when relays race, and keeps a failing one for a later try", async () => {
@@ -49,37 +34,37 @@ it("runs each inline job once even when relays race, and keeps a failing one for
   registerInlineJob("probe/failing", async () => {
     throw new Error("the simulator said no");
   });
-  for (let i = 0; i < 30; i++) await enqueueJob(db, { name: "probe/inline", data: { key: `k${i}` } });
-  await enqueueJob(db, { name: "probe/failing", data: {} });
+  for (let i = 0; i < 30; i++) await enqueueJob(ownDb(), { name: "probe/inline", data: { key: `k${i}` } });
+  await enqueueJob(ownDb(), { name: "probe/failing", data: {} });
 
-  const sender = inlineSender(db);
-  const results = await Promise.all(Array.from({ length: 4 }, () => relayJobs({ db, sender, limit: 10 })));
-  await relayJobs({ db, sender }); // whatever the racing relays left
+  const sender = inlineSender(ownDb());
+  const results = await Promise.all(Array.from({ length: 4 }, () => relayJobs({ db: ownDb(), sender, limit: 10 })));
+  await relayJobs({ db: ownDb(), sender }); // whatever the racing relays left
 
   expect(runs.size).toBe(30);
   expect([...runs.values()].every((count) => count === 1)).toBe(true);
   expect(results.reduce((n, r) => n + r.claimed, 0)).toBeGreaterThan(0);
-  const failing = await db.jobOutbox.findFirstOrThrow({ where: { name: "probe/failing" } });
+  const failing = await ownDb().jobOutbox.findFirstOrThrow({ where: { name: "probe/failing" } });
   expect(failing.dispatchedAt).toBeNull();
   expect(failing.lastError).toContain("the simulator said no");
   expect(failing.nextAttemptAt.getTime()).toBeGreaterThan(Date.now()); // backs off; not claimed again at once
-  expect(await relayJobs({ db, sender })).toMatchObject({ claimed: 0 });
-  await db.jobOutbox.deleteMany({});
+  expect(await relayJobs({ db: ownDb(), sender })).toMatchObject({ claimed: 0 });
+  await ownDb().jobOutbox.deleteMany({});
 });
 
 it("keeps jobs when no Inngest server is reachable, and hands them over once one is", async () => {
-  await enqueueJob(db, { name: "probe/for-inngest", data: { n: 1 } });
+  await enqueueJob(ownDb(), { name: "probe/for-inngest", data: { n: 1 } });
   // the real Inngest client in dev mode, with no dev server on this machine
   const unreachable: JobSender = { ...inngestSender(), leaseMs: 0 };
-  const first = await relayJobs({ db, sender: unreachable });
+  const first = await relayJobs({ db: ownDb(), sender: unreachable });
   expect(first).toMatchObject({ claimed: 1, delivered: 0, failed: 1 });
-  const kept = await db.jobOutbox.findFirstOrThrow({ where: { name: "probe/for-inngest" } });
+  const kept = await ownDb().jobOutbox.findFirstOrThrow({ where: { name: "probe/for-inngest" } });
   expect(kept.dispatchedAt).toBeNull();
 
   const handed: string[] = [];
   const reachable: JobSender = { leaseMs: 1000, send: async (events) => ({ delivered: events.map((e) => (handed.push(e.name), e.id)), failed: [] }) };
-  await db.jobOutbox.update({ where: { id: kept.id }, data: { nextAttemptAt: new Date(0) } });
-  expect(await relayJobs({ db, sender: reachable })).toMatchObject({ delivered: 1 });
+  await ownDb().jobOutbox.update({ where: { id: kept.id }, data: { nextAttemptAt: new Date(0) } });
+  expect(await relayJobs({ db: ownDb(), sender: reachable })).toMatchObject({ delivered: 1 });
   expect(handed).toEqual(["probe/for-inngest"]);
-  expect((await db.jobOutbox.findUniqueOrThrow({ where: { id: kept.id } })).dispatchedAt).not.toBeNull();
+  expect((await ownDb().jobOutbox.findUniqueOrThrow({ where: { id: kept.id } })).dispatchedAt).not.toBeNull();
 }, 60_000);

@@ -1,33 +1,17 @@
 import { createHmac } from "node:crypto";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { createDb, type Db } from "@/server/db";
+import { expect, it } from "vitest";
+import { useOwnDatabase } from "@/test/own-database";
 import { kickWebhookProcessing } from "@/server/webhooks/process";
 import { receiveWebhook } from "@/server/webhooks/receive";
 import { registerWebhookHandler } from "@/server/webhooks/registry";
-import { createDatabase, dropDatabase, uniqueDatabaseName } from "../../../scripts/lib/database";
-import { applyMigrations } from "../../../scripts/lib/migrate";
 
-// A database of its own: kickWebhookProcessing drains every pending item, which must not steal the items of
-// other test files running in parallel on the run's shared database.
-const serverUrl = inject("databaseServerUrl");
-const name = uniqueDatabaseName("recado_test_kick");
-let db: Db;
-
-beforeAll(async () => {
-  const url = await createDatabase(serverUrl, name);
-  await applyMigrations(url);
-  db = createDb(url, 4);
-});
-
-afterAll(async () => {
-  await db.$disconnect();
-  await dropDatabase(serverUrl, name);
-});
+// A database of its own: draining takes every pending row, which must not take other test files' rows.
+const ownDb = useOwnDatabase("recado_test_kick", 4);
 
 const appSecret = "test-app-secret";
 const deliver = (body: string) =>
   receiveWebhook({
-    db,
+    db: ownDb(),
     rawBody: new TextEncoder().encode(body),
     signatureHeader: `sha256=${createHmac("sha256", appSecret).update(body).digest("hex")}`,
     appSecret,
@@ -46,16 +30,16 @@ it("coalesces kicks from many requests into one drain that also picks up items s
     JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA1", changes: Array.from({ length: 5 }, (_, i) => ({ field: "kick_probe", value: { n, i } })) }] });
 
   await deliver(batch(1));
-  const first = kickWebhookProcessing(db);
+  const first = kickWebhookProcessing(ownDb());
   // while the first drain is held inside a handler, more batches arrive and kick again
   await new Promise((resolve) => setTimeout(resolve, 50));
   for (let n = 2; n <= 4; n++) await deliver(batch(n));
-  const kicks = [kickWebhookProcessing(db), kickWebhookProcessing(db), kickWebhookProcessing(db)];
+  const kicks = [kickWebhookProcessing(ownDb()), kickWebhookProcessing(ownDb()), kickWebhookProcessing(ownDb())];
   expect(kicks.every((kick) => kick === first)).toBe(true);
   release();
   await Promise.all([first, ...kicks]);
 
   expect(seen.size).toBe(20);
   expect([...seen.values()].every((count) => count === 1)).toBe(true);
-  expect(await db.webhookItem.count({ where: { field: "kick_probe", status: "PROCESSED" } })).toBe(20);
+  expect(await ownDb().webhookItem.count({ where: { field: "kick_probe", status: "PROCESSED" } })).toBe(20);
 });
