@@ -224,11 +224,11 @@ describe("tenant isolation", () => {
     const broadcast = await createBroadcast({ db: testDb(), tenantId: a.tenant.id, userId: null, input: draft() });
     const asB = callerAs(testDb(), b.owner);
     for (const attempt of [
-      asB.broadcasts.progress({ broadcastId: broadcast.id }),
-      asB.broadcasts.start({ broadcastId: broadcast.id }),
-      asB.broadcasts.cancel({ broadcastId: broadcast.id }),
+      () => asB.broadcasts.progress({ broadcastId: broadcast.id }),
+      () => asB.broadcasts.start({ broadcastId: broadcast.id }),
+      () => asB.broadcasts.cancel({ broadcastId: broadcast.id }),
     ]) {
-      await expect(attempt).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(attempt()).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
     expect((await asB.broadcasts.list()).map((x) => x.id)).not.toContain(broadcast.id);
     expect((await testDb().broadcast.findUniqueOrThrow({ where: { id: broadcast.id } })).status).toBe("DRAFT");
