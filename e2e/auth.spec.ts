@@ -54,11 +54,12 @@ test("a bakery owner lands on their bakery's pages and is kept out of /admin", a
   await snapshot(page, "owner-dashboard");
 
   const nav = page.getByRole("navigation", { name: "Main" });
-  await expect(nav.getByRole("link")).toHaveText(["Overview", "Messages", "Contacts", "Templates", "Settings"]);
-  for (const [link, shot] of [["Messages", "owner-messages"], ["Contacts", "owner-contacts"], ["Templates", "owner-templates-no-number"], ["Settings", "owner-settings"]] as const) {
+  await expect(nav.getByRole("link")).toHaveText(["Overview", "Messages", "Contacts", "Templates", "Broadcasts", "Settings"]);
+  for (const [link, shot] of [["Messages", "owner-messages"], ["Contacts", "owner-contacts"], ["Templates", "owner-templates-no-number"], ["Broadcasts", "owner-broadcasts-no-number"], ["Settings", "owner-settings"]] as const) {
     await nav.getByRole("link", { name: link }).click();
     await expect(page.getByRole("heading", { level: 1, name: link })).toBeVisible();
     if (link === "Templates") await expect(page.getByTestId("templates-problem")).toContainText("No WhatsApp number is assigned");
+    if (link === "Broadcasts") await expect(page.getByTestId("broadcast-problem")).toContainText("No WhatsApp number is assigned");
     await snapshot(page, shot);
   }
 

@@ -74,6 +74,11 @@ export function NewBroadcast() {
   return (
     <Card title="New broadcast" description="Pick an approved template, fill in its blanks, choose who gets it, and check the preview.">
       <div className="space-y-4">
+        {templates.error && (
+          <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900" data-testid="broadcast-problem">
+            {templates.error.message} Broadcasts need a WhatsApp number and an approved template.
+          </p>
+        )}
         <label className="block text-sm">
           <span className="font-medium text-stone-800">Name</span>
           <input className={input} value={name} onChange={(e) => setName(e.target.value)} placeholder="Oferta de San Juan" />
