@@ -3,7 +3,7 @@
  * the simulator's customer account (109876543210987) as a bakery-owned account with a token of its own, so a
  * test can expire that token or move the number's state without touching the shared account other files use.
  */
-import { inject } from "vitest";
+import { afterAll, beforeEach, inject } from "vitest";
 import { simulatorControl } from "@/meta-simulator/control-client";
 import { encryptSecret } from "@/server/accounts/secrets";
 import type { Db } from "@/server/db";
@@ -37,4 +37,21 @@ export async function createSimNumber(db: Db, accountId: string, state: Omit<Par
     data: { metaPhoneNumberId: id, businessAccountId: accountId, displayPhoneNumber: display, verifiedName: "Test Line" },
   });
   return row;
+}
+
+/**
+ * For a test file on the customer account: the shared simulator reset and a fresh account before each test, and
+ * both put back after the file. Returns the current account's id.
+ */
+export function useFreshCustomerAccount(db: Db): () => string {
+  let accountId = "";
+  beforeEach(async () => {
+    await sharedSimulator().reset();
+    accountId = (await freshCustomerAccount(db)).account.id;
+  });
+  afterAll(async () => {
+    await sharedSimulator().reset();
+    await db.businessAccount.deleteMany({ where: { wabaId: customerWabaId } });
+  });
+  return () => accountId;
 }

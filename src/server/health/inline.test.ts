@@ -4,28 +4,18 @@ import { events, sendEventSafely } from "@/server/inngest/events";
 import { relayJobs } from "@/server/jobs/outbox";
 import { inlineSender } from "@/server/jobs/senders";
 import { testDb } from "@/test/db";
-import { createSimNumber, freshCustomerAccount, sharedSimulator } from "@/test/health-fixtures";
+import { createSimNumber, useFreshCustomerAccount } from "@/test/health-fixtures";
 
 const db = testDb();
-const control = sharedSimulator();
-let accountId: string;
-
-beforeEach(async () => {
-  await control.reset();
-  await db.jobOutbox.deleteMany({});
-  accountId = (await freshCustomerAccount(db)).account.id;
-});
-afterAll(async () => {
-  await control.reset();
-  await db.jobOutbox.deleteMany({});
-  await db.businessAccount.deleteMany({ where: { wabaId: "109876543210987" } });
-});
+const accountId = useFreshCustomerAccount(db);
+beforeEach(() => db.jobOutbox.deleteMany({}));
+afterAll(() => db.jobOutbox.deleteMany({}));
 
 /** Makes the next round's job due now, as if its wait had passed. */
 const skipWait = () => db.jobOutbox.updateMany({ where: { dispatchedAt: null }, data: { nextAttemptAt: new Date(0) } });
 
 it("without an Inngest server, a registration retry runs round by round through the outbox until provisioned", async () => {
-  const number = await createSimNumber(db, accountId, { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: { afterAttempts: 2 } });
+  const number = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: { afterAttempts: 2 } });
   expect(await sendEventSafely({ name: events.registrationRetry, data: { phoneNumberId: number.id } })).toBe(true);
   const sender = inlineSender(db);
 

@@ -4,27 +4,17 @@ import { events } from "@/server/inngest/events";
 import { healthCheckFanOut, numberHealthCheck, onboardingTimeouts } from "@/server/inngest/functions/health";
 import { resetOnboarding } from "@/server/registration/onboarding";
 import { testDb } from "@/test/db";
-import { createSimNumber, freshCustomerAccount, sharedSimulator } from "@/test/health-fixtures";
+import { createSimNumber, useFreshCustomerAccount } from "@/test/health-fixtures";
 
 const db = testDb();
-const control = sharedSimulator();
-let accountId: string;
-
-beforeEach(async () => {
-  await control.reset();
-  accountId = (await freshCustomerAccount(db)).account.id;
-});
-afterAll(async () => {
-  await control.reset();
-  await db.businessAccount.deleteMany({ where: { wabaId: "109876543210987" } });
-});
+const accountId = useFreshCustomerAccount(db);
 
 type SendEventCalls = { mock: { calls: [string, unknown][] } };
 
 describe("health-check-fan-out (cron)", () => {
   it("sends one health-check event per number", async () => {
-    const a = await createSimNumber(db, accountId, { registered: true });
-    const b = await createSimNumber(db, accountId, { registered: false });
+    const a = await createSimNumber(db, accountId(), { registered: true });
+    const b = await createSimNumber(db, accountId(), { registered: false });
     const t = new InngestTestEngine({ function: healthCheckFanOut, steps: [{ id: "fan out health checks", handler: () => ({ ids: [] }) }] });
     const { result, ctx } = await t.execute();
     const total = await db.phoneNumber.count();
@@ -47,7 +37,7 @@ describe("number-health-check (one durable check per number)", () => {
     }).execute();
 
   it("stores the reading and starts a registration retry for a number that is not provisioned", async () => {
-    const pending = await createSimNumber(db, accountId, { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING" });
+    const pending = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING" });
     const { result, ctx } = await run(pending.id);
     expect(result).toEqual({ ok: true, decision: "register", onboardingState: "PENDING_PROVISIONING" });
     expect(ctx.step.sendEvent).toHaveBeenCalledWith("start registration retry", { name: events.registrationRetry, data: { phoneNumberId: pending.id } });
@@ -55,7 +45,7 @@ describe("number-health-check (one durable check per number)", () => {
   });
 
   it("leaves a provisioned number alone", async () => {
-    const connected = await createSimNumber(db, accountId, { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: true });
+    const connected = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: true });
     const { result, ctx } = await run(connected.id);
     expect(result).toEqual({ ok: true, decision: "skip", onboardingState: "CONNECTED" });
     expect(ctx.step.sendEvent).not.toHaveBeenCalled();
@@ -64,8 +54,8 @@ describe("number-health-check (one durable check per number)", () => {
 
 describe("onboarding-timeouts (cron)", () => {
   it("marks a number that overstayed its state as stuck, alerts once, and a reset starts over", async () => {
-    const number = await createSimNumber(db, accountId, { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING" });
-    const fresh = await createSimNumber(db, accountId, { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING" });
+    const number = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING" });
+    const fresh = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING" });
     // REGISTERING times out after 30 minutes: one has been there 2 hours, the other 5 minutes.
     await db.phoneNumber.update({ where: { id: number.id }, data: { onboardingState: "REGISTERING", onboardingStateSince: new Date(Date.now() - 2 * 3600_000) } });
     await db.phoneNumber.update({ where: { id: fresh.id }, data: { onboardingState: "REGISTERING", onboardingStateSince: new Date(Date.now() - 5 * 60_000) } });

@@ -4,20 +4,11 @@ import { events } from "@/server/inngest/events";
 import { registrationRetry } from "@/server/inngest/functions/registration";
 import { registrationRetryMaxRounds } from "@/server/registration/retry";
 import { testDb } from "@/test/db";
-import { createSimNumber, freshCustomerAccount, sharedSimulator } from "@/test/health-fixtures";
+import { createSimNumber, sharedSimulator, useFreshCustomerAccount } from "@/test/health-fixtures";
 
 const db = testDb();
 const control = sharedSimulator();
-let accountId: string;
-
-beforeEach(async () => {
-  await control.reset();
-  accountId = (await freshCustomerAccount(db)).account.id;
-});
-afterAll(async () => {
-  await control.reset();
-  await db.businessAccount.deleteMany({ where: { wabaId: "109876543210987" } });
-});
+const accountId = useFreshCustomerAccount(db);
 
 // Sleeps are not run by @inngest/test: each wait of the function is mocked as a step (PLATFORM.md).
 const sleepMocks = () =>
@@ -36,7 +27,7 @@ function run(phoneNumberId: string) {
 describe("registration-retry (Inngest function, real Postgres + simulator)", () => {
   it("fails twice with 100/2388001, succeeds on the third attempt, and stops once provisioned", async () => {
     // Meta's display-name review finishes after two failed register calls (seed 000's number).
-    const number = await createSimNumber(db, accountId, { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: { afterAttempts: 2 } });
+    const number = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: { afterAttempts: 2 } });
     const { result, ctx } = await run(number.id);
 
     expect(result).toEqual({ rounds: 3, reason: "provisioned", outcome: "registered" });
@@ -60,7 +51,7 @@ describe("registration-retry (Inngest function, real Postgres + simulator)", () 
 
   it("never exceeds 10 register calls in 72 hours, counting attempts already stored", async () => {
     // The name review never finishes; 8 calls were already spent in the window (by earlier runs or the button).
-    const number = await createSimNumber(db, accountId, { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: {} });
+    const number = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: {} });
     const hourAgo = Date.now() - 60 * 60_000;
     await db.registrationAttempt.createMany({
       data: Array.from({ length: 8 }, (_, i) => ({ phoneNumberId: number.id, trigger: "manual", outcome: "PENDING_PROVISIONING" as const, metaCode: 100, metaSubcode: 2388001, attemptedAt: new Date(hourAgo + i * 60_000) })),
@@ -79,11 +70,11 @@ describe("registration-retry (Inngest function, real Postgres + simulator)", () 
   });
 
   it("does not call register for a provisioned number, and stops on a failure that needs a person", async () => {
-    const provisioned = await createSimNumber(db, accountId, { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: true });
+    const provisioned = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: true });
     expect((await run(provisioned.id)).result).toEqual({ rounds: 1, reason: "provisioned", outcome: "already_registered" });
     expect(await registerCalls(provisioned.metaPhoneNumberId)).toBe(0);
 
-    const wrongPin = await createSimNumber(db, accountId, { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: false, status: "PENDING", pin: "654321" });
+    const wrongPin = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: false, status: "PENDING", pin: "654321" });
     expect((await run(wrongPin.id)).result).toEqual({ rounds: 1, reason: "needs_attention", outcome: "failed" });
     expect(await db.registrationAttempt.findFirst({ where: { phoneNumberId: wrongPin.id } })).toMatchObject({ outcome: "FAILED", metaCode: 133005 });
     expect((await db.phoneNumber.findUniqueOrThrow({ where: { id: wrongPin.id } })).onboardingState).toBe("NEEDS_ATTENTION");
