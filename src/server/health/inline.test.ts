@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, expect, it } from "vitest";
 import "@/server/health/inline";
-import { events, sendEventSafely } from "@/server/inngest/events";
+import { scheduleRegistrationRetry } from "@/server/registration/retry";
 import { relayJobs } from "@/server/jobs/outbox";
 import { inlineSender } from "@/server/jobs/senders";
 import { testDb } from "@/test/db";
@@ -16,7 +16,7 @@ const skipWait = () => db.jobOutbox.updateMany({ where: { dispatchedAt: null }, 
 
 it("without an Inngest server, a registration retry runs round by round through the outbox until provisioned", async () => {
   const number = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: { afterAttempts: 2 } });
-  expect(await sendEventSafely({ name: events.registrationRetry, data: { phoneNumberId: number.id } })).toBe(true);
+  expect(await scheduleRegistrationRetry({ db, phoneNumberId: number.id })).toBe(true);
   const sender = inlineSender(db);
 
   await relayJobs({ db, sender });

@@ -7,6 +7,8 @@
 import type { Db } from "@/server/db";
 import { attemptRegistration, registrationBudgetState, type RegistrationAttemptResult } from "@/server/registration/attempts";
 import { setOnboardingState } from "@/server/registration/onboarding";
+import { events } from "@/server/inngest/events";
+import { enqueueJob } from "@/server/jobs/outbox";
 
 const MINUTE = 60_000;
 
@@ -36,4 +38,14 @@ export async function registrationRetryRound({ db, phoneNumberId, round, now = (
 /** After the last round: the number did not get through on its own. */
 export async function giveUpRegistration({ db, phoneNumberId }: { db: Db; phoneNumberId: string }) {
   await setOnboardingState({ db, phoneNumberId, state: "NEEDS_ATTENTION", source: "registration", detail: "automatic retries exhausted" });
+}
+
+/**
+ * Hands a number to the durable retry when an attempt said "not yet" (through the job outbox: kept in Postgres
+ * until Inngest — or the in-process runner — takes it). Answers whether a retry was scheduled.
+ */
+export async function scheduleRegistrationRetry({ db, phoneNumberId, when = true }: { db: Db; phoneNumberId: string; when?: boolean }) {
+  if (!when) return false;
+  await enqueueJob(db, { name: events.registrationRetry, data: { phoneNumberId } });
+  return true;
 }

@@ -1,17 +1,12 @@
 import { adminProcedure, createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
 import { checkNumberHealth } from "@/server/health/health";
 import { numberHealthView, tenantHealthLine } from "@/server/health/queries";
-import { events, sendEventSafely } from "@/server/inngest/events";
 import { attemptRegistration, restartOnboarding } from "@/server/registration/attempts";
+import { scheduleRegistrationRetry } from "@/server/registration/retry";
 
 const phoneNumberInput = z.object({
   phoneNumberId: z.string().min(1, 'phoneNumberId: expected the number\'s Recado id, e.g. "cmh2x…" (from the numbers list)'),
 });
-
-/** Starts the durable retry when an attempt says "not yet"; offline (no Inngest) the health cron starts it later. */
-async function continueInBackground(phoneNumberId: string, retryable: boolean) {
-  return retryable ? sendEventSafely({ name: events.registrationRetry, data: { phoneNumberId } }) : false;
-}
 
 export const healthRouter = createTRPCRouter({
   /** Account Health tab. `live`: while onboarding is in progress, read Meta again if the last reading is stale. */
@@ -28,14 +23,14 @@ export const healthRouter = createTRPCRouter({
   /** "Complete registration": one attempt now; the outcome in plain words, and the retry continues if Meta is not ready. */
   completeRegistration: adminProcedure.input(phoneNumberInput).mutation(async ({ ctx, input }) => {
     const result = await attemptRegistration({ db: ctx.db, phoneNumberId: input.phoneNumberId, trigger: "manual" });
-    const retryScheduled = await continueInBackground(input.phoneNumberId, result.retryable);
+    const retryScheduled = await scheduleRegistrationRetry({ db: ctx.db, phoneNumberId: input.phoneNumberId, when: result.retryable });
     return { ...result, retryScheduled };
   }),
 
   /** "Reset onboarding" (after a confirmation dialog): clears the stuck state and starts over. */
   resetOnboarding: adminProcedure.input(phoneNumberInput).mutation(async ({ ctx, input }) => {
     const result = await restartOnboarding({ db: ctx.db, phoneNumberId: input.phoneNumberId, actor: { userId: ctx.user.id, label: ctx.user.email } });
-    const retryScheduled = await continueInBackground(input.phoneNumberId, result.decision === "register");
+    const retryScheduled = await scheduleRegistrationRetry({ db: ctx.db, phoneNumberId: input.phoneNumberId, when: result.decision === "register" });
     return { ...result, retryScheduled };
   }),
 

@@ -1,5 +1,5 @@
 import { createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
-import { events, sendEventSafely } from "@/server/inngest/events";
+import { scheduleRegistrationRetry } from "@/server/registration/retry";
 import { completeEmbeddedSignup, ownAccountStatus } from "@/server/signup/embedded-signup";
 import { graphIsSimulator, simulatedSignupCode } from "@/server/signup/simulated-popup";
 
@@ -23,7 +23,7 @@ export const signupRouter = createTRPCRouter({
     )
     .mutation(async ({ ctx, input }) => {
       const result = await completeEmbeddedSignup({ db: ctx.db, tenantId: ctx.tenantId, actor: { userId: ctx.user.id, label: ctx.user.email }, input });
-      if (result.registration.retryable) await sendEventSafely({ name: events.registrationRetry, data: { phoneNumberId: result.phoneNumberId } });
+      await scheduleRegistrationRetry({ db: ctx.db, phoneNumberId: result.phoneNumberId, when: result.registration.retryable });
       return result;
     }),
 });
