@@ -117,7 +117,7 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
     throughputLevel: broadcast.phoneNumber?.throughputLevel,
     items: claimed,
     pairAttemptOf: (recipient) => recipient.deferrals,
-    send: (recipient, waitForSlot) =>
+    send: (recipient, paced) =>
       sendMessage({
         db,
         tenantId: broadcast.tenantId,
@@ -128,7 +128,7 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
         sender,
         // a rate limit is not waited out per message: the chunk hands the recipient back and the number pauses
         rateLimitAttempts: 1,
-        beforeMetaCall: waitForSlot,
+        paceMetaCall: paced,
       }),
   });
 

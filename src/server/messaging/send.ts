@@ -155,7 +155,7 @@ export async function checkSend({ db, sender, contactId, content, now = new Date
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function sendMessage({ db, tenantId, contactId, content, source, idempotencyKey, sender, allowDefaultNumber, rateLimitAttempts = sendRetry.rateLimitAttempts, beforeMetaCall, now = new Date() }: {
+export async function sendMessage({ db, tenantId, contactId, content, source, idempotencyKey, sender, allowDefaultNumber, rateLimitAttempts = sendRetry.rateLimitAttempts, paceMetaCall = (call) => call(), now = new Date() }: {
   db: Db;
   tenantId: string;
   contactId: string;
@@ -168,8 +168,8 @@ export async function sendMessage({ db, tenantId, contactId, content, source, id
   allowDefaultNumber?: boolean;
   /** attempts on 130429 / 131056 before giving up with RATE_LIMIT_EXCEEDED; broadcasts pass 1 and pause instead */
   rateLimitAttempts?: number;
-  /** awaited right before each call to Meta, after every check and the recorded attempt: where paced senders wait for their slot */
-  beforeMetaCall?: () => Promise<void>;
+  /** runs each call to Meta, after every check and the recorded attempt: where paced senders make it wait for its slot */
+  paceMetaCall?: <C>(call: () => Promise<C>) => Promise<C>;
   now?: Date;
 }): Promise<SendResult> {
   const from = sender ?? (await loadSender({ db, tenantId, allowDefaultNumber }));
@@ -199,12 +199,12 @@ export async function sendMessage({ db, tenantId, contactId, content, source, id
 
   const graph = graphClientForAccount(from.account);
   for (let attempt = 0; ; attempt++) {
-    await beforeMetaCall?.();
     try {
-      const sent =
+      const sent = await paceMetaCall(() =>
         content.kind === "template"
-          ? await graph.sendTemplateMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, templateName: content.templateName, languageCode: language ?? from.language, bodyParameters: content.parameters, bizOpaqueCallbackData: messageId })
-          : await graph.sendTextMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, body: content.body, bizOpaqueCallbackData: messageId });
+          ? graph.sendTemplateMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, templateName: content.templateName, languageCode: language ?? from.language, bodyParameters: content.parameters, bizOpaqueCallbackData: messageId })
+          : graph.sendTextMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, body: content.body, bizOpaqueCallbackData: messageId }),
+      );
       const wamid = sent.messageId;
       // the wamid, after (status webhooks find the message by it; one arriving earlier is retried by the processor)
       await db.$executeRaw`UPDATE "messages" SET "wamid" = ${wamid}, "status" = 'ACCEPTED', "statusRank" = 1, "statusAt" = now() WHERE "id" = ${messageId} AND "statusRank" < 1`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMetaSimulator } from "@/meta-simulator/server";
-import { sendPaced } from "@/server/throughput/paced-sender";
+import { sendPaced, type PaceMetaCall } from "@/server/throughput/paced-sender";
 import { createGraphClient } from "@/server/whatsapp";
 import { testDb } from "@/test/db";
 import { createMasterNumber } from "@/test/fixtures";
@@ -16,10 +16,8 @@ beforeAll(async () => {
 beforeEach(() => sim.reset());
 afterAll(() => sim.close());
 
-const send = async (to: string, waitForSlot: () => Promise<void>) => {
-  await waitForSlot();
-  return graph.sendTemplateMessage({ phoneNumberId: "106540352242922", to, templateName: "hello_world", languageCode: "en_US" });
-};
+const send = (to: string, paced: PaceMetaCall) =>
+  paced(() => graph.sendTemplateMessage({ phoneNumberId: "106540352242922", to, templateName: "hello_world", languageCode: "en_US" }));
 
 const recipients = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `+3461${String(2000000 + offset + i)}`);
 

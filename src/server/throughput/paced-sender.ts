@@ -11,7 +11,7 @@
 import { isAppError, type AppError } from "@/server/errors";
 import type { Db } from "@/server/db";
 import { pairRateRetryMs } from "@/server/whatsapp";
-import { pacedRatePerSecond, pauseNumberSending, reserveSendSlots, SlidingSecondGuard, waitForReservedSlot } from "@/server/throughput/pacing";
+import { callAtReservedSlot, pacedRatePerSecond, pauseNumberSending, reserveSendSlots, SlidingSecondGuard, throughputLimitFor } from "@/server/throughput/pacing";
 
 export type PacedOutcome<T, R> =
   | { item: T; status: "sent"; result: R }
@@ -22,6 +22,9 @@ export type PacedOutcome<T, R> =
 const processGuard = new SlidingSecondGuard();
 
 export const throughputPauseMs = 250;
+
+/** Thrown inside the guard when a pause voided a slot (the guard then counts a call that never left: harmless). */
+const voidSlot = new Error("slot voided by a pause");
 
 /** Meta's code behind an error: on a Graph error itself, in its details, or on the error it wraps. */
 export function metaCodeOf(error: unknown): number | undefined {
@@ -36,6 +39,9 @@ export function metaCodeOf(error: unknown): number | undefined {
   return error.cause ? metaCodeOf(error.cause) : undefined;
 }
 
+/** Runs one call to Meta at its send slot. */
+export type PaceMetaCall = <C>(call: () => Promise<C>) => Promise<C>;
+
 export async function sendPaced<T, R>({ db, phoneNumberId, throughputLevel, items, send, pairAttemptOf }: {
   db: Db;
   /** our phone number row id (the pacing key) */
@@ -43,22 +49,24 @@ export async function sendPaced<T, R>({ db, phoneNumberId, throughputLevel, item
   throughputLevel: string | null | undefined;
   items: T[];
   /**
-   * Sends one item. It must await `waitForSlot()` right before it calls Meta (after its own checks and
-   * bookkeeping), so that requests reach Meta at their slots; a send refused before Meta never waits.
+   * Sends one item. It must make its call to Meta through `paced(call)` (after its own checks and bookkeeping):
+   * the call leaves at the item's slot and is counted until a second after Meta answered; a send refused before
+   * Meta never waits.
    */
-  send: (item: T, waitForSlot: () => Promise<void>) => Promise<R>;
+  send: (item: T, paced: PaceMetaCall) => Promise<R>;
   /** how many times this item already met the pair limit (for Meta's 4^X backoff); 0 if unknown */
   pairAttemptOf?: (item: T) => number;
 }): Promise<{ outcomes: PacedOutcome<T, R>[]; pausedUntil: Date | null }> {
   if (items.length === 0) return { outcomes: [], pausedUntil: null };
   const perSecond = pacedRatePerSecond(throughputLevel);
+  const limit = throughputLimitFor(throughputLevel);
   const reservation = await reserveSendSlots({ db, phoneNumberId, count: items.length, perSecond });
   let pausedUntil: Date | null = null;
 
   /** A slot of its own, after a pause or for a second call of the same item. */
-  async function freshSlot() {
+  async function atFreshSlot<C>(call: () => Promise<C>) {
     const own = await reserveSendSlots({ db, phoneNumberId, count: 1, perSecond });
-    await waitForReservedSlot(own, 0, processGuard, phoneNumberId);
+    return callAtReservedSlot(own, 0, processGuard, phoneNumberId, limit, call);
   }
 
   // Items are prepared (checked, recorded) in order, about half a second ahead of their slots: enough to be
@@ -77,15 +85,17 @@ export async function sendPaced<T, R>({ db, phoneNumberId, throughputLevel, item
     items.map(async (item, index): Promise<PacedOutcome<T, R>> => {
       await enter();
       let slotUsed = false;
-      const waitForSlot = async () => {
-        if (slotUsed) return freshSlot();
+      const paced: PaceMetaCall = async (call) => {
+        if (slotUsed) return atFreshSlot(call);
         slotUsed = true;
-        await waitForReservedSlot(reservation, index, processGuard, phoneNumberId);
-        // a 130429 meanwhile paused the number: this slot is void; queue again behind the pause
-        if (pausedUntil && pausedUntil.getTime() > Date.now()) await freshSlot();
+        return callAtReservedSlot(reservation, index, processGuard, phoneNumberId, limit, async () => {
+          // a 130429 meanwhile paused the number: this slot is void; queue again behind the pause
+          if (pausedUntil && pausedUntil.getTime() > Date.now()) throw voidSlot;
+          return call();
+        }).catch((error) => (error === voidSlot ? atFreshSlot(call) : Promise.reject(error)));
       };
       try {
-        return { item, status: "sent", result: await send(item, waitForSlot) };
+        return { item, status: "sent", result: await send(item, paced) };
       } catch (error) {
         const metaCode = metaCodeOf(error);
         if (metaCode === 130429) {

@@ -76,34 +76,60 @@ export function delayUntilSlot(reservation: SlotReservation, index: number, now 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The second guard, inside one process: never more than `perSecond` sends leave in any sliding second. Slots
- * alone are not enough when the event loop stalls — sends due during a 50 ms pause would leave together, right
- * before the next on-time ones, and Meta counts arrivals in a sliding second.
+ * The second guard, inside one process: never more than Meta's limit of calls in any sliding second, counted
+ * the way Meta could count them. Slots alone are not enough: a call reaches Meta some time after it leaves
+ * (network, Meta's own queue) and that time varies, so calls that left evenly can arrive bunched — and Meta
+ * counts arrivals in a sliding second. A call arrives no later than its answer comes back, so the guard holds a
+ * call in its window from the moment it leaves until one second after it was answered; a new call leaves only
+ * while fewer than the limit are in flight or answered within the last second. Whatever the latency and its
+ * jitter, no second of arrivals can then hold more than the limit (a stall of the event loop included: calls
+ * due during a 50 ms pause wait here instead of leaving together).
  */
 export class SlidingSecondGuard {
-  private readonly sent = new Map<string, number[]>();
+  private readonly windows = new Map<string, { answeredAt: number[]; inFlight: number; waiters: (() => void)[] }>();
 
-  async admit(key: string, perSecond: number): Promise<void> {
-    const capacity = Math.max(1, Math.floor(perSecond));
-    const times = this.sent.get(key) ?? [];
-    this.sent.set(key, times);
+  /** Waits for room, then counts one call as in flight; call the returned function when Meta has answered. */
+  async admit(key: string, limit: number): Promise<() => void> {
+    const capacity = Math.max(1, Math.floor(limit));
+    let window = this.windows.get(key);
+    if (!window) this.windows.set(key, (window = { answeredAt: [], inFlight: 0, waiters: [] }));
+    const { answeredAt, waiters } = window;
     for (;;) {
       const now = performance.now();
-      while (times.length > 0 && times[0]! <= now - 1000) times.shift();
-      if (times.length < capacity) {
-        times.push(now);
-        return;
-      }
-      await sleep(times[0]! + 1000 - now + 2); // timers may fire a millisecond early
+      // +2 ms: Meta's clock and ours tick in whole milliseconds
+      while (answeredAt.length > 0 && answeredAt[0]! + 1000 + 2 <= now) answeredAt.shift();
+      if (answeredAt.length + window.inFlight < capacity) break;
+      if (answeredAt.length > 0) await sleep(answeredAt[0]! + 1000 + 2 - now);
+      else await new Promise<void>((resolve) => waiters.push(resolve)); // all in flight: wait for an answer
+    }
+    window.inFlight++;
+    let answered = false;
+    const current = window;
+    return () => {
+      if (answered) return;
+      answered = true;
+      current.inFlight--;
+      current.answeredAt.push(performance.now());
+      for (const wake of current.waiters.splice(0)) wake();
+    };
+  }
+
+  /** Runs `call` once the window has room, holding its place until one second after it settled. */
+  async run<T>(key: string, limit: number, call: () => Promise<T>): Promise<T> {
+    const answered = await this.admit(key, limit);
+    try {
+      return await call();
+    } finally {
+      answered();
     }
   }
 }
 
-/** Waits for slot `index` of a reservation, then for room in the sliding second. */
-export async function waitForReservedSlot(reservation: SlotReservation, index: number, guard: SlidingSecondGuard, key: string) {
+/** Waits for slot `index` of a reservation, then runs `call` through the guard at the number's real `limit`. */
+export async function callAtReservedSlot<T>(reservation: SlotReservation, index: number, guard: SlidingSecondGuard, key: string, limit: number, call: () => Promise<T>): Promise<T> {
   const wait = delayUntilSlot(reservation, index);
   if (wait > 0) await sleep(wait);
-  await guard.admit(key, 1000 / reservation.intervalMs);
+  return guard.run(key, limit, call);
 }
 
 /** Waits for one slot (a single send). */
