@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetaSimulator } from "@/meta-simulator/server";
 import { simulatorControl } from "@/meta-simulator/control-client";
 import { broadcastFanOut, broadcastSendChunk } from "@/server/inngest/functions/broadcasts";
-import { cancelBroadcast, createBroadcast, previewBroadcast, startBroadcast, type BroadcastDraftInput } from "@/server/broadcasts/service";
-import { chunkFlowControl, planBroadcastChunks, sendBroadcastChunk, type ChunkEvent } from "@/server/broadcasts/sending";
+import { cancelBroadcast, createBroadcast, pauseBroadcast, previewBroadcast, resumeBroadcast, startBroadcast, type BroadcastDraftInput } from "@/server/broadcasts/service";
+import { batchSizeFor, chunkFlowControl, planBroadcastChunks, sendBroadcastChunk, type ChunkEvent } from "@/server/broadcasts/sending";
 import { broadcastProgress, summaryOf } from "@/server/broadcasts/progress";
 import { testDb } from "@/test/db";
 import { createSendingTenant } from "@/test/messaging-world";
@@ -91,17 +91,18 @@ const sentTo = (phones: string[]) => {
 };
 
 describe("pacing configuration", () => {
-  it("keys Inngest's flow control by the sending number, and sizes chunks to five seconds of its throughput", async () => {
+  it("keys Inngest's flow control by the sending number, and sizes chunks and batches by its throughput", async () => {
     expect(chunkFlowControl.throttle.key).toBe("event.data.phoneNumberId");
     expect(chunkFlowControl.concurrency.key).toBe("event.data.phoneNumberId");
     expect(chunkFlowControl.concurrency.limit).toBe(1);
-    const standard = await bakeryWithContacts(450, { level: "STANDARD" });
+    expect([batchSizeFor("STANDARD"), batchSizeFor("HIGH")]).toEqual([80, 1000]); // one second of throughput
+    const standard = await bakeryWithContacts(1700, { level: "STANDARD" });
     const id = await started(standard.tenant.id);
     const chunks = await planBroadcastChunks({ db: testDb(), broadcastId: id });
-    expect(chunks.map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 400], [401, 450]]); // 5 s of 80 msg/s
+    expect(chunks.map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 1600], [1601, 1700]]); // 20 s of 80 msg/s
     expect(chunks.every((c) => c.phoneNumberId === standard.number.id)).toBe(true);
     await testDb().phoneNumber.update({ where: { id: standard.number.id }, data: { throughputLevel: "HIGH" } });
-    expect((await planBroadcastChunks({ db: testDb(), broadcastId: id })).map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 450]]); // HIGH: 5,000 per chunk
+    expect((await planBroadcastChunks({ db: testDb(), broadcastId: id })).map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 1700]]); // HIGH: 20,000 per chunk
   });
 });
 
@@ -184,6 +185,8 @@ describe("broadcasts", () => {
   it("a first batch that fails entirely stops the broadcast and raises the alert", async () => {
     const world = await bakeryWithContacts(450, { level: "STANDARD" });
     const id = await started(world.tenant.id);
+    const messageCalls = async () => (await simulatorControl(simUrl).requestCounts()).byPath[`POST /${world.number.metaPhoneNumberId}/messages`] ?? 0;
+    const messagesBefore = await messageCalls();
     await fetch(`${simUrl}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ errorRate: 1, error: { code: 190, httpStatus: 401, title: "Error validating access token" }, pathPattern: "/messages" }) });
     try {
       const chunks = await fanOut(id, world.tenant.id);
@@ -194,26 +197,83 @@ describe("broadcasts", () => {
     const broadcast = await testDb().broadcast.findUniqueOrThrow({ where: { id } });
     expect(broadcast.status).toBe("STOPPED");
     expect(broadcast.stoppedReason).toContain("TOKEN_EXPIRED");
-    expect(await testDb().broadcastRecipient.count({ where: { broadcastId: id, status: "FAILED" } })).toBe(400);
-    expect(await testDb().broadcastRecipient.count({ where: { broadcastId: id, status: "CANCELLED" } })).toBe(50);
+    // the first batch is one second of the number's throughput (80 at STANDARD); nobody after it was tried
+    expect(await testDb().broadcastRecipient.count({ where: { broadcastId: id, status: "FAILED" } })).toBe(80);
+    expect(await testDb().broadcastRecipient.count({ where: { broadcastId: id, status: "CANCELLED" } })).toBe(370);
+    expect(await messageCalls()).toBe(messagesBefore + 80);
     const alert = await testDb().alert.findUniqueOrThrow({ where: { dedupeKey: `broadcast_stopped:${id}` } });
     expect(alert).toMatchObject({ severity: "CRITICAL", tenantId: world.tenant.id });
     await testDb().businessAccount.updateMany({ data: { tokenInvalidAt: null } });
   });
 
-  it("cancel stops further sends", async () => {
-    const world = await bakeryWithContacts(410, { level: "STANDARD" });
+  /** Runs the broadcast's only chunk and calls `act` once the simulator has accepted `after` of its messages. */
+  async function actWhileSending(world: { phones: string[] }, chunk: ChunkEvent, after: number, act: () => Promise<unknown>) {
+    const running = sendBroadcastChunk({ db: testDb(), chunk });
+    while (sentTo(world.phones).size < after) await new Promise((resolve) => setTimeout(resolve, 20));
+    await act();
+    return running;
+  }
+
+  it("cancel stops further sends, also in the middle of a chunk", async () => {
+    const world = await bakeryWithContacts(400, { level: "STANDARD" }); // one chunk, five seconds of sending
     const id = await started(world.tenant.id);
-    const chunks = await fanOut(id, world.tenant.id);
-    expect(chunks).toHaveLength(2);
-    await runChunk(chunks[0]!);
-    await cancelBroadcast({ db: testDb(), tenantId: world.tenant.id, broadcastId: id });
-    const before = sim.sentMessages().length;
-    const result = await runChunk(chunks[1]!);
+    const [chunk] = await fanOut(id, world.tenant.id);
+    const result = await actWhileSending(world, chunk!, 100, () => cancelBroadcast({ db: testDb(), tenantId: world.tenant.id, broadcastId: id }));
+    const sentAtEnd = sentTo(world.phones).size;
+
     expect(result).toMatchObject({ state: "over" });
-    expect(sim.sentMessages().length).toBe(before);
+    // what was lined up within about a second went out; then nothing more
+    expect(sentAtEnd).toBeLessThan(300);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sentTo(world.phones).size).toBe(sentAtEnd);
+    expect(await runChunk(chunk!)).toMatchObject({ state: "over" });
+    expect(sentTo(world.phones).size).toBe(sentAtEnd);
     const progress = await broadcastProgress({ db: testDb(), tenantId: world.tenant.id, broadcastId: id });
-    expect(progress).toMatchObject({ status: "CANCELLED", sent: 400, cancelled: 10 });
+    expect(progress).toMatchObject({ status: "CANCELLED", sent: sentAtEnd, cancelled: 400 - sentAtEnd, pending: 0, failed: 0 });
+  });
+
+  it("pause holds the rest of a running chunk; resume sends each of them once", async () => {
+    const world = await bakeryWithContacts(400, { level: "STANDARD" });
+    const id = await started(world.tenant.id);
+    const [chunk] = await fanOut(id, world.tenant.id);
+    const paused = await actWhileSending(world, chunk!, 100, () => pauseBroadcast({ db: testDb(), tenantId: world.tenant.id, broadcastId: id }));
+    const sentWhilePaused = sentTo(world.phones).size;
+
+    expect(paused).toMatchObject({ state: "paused" });
+    expect(sentWhilePaused).toBeLessThan(300);
+    const held = await broadcastProgress({ db: testDb(), tenantId: world.tenant.id, broadcastId: id });
+    expect(held).toMatchObject({ status: "PAUSED", sent: sentWhilePaused, pending: 400 - sentWhilePaused });
+
+    await resumeBroadcast({ db: testDb(), tenantId: world.tenant.id, broadcastId: id });
+    expect(await runChunk(chunk!)).toMatchObject({ state: "done" });
+    const perRecipient = sentTo(world.phones);
+    expect(perRecipient.size).toBe(400);
+    expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
+    expect((await testDb().broadcast.findUniqueOrThrow({ where: { id } })).status).toBe("COMPLETED");
+  });
+
+  it("a chunk that died mid-way sends the recipients it never offered to Meta, and never resends the others", async () => {
+    const world = await bakeryWithContacts(30);
+    const id = await started(world.tenant.id);
+    const [chunk] = await fanOut(id, world.tenant.id);
+    const recipients = await testDb().broadcastRecipient.findMany({ where: { broadcastId: id }, orderBy: { seq: "asc" } });
+    // the dead run had claimed everyone; it recorded an attempt for the first ten (Meta answered five of them)
+    // and never reached the other twenty
+    await testDb().broadcastRecipient.updateMany({ where: { broadcastId: id }, data: { status: "SENDING" } });
+    for (const [i, r] of recipients.slice(0, 10).entries()) {
+      await testDb().message.create({
+        data: { tenantId: world.tenant.id, phoneNumberId: world.number.id, contactId: r.contactId!, direction: "OUTBOUND", type: "template", source: "broadcast", idempotencyKey: `broadcast:${id}:${r.id}:0`, status: i < 5 ? "ACCEPTED" : "PENDING", statusRank: i < 5 ? 1 : 0, wamid: i < 5 ? `wamid.dead-run-${i}` : null },
+      });
+    }
+
+    expect(await runChunk(chunk!)).toMatchObject({ state: "done" });
+    const after = await testDb().broadcastRecipient.findMany({ where: { broadcastId: id }, orderBy: { seq: "asc" } });
+    expect(after.slice(0, 5).every((r) => r.status === "SENT" && r.wamid?.startsWith("wamid.dead-run-"))).toBe(true);
+    expect(after.slice(5, 10).every((r) => r.status === "UNKNOWN")).toBe(true);
+    expect(after.slice(10).every((r) => r.status === "SENT")).toBe(true);
+    const perRecipient = sentTo(world.phones);
+    expect([...perRecipient.keys()].sort()).toEqual(world.phones.slice(10).map((p) => p.replace("+", "")).sort());
+    expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
   });
 });
 

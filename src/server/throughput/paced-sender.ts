@@ -11,7 +11,7 @@
 import { isAppError, type AppError } from "@/server/errors";
 import type { Db } from "@/server/db";
 import { pairRateRetryMs } from "@/server/whatsapp";
-import { callAtReservedSlot, pacedRatePerSecond, pauseNumberSending, reserveSendSlots, SlidingSecondGuard, throughputLimitFor } from "@/server/throughput/pacing";
+import { callAtReservedSlot, delayUntilSlot, pacedRatePerSecond, sleep, pauseNumberSending, reserveSendSlots, SlidingSecondGuard, throughputLimitFor } from "@/server/throughput/pacing";
 
 export type PacedOutcome<T, R> =
   | { item: T; status: "sent"; result: R }
@@ -22,6 +22,9 @@ export type PacedOutcome<T, R> =
 const processGuard = new SlidingSecondGuard();
 
 export const throughputPauseMs = 250;
+
+/** How long before its slot an item is prepared (checked and its attempt recorded). */
+export const prepareAheadMs = 500;
 
 /** Thrown inside the guard when a pause voided a slot (the guard then counts a call that never left: harmless). */
 const voidSlot = new Error("slot voided by a pause");
@@ -69,8 +72,9 @@ export async function sendPaced<T, R>({ db, phoneNumberId, throughputLevel, item
     return callAtReservedSlot(own, 0, processGuard, phoneNumberId, limit, call);
   }
 
-  // Items are prepared (checked, recorded) in order, about half a second ahead of their slots: enough to be
-  // ready when the slot comes, few enough that a thousand checks at once do not starve the database pool.
+  // Items are prepared (checked, recorded) in order, at most half a second ahead of their slots and no more
+  // than half a second's worth at once: ready when the slot comes, and a thousand checks at once do not starve
+  // the database pool (nor do recorded attempts sit waiting long, should the process die).
   const lookAhead = Math.max(8, Math.ceil(perSecond / 2));
   let active = 0;
   const queue: (() => void)[] = [];
@@ -83,6 +87,8 @@ export async function sendPaced<T, R>({ db, phoneNumberId, throughputLevel, item
 
   const outcomes = await Promise.all(
     items.map(async (item, index): Promise<PacedOutcome<T, R>> => {
+      const early = delayUntilSlot(reservation, index) - prepareAheadMs;
+      if (early > 0) await sleep(early);
       await enter();
       let slotUsed = false;
       const paced: PaceMetaCall = async (call) => {

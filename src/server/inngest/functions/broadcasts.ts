@@ -21,6 +21,9 @@ export const broadcastFanOut = inngest.createFunction(
 /** Most rounds a chunk takes to hand out what rate limits handed back (pair-rate waits grow as 4^n s). */
 export const maxChunkRounds = 8;
 
+/** Half-hour waits for a resume before a paused chunk gives up: a week, within Inngest's 1,000 steps per run. */
+const maxPausedWaits = 7 * 48;
+
 /**
  * One chunk: flow control keyed by the sending number (one chunk at a time per number, at most one start per
  * second), cancelled with its broadcast, waiting out rate limits and pauses durably between rounds.
@@ -35,15 +38,21 @@ export const broadcastSendChunk = inngest.createFunction(
   },
   async ({ event, step }) => {
     const chunk = event.data as ChunkEvent;
-    for (let round = 0; round < maxChunkRounds; round++) {
+    // rounds name the steps; only rate-limit rounds count against the limit (an owner may pause any number of times)
+    let pausedWaits = 0;
+    for (let round = 0, rateLimitRounds = 0; rateLimitRounds < maxChunkRounds; round++) {
       const result = await step.run(`send round ${round}`, () => sendBroadcastChunk({ db: getDb(), chunk }));
       if (result.state === "deferred") {
         await step.sleep(`rate limit wait ${round}`, result.retryAfterMs);
+        rateLimitRounds += 1;
         continue;
       }
       if (result.state === "paused") {
-        const resumed = await step.waitForEvent(`resume ${round}`, { event: broadcastEvents.resumed, match: "data.broadcastId", timeout: "7d" });
-        if (!resumed) return { state: "paused too long" };
+        // An event sent before the wait began is not seen (Inngest matches only later ones): a resume that came
+        // while this step was ending is caught by the next round's status check, at most half an hour later.
+        pausedWaits += 1;
+        if (pausedWaits > maxPausedWaits) return { state: "paused too long" };
+        await step.waitForEvent(`resume ${round}`, { event: broadcastEvents.resumed, match: "data.broadcastId", timeout: "30m" });
         continue;
       }
       return result;
