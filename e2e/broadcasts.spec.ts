@@ -4,10 +4,11 @@
  * see the README), so the broadcast is sent by the same domain code the Inngest functions run, in the app.
  * Uses Forn de Sant Pere with the shared number +34 612 345 680 and gives the number back at the end.
  */
-import { expect, test } from "@playwright/test";
-import { signIn, snapshot } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { demo, signIn, snapshot } from "./helpers";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+const simPort = Number(process.env.E2E_SIM_PORT ?? 4110);
 const adminApi = `http://localhost:${port}/api/v1/admin/whatsapp`;
 const adminAuth = { authorization: "Bearer local-admin-api-token-0123456789", "content-type": "application/json" };
 const owner = "jordi@santpere.demo";
@@ -17,6 +18,21 @@ async function santPereId(): Promise<string> {
   const tenants = (await (await fetch(`${adminApi}/tenants?search=Sant%20Pere`, { headers: adminAuth })).json()) as { tenant_id: string }[];
   return tenants[0]!.tenant_id;
 }
+
+/** Fills the new-broadcast form with po_notification and asks for the preview. */
+async function composeBroadcast(page: Page, name: string) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Broadcasts" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Broadcasts" })).toBeVisible();
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("combobox", { name: "Template" }).selectOption({ label: "po_notification (es)" });
+  await page.getByLabel("Parameter 2 text").fill("COCA-24");
+  await page.getByLabel("Parameter 3 text").fill("20 %");
+  await page.getByRole("button", { name: "Preview" }).click();
+  return page.getByTestId("broadcast-preview");
+}
+
+const simFaults = (faults: object) =>
+  fetch(`http://127.0.0.1:${simPort}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(faults) });
 
 test.beforeAll(async () => {
   const assigned = await fetch(`${adminApi}/tenants/${await santPereId()}/assign-phone`, { method: "POST", headers: adminAuth, body: JSON.stringify({ phone_number_id: numberId, acknowledge_warnings: true }) });
@@ -40,15 +56,7 @@ test("an owner broadcasts to imported contacts: preview count, live progress, fi
   await page.getByTestId("csv-input").setInputFiles({ name: "clientes.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await expect(page.getByTestId("import-imported")).toHaveText("4");
 
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Broadcasts" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Broadcasts" })).toBeVisible();
-  await page.getByLabel("Name").fill("Oferta de Sant Joan");
-  await page.getByRole("combobox", { name: "Template" }).selectOption({ label: "po_notification (es)" });
-  await page.getByLabel("Parameter 2 text").fill("COCA-24");
-  await page.getByLabel("Parameter 3 text").fill("20 %");
-  await page.getByRole("button", { name: "Preview" }).click();
-
-  const preview = page.getByTestId("broadcast-preview");
+  const preview = await composeBroadcast(page, "Oferta de Sant Joan");
   await expect(preview).toContainText("5 people will receive it");
   await expect(preview).toContainText("Left out, not opted in: 3");
   await expect(preview).toContainText("COCA-24");
@@ -72,4 +80,46 @@ test("an owner broadcasts to imported contacts: preview count, live progress, fi
   const lines = (await report.text()).trim().split("\n");
   expect(lines[0]).toContain("phone,name,status");
   expect(lines).toHaveLength(6);
+});
+
+test("the overview shows the week's messages as a bar with how far they got", async ({ page }) => {
+  await signIn(page, owner);
+  await page.goto("/dashboard");
+  const recent = page.getByTestId("recent-messages");
+  // the broadcast above: five messages, all read (earlier tests may have sent more from this bakery)
+  await expect(recent.getByRole("img", { name: "Read, delivered, on the way and failed" })).toBeVisible();
+  const read = Number((await recent.getByTestId("recent-read").textContent())?.match(/\d+/)?.[0]);
+  expect(read).toBeGreaterThanOrEqual(5);
+  await snapshot(page, "owner-overview");
+});
+
+test("a broadcast whose first batch fails entirely stops, and the owner and the admin are alerted", async ({ page, browser }) => {
+  // Meta refuses every send as if the template had been paused (132015)
+  await simFaults({ errorRate: 1, error: { code: 132015, httpStatus: 400, title: "Template is paused" }, pathPattern: "/messages" });
+  try {
+    await signIn(page, owner);
+    const preview = await composeBroadcast(page, "Oferta que no sale");
+    await preview.getByRole("button", { name: /^Send to \d+ people$/ }).click();
+    await expect(page).toHaveURL(/\/broadcasts\/[^/]+$/);
+    await expect(page.getByText("Stopped", { exact: true })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByText(/Why: TEMPLATE_NOT_APPROVED/)).toBeVisible();
+  } finally {
+    await simFaults({ errorRate: 0, pathPattern: null });
+  }
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click();
+  const alert = page.getByRole("alert").filter({ hasText: "Oferta que no sale" });
+  await expect(alert).toContainText("was stopped: every message of its first batch failed");
+  await expect(alert).toContainText("TEMPLATE_NOT_APPROVED");
+  await snapshot(page, "owner-overview-broadcast-stopped");
+
+  const admin = await browser.newPage();
+  await signIn(admin, demo.admin);
+  const alerts = admin.getByTestId("alerts");
+  await expect(alerts).toContainText("Forn de Sant Pere: broadcast \"Oferta que no sale\" stopped");
+  await snapshot(admin, "admin-alert-broadcast-stopped");
+  // acknowledged, so the specs after this one start without open alerts
+  await alerts.locator("li", { hasText: "Oferta que no sale" }).getByRole("button", { name: "Acknowledge" }).click();
+  await expect(admin.getByText(/broadcast "Oferta que no sale" stopped/)).toHaveCount(0);
+  await admin.close();
 });

@@ -1,5 +1,7 @@
 "use client";
 
+import { DeliveryFigures } from "@/components/messaging/delivery-figures";
+import { EmptyState } from "@/components/ui/empty-state";
 import { api } from "@/trpc/react";
 
 const labels = [
@@ -24,4 +26,19 @@ export function PlatformStats() {
       {stats.error && <p className="col-span-full text-sm text-red-700">Could not load the figures: {stats.error.message}</p>}
     </dl>
   );
+}
+
+/** All bakeries' messages of the last days: how many were delivered, read, or failed. */
+export function PlatformDeliveryHealth() {
+  const stats = api.admin.stats.useQuery();
+  if (stats.error) return <p className="text-sm text-red-700">Could not load the figures: {stats.error.message}</p>;
+  if (!stats.data) return <div className="h-16 animate-pulse rounded bg-stone-100" />;
+  if (stats.data.lastDays.total === 0) {
+    return (
+      <EmptyState title="No messages sent yet">
+        Delivery, read and failure rates across all bakeries will be charted here once bakeries start sending.
+      </EmptyState>
+    );
+  }
+  return <DeliveryFigures figures={stats.data.lastDays} />;
 }

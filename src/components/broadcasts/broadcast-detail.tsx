@@ -7,15 +7,11 @@ import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { dateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
+import { StackedBar } from "@/components/ui/stacked-bar";
 import { useToast } from "@/components/ui/toast";
 import { broadcastStatusText } from "@/components/broadcasts/status";
 import { failureReasonLabels } from "@/lib/broadcast-failures";
 import { api } from "@/trpc/react";
-
-function Segment({ value, total, className, label }: { value: number; total: number; className: string; label: string }) {
-  if (value <= 0 || total <= 0) return null;
-  return <div className={className} style={{ width: `${(value / total) * 100}%` }} title={`${label}: ${value}`} />;
-}
 
 export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
   const toast = useToast();
@@ -77,13 +73,17 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
           {p.stoppedReason && <p className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800">Why: {p.stoppedReason}</p>}
 
           <div className="mt-5" role="progressbar" aria-label="Broadcast progress" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
-            <div className="flex h-4 w-full overflow-hidden rounded-full bg-stone-100">
-              <Segment value={p.read} total={p.total} className="bg-emerald-700" label="Read" />
-              <Segment value={deliveredOnly} total={p.total} className="bg-emerald-500" label="Delivered" />
-              <Segment value={sentOnly} total={p.total} className="bg-sky-400" label="Sent" />
-              <Segment value={p.failed} total={p.total} className="bg-red-400" label="Failed" />
-              <Segment value={p.cancelled} total={p.total} className="bg-stone-300" label="Cancelled" />
-            </div>
+            <StackedBar
+              label="Read, delivered, sent, failed and cancelled"
+              total={p.total}
+              parts={[
+                { label: "Read", value: p.read, className: "bg-emerald-700" },
+                { label: "Delivered", value: deliveredOnly, className: "bg-emerald-500" },
+                { label: "Sent", value: sentOnly, className: "bg-sky-400" },
+                { label: "Failed", value: p.failed, className: "bg-red-400" },
+                { label: "Cancelled", value: p.cancelled, className: "bg-stone-300" },
+              ]}
+            />
             <p className="mt-2 text-sm text-stone-600">
               {done.toLocaleString()} of {p.total.toLocaleString()} had their turn ({percent}%)
             </p>

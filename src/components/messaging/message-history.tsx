@@ -9,9 +9,9 @@ import { MessageStatusBadge } from "@/components/messaging/status-badge";
 import { api } from "@/trpc/react";
 
 /** Refreshes every few seconds: statuses arrive by webhook (sent → delivered → read) while the page is open. */
-export function MessageHistory() {
+export function MessageHistory({ initialFailedOnly = false }: { initialFailedOnly?: boolean }) {
   const [page, setPage] = useState(1);
-  const [failedOnly, setFailedOnly] = useState(false);
+  const [failedOnly, setFailedOnly] = useState(initialFailedOnly);
   const messages = api.messages.list.useQuery({ page, failedOnly }, { refetchInterval: 2000 });
   const data = messages.data;
 

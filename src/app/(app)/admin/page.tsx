@@ -1,7 +1,6 @@
 import { AlertsPanel } from "@/components/admin/alerts-panel";
-import { PlatformStats } from "@/components/admin/platform-stats";
+import { PlatformDeliveryHealth, PlatformStats } from "@/components/admin/platform-stats";
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata = { title: "Admin overview" };
@@ -17,10 +16,8 @@ export default function AdminOverviewPage() {
             <AlertsPanel />
           </Card>
         </section>
-        <Card title="Delivery health">
-          <EmptyState title="No messages sent yet">
-            Delivery, read and failure rates across all bakeries will be charted here once bakeries start sending.
-          </EmptyState>
+        <Card title="Delivery health, last 7 days">
+          <PlatformDeliveryHealth />
         </Card>
       </div>
     </>

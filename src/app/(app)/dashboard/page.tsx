@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { DeliveryFigures } from "@/components/messaging/delivery-figures";
 import { getServerApi } from "@/trpc/server";
 
 export const metadata = { title: "Overview" };
@@ -15,6 +16,16 @@ export default async function DashboardPage() {
   return (
     <>
       <PageHeader title={bakery.name} description="Your WhatsApp notifications at a glance." />
+      {bakery.stoppedBroadcasts.map((broadcast) => (
+        <div key={broadcast.id} role="alert" className="mb-6 rounded-xl border border-red-200 bg-red-50 p-4 text-sm text-red-900">
+          <p className="font-medium">Broadcast “{broadcast.name}” was stopped: every message of its first batch failed.</p>
+          {broadcast.stoppedReason && <p className="mt-1">Why: {broadcast.stoppedReason}</p>}
+          <p className="mt-1">
+            Nobody else was tried, so no customer got it twice or half-sent. Our team has been alerted too. Fix the cause (see the{" "}
+            <Link className="font-medium underline" href={`/broadcasts/${broadcast.id}`}>broadcast</Link>), then start a new broadcast.
+          </p>
+        </div>
+      ))}
       <div className="grid gap-6 md:grid-cols-2">
         <Card title="WhatsApp">
           {number ? (
@@ -34,10 +45,14 @@ export default async function DashboardPage() {
             <Link className="font-medium text-brand-700 underline" href="/settings">Settings</Link>.
           </p>
         </Card>
-        <Card title="Recent messages">
-          <EmptyState title="No messages yet">
-            Purchase orders and broadcasts you send on WhatsApp will appear here with whether they were delivered and read.
-          </EmptyState>
+        <Card title={`Messages sent in the last ${bakery.lastDays.days} days`}>
+          {bakery.lastDays.total === 0 ? (
+            <EmptyState title="No messages yet">
+              Purchase orders and broadcasts you send on WhatsApp will appear here with whether they were delivered and read.
+            </EmptyState>
+          ) : (
+            <DeliveryFigures figures={bakery.lastDays} messagesHref="/messages" />
+          )}
         </Card>
       </div>
     </>
