@@ -235,29 +235,42 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
   };
 
   // One batch sends while the next is claimed and lined up behind it (its slots follow on the number's row).
-  let previous: Promise<BatchResult> | null = null;
-  for (let from = chunk.fromSeq; from <= chunk.toSeq; from += size) {
-    if ((await context.broadcastStatus()) !== "SENDING") break;
-    const claimed = await claimRecipients(db, chunk.broadcastId, from, Math.min(chunk.toSeq, from + size - 1));
-    if (claimed.length === 0) continue;
-    const current = sendBatch(context, claimed);
+  // Every batch started is awaited before the chunk ends, also when one of them fails: a retried step must not
+  // run beside sends of this one still under way.
+  const started: Promise<BatchResult>[] = [];
+  const start = (claimed: ClaimedRecipient[]) => {
+    const batch = sendBatch(context, claimed);
+    batch.catch(() => {}); // awaited below; this only keeps a rejection meanwhile from being "unhandled"
+    started.push(batch);
+    return batch;
+  };
+  try {
+    let previous: Promise<BatchResult> | null = null;
+    for (let from = chunk.fromSeq; from <= chunk.toSeq; from += size) {
+      if ((await context.broadcastStatus()) !== "SENDING") break;
+      const claimed = await claimRecipients(db, chunk.broadcastId, from, Math.min(chunk.toSeq, from + size - 1));
+      if (claimed.length === 0) continue;
+      const current = start(claimed);
 
-    // Seed 004: if the broadcast's very first batch fails entirely, something is wrong with the account, not
-    // the recipients — stop before anyone else is tried.
-    if (claimed.some((r) => r.seq === 1 && r.deferrals === 0)) {
-      const first = await current;
-      add(first);
-      if (first.sent === 0 && first.deferred === 0 && first.halted === 0) {
-        const common = mostCommon(first.failures.map((f) => f.appErrorCode));
-        await stopBroadcast({ db, broadcastId: chunk.broadcastId, reason: `${common}: ${first.failures[0]?.errorTitle ?? ""}`.slice(0, 300), details: { appErrorCode: common, failed: first.failed } });
-        return { state: "stopped", ...totals };
+      // Seed 004: if the broadcast's very first batch fails entirely, something is wrong with the account, not
+      // the recipients — stop before anyone else is tried.
+      if (claimed.some((r) => r.seq === 1 && r.deferrals === 0)) {
+        const first = await current;
+        add(first);
+        if (first.sent === 0 && first.deferred === 0 && first.halted === 0) {
+          const common = mostCommon(first.failures.map((f) => f.appErrorCode));
+          await stopBroadcast({ db, broadcastId: chunk.broadcastId, reason: `${common}: ${first.failures[0]?.errorTitle ?? ""}`.slice(0, 300), details: { appErrorCode: common, failed: first.failed } });
+          return { state: "stopped", ...totals };
+        }
+        continue;
       }
-      continue;
+      if (previous) add(await previous);
+      previous = current;
     }
     if (previous) add(await previous);
-    previous = current;
+  } finally {
+    await Promise.allSettled(started);
   }
-  if (previous) add(await previous);
 
   const status = (await db.broadcast.findUniqueOrThrow({ where: { id: chunk.broadcastId }, select: { status: true } })).status;
   if (status === "PAUSED") return { state: "paused", ...totals };
