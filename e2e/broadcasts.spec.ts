@@ -112,6 +112,12 @@ test("a broadcast whose first batch fails entirely stops, and the owner and the 
   await expect(alert).toContainText("was stopped: every message of its first batch failed");
   await expect(alert).toContainText("TEMPLATE_NOT_APPROVED");
   await snapshot(page, "owner-overview-broadcast-stopped");
+  // the week's figures link to the failed messages, with what to do about each
+  await page.getByTestId("recent-messages").getByRole("link", { name: "Messages" }).click();
+  await expect(page).toHaveURL(/\/messages\?status=failed$/);
+  await expect(page.getByLabel("Only failed messages")).toBeChecked();
+  await expect(page.getByText(/paused or disabled by Meta/).first()).toBeVisible();
+  await snapshot(page, "owner-messages-failed");
 
   const admin = await browser.newPage();
   await signIn(admin, demo.admin);
