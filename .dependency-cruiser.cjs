@@ -47,7 +47,8 @@ function clientModules(root) {
     }
     return found;
   };
-  const isClientEntry = (file) => /^\s*(?:(?:\/\/[^\n]*|\/\*[\s\S]*?\*\/)\s*)*["']use client["']/.test(readFileSync(path.join(root, file), "utf8"));
+  const isClientEntry = (file) =>
+    /^\s*(?:(?:\/\/[^\n]*|\/\*[\s\S]*?\*\/)\s*)*["']use client["']/.test(readFileSync(path.join(root, file), "utf8"));
   const client = new Set([...known].filter(isClientEntry));
   const queue = [...client];
   while (queue.length > 0) {
@@ -103,7 +104,7 @@ module.exports = {
       name: "client-imports-server",
       severity: "error",
       comment:
-        "A client module (\"use client\", or imported by one from src/app or src/components) is sent to the browser: " +
+        'A client module ("use client", or imported by one from src/app or src/components) is sent to the browser: ' +
         "server code there leaks secrets or breaks the build. Type-only imports are erased and allowed.",
       from: { path: clientFiles.length > 0 ? clientFiles : ["^$"] },
       to: { path: "^src/server/", dependencyTypesNot: ["type-only"] },

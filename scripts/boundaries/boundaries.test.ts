@@ -73,7 +73,8 @@ const brokenTree = {
   "src/meta-simulator/control.ts": 'import { getEnv } from "@/server/env";\nexport const control = getEnv;\n',
   "src/server/env.ts": "export const getEnv = () => ({});\n",
   // a client component importing server code at run time, directly and through a helper it imports
-  "src/components/button.tsx": '"use client";\nimport { getEnv } from "@/server/env";\nimport { label } from "./label";\nexport const Button = [getEnv, label];\n',
+  "src/components/button.tsx":
+    '"use client";\nimport { getEnv } from "@/server/env";\nimport { label } from "./label";\nexport const Button = [getEnv, label];\n',
   "src/components/label.ts": 'import { getEnv } from "../server/env";\nexport const label = getEnv;\n',
   // an import that resolves to nothing
   "src/server/contacts/import.ts": 'import { missing } from "@/server/contacts/nowhere";\nexport const contacts = missing;\n',
@@ -89,7 +90,8 @@ const cleanTree = {
   "src/meta-simulator/server.ts": "export const startSimulator = () => 1;\n",
   "src/server/wiring/index.ts": 'import { checkHealth } from "@/server/health/health";\nexport const jobs = [checkHealth];\n',
   "src/server/inngest/functions.ts": 'import { jobs } from "@/server/wiring";\nexport const functions = jobs;\n',
-  "src/server/api/root.ts": 'import { checkHealth } from "@/server/health/health";\nexport const appRouter = { checkHealth };\nexport type AppRouter = typeof appRouter;\n',
+  "src/server/api/root.ts":
+    'import { checkHealth } from "@/server/health/health";\nexport const appRouter = { checkHealth };\nexport type AppRouter = typeof appRouter;\n',
   "src/app/api/trpc/route.ts": 'import { appRouter } from "@/server/api/root";\nexport const GET = appRouter;\n',
   // a server component may import server code; a client component only its types
   "src/components/health-card.tsx": 'import { checkHealth } from "@/server/health/health";\nexport const HealthCard = checkHealth;\n',
