@@ -174,11 +174,12 @@ export type GraphApiErrorInit = GraphErrorFacts & {
   parseIssues?: string;
 };
 
-/** A failed Graph call, as one of Recado's AppErrors. Carries no token and no URL query string. */
+/**
+ * A failed Graph call, as one of Recado's AppErrors, with Meta's code and subcode on the error itself (`metaCode`,
+ * `metaSubcode`). Carries no token and no URL query string.
+ */
 export class GraphApiError extends AppError {
   readonly kind: GraphErrorKind;
-  readonly metaCode?: number;
-  readonly metaSubcode?: number;
   readonly fbtraceId?: string;
   readonly httpStatus?: number;
   readonly retryAfterMs?: number;
@@ -206,11 +207,9 @@ export class GraphApiError extends AppError {
       ...(init.fbtraceId ? { fbtraceId: init.fbtraceId } : {}),
       ...(init.transport ? { transport: init.transport } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    });
+    }, { metaCode: init.code, metaSubcode: init.subcode });
     this.name = "GraphApiError";
     this.kind = kind;
-    this.metaCode = init.code;
-    this.metaSubcode = init.subcode;
     this.fbtraceId = init.fbtraceId;
     this.httpStatus = init.httpStatus;
     this.retryAfterMs = retryAfterMs;
