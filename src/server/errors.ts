@@ -70,7 +70,10 @@ export const appErrorResponses: Record<AppErrorCode, { trpc: TRPCErrorCode; http
   INTERNAL_ERROR: { trpc: "INTERNAL_SERVER_ERROR", httpStatus: 400 },
 };
 
-/** Meta's own code and subcode behind an error, when Meta answered (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes). */
+/**
+ * Meta's own code and subcode behind an error, when Meta answered
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
+ */
 export type MetaCodes = { metaCode?: number; metaSubcode?: number };
 
 export class AppError extends Error {

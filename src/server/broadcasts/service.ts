@@ -13,7 +13,7 @@ import { raiseAlert } from "@/server/alerts/alerts";
 import { audienceCondition, countAudience, eligibleContact, normalizeCsvPhones, type Audience, type AudienceCounts } from "@/server/broadcasts/audience";
 import { parametersSql, renderBody, renderParameters, type ParameterSource } from "@/server/broadcasts/parameters";
 import { enqueueJob } from "@/server/jobs/outbox";
-import { checkTemplate, loadSender } from "@/server/messaging/send";
+import { checkTemplate, loadSendingNumber } from "@/server/messaging/send";
 
 export const broadcastEvents = {
   started: "broadcast/started",
@@ -38,18 +38,18 @@ async function tenantRegion(db: Db, tenantId: string) {
 
 /** Checks that the bakery can send this template with these parameters; the same refusals as a single send. */
 async function validateDraft(db: Db, tenantId: string, input: BroadcastDraftInput) {
-  const sender = await loadSender({ db, tenantId });
+  const from = await loadSendingNumber({ db, tenantId });
   const content = { kind: "template" as const, templateName: input.templateName, language: input.language, parameters: input.parameters.map(() => "x") };
-  const { language } = await checkTemplate(db, sender, content);
+  const { language } = await checkTemplate(db, from, content);
   const template = await db.messageTemplate.findUniqueOrThrow({
-    where: { businessAccountId_name_language: { businessAccountId: sender.account.id, name: input.templateName, language } },
+    where: { businessAccountId_name_language: { businessAccountId: from.account.id, name: input.templateName, language } },
     select: { bodyText: true, parameterNames: true },
   });
-  return { sender, language, template };
+  return { from, language, template };
 }
 
 export async function createBroadcast({ db, tenantId, userId, input }: { db: Db; tenantId: string; userId: string | null; input: BroadcastDraftInput }) {
-  const { sender, language } = await validateDraft(db, tenantId, input);
+  const { from, language } = await validateDraft(db, tenantId, input);
   return db.broadcast.create({
     data: {
       tenantId,
@@ -58,7 +58,7 @@ export async function createBroadcast({ db, tenantId, userId, input }: { db: Db;
       templateLanguage: language,
       parameterSources: input.parameters as Prisma.InputJsonValue,
       audience: input.audience as Prisma.InputJsonValue,
-      phoneNumberId: sender.phoneNumberId,
+      phoneNumberId: from.phoneNumberId,
       createdById: userId,
     },
     select: { id: true, status: true },
@@ -107,7 +107,7 @@ export async function startBroadcast({ db, tenantId, broadcastId }: { db: Db; te
   const draft = await ownBroadcast(db, tenantId, broadcastId);
   if (draft.status !== "DRAFT") return { id: draft.id, status: draft.status, total: draft.total, alreadyStarted: true };
   const input = { name: draft.name, templateName: draft.templateName, language: draft.templateLanguage, parameters: draft.parameterSources as ParameterSource[], audience: draft.audience as Audience };
-  const { sender } = await validateDraft(db, tenantId, input); // the template may have been paused since the draft
+  const { from } = await validateDraft(db, tenantId, input); // the template may have been paused since the draft
   const region = await tenantRegion(db, tenantId);
   const counts = await countAudience({ db, tenantId, audience: input.audience, region });
   if (counts.eligible === 0) {
@@ -117,7 +117,7 @@ export async function startBroadcast({ db, tenantId, broadcastId }: { db: Db; te
 
   return db.$transaction(
     async (tx) => {
-      const claimed = await tx.broadcast.updateMany({ where: { id: draft.id, status: "DRAFT" }, data: { status: "SENDING", startedAt: new Date(), phoneNumberId: sender.phoneNumberId } });
+      const claimed = await tx.broadcast.updateMany({ where: { id: draft.id, status: "DRAFT" }, data: { status: "SENDING", startedAt: new Date(), phoneNumberId: from.phoneNumberId } });
       if (claimed.count === 0) {
         const current = await tx.broadcast.findUniqueOrThrow({ where: { id: draft.id } });
         return { id: current.id, status: current.status, total: current.total, alreadyStarted: true };
