@@ -19,7 +19,7 @@ import { isAppError } from "@/server/errors";
 import { loadSendingNumber, offerToMeta, prepareSend, recordMetaAnswer, type SendingNumber, type SendResult } from "@/server/messaging/send";
 import { startPacedRun, type Deferral, type PacedRun } from "@/server/throughput/paced-run";
 import { throughputLimitFor } from "@/server/throughput/pacing";
-import { stopBroadcast } from "@/server/broadcasts/service";
+import { stopBroadcast } from "@/server/broadcasts/lifecycle";
 
 export type ChunkEvent = { broadcastId: string; tenantId: string; phoneNumberId: string; fromSeq: number; toSeq: number };
 

@@ -17,7 +17,17 @@
 import type { Db } from "@/server/db";
 import { isAppError } from "@/server/errors";
 import { pairRateRetryMs } from "@/server/whatsapp";
-import { delayUntilSlot, pacedRatePerSecond, sleep, pauseNumberSending, reserveSendSlots, SlidingSecondGuard, throughputLimitFor, type SlotReservation } from "@/server/throughput/pacing";
+import {
+  delayUntilSlot,
+  pacedRatePerSecond,
+  pauseNumberSending,
+  reserveSendSlots,
+  sleep,
+  SlidingSecondGuard,
+  throughputLimitFor,
+  waitForReservedSlot,
+  type SlotReservation,
+} from "@/server/throughput/pacing";
 
 /**
  * Meta's answers that mean "too fast", not "no": 130429 (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput)
@@ -68,9 +78,7 @@ export async function startPacedRun({ db, phoneNumberId, throughputLevel, count 
   let pausedUntil: Date | null = null;
 
   async function slotOf(slots: SlotReservation, index: number): Promise<SendSlot> {
-    const wait = delayUntilSlot(slots, index);
-    if (wait > 0) await sleep(wait);
-    return { answered: await processGuard.admit(phoneNumberId, limit) };
+    return { answered: await waitForReservedSlot(slots, index, processGuard, phoneNumberId, limit) };
   }
 
   /** A slot of its own, after a pause or for a second call of the same item. */
