@@ -30,8 +30,9 @@ import {
 } from "@/server/throughput/pacing";
 
 /**
- * Meta's answers that mean "too fast", not "no": 130429 (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput)
- * and 131056 (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
+ * Meta's answers that mean "too fast", not "no": 130429, the number's throughput
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput), and 131056, the pair rate
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
  */
 const throughputReached = 130429;
 const pairRateReached = 131056;

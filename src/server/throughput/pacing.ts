@@ -2,9 +2,10 @@
  * Pacing sends at Meta's per-number throughput (META-CLOUD-API.md §6.1: 80 msg/s per registered number,
  * 1,000 msg/s after the automatic upgrade to HIGH; over the limit Meta answers 130429).
  *
- * Every paced send of every app instance reserves its slots from one row per number in Postgres (`send_pacing`), a generic cell rate algorithm: the row holds the next free slot;
- * a reservation of n slots moves it n intervals on, in one atomic statement, and answers when the first of them
- * is. Times are measured on the database's clock and handed back as delays, so app instances with skewed clocks
+ * Every paced send (broadcasts today; src/server/throughput/paced-run.ts) of every app instance reserves its
+ * slots from one row per number in Postgres (`send_pacing`), a generic cell rate algorithm: the row holds the next
+ * free slot; a reservation of n slots moves it n intervals on, in one atomic statement, and answers when the first
+ * of them is. Times are measured on the database's clock and handed back as delays, so app instances with skewed clocks
  * still agree. A 130429 pauses the number: nothing is handed out before the pause ends.
  */
 import type { Db } from "@/server/db";
