@@ -274,8 +274,7 @@ async function recordFailure(db: Db, messageId: string, failure: { appCode: stri
 
 /** Meta refused the send: log it on the message, apply the consequence, and answer in seed 004's words. */
 async function failedByMeta(db: Db, { messageId, error, contact, from }: { messageId: string; error: GraphApiError; contact: Contact; from: SendingNumber }): Promise<AppError> {
-  const metaTitle = typeof error.details.metaMessage === "string" ? error.details.metaMessage : undefined;
-  await recordFailure(db, messageId, { appCode: error.code, metaCode: error.metaCode, title: metaTitle ?? error.code });
+  await recordFailure(db, messageId, { appCode: error.code, metaCode: error.metaCode, title: error.metaMessage || error.code });
   const base = { message_id: messageId, meta_error_code: error.metaCode ?? null };
   switch (error.code) {
     case "RECIPIENT_NOT_ON_WHATSAPP":

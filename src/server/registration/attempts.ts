@@ -87,7 +87,7 @@ export async function attemptRegistration({ db, phoneNumberId, trigger, now = ()
   } catch (error) {
     if (!isAppError(error)) throw error;
     // A call that never reached Meta (connection refused) spent nothing of the budget; anything else may have.
-    const reachedMeta = !(isGraphApiError(error) && error.details.transport === "connect") && isGraphApiError(error);
+    const reachedMeta = isGraphApiError(error) && error.transport !== "connect";
     const { metaCode, metaSubcode } = error;
     const meta = { metaCode, metaSubcode, message: error.message };
 

@@ -180,6 +180,10 @@ export type GraphApiErrorInit = GraphErrorFacts & {
  */
 export class GraphApiError extends AppError {
   readonly kind: GraphErrorKind;
+  /** how the request failed before Meta answered, if it did */
+  readonly transport?: TransportFailure;
+  /** Meta's own explanation (`error.message`), for our logs and the message row; never shown as it is */
+  readonly metaMessage?: string;
   readonly fbtraceId?: string;
   readonly httpStatus?: number;
   readonly retryAfterMs?: number;
@@ -189,9 +193,9 @@ export class GraphApiError extends AppError {
 
   constructor(init: GraphApiErrorInit, classification: GraphErrorClassification = classifyGraphError(init)) {
     const { kind, appCode, retryAfterMs } = classification;
-    const metaCode = init.code !== undefined ? `#${init.code}${init.subcode !== undefined ? `/${init.subcode}` : ""}` : init.transport ? init.transport : `HTTP ${init.httpStatus ?? "?"}`;
+    const reference = init.code !== undefined ? `#${init.code}${init.subcode !== undefined ? `/${init.subcode}` : ""}` : init.transport ? init.transport : `HTTP ${init.httpStatus ?? "?"}`;
     const explanation = [init.metaMessage, init.metaDetails, init.userMessage, init.parseIssues].filter(Boolean).join(" — ");
-    super(appCode, `${plainMessages[appCode] ?? "Meta rejected the request."} (${init.operation}: ${metaCode}${explanation ? ` ${explanation}` : ""})`, {
+    super(appCode, `${plainMessages[appCode] ?? "Meta rejected the request."} (${init.operation}: ${reference}${explanation ? ` ${explanation}` : ""})`, {
       kind,
       operation: init.operation,
       attempts: init.attempts,
@@ -210,6 +214,8 @@ export class GraphApiError extends AppError {
     }, { metaCode: init.code, metaSubcode: init.subcode });
     this.name = "GraphApiError";
     this.kind = kind;
+    this.transport = init.transport;
+    this.metaMessage = init.metaMessage;
     this.fbtraceId = init.fbtraceId;
     this.httpStatus = init.httpStatus;
     this.retryAfterMs = retryAfterMs;
