@@ -21,7 +21,7 @@ import { graphClientForAccount, type AccountForGraph } from "@/server/accounts/g
 import { markAccountTokenInvalid, markAccountTokenValid } from "@/server/accounts/token-status";
 import { flagNotOnWhatsApp } from "@/server/contacts/contacts";
 import { serviceWindow } from "@/server/messaging/window";
-import { isGraphApiError, pairRateRetryMs, type GraphApiError } from "@/server/whatsapp";
+import { isGraphApiError, metaThrottleCodes, pairRateRetryMs, type GraphApiError } from "@/server/whatsapp";
 
 export type MessageContent =
   | { kind: "template"; templateName: string; /** defaults to the tenant's message language */ language?: string; parameters: string[] }
@@ -249,7 +249,7 @@ export async function deliverSend({ db, send, rateLimitAttempts = sendRetry.rate
     const answer = await offerToMeta(send);
     const error = answer.ok ? undefined : answer.error;
     if (isGraphApiError(error) && error.code === "RATE_LIMIT_EXCEEDED" && attempt + 1 < rateLimitAttempts) {
-      await sleep(Math.min(sendRetry.maxBackoffMs, error.metaCode === 131056 ? pairRateRetryMs(attempt) : (error.retryAfterMs ?? 1000) * 2 ** attempt));
+      await sleep(Math.min(sendRetry.maxBackoffMs, error.metaCode === metaThrottleCodes.pairRate ? pairRateRetryMs(attempt) : (error.retryAfterMs ?? 1000) * 2 ** attempt));
       continue;
     }
     return recordMetaAnswer({ db, send, answer });
@@ -285,8 +285,8 @@ async function failedByMeta(db: Db, { messageId, error, contact, from }: { messa
     case "RATE_LIMIT_EXCEEDED":
       return new AppError("RATE_LIMIT_EXCEEDED", "WhatsApp rate limit exceeded", {
         ...base,
-        limit: error.metaCode === 131056 ? "pair rate: about 1 message every 6 seconds to the same person" : "the number's throughput (80 msg/s STANDARD, 1,000 msg/s HIGH)",
-        period: error.metaCode === 131056 ? "6 seconds" : "1 second",
+        limit: error.metaCode === metaThrottleCodes.pairRate ? "pair rate: about 1 message every 6 seconds to the same person" : "the number's throughput (80 msg/s STANDARD, 1,000 msg/s HIGH)",
+        period: error.metaCode === metaThrottleCodes.pairRate ? "6 seconds" : "1 second",
         retry_after_seconds: Math.ceil((error.retryAfterMs ?? 1000) / 1000),
       }, { cause: error });
     case "TOKEN_EXPIRED": {

@@ -16,7 +16,7 @@
  */
 import type { Db } from "@/server/db";
 import { isAppError } from "@/server/errors";
-import { pairRateRetryMs } from "@/server/whatsapp";
+import { metaThrottleCodes, pairRateRetryMs } from "@/server/whatsapp";
 import {
   delayUntilSlot,
   pacedRatePerSecond,
@@ -28,14 +28,6 @@ import {
   waitForReservedSlot,
   type SlotReservation,
 } from "@/server/throughput/pacing";
-
-/**
- * Meta's answers that mean "too fast", not "no": 130429, the number's throughput
- * (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput), and 131056, the pair rate
- * (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
- */
-const throughputReached = 130429;
-const pairRateReached = 131056;
 
 export type Deferral = { reason: "throughput" | "pair_rate"; retryAfterMs: number };
 
@@ -121,11 +113,11 @@ export async function startPacedRun({ db, phoneNumberId, throughputLevel, count 
         },
         async deferral(error, pairAttempts) {
           const metaCode = isAppError(error) ? error.metaCode : undefined;
-          if (metaCode === throughputReached) {
+          if (metaCode === metaThrottleCodes.throughput) {
             pausedUntil = await pauseNumberSending({ db, phoneNumberId, forMs: throughputPauseMs, reason: "Meta answered 130429 (throughput reached)" });
             return { reason: "throughput", retryAfterMs: throughputPauseMs };
           }
-          if (metaCode === pairRateReached) return { reason: "pair_rate", retryAfterMs: pairRateRetryMs(pairAttempts) };
+          if (metaCode === metaThrottleCodes.pairRate) return { reason: "pair_rate", retryAfterMs: pairRateRetryMs(pairAttempts) };
           return null;
         },
         end() {

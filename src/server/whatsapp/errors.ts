@@ -34,6 +34,13 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
+/**
+ * The two limits Meta answers a send with that mean "too fast", not "no": the number's throughput (130429,
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput) and the pair rate to one
+ * recipient (131056). Both classify as RATE_LIMIT_EXCEEDED; callers that pace or back off tell them apart by these.
+ */
+export const metaThrottleCodes = { throughput: 130429, pairRate: 131056 } as const;
+
 type Rule = Omit<GraphErrorClassification, "retryAfterMs"> & { retryAfterMs?: number };
 
 const permanent = (appCode: AppErrorCode): Rule => ({ kind: "permanent", appCode });
@@ -61,9 +68,9 @@ const rulesByCode: Record<number, Rule> = {
   // Graph's rate-limiting page lists 80008 for the WhatsApp Business Management API; handle both.
   80008: throttled(5 * MINUTE),
   // Throughput is a sliding one-second window (§6.1): back off about a second.
-  130429: throttled(SECOND),
+  [metaThrottleCodes.throughput]: throttled(SECOND),
   // Pair rate limit (§6.2): Meta says retry after 4^X seconds, X = 0, 1, 2, ...; see pairRateRetryMs.
-  131056: throttled(SECOND),
+  [metaThrottleCodes.pairRate]: throttled(SECOND),
   // Spam rate limit: not a short-term condition.
   131048: throttled(HOUR),
   // 10 register/deregister calls per 72 h, then the number is blocked for 72 h (§2.2).
