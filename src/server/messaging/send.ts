@@ -208,7 +208,10 @@ export async function prepareSend({ db, tenantId, contactId, content, source, id
 /** What Meta answered to one offer: the wamid, or the failure (a classified Graph error, or anything else thrown). */
 export type MetaAnswer = { ok: true; wamid: string } | { ok: false; error: unknown };
 
-/** One call to Meta for a prepared send. Never throws: `recordMetaAnswer` records what came back. */
+/**
+ * One call to Meta for a prepared send. A failed call is answered, not thrown (`recordMetaAnswer` records it); only
+ * an account without a usable token throws, before anything is called.
+ */
 export async function offerToMeta(send: PreparedSend): Promise<MetaAnswer> {
   const { from, contact, content, messageId } = send;
   const graph = graphClientForAccount(from.account);
