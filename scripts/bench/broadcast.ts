@@ -41,7 +41,7 @@ Object.assign(process.env, localEnv({ port: 3999, simPort, databaseUrl: url, poo
 
 // imported after the environment is set: the Graph client reads it on first use
 const { syncTemplates } = await import("../../src/server/templates/templates");
-const { createBroadcast, startBroadcast } = await import("../../src/server/broadcasts/service");
+const { createBroadcast, startBroadcast } = await import("../../src/server/broadcasts/lifecycle");
 const { planBroadcastChunks } = await import("../../src/server/broadcasts/sending");
 const { driveBroadcast } = await import("../../src/server/broadcasts/inline");
 const { throughputLimits } = await import("../../src/server/throughput/pacing");
@@ -100,15 +100,15 @@ try {
   console.log(`  memory: rss ${mb(baseline.rss)} → peak ${mb(peakRss)}, heap ${mb(baseline.heapUsed)} → peak ${mb(peakHeap)} (the recipients never pass through the app)`);
 
   // 2. sending
-  const sender = await bakery(db, "send", sendCount, "106540352242923", account.id);
-  const toSend = await createBroadcast({ db, tenantId: sender.tenant.id, userId: null, input: draft });
-  await startBroadcast({ db, tenantId: sender.tenant.id, broadcastId: toSend.id });
+  const sendingBakery = await bakery(db, "send", sendCount, "106540352242923", account.id);
+  const toSend = await createBroadcast({ db, tenantId: sendingBakery.tenant.id, userId: null, input: draft });
+  await startBroadcast({ db, tenantId: sendingBakery.tenant.id, broadcastId: toSend.id });
   const sendStarted = performance.now();
   await driveBroadcast(db, toSend.id);
   const seconds = (performance.now() - sendStarted) / 1000;
   const sent = await db.broadcastRecipient.count({ where: { broadcastId: toSend.id, status: "SENT" } });
   const failed = await db.broadcastRecipient.count({ where: { broadcastId: toSend.id, status: { in: ["FAILED", "UNKNOWN"] } } });
-  const throttled = await db.message.count({ where: { tenantId: sender.tenant.id, errorCode: 130429 } });
+  const throttled = await db.message.count({ where: { tenantId: sendingBakery.tenant.id, errorCode: 130429 } });
   const accepted = (await control.messages({ phoneNumberId: "106540352242923" })).length;
   const rate = sent / seconds;
   console.log(`\nbroadcast sending — ${sendCount.toLocaleString()} recipients, number limited to ${limit} msg/s (Recado paces at ${(limit * 0.97).toFixed(0)})`);

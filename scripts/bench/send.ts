@@ -3,7 +3,7 @@
  * Meta simulator (its own process, throughput limit raised, pair-rate limit off, no webhooks) on real Postgres,
  * BENCH_CONCURRENCY at a time. Prints messages/s, p50/p99 per send and database round-trips per send (every
  * query Prisma sends, counted through its query event), for both ways of calling it: one call per message
- * (UI, REST: loads the sender each time) and with a preloaded sender (broadcasts).
+ * (UI, REST: loads the sending number each time) and with a preloaded sending number (broadcasts).
  * The simulator answers about 900 requests/s on its own on 2 cores (measured with plain fetch, no Recado code),
  * so on one machine it is the ceiling of this figure; CPU is shared by the simulator, Node and Postgres.
  * DATABASE_URL (a server URL) defaults to postgresql://postgres@127.0.0.1:5432/postgres; a database is created and dropped.
@@ -74,7 +74,7 @@ try {
   db.$on("query", () => {
     queries += 1;
   });
-  const { sendMessage, loadSender } = await import("../../src/server/messaging/send");
+  const { sendMessage, loadSendingNumber } = await import("../../src/server/messaging/send");
   const { syncTemplates } = await import("../../src/server/templates/templates");
   type Db = Parameters<typeof sendMessage>[0]["db"];
   const appDb = db as unknown as Db;
@@ -91,9 +91,9 @@ try {
     await sendMessage({ db: appDb, tenantId: tenant.id, contactId: contacts[contacts.length - 1 - i]!.id, content: { kind: "template", templateName: "po_notification", parameters: ["a", "b", "c"] }, source: "test" });
   }
 
-  for (const mode of ["per call (UI, REST)", "preloaded sender (broadcasts)"] as const) {
+  for (const mode of ["per call (UI, REST)", "preloaded sending number (broadcasts)"] as const) {
     const offset = mode.startsWith("per") ? 0 : sends;
-    const sender = mode.startsWith("per") ? undefined : await loadSender({ db: appDb, tenantId: tenant.id });
+    const from = mode.startsWith("per") ? undefined : await loadSendingNumber({ db: appDb, tenantId: tenant.id });
     const latencies: number[] = [];
     let next = 0;
     let failures = 0;
@@ -105,7 +105,7 @@ try {
           const i = next++;
           const t0 = performance.now();
           try {
-            await sendMessage({ db: appDb, tenantId: tenant.id, contactId: contacts[offset + i]!.id, content: { kind: "template", templateName: "po_notification", parameters: ["Harinas del Norte", `PO-${i}`, "245,80 €"] }, source: "broadcast", idempotencyKey: sender ? `bench:${i}` : undefined, sender });
+            await sendMessage({ db: appDb, tenantId: tenant.id, contactId: contacts[offset + i]!.id, content: { kind: "template", templateName: "po_notification", parameters: ["Harinas del Norte", `PO-${i}`, "245,80 €"] }, source: "broadcast", idempotencyKey: from ? `bench:${i}` : undefined, from });
           } catch (error) {
             failures += 1;
             if (failures < 3) console.error((error as Error).message);

@@ -6,12 +6,12 @@
  * Needs `next build` first (npm test does it; or run `npx next build`).
  */
 import { spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import autocannon from "autocannon";
 import pg from "pg";
 import { createDatabase, defaultServerUrl, dropDatabase, uniqueDatabaseName } from "../lib/database";
 import { simulatorDefaults } from "../lib/dev-env";
+import { signWebhookBody } from "../../src/server/whatsapp/webhook-signature";
 
 const batches = Number(process.env.BENCH_BATCHES ?? 2000);
 const perBatch = Number(process.env.BENCH_STATUSES_PER_BATCH ?? 10);
@@ -69,11 +69,11 @@ try {
   // warm-up: compile paths and fill the pool (not counted)
   for (let i = 0; i < 20; i++) {
     const body = batchBody(batches + i);
-    await fetch(`http://localhost:${port}/api/webhooks/whatsapp`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${createHmac("sha256", appSecret).update(body).digest("hex")}` }, body });
+    await fetch(`http://localhost:${port}/api/webhooks/whatsapp`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signWebhookBody(body, appSecret) }, body });
   }
 
   const bodies = Array.from({ length: batches }, (_, n) => batchBody(n));
-  const signatures = bodies.map((body) => `sha256=${createHmac("sha256", appSecret).update(body).digest("hex")}`);
+  const signatures = bodies.map((body) => signWebhookBody(body, appSecret));
   let next = 0;
   const result = await autocannon({
     url: `http://localhost:${port}/api/webhooks/whatsapp`,

@@ -4,14 +4,21 @@
  * encrypted. Every domain service that calls Meta for a number gets its client here.
  */
 import type { BusinessAccountKind } from "@/generated/prisma/enums";
-import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors";
-import { getGraphClient } from "@/server/graph-client";
 import { createGraphClient, type GraphClient } from "@/server/whatsapp";
 import { decryptSecret } from "@/server/accounts/secrets";
 
 export type AccountForGraph = { id: string; kind: BusinessAccountKind; wabaId: string; accessTokenEncrypted: string | null; updatedAt: Date };
+
+let masterClient: GraphClient | undefined;
+
+/** The Graph client for the shared (master) account, configured from the environment. */
+export function getGraphClient(): GraphClient {
+  const env = getEnv();
+  masterClient ??= createGraphClient({ baseUrl: env.META_GRAPH_BASE_URL, apiVersion: env.META_GRAPH_API_VERSION, accessToken: env.META_ACCESS_TOKEN });
+  return masterClient;
+}
 
 const tenantClients = new Map<string, { version: number; client: GraphClient }>();
 
@@ -31,11 +38,4 @@ export function graphClientForAccount(account: AccountForGraph): GraphClient {
   });
   tenantClients.set(account.id, { version, client });
   return client;
-}
-
-/** The client for the account that owns a phone number (by our row id). */
-export async function graphClientForPhoneNumber({ db, phoneNumberId }: { db: Db; phoneNumberId: string }): Promise<GraphClient> {
-  const number = await db.phoneNumber.findUnique({ where: { id: phoneNumberId }, select: { businessAccount: true } });
-  if (!number) throw new AppError("NOT_FOUND", "Phone number not found.", { phoneNumberId });
-  return graphClientForAccount(number.businessAccount);
 }

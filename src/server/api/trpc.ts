@@ -7,27 +7,13 @@ import type { Session } from "next-auth";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { Db } from "@/server/db";
-import { isAppError, type AppErrorCode } from "@/server/errors";
+import { appErrorResponses, isAppError } from "@/server/errors";
 
 export type TRPCContext = { db: Db; session: Session | null };
 
 export function createTRPCContext({ db, session }: TRPCContext): TRPCContext {
   return { db, session };
 }
-
-type TRPCCode = TRPCError["code"];
-
-const trpcCodeFor: Partial<Record<AppErrorCode, TRPCCode>> = {
-  VALIDATION_FAILED: "BAD_REQUEST",
-  UNAUTHORIZED: "UNAUTHORIZED",
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  CONFLICT: "CONFLICT",
-  CONFIRMATION_REQUIRED: "PRECONDITION_FAILED",
-  RATE_LIMIT_EXCEEDED: "TOO_MANY_REQUESTS",
-  META_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-  INTERNAL_ERROR: "INTERNAL_SERVER_ERROR",
-};
 
 /** Field-level messages from a zod error, keyed by dotted path ("" for the input as a whole). */
 export function fieldErrorsOf(error: ZodError): Record<string, string[]> {
@@ -70,7 +56,7 @@ const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && isAppError(result.error.cause)) {
     const cause = result.error.cause;
-    throw new TRPCError({ code: trpcCodeFor[cause.code] ?? "BAD_REQUEST", message: cause.message, cause });
+    throw new TRPCError({ code: appErrorResponses[cause.code].trpc, message: cause.message, cause });
   }
   return result;
 });

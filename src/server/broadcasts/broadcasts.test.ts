@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetaSimulator } from "@/meta-simulator/server";
 import { simulatorControl } from "@/meta-simulator/control-client";
 import { broadcastFanOut, broadcastSendChunk } from "@/server/inngest/functions/broadcasts";
-import { cancelBroadcast, createBroadcast, pauseBroadcast, previewBroadcast, resumeBroadcast, startBroadcast, type BroadcastDraftInput } from "@/server/broadcasts/service";
+import { cancelBroadcast, createBroadcast, pauseBroadcast, previewBroadcast, resumeBroadcast, startBroadcast, type BroadcastDraftInput } from "@/server/broadcasts/lifecycle";
 import { batchSizeFor, chunkFlowControl, planBroadcastChunks, sendBroadcastChunk, type ChunkEvent } from "@/server/broadcasts/sending";
 import { broadcastProgress, summaryOf } from "@/server/broadcasts/progress";
 import { testDb } from "@/test/db";

@@ -7,7 +7,6 @@
 import Papa from "papaparse";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
-export { failureReasonLabels } from "@/lib/broadcast-failures";
 
 /** Seed 004's breakdown keys, from Recado's error codes. */
 export function failureReasonOf(appErrorCode: string | null, recipientStatus: string): string {

@@ -16,10 +16,10 @@
  */
 import type { Db } from "@/server/db";
 import { isAppError } from "@/server/errors";
-import { sendMessage, loadSender, type Sender } from "@/server/messaging/send";
-import { sendPaced, metaCodeOf } from "@/server/throughput/paced-sender";
+import { loadSendingNumber, offerToMeta, prepareSend, recordMetaAnswer, type SendingNumber, type SendResult } from "@/server/messaging/send";
+import { startPacedRun, type Deferral, type PacedRun } from "@/server/throughput/paced-run";
 import { throughputLimitFor } from "@/server/throughput/pacing";
-import { stopBroadcast } from "@/server/broadcasts/service";
+import { stopBroadcast } from "@/server/broadcasts/lifecycle";
 
 export type ChunkEvent = { broadcastId: string; tenantId: string; phoneNumberId: string; fromSeq: number; toSeq: number };
 
@@ -105,7 +105,7 @@ async function claimRecipients(db: Db, broadcastId: string, fromSeq: number, toS
 function failureOf(error: Error) {
   return {
     appErrorCode: isAppError(error) ? error.code : "INTERNAL_ERROR",
-    errorCode: metaCodeOf(error) ?? null,
+    errorCode: (isAppError(error) ? error.metaCode : undefined) ?? null,
     errorTitle: error.message.slice(0, 300),
   };
 }
@@ -140,39 +140,52 @@ type BatchContext = {
   db: Db;
   chunk: ChunkEvent;
   broadcast: { tenantId: string; templateName: string; templateLanguage: string; throughputLevel: string | null | undefined };
-  sender: Sender;
+  from: SendingNumber;
   broadcastStatus: () => Promise<string>;
 };
 
-/** Sends one claimed batch at its slots and records every outcome. */
-async function sendBatch({ db, chunk, broadcast, sender, broadcastStatus }: BatchContext, claimed: ClaimedRecipient[]): Promise<BatchResult> {
-  const { outcomes } = await sendPaced({
-    db,
-    phoneNumberId: chunk.phoneNumberId,
-    throughputLevel: broadcast.throughputLevel,
-    items: claimed,
-    pairAttemptOf: (recipient) => recipient.deferrals,
-    send: async (recipient, paced) => {
-      if ((await broadcastStatus()) !== "SENDING") throw new Halted();
-      return sendMessage({
-        db,
-        tenantId: broadcast.tenantId,
-        contactId: recipient.contactId,
-        content: { kind: "template", templateName: broadcast.templateName, language: broadcast.templateLanguage, parameters: recipient.parameters },
-        source: "broadcast",
-        idempotencyKey: idempotencyKeyFor(chunk.broadcastId, recipient),
-        sender,
-        // a rate limit is not waited out per message: the batch hands the recipient back and the number pauses
-        rateLimitAttempts: 1,
-        paceMetaCall: paced,
-      });
-    },
-  });
+type Outcome = { recipient: ClaimedRecipient } & ({ status: "sent"; result: SendResult } | { status: "failed"; error: Error } | ({ status: "deferred" } & Deferral));
 
-  const sent = outcomes.flatMap((o) => (o.status === "sent" ? [{ id: o.item.id, messageId: o.result.messageId, wamid: o.result.wamid }] : []));
-  const failed = outcomes.flatMap((o): Failure[] => (o.status === "failed" && !(o.error instanceof Halted) ? [{ id: o.item.id, ...failureOf(o.error) }] : []));
-  const halted = outcomes.flatMap((o) => (o.status === "failed" && o.error instanceof Halted ? [o.item.id] : []));
-  const deferred = outcomes.flatMap((o) => (o.status === "deferred" ? [{ id: o.item.id, retryAfterMs: o.retryAfterMs }] : []));
+/**
+ * One recipient at its turn of the paced run: prepared (checked, attempt recorded) half a second before its slot,
+ * offered to Meta at the slot, Meta's answer recorded. A rate limit is not waited out per message: the recipient
+ * is handed back (deferred) and, on 130429, the number pauses.
+ */
+async function sendToRecipient({ db, chunk, broadcast, from, broadcastStatus }: BatchContext, run: PacedRun, index: number, recipient: ClaimedRecipient): Promise<Outcome> {
+  const turn = await run.turn(index);
+  try {
+    if ((await broadcastStatus()) !== "SENDING") throw new Halted();
+    const prepared = await prepareSend({
+      db,
+      tenantId: broadcast.tenantId,
+      contactId: recipient.contactId,
+      content: { kind: "template", templateName: broadcast.templateName, language: broadcast.templateLanguage, parameters: recipient.parameters },
+      source: "broadcast",
+      idempotencyKey: idempotencyKeyFor(chunk.broadcastId, recipient),
+      from,
+    });
+    if (prepared.replayed) return { recipient, status: "sent", result: prepared.result };
+    const slot = await turn.slot();
+    const answer = await offerToMeta(prepared.send).finally(slot.answered);
+    return { recipient, status: "sent", result: await recordMetaAnswer({ db, send: prepared.send, answer }) };
+  } catch (error) {
+    const deferral = await turn.deferral(error, recipient.deferrals);
+    return deferral ? { recipient, status: "deferred", ...deferral } : { recipient, status: "failed", error: error as Error };
+  } finally {
+    turn.end();
+  }
+}
+
+/** Sends one claimed batch at its slots and records every outcome. */
+async function sendBatch(context: BatchContext, claimed: ClaimedRecipient[]): Promise<BatchResult> {
+  const { db, chunk, broadcast } = context;
+  const run = await startPacedRun({ db, phoneNumberId: chunk.phoneNumberId, throughputLevel: broadcast.throughputLevel, count: claimed.length });
+  const outcomes = await Promise.all(claimed.map((recipient, index) => sendToRecipient(context, run, index, recipient)));
+
+  const sent = outcomes.flatMap((o) => (o.status === "sent" ? [{ id: o.recipient.id, messageId: o.result.messageId, wamid: o.result.wamid }] : []));
+  const failed = outcomes.flatMap((o): Failure[] => (o.status === "failed" && !(o.error instanceof Halted) ? [{ id: o.recipient.id, ...failureOf(o.error) }] : []));
+  const halted = outcomes.flatMap((o) => (o.status === "failed" && o.error instanceof Halted ? [o.recipient.id] : []));
+  const deferred = outcomes.flatMap((o) => (o.status === "deferred" ? [{ id: o.recipient.id, retryAfterMs: o.retryAfterMs }] : []));
 
   if (sent.length) {
     await db.$executeRaw`
@@ -216,9 +229,9 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
   if (broadcast.status !== "SENDING") return { state: "over", sent: 0, failed: 0 };
 
   await settleInterrupted(db, chunk);
-  let sender: Sender;
+  let from: SendingNumber;
   try {
-    sender = await loadSender({ db, tenantId: broadcast.tenantId });
+    from = await loadSendingNumber({ db, tenantId: broadcast.tenantId });
   } catch (error) {
     // WhatsApp switched off or the number taken away mid-broadcast: nothing can be sent
     await stopBroadcast({ db, broadcastId: chunk.broadcastId, reason: (error as Error).message, details: { appErrorCode: isAppError(error) ? error.code : "INTERNAL_ERROR" } });
@@ -226,7 +239,7 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
   }
 
   const throughputLevel = broadcast.phoneNumber?.throughputLevel;
-  const context: BatchContext = { db, chunk, broadcast: { ...broadcast, throughputLevel }, sender, broadcastStatus: statusWatch(db, chunk.broadcastId) };
+  const context: BatchContext = { db, chunk, broadcast: { ...broadcast, throughputLevel }, from, broadcastStatus: statusWatch(db, chunk.broadcastId) };
   const size = batchSizeFor(throughputLevel);
   const totals = { sent: 0, failed: 0 };
   const add = (result: BatchResult) => {

@@ -151,7 +151,7 @@ describe("display-name approval webhook", () => {
 
 describe("the owner's health line", () => {
   it("says connected, limited or action needed for the bakery's own number only", async () => {
-    const { tenantHealthLine } = await import("@/server/health/queries");
+    const { tenantHealthLine } = await import("@/server/health/tenant-health-line");
     const { createTenantWithOwner } = await import("@/test/fixtures");
     const { tenant } = await createTenantWithOwner(db);
     expect((await tenantHealthLine({ db, tenantId: tenant.id })).level).toBe("none");

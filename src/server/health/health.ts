@@ -11,9 +11,9 @@ import { raiseAlert } from "@/server/alerts/alerts";
 import { graphClientForAccount } from "@/server/accounts/graph";
 import { markAccountTokenInvalid, markAccountTokenValid } from "@/server/accounts/token-status";
 import { isAppError } from "@/server/errors";
-import { phoneNumberColumns, phoneNumberSyncFields } from "@/server/numbers/sync";
-import { onboardingStateFromHealth, setOnboardingState } from "@/server/registration/onboarding";
-import { registrationDecision, type RegistrationDecision } from "@/server/registration/decision";
+import { phoneNumberColumns, phoneNumberSyncFields } from "@/server/health/fields";
+import { onboardingStateFromHealth, setOnboardingState } from "@/server/health/onboarding";
+import { registrationDecision, type RegistrationDecision } from "@/server/health/registration-decision";
 import { isGraphApiError } from "@/server/whatsapp";
 
 /** The health fields kept on the timeline (healthDetails is shown as it is, not diffed). */

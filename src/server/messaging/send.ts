@@ -1,5 +1,7 @@
 /**
- * The one send service: the UI, the tenant REST API and broadcasts all send through `sendMessage`.
+ * The one send path, in two halves: `prepareSend` (the checks below, then the attempt recorded) and `deliverSend`
+ * (the call to Meta and its recorded outcome). `sendMessage` is both, for the UI, the tenant REST API and purchase
+ * orders; broadcasts prepare, wait for the number's send slot (src/server/throughput), then deliver.
  *
  * Before Meta is called it checks, in this order, and refuses with seed 004's code and details (a refused send
  * never reaches Meta and leaves no message row):
@@ -19,7 +21,7 @@ import { graphClientForAccount, type AccountForGraph } from "@/server/accounts/g
 import { markAccountTokenInvalid, markAccountTokenValid } from "@/server/accounts/token-status";
 import { flagNotOnWhatsApp } from "@/server/contacts/contacts";
 import { serviceWindow } from "@/server/messaging/window";
-import { isGraphApiError, pairRateRetryMs, type GraphApiError } from "@/server/whatsapp";
+import { isGraphApiError, metaThrottleCodes, pairRateRetryMs, type GraphApiError } from "@/server/whatsapp";
 
 export type MessageContent =
   | { kind: "template"; templateName: string; /** defaults to the tenant's message language */ language?: string; parameters: string[] }
@@ -27,8 +29,8 @@ export type MessageContent =
 
 export type SendSource = "ui" | "api" | "test" | "broadcast";
 
-/** What a tenant sends with, loaded once (a broadcast reuses it for every recipient). */
-export type Sender = {
+/** The number a bakery sends from, with its account, loaded once (a broadcast reuses it for every recipient). */
+export type SendingNumber = {
   tenantId: string;
   language: string;
   phoneNumberId: string;
@@ -46,22 +48,22 @@ export type SendResult = {
 
 export const sendRetry = { rateLimitAttempts: 3, maxBackoffMs: 16_000 };
 
-const senderSelect = {
+const sendingNumberSelect = {
   enabled: true,
   language: true,
   phoneNumber: { select: { id: true, metaPhoneNumberId: true, businessAccount: { select: { id: true, kind: true, wabaId: true, accessTokenEncrypted: true, updatedAt: true, tokenInvalidAt: true } } } },
 } as const;
 
 /** Check 1: WhatsApp switched on and a number to send from (or, when allowed, the platform's default number). */
-export async function loadSender({ db, tenantId, allowDefaultNumber = false }: { db: Db; tenantId: string; allowDefaultNumber?: boolean }): Promise<Sender> {
-  const settings = await db.whatsAppSettings.findUnique({ where: { tenantId }, select: senderSelect });
+export async function loadSendingNumber({ db, tenantId, allowDefaultNumber = false }: { db: Db; tenantId: string; allowDefaultNumber?: boolean }): Promise<SendingNumber> {
+  const settings = await db.whatsAppSettings.findUnique({ where: { tenantId }, select: sendingNumberSelect });
   if (!settings?.enabled) {
     throw new AppError("WHATSAPP_NOT_ENABLED", "WhatsApp is switched off for this bakery: switch it on in Settings.", { tenant_id: tenantId, solution: "Switch WhatsApp on in Settings" });
   }
   let number = settings.phoneNumber;
   if (!number && allowDefaultNumber) {
     const defaultId = getEnv().META_DEFAULT_PHONE_NUMBER_ID;
-    number = defaultId ? await db.phoneNumber.findUnique({ where: { metaPhoneNumberId: defaultId }, select: senderSelect.phoneNumber.select }) : null;
+    number = defaultId ? await db.phoneNumber.findUnique({ where: { metaPhoneNumberId: defaultId }, select: sendingNumberSelect.phoneNumber.select }) : null;
   }
   if (!number) {
     throw new AppError("NO_PHONE_NUMBER_ASSIGNED", "No WhatsApp number is assigned to this bakery yet: ask the platform admin to assign one.", { tenant_id: tenantId });
@@ -101,10 +103,10 @@ async function checkContact(db: Db, tenantId: string, contactId: string): Promis
  */
 export const templateLanguageFallbacks = ["es", "en"];
 
-export async function checkTemplate(db: Db, sender: Sender, content: Extract<MessageContent, { kind: "template" }>) {
-  const languages = content.language ? [content.language] : [...new Set([sender.language, ...templateLanguageFallbacks])];
+export async function checkTemplate(db: Db, from: SendingNumber, content: Extract<MessageContent, { kind: "template" }>) {
+  const languages = content.language ? [content.language] : [...new Set([from.language, ...templateLanguageFallbacks])];
   const candidates = await db.messageTemplate.findMany({
-    where: { businessAccountId: sender.account.id, name: content.templateName, language: { in: languages } },
+    where: { businessAccountId: from.account.id, name: content.templateName, language: { in: languages } },
     select: { id: true, name: true, language: true, status: true, rejectedReason: true, parameterNames: true },
   });
   const template = languages.map((l) => candidates.find((c) => c.language === l)).find((c) => c && (c.status === "APPROVED" || c.language === languages[0])) ?? candidates[0];
@@ -136,8 +138,8 @@ export async function checkTemplate(db: Db, sender: Sender, content: Extract<Mes
 }
 
 /** Every policy check, without sending: the same refusals `sendMessage` would give. */
-export async function checkSend({ db, sender, contactId, content, now = new Date() }: { db: Db; sender: Sender; contactId: string; content: MessageContent; now?: Date }) {
-  const contact = await checkContact(db, sender.tenantId, contactId);
+export async function checkSend({ db, from, contactId, content, now = new Date() }: { db: Db; from: SendingNumber; contactId: string; content: MessageContent; now?: Date }) {
+  const contact = await checkContact(db, from.tenantId, contactId);
   if (content.kind === "text") {
     const window = serviceWindow(contact.lastInboundAt, now);
     if (!window.open) {
@@ -149,13 +151,19 @@ export async function checkSend({ db, sender, contactId, content, now = new Date
     }
     return { contact, language: null };
   }
-  const { language } = await checkTemplate(db, sender, content);
+  const { language } = await checkTemplate(db, from, content);
   return { contact, language };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function sendMessage({ db, tenantId, contactId, content, source, idempotencyKey, sender, allowDefaultNumber, rateLimitAttempts = sendRetry.rateLimitAttempts, paceMetaCall = (call) => call(), now = new Date() }: {
+/** A send that passed every check and whose attempt is recorded (PENDING): what is offered to Meta. */
+export type PreparedSend = { messageId: string; from: SendingNumber; contact: Contact; content: MessageContent; language: string | null };
+
+/** Either a send ready to be delivered, or the result of an earlier attempt with the same idempotency key. */
+export type SendPreparation = { replayed: false; send: PreparedSend } | { replayed: true; result: SendResult };
+
+export type SendRequest = {
   db: Db;
   tenantId: string;
   contactId: string;
@@ -164,25 +172,23 @@ export async function sendMessage({ db, tenantId, contactId, content, source, id
   /** the same key never sends twice (broadcasts: one per recipient) */
   idempotencyKey?: string;
   /** preloaded by callers that send many (broadcasts); must belong to tenantId */
-  sender?: Sender;
+  from?: SendingNumber;
   allowDefaultNumber?: boolean;
-  /** attempts on 130429 / 131056 before giving up with RATE_LIMIT_EXCEEDED; broadcasts pass 1 and pause instead */
-  rateLimitAttempts?: number;
-  /** runs each call to Meta, after every check and the recorded attempt: where paced senders make it wait for its slot */
-  paceMetaCall?: <C>(call: () => Promise<C>) => Promise<C>;
   now?: Date;
-}): Promise<SendResult> {
-  const from = sender ?? (await loadSender({ db, tenantId, allowDefaultNumber }));
-  if (from.tenantId !== tenantId) throw new AppError("FORBIDDEN", "The sender belongs to another bakery.", {});
+};
+
+/** The checks, then the attempt recorded before Meta is called. Refusals throw; nothing is recorded for them. */
+export async function prepareSend({ db, tenantId, contactId, content, source, idempotencyKey, from: preloaded, allowDefaultNumber, now = new Date() }: SendRequest): Promise<SendPreparation> {
+  const from = preloaded ?? (await loadSendingNumber({ db, tenantId, allowDefaultNumber }));
+  if (from.tenantId !== tenantId) throw new AppError("FORBIDDEN", "The sending number belongs to another bakery.", {});
 
   if (idempotencyKey) {
     const earlier = await db.message.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } }, select: { id: true, wamid: true, status: true } });
-    if (earlier) return { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true };
+    if (earlier) return { replayed: true, result: { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true } };
   }
 
-  const { contact, language } = await checkSend({ db, sender: from, contactId, content, now });
+  const { contact, language } = await checkSend({ db, from, contactId, content, now });
 
-  // the attempt, before Meta is called
   const messageId = randomUUID();
   const inserted = await db.$executeRaw`
     INSERT INTO "messages" ("id", "tenantId", "phoneNumberId", "contactId", "direction", "type", "templateName", "templateLanguage", "parameters", "body", "source", "idempotencyKey", "status", "statusRank")
@@ -194,34 +200,72 @@ export async function sendMessage({ db, tenantId, contactId, content, source, id
   if (inserted === 0 && idempotencyKey) {
     // a concurrent attempt with the same key won the insert: it sends, we report it
     const earlier = await db.message.findUniqueOrThrow({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } }, select: { id: true, wamid: true, status: true } });
-    return { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true };
+    return { replayed: true, result: { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true } };
   }
+  return { replayed: false, send: { messageId, from, contact, content, language } };
+}
 
+/** What Meta answered to one offer: the wamid, or the failure (a classified Graph error, or anything else thrown). */
+export type MetaAnswer = { ok: true; wamid: string } | { ok: false; error: unknown };
+
+/**
+ * One call to Meta for a prepared send. A failed call is answered, not thrown (`recordMetaAnswer` records it); only
+ * an account without a usable token throws, before anything is called.
+ */
+export async function offerToMeta(send: PreparedSend): Promise<MetaAnswer> {
+  const { from, contact, content, messageId } = send;
   const graph = graphClientForAccount(from.account);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const sent = await paceMetaCall(() =>
-        content.kind === "template"
-          ? graph.sendTemplateMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, templateName: content.templateName, languageCode: language ?? from.language, bodyParameters: content.parameters, bizOpaqueCallbackData: messageId })
-          : graph.sendTextMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, body: content.body, bizOpaqueCallbackData: messageId }),
-      );
-      const wamid = sent.messageId;
-      // the wamid, after (status webhooks find the message by it; one arriving earlier is retried by the processor)
-      await db.$executeRaw`UPDATE "messages" SET "wamid" = ${wamid}, "status" = 'ACCEPTED', "statusRank" = 1, "statusAt" = now() WHERE "id" = ${messageId} AND "statusRank" < 1`;
-      if (from.account.tokenInvalidAt) await markAccountTokenValid({ db, businessAccountId: from.account.id });
-      return { messageId, wamid, status: "ACCEPTED", replayed: false };
-    } catch (error) {
-      if (!isGraphApiError(error)) {
-        await recordFailure(db, messageId, { appCode: "INTERNAL_ERROR", title: (error as Error).message.slice(0, 200) });
-        throw error;
-      }
-      if (error.code === "RATE_LIMIT_EXCEEDED" && attempt + 1 < rateLimitAttempts) {
-        await sleep(Math.min(sendRetry.maxBackoffMs, error.metaCode === 131056 ? pairRateRetryMs(attempt) : (error.retryAfterMs ?? 1000) * 2 ** attempt));
-        continue;
-      }
-      throw await failedByMeta(db, { messageId, error, contact, sender: from });
-    }
+  try {
+    const sent =
+      content.kind === "template"
+        ? await graph.sendTemplateMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, templateName: content.templateName, languageCode: send.language ?? from.language, bodyParameters: content.parameters, bizOpaqueCallbackData: messageId })
+        : await graph.sendTextMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, body: content.body, bizOpaqueCallbackData: messageId });
+    return { ok: true, wamid: sent.messageId };
+  } catch (error) {
+    return { ok: false, error };
   }
+}
+
+/** Records Meta's answer on the message: the wamid, or the refusal with its consequence, thrown in seed 004's words. */
+export async function recordMetaAnswer({ db, send, answer }: { db: Db; send: PreparedSend; answer: MetaAnswer }): Promise<SendResult> {
+  const { messageId, from } = send;
+  if (answer.ok) {
+    // the wamid, after (status webhooks find the message by it; one arriving earlier is retried by the processor)
+    await db.$executeRaw`UPDATE "messages" SET "wamid" = ${answer.wamid}, "status" = 'ACCEPTED', "statusRank" = 1, "statusAt" = now() WHERE "id" = ${messageId} AND "statusRank" < 1`;
+    if (from.account.tokenInvalidAt) await markAccountTokenValid({ db, businessAccountId: from.account.id });
+    return { messageId, wamid: answer.wamid, status: "ACCEPTED", replayed: false };
+  }
+  const { error } = answer;
+  if (!isGraphApiError(error)) {
+    await recordFailure(db, messageId, { appCode: "INTERNAL_ERROR", title: (error as Error).message.slice(0, 200) });
+    throw error;
+  }
+  throw await failedByMeta(db, { messageId, error, contact: send.contact, from });
+}
+
+/**
+ * The call to Meta and its recorded outcome. A rate limit (130429 / 131056) is waited out and tried again up to
+ * `rateLimitAttempts` calls in all, then answered as RATE_LIMIT_EXCEEDED.
+ */
+export async function deliverSend({ db, send, rateLimitAttempts = sendRetry.rateLimitAttempts }: { db: Db; send: PreparedSend; rateLimitAttempts?: number }): Promise<SendResult> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await offerToMeta(send);
+    const error = answer.ok ? undefined : answer.error;
+    if (isGraphApiError(error) && error.code === "RATE_LIMIT_EXCEEDED" && attempt + 1 < rateLimitAttempts) {
+      await sleep(Math.min(sendRetry.maxBackoffMs, error.metaCode === metaThrottleCodes.pairRate ? pairRateRetryMs(attempt) : (error.retryAfterMs ?? 1000) * 2 ** attempt));
+      continue;
+    }
+    return recordMetaAnswer({ db, send, answer });
+  }
+}
+
+/** Prepare and deliver, for callers that send one message at a time (the UI, the REST API, purchase orders). */
+export async function sendMessage({ rateLimitAttempts, ...request }: SendRequest & {
+  /** calls to Meta on 130429 / 131056 before giving up with RATE_LIMIT_EXCEEDED */
+  rateLimitAttempts?: number;
+}): Promise<SendResult> {
+  const prepared = await prepareSend(request);
+  return prepared.replayed ? prepared.result : deliverSend({ db: request.db, send: prepared.send, rateLimitAttempts });
 }
 
 async function recordFailure(db: Db, messageId: string, failure: { appCode: string; metaCode?: number; title?: string }) {
@@ -232,9 +276,8 @@ async function recordFailure(db: Db, messageId: string, failure: { appCode: stri
 }
 
 /** Meta refused the send: log it on the message, apply the consequence, and answer in seed 004's words. */
-async function failedByMeta(db: Db, { messageId, error, contact, sender }: { messageId: string; error: GraphApiError; contact: Contact; sender: Sender }): Promise<AppError> {
-  const metaTitle = typeof error.details.metaMessage === "string" ? error.details.metaMessage : undefined;
-  await recordFailure(db, messageId, { appCode: error.code, metaCode: error.metaCode, title: metaTitle ?? error.code });
+async function failedByMeta(db: Db, { messageId, error, contact, from }: { messageId: string; error: GraphApiError; contact: Contact; from: SendingNumber }): Promise<AppError> {
+  await recordFailure(db, messageId, { appCode: error.code, metaCode: error.metaCode, title: error.metaMessage || error.code });
   const base = { message_id: messageId, meta_error_code: error.metaCode ?? null };
   switch (error.code) {
     case "RECIPIENT_NOT_ON_WHATSAPP":
@@ -245,12 +288,12 @@ async function failedByMeta(db: Db, { messageId, error, contact, sender }: { mes
     case "RATE_LIMIT_EXCEEDED":
       return new AppError("RATE_LIMIT_EXCEEDED", "WhatsApp rate limit exceeded", {
         ...base,
-        limit: error.metaCode === 131056 ? "pair rate: about 1 message every 6 seconds to the same person" : "the number's throughput (80 msg/s STANDARD, 1,000 msg/s HIGH)",
-        period: error.metaCode === 131056 ? "6 seconds" : "1 second",
+        limit: error.metaCode === metaThrottleCodes.pairRate ? "pair rate: about 1 message every 6 seconds to the same person" : "the number's throughput (80 msg/s STANDARD, 1,000 msg/s HIGH)",
+        period: error.metaCode === metaThrottleCodes.pairRate ? "6 seconds" : "1 second",
         retry_after_seconds: Math.ceil((error.retryAfterMs ?? 1000) / 1000),
       }, { cause: error });
     case "TOKEN_EXPIRED": {
-      const account = await markAccountTokenInvalid({ db, businessAccountId: sender.account.id, reason: error.message });
+      const account = await markAccountTokenInvalid({ db, businessAccountId: from.account.id, reason: error.message });
       return new AppError("TOKEN_EXPIRED", "WhatsApp access token has expired", {
         ...base,
         action_required: "Reconnect WhatsApp in Settings",

@@ -27,14 +27,3 @@ export function statusFromWebhook(status: string): MessageStatus | null {
       return null;
   }
 }
-
-/** Plain words for the history. */
-export const statusLabel: Record<MessageStatus, string> = {
-  PENDING: "Sending",
-  ACCEPTED: "Accepted by WhatsApp",
-  SENT: "Sent",
-  DELIVERED: "Delivered",
-  READ: "Read",
-  FAILED: "Failed",
-  RECEIVED: "Received",
-};

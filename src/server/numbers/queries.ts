@@ -1,7 +1,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { assignmentWarnings } from "@/server/numbers/assignment";
-import { onboardingStateText } from "@/server/registration/onboarding";
+import { onboardingStateText } from "@/server/health/onboarding";
 
 /** The shared account's numbers as the admin sees them, with the bakery holding each. */
 export async function listMasterPhoneNumbers({ db }: { db: Db }) {

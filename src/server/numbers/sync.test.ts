@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getGraphClient } from "@/server/graph-client";
+import { getGraphClient } from "@/server/accounts/graph";
 import { listMasterPhoneNumbers } from "@/server/numbers/queries";
 import { syncMasterPhoneNumbers } from "@/server/numbers/sync";
 import { testDb } from "@/test/db";

@@ -2,42 +2,10 @@
  * Refreshes our copy of the shared account's numbers from the Graph API (all pages). The list is a cache for
  * the admin pages and the assignment rules; Meta stays the source of truth.
  */
-import { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
+import { phoneNumberColumns, phoneNumberSyncFields } from "@/server/health/fields";
 import { applyHealthUpdate } from "@/server/health/health";
-import type { GraphClient, PhoneNumberInfo } from "@/server/whatsapp";
-
-/** Fields read for every number (META-CLOUD-API.md §1.2). */
-export const phoneNumberSyncFields = [
-  "id",
-  "display_phone_number",
-  "verified_name",
-  "quality_rating",
-  "status",
-  "code_verification_status",
-  "name_status",
-  "platform_type",
-  "throughput",
-  "health_status",
-  "whatsapp_business_manager_messaging_limit",
-] as const;
-
-export function phoneNumberColumns(info: PhoneNumberInfo) {
-  return {
-    displayPhoneNumber: info.displayPhoneNumber ?? info.id,
-    verifiedName: info.verifiedName ?? null,
-    qualityRating: info.qualityRating,
-    status: info.status ?? null,
-    codeVerificationStatus: info.codeVerificationStatus ?? null,
-    nameStatus: info.nameStatus ?? null,
-    platformType: info.platformType ?? null,
-    throughputLevel: info.throughput?.level ?? null,
-    healthStatus: info.healthStatus?.canSendMessage ?? null,
-    messagingLimit: info.messagingLimit ?? info.messagingLimitTier ?? null,
-    // the per-entity parts (additional_info, errors) shown on the Account Health tab (§1.3)
-    healthDetails: info.healthStatus ? (info.healthStatus as unknown as Prisma.InputJsonValue) : Prisma.JsonNull,
-  };
-}
+import type { GraphClient } from "@/server/whatsapp";
 
 export async function syncMasterPhoneNumbers({ db, graph, wabaId }: { db: Db; graph: Pick<GraphClient, "listPhoneNumbers">; wabaId: string }) {
   const numbers = await graph.listPhoneNumbers(wabaId, { fields: [...phoneNumberSyncFields] });

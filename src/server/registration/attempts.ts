@@ -12,7 +12,7 @@ import { markAccountTokenInvalid } from "@/server/accounts/token-status";
 import { getEnv } from "@/server/env";
 import { AppError, isAppError } from "@/server/errors";
 import { checkNumberHealth } from "@/server/health/health";
-import { resetOnboarding, setOnboardingState } from "@/server/registration/onboarding";
+import { resetOnboarding, setOnboardingState } from "@/server/health/onboarding";
 import { isGraphApiError } from "@/server/whatsapp";
 
 /** §2.2 and §6.7: 10 register (and deregister) calls per number per moving 72 hours; the 11th blocks it 72 h. */
@@ -87,9 +87,8 @@ export async function attemptRegistration({ db, phoneNumberId, trigger, now = ()
   } catch (error) {
     if (!isAppError(error)) throw error;
     // A call that never reached Meta (connection refused) spent nothing of the budget; anything else may have.
-    const reachedMeta = !(isGraphApiError(error) && error.details.transport === "connect") && isGraphApiError(error);
-    const metaCode = isGraphApiError(error) ? error.metaCode : undefined;
-    const metaSubcode = isGraphApiError(error) ? error.metaSubcode : undefined;
+    const reachedMeta = isGraphApiError(error) && error.transport !== "connect";
+    const { metaCode, metaSubcode } = error;
     const meta = { metaCode, metaSubcode, message: error.message };
 
     if (error.code === "REGISTRATION_PENDING_PROVISIONING" || (metaCode !== undefined && notYetCodes.has(metaCode)) || (error.code === "META_UNAVAILABLE" && !reachedMeta)) {
@@ -133,7 +132,7 @@ export async function attemptRegistration({ db, phoneNumberId, trigger, now = ()
   return { outcome: "registered", retryable: false, message: "Registered: the number is connected to the WhatsApp Cloud API and can send messages." };
 }
 
-/** Reset (src/server/registration/onboarding.ts) followed by a fresh reading, which sets the state again. */
+/** Reset (src/server/health/onboarding.ts) followed by a fresh reading, which sets the state again. */
 export async function restartOnboarding({ db, phoneNumberId, actor }: { db: Db; phoneNumberId: string; actor: { userId: string | null; label: string } }) {
   await resetOnboarding({ db, phoneNumberId, actor });
   const health = await checkNumberHealth({ db, phoneNumberId, source: "reset" });

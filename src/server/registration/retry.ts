@@ -6,7 +6,7 @@
  */
 import type { Db } from "@/server/db";
 import { attemptRegistration, registrationBudgetState, type RegistrationAttemptResult } from "@/server/registration/attempts";
-import { setOnboardingState } from "@/server/registration/onboarding";
+import { setOnboardingState } from "@/server/health/onboarding";
 import { events } from "@/server/inngest/events";
 import { enqueueJob } from "@/server/jobs/outbox";
 

@@ -3,7 +3,7 @@ import { startWebhookReceiver } from "@/meta-simulator/test-receiver";
 import { decryptSecret } from "@/server/accounts/secrets";
 import { markAccountTokenInvalid } from "@/server/accounts/token-status";
 import { isAppError } from "@/server/errors";
-import { getGraphClient } from "@/server/graph-client";
+import { getGraphClient } from "@/server/accounts/graph";
 import { completeEmbeddedSignup, ownAccountStatus } from "@/server/signup/embedded-signup";
 import { processWebhookItems } from "@/server/webhooks/process";
 import { receiveWebhook } from "@/server/webhooks/receive";

@@ -11,9 +11,9 @@ import { writeAudit } from "@/server/audit/audit";
 import { encryptSecret } from "@/server/accounts/secrets";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors";
-import { getGraphClient } from "@/server/graph-client";
+import { getGraphClient } from "@/server/accounts/graph";
 import { checkNumberHealth } from "@/server/health/health";
-import { phoneNumberColumns, phoneNumberSyncFields } from "@/server/numbers/sync";
+import { phoneNumberColumns, phoneNumberSyncFields } from "@/server/health/fields";
 import { attemptRegistration, type RegistrationAttemptResult } from "@/server/registration/attempts";
 import { isGraphApiError, type GraphClient } from "@/server/whatsapp";
 

@@ -3,12 +3,13 @@ import { createMetaSimulator } from "@/meta-simulator/server";
 import { createGraphClient, isGraphApiError } from "@/server/whatsapp";
 import {
   SlidingSecondGuard,
-  callAtReservedSlot,
   pacedRatePerSecond,
   pauseNumberSending,
   reserveSendSlots,
   sleep,
   throughputLimitFor,
+  waitForReservedSlot,
+  type SlotReservation,
 } from "@/server/throughput/pacing";
 import { testDb } from "@/test/db";
 import { createMasterNumber } from "@/test/fixtures";
@@ -66,6 +67,14 @@ describe("pacing against the simulator's throughput limit", () => {
     const graph = createGraphClient({ baseUrl: url, apiVersion: "v25.0", accessToken: "sim-master-token", retry: { maxAttempts: 1 } });
     const number = await createMasterNumber(testDb());
     const guard = new SlidingSecondGuard();
+    const callAtSlot = async <T>(slots: SlotReservation, index: number, key: string, call: () => Promise<T>) => {
+      const answered = await waitForReservedSlot(slots, index, guard, key, throughputLimitFor("STANDARD"));
+      try {
+        return await call();
+      } finally {
+        answered();
+      }
+    };
     const reservation = paced
       ? await reserveSendSlots({ db: testDb(), phoneNumberId: number.id, count, perSecond: pacedRatePerSecond("STANDARD") })
       : null;
@@ -79,7 +88,7 @@ describe("pacing against the simulator's throughput limit", () => {
             languageCode: "en_US",
           });
         try {
-          await (reservation ? callAtReservedSlot(reservation, i, guard, number.id, throughputLimitFor("STANDARD"), call) : call());
+          await (reservation ? callAtSlot(reservation, i, number.id, call) : call());
           return "sent";
         } catch (error) {
           return isGraphApiError(error) ? String(error.metaCode) : "error";

@@ -2,10 +2,10 @@
  * Pacing sends at Meta's per-number throughput (META-CLOUD-API.md §6.1: 80 msg/s per registered number,
  * 1,000 msg/s after the automatic upgrade to HIGH; over the limit Meta answers 130429).
  *
- * Every send path (single sends, purchase orders, broadcasts) of every app instance reserves its slots from one
- * row per number in Postgres (`send_pacing`), a generic cell rate algorithm: the row holds the next free slot;
- * a reservation of n slots moves it n intervals on, in one atomic statement, and answers when the first of them
- * is. Times are measured on the database's clock and handed back as delays, so app instances with skewed clocks
+ * Every paced send (broadcasts today; src/server/throughput/paced-run.ts) of every app instance reserves its
+ * slots from one row per number in Postgres (`send_pacing`), a generic cell rate algorithm: the row holds the next
+ * free slot; a reservation of n slots moves it n intervals on, in one atomic statement, and answers when the first
+ * of them is. Times are measured on the database's clock and handed back as delays, so app instances with skewed clocks
  * still agree. A 130429 pauses the number: nothing is handed out before the pause ends.
  */
 import type { Db } from "@/server/db";
@@ -125,18 +125,14 @@ export class SlidingSecondGuard {
   }
 }
 
-/** Waits for slot `index` of a reservation, then runs `call` through the guard at the number's real `limit`. */
-export async function callAtReservedSlot<T>(reservation: SlotReservation, index: number, guard: SlidingSecondGuard, key: string, limit: number, call: () => Promise<T>): Promise<T> {
+/**
+ * Waits for slot `index` of a reservation, then for room in the guard at the number's real `limit`. The call to
+ * Meta leaves now; call the returned function once Meta has answered.
+ */
+export async function waitForReservedSlot(reservation: SlotReservation, index: number, guard: SlidingSecondGuard, key: string, limit: number): Promise<() => void> {
   const wait = delayUntilSlot(reservation, index);
   if (wait > 0) await sleep(wait);
-  return guard.run(key, limit, call);
-}
-
-/** Waits for one slot (a single send). */
-export async function waitForSendSlot({ db, phoneNumberId, throughputLevel }: { db: Db; phoneNumberId: string; throughputLevel: string | null | undefined }) {
-  const reservation = await reserveSendSlots({ db, phoneNumberId, count: 1, perSecond: pacedRatePerSecond(throughputLevel) });
-  const wait = delayUntilSlot(reservation, 0);
-  if (wait > 0) await sleep(wait);
+  return guard.admit(key, limit);
 }
 
 /**
@@ -155,10 +151,4 @@ export async function pauseNumberSending({ db, phoneNumberId, forMs, reason }: {
       "updatedAt" = now()
     RETURNING "pausedUntil" AS paused_until`;
   return rows[0]!.paused_until;
-}
-
-/** The pause of a number, if one is still running (for status pages). */
-export async function sendingPausedUntil({ db, phoneNumberId }: { db: Db; phoneNumberId: string }): Promise<Date | null> {
-  const row = await db.sendPacing.findUnique({ where: { phoneNumberId }, select: { pausedUntil: true } });
-  return row?.pausedUntil && row.pausedUntil.getTime() > Date.now() ? row.pausedUntil : null;
 }

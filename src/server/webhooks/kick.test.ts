@@ -1,9 +1,9 @@
-import { createHmac } from "node:crypto";
 import { expect, it } from "vitest";
 import { useOwnDatabase } from "@/test/own-database";
 import { kickWebhookProcessing } from "@/server/webhooks/process";
 import { receiveWebhook } from "@/server/webhooks/receive";
 import { registerWebhookHandler } from "@/server/webhooks/registry";
+import { signWebhookBody } from "@/server/whatsapp";
 
 // A database of its own: draining takes every pending row, which must not take other test files' rows.
 const ownDb = useOwnDatabase("recado_test_kick", 4);
@@ -13,7 +13,7 @@ const deliver = (body: string) =>
   receiveWebhook({
     db: ownDb(),
     rawBody: new TextEncoder().encode(body),
-    signatureHeader: `sha256=${createHmac("sha256", appSecret).update(body).digest("hex")}`,
+    signatureHeader: signWebhookBody(body, appSecret),
     appSecret,
     source: { ip: null, userAgent: null },
   });

@@ -1,15 +1,15 @@
-import { createHmac } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { testDb } from "@/test/db";
 import { processWebhookItems } from "@/server/webhooks/process";
 import { answerHandshake, receiveWebhook } from "@/server/webhooks/receive";
 import { registerWebhookHandler } from "@/server/webhooks/registry";
+import { signWebhookBody } from "@/server/whatsapp";
 
 const appSecret = "test-app-secret";
 const source = { ip: "203.0.113.9", userAgent: "facebookexternalua" };
 
-// Signed here with node:crypto on purpose: the test must not trust the code under test to sign.
-const sign = (body: string | Uint8Array, secret = appSecret) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+// signWebhookBody is checked against a known answer in src/server/whatsapp/webhook-signature.test.ts.
+const sign = (body: string | Uint8Array, secret = appSecret) => signWebhookBody(body, secret);
 const bytes = (body: string) => new TextEncoder().encode(body);
 
 let seq = 0;

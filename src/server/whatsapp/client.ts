@@ -209,7 +209,7 @@ export function createGraphClient(config: GraphClientConfig) {
   }
 
   function retryDelay(policy: RetryPolicy, error: GraphApiError, attemptNo: number): number | null {
-    if (error.details.transport === "connect") return backoff(attemptNo);
+    if (error.transport === "connect") return backoff(attemptNo);
     if (policy === "budgeted") return null;
     if (policy === "not_idempotent") return error.kind === "retryable" && error.outcome === "rejected" ? backoff(attemptNo) : null;
     // A wait hint longer than we are willing to block a caller (e.g. a minute of maintenance) is left to the caller.

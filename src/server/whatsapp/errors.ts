@@ -34,6 +34,13 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
+/**
+ * The two limits Meta answers a send with that mean "too fast", not "no": the number's throughput (130429,
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput) and the pair rate to one
+ * recipient (131056). Both classify as RATE_LIMIT_EXCEEDED; callers that pace or back off tell them apart by these.
+ */
+export const metaThrottleCodes = { throughput: 130429, pairRate: 131056 } as const;
+
 type Rule = Omit<GraphErrorClassification, "retryAfterMs"> & { retryAfterMs?: number };
 
 const permanent = (appCode: AppErrorCode): Rule => ({ kind: "permanent", appCode });
@@ -61,9 +68,9 @@ const rulesByCode: Record<number, Rule> = {
   // Graph's rate-limiting page lists 80008 for the WhatsApp Business Management API; handle both.
   80008: throttled(5 * MINUTE),
   // Throughput is a sliding one-second window (§6.1): back off about a second.
-  130429: throttled(SECOND),
+  [metaThrottleCodes.throughput]: throttled(SECOND),
   // Pair rate limit (§6.2): Meta says retry after 4^X seconds, X = 0, 1, 2, ...; see pairRateRetryMs.
-  131056: throttled(SECOND),
+  [metaThrottleCodes.pairRate]: throttled(SECOND),
   // Spam rate limit: not a short-term condition.
   131048: throttled(HOUR),
   // 10 register/deregister calls per 72 h, then the number is blocked for 72 h (§2.2).
@@ -174,11 +181,16 @@ export type GraphApiErrorInit = GraphErrorFacts & {
   parseIssues?: string;
 };
 
-/** A failed Graph call, as one of Recado's AppErrors. Carries no token and no URL query string. */
+/**
+ * A failed Graph call, as one of Recado's AppErrors, with Meta's code and subcode on the error itself (`metaCode`,
+ * `metaSubcode`). Carries no token and no URL query string.
+ */
 export class GraphApiError extends AppError {
   readonly kind: GraphErrorKind;
-  readonly metaCode?: number;
-  readonly metaSubcode?: number;
+  /** how the request failed before Meta answered, if it did */
+  readonly transport?: TransportFailure;
+  /** Meta's own explanation (`error.message`), for our logs and the message row; never shown as it is */
+  readonly metaMessage?: string;
   readonly fbtraceId?: string;
   readonly httpStatus?: number;
   readonly retryAfterMs?: number;
@@ -188,9 +200,9 @@ export class GraphApiError extends AppError {
 
   constructor(init: GraphApiErrorInit, classification: GraphErrorClassification = classifyGraphError(init)) {
     const { kind, appCode, retryAfterMs } = classification;
-    const metaCode = init.code !== undefined ? `#${init.code}${init.subcode !== undefined ? `/${init.subcode}` : ""}` : init.transport ? init.transport : `HTTP ${init.httpStatus ?? "?"}`;
+    const reference = init.code !== undefined ? `#${init.code}${init.subcode !== undefined ? `/${init.subcode}` : ""}` : init.transport ? init.transport : `HTTP ${init.httpStatus ?? "?"}`;
     const explanation = [init.metaMessage, init.metaDetails, init.userMessage, init.parseIssues].filter(Boolean).join(" — ");
-    super(appCode, `${plainMessages[appCode] ?? "Meta rejected the request."} (${init.operation}: ${metaCode}${explanation ? ` ${explanation}` : ""})`, {
+    super(appCode, `${plainMessages[appCode] ?? "Meta rejected the request."} (${init.operation}: ${reference}${explanation ? ` ${explanation}` : ""})`, {
       kind,
       operation: init.operation,
       attempts: init.attempts,
@@ -206,11 +218,11 @@ export class GraphApiError extends AppError {
       ...(init.fbtraceId ? { fbtraceId: init.fbtraceId } : {}),
       ...(init.transport ? { transport: init.transport } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    });
+    }, { metaCode: init.code, metaSubcode: init.subcode });
     this.name = "GraphApiError";
     this.kind = kind;
-    this.metaCode = init.code;
-    this.metaSubcode = init.subcode;
+    this.transport = init.transport;
+    this.metaMessage = init.metaMessage;
     this.fbtraceId = init.fbtraceId;
     this.httpStatus = init.httpStatus;
     this.retryAfterMs = retryAfterMs;

@@ -4,17 +4,14 @@ export {
   classifyGraphError,
   GraphApiError,
   isGraphApiError,
+  metaThrottleCodes,
   pairRateRetryMs,
-  regainAccessMinutesFrom,
   type GraphErrorClassification,
   type GraphErrorFacts,
   type GraphErrorKind,
   type TransportFailure,
 } from "@/server/whatsapp/errors";
 export {
-  phoneNumberFields,
-  placeholdersOf,
-  qualityRatingOf,
   type Availability,
   type CodeVerificationStatus,
   type HealthEntity,
@@ -36,10 +33,8 @@ export {
 } from "@/server/whatsapp/schemas";
 export { signWebhookBody, verifyWebhookSignature, type SignatureCheck } from "@/server/whatsapp/webhook-signature";
 export {
-  camelizeKeys,
   flattenWebhookBatch,
   parseWebhookPayload,
-  safeParseWebhookPayload,
   type AccountUpdate,
   type InboundMessage,
   type MessageStatusUpdate,

@@ -23,7 +23,7 @@ export type PhoneNumberStatus = Open<
 export type Availability = Open<"AVAILABLE" | "LIMITED" | "BLOCKED">;
 
 /** Meta answers NA, UNKNOWN or nothing for "not rated yet" (§1.2). */
-export function qualityRatingOf(value: string | undefined | null): QualityRating {
+function qualityRatingOf(value: string | undefined | null): QualityRating {
   const upper = value?.toUpperCase();
   return upper === "GREEN" || upper === "YELLOW" || upper === "RED" ? upper : "UNRATED";
 }
@@ -359,7 +359,7 @@ export type TemplateInfo = {
 };
 
 /** The placeholders of a body text: {{1}}, {{2}} or {{first_name}}; repeats count once. */
-export function placeholdersOf(text: string | undefined): string[] {
+function placeholdersOf(text: string | undefined): string[] {
   if (!text) return [];
   return [...new Set([...text.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1] ?? ""))];
 }

@@ -203,7 +203,7 @@ export type WebhookItemKind = WebhookItem["kind"];
 const camelKey = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** Deep snake_case → camelCase of keys, for values the app receives as-is. */
-export function camelizeKeys(value: unknown): unknown {
+function camelizeKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camelizeKeys);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [camelKey(k), camelizeKeys(v)]));

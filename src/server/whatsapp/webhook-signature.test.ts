@@ -1,10 +1,9 @@
-import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { signWebhookBody, verifyWebhookSignature } from "@/server/whatsapp/webhook-signature";
 
 const secret = "test-app-secret";
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, "utf8"));
-const hmac = (body: string | Uint8Array, key = secret) => `sha256=${createHmac("sha256", key).update(body).digest("hex")}`;
+const hmac = (body: string | Uint8Array, key = secret) => signWebhookBody(body, key);
 
 describe("verifyWebhookSignature", () => {
   const body = bytes('{"object":"whatsapp_business_account","entry":[]}');
@@ -54,6 +53,11 @@ describe("verifyWebhookSignature", () => {
 });
 
 describe("signWebhookBody", () => {
+  it("is HMAC-SHA256 of the raw body with the app secret, as hex after \"sha256=\" (a known answer, computed with openssl)", () => {
+    // printf '%s' '{"object":"whatsapp_business_account","entry":[]}' | openssl dgst -sha256 -hmac test-app-secret
+    expect(signWebhookBody('{"object":"whatsapp_business_account","entry":[]}', secret)).toBe("sha256=c84a394cc475525991e78ff16e430b02e47f953877d2af0ade26956ce6f384dc");
+  });
+
   it("produces what verify accepts, for bytes and strings alike", () => {
     const text = '{"a":"\\u00f1"}';
     expect(signWebhookBody(text, secret)).toBe(signWebhookBody(bytes(text), secret));

@@ -8,19 +8,8 @@ import type { Session } from "next-auth";
 import { ZodError, type z } from "zod";
 import type { Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
-import { AppError, isAppError, type AppErrorCode } from "@/server/errors";
+import { AppError, appErrorResponses, isAppError } from "@/server/errors";
 import { fieldErrorsOf } from "@/server/api/trpc";
-
-const httpStatusFor: Partial<Record<AppErrorCode, number>> = {
-  VALIDATION_FAILED: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  CONFIRMATION_REQUIRED: 412,
-  RATE_LIMIT_EXCEEDED: 429,
-  META_UNAVAILABLE: 503,
-};
 
 export function errorResponse(error: unknown): Response {
   if (error instanceof ZodError) {
@@ -39,7 +28,7 @@ export function errorResponse(error: unknown): Response {
   if (isAppError(error)) {
     return Response.json(
       { success: false, error: { code: error.code, message: error.message, details: error.details } },
-      { status: httpStatusFor[error.code] ?? 400 },
+      { status: appErrorResponses[error.code].httpStatus },
     );
   }
   console.error("REST handler failed:", (error as Error).message);

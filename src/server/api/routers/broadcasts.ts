@@ -2,7 +2,7 @@ import { createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
 import { audienceSchema } from "@/server/broadcasts/audience";
 import { parameterSourceSchema } from "@/server/broadcasts/parameters";
 import { broadcastProgress, listBroadcasts } from "@/server/broadcasts/progress";
-import { cancelBroadcast, createBroadcast, pauseBroadcast, previewBroadcast, resumeBroadcast, startBroadcast } from "@/server/broadcasts/service";
+import { cancelBroadcast, createBroadcast, pauseBroadcast, previewBroadcast, resumeBroadcast, startBroadcast } from "@/server/broadcasts/lifecycle";
 
 const draftInput = z.object({
   name: z.string().trim().min(1, "expected a name for the broadcast, e.g. Oferta de San Juan").max(120),

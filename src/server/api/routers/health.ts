@@ -1,6 +1,7 @@
 import { adminProcedure, createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
 import { checkNumberHealth } from "@/server/health/health";
-import { numberHealthView, tenantHealthLine } from "@/server/health/queries";
+import { tenantHealthLine } from "@/server/health/tenant-health-line";
+import { numberHealthView } from "@/server/numbers/number-health-view";
 import { attemptRegistration, restartOnboarding } from "@/server/registration/attempts";
 import { scheduleRegistrationRetry } from "@/server/registration/retry";
 

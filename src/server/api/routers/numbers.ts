@@ -1,5 +1,5 @@
 import { adminProcedure, createTRPCRouter, z } from "@/server/api/trpc";
-import { getGraphClient } from "@/server/graph-client";
+import { getGraphClient } from "@/server/accounts/graph";
 import { assignPhoneNumber, unassignPhoneNumber } from "@/server/numbers/assignment";
 import { listMasterPhoneNumbers } from "@/server/numbers/queries";
 import { syncMasterPhoneNumbers } from "@/server/numbers/sync";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { registrationDecision, type HealthReading } from "@/server/registration/decision";
+import { registrationDecision, type HealthReading } from "@/server/health/registration-decision";
 
 type Row = [label: string, reading: HealthReading, action: "register" | "skip" | "wait", reason: string];
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMetaSimulator } from "@/meta-simulator/server";
-import { sendPaced, type PaceMetaCall } from "@/server/throughput/paced-sender";
+import type { Db } from "@/server/db";
+import { startPacedRun, type Deferral } from "@/server/throughput/paced-run";
 import { createGraphClient } from "@/server/whatsapp";
 import { testDb } from "@/test/db";
 import { createMasterNumber } from "@/test/fixtures";
@@ -16,17 +17,47 @@ beforeAll(async () => {
 beforeEach(() => sim.reset());
 afterAll(() => sim.close());
 
-const send = (to: string, paced: PaceMetaCall) =>
-  paced(() => graph.sendTemplateMessage({ phoneNumberId: "106540352242922", to, templateName: "hello_world", languageCode: "en_US" }));
+type Outcome = { item: string } & ({ status: "sent" } | { status: "failed"; error: Error } | ({ status: "deferred" } & Deferral));
+
+/** Each recipient at its turn of one paced run: the Graph call at its slot, Meta's refusal turned into a deferral or a failure. */
+async function sendRun({ db, phoneNumberId, throughputLevel, items, pairAttemptOf = () => 0 }: {
+  db: Db;
+  phoneNumberId: string;
+  throughputLevel: string;
+  items: string[];
+  pairAttemptOf?: (item: string) => number;
+}) {
+  const run = await startPacedRun({ db, phoneNumberId, throughputLevel, count: items.length });
+  const outcomes = await Promise.all(
+    items.map(async (item, index): Promise<Outcome> => {
+      const turn = await run.turn(index);
+      try {
+        const slot = await turn.slot();
+        try {
+          await graph.sendTemplateMessage({ phoneNumberId: "106540352242922", to: item, templateName: "hello_world", languageCode: "en_US" });
+        } finally {
+          slot.answered();
+        }
+        return { item, status: "sent" };
+      } catch (error) {
+        const deferral = await turn.deferral(error, pairAttemptOf(item));
+        return deferral ? { item, status: "deferred", ...deferral } : { item, status: "failed", error: error as Error };
+      } finally {
+        turn.end();
+      }
+    }),
+  );
+  return { outcomes, pausedUntil: run.pausedUntil() };
+}
 
 const recipients = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `+3461${String(2000000 + offset + i)}`);
 
-describe("sendPaced", () => {
+describe("a paced run", () => {
   it("a number paced too fast gets 130429: the refused are handed back, the number pauses, and a rerun sends each exactly once", async () => {
     // our row claims HIGH (≈970/s) while the simulator's number is STANDARD (80/s): Meta will refuse
     const number = await createMasterNumber(testDb());
     const everyone = recipients(150);
-    const first = await sendPaced({ db: testDb(), phoneNumberId: number.id, throughputLevel: "HIGH", items: everyone, send });
+    const first = await sendRun({ db: testDb(), phoneNumberId: number.id, throughputLevel: "HIGH", items: everyone });
 
     const sent = first.outcomes.filter((o) => o.status === "sent").map((o) => o.item);
     const deferred = first.outcomes.filter((o) => o.status === "deferred");
@@ -41,7 +72,7 @@ describe("sendPaced", () => {
 
     // the rerun (at the number's real level), once Meta's second has passed, sends only what was handed back
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const rerun = await sendPaced({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items: deferred.map((o) => o.item), send });
+    const rerun = await sendRun({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items: deferred.map((o) => o.item) });
     expect(rerun.outcomes.every((o) => o.status === "sent")).toBe(true);
     const perRecipient = new Map<string, number>();
     for (const message of sim.sentMessages()) perRecipient.set(message.waId, (perRecipient.get(message.waId) ?? 0) + 1);
@@ -54,7 +85,7 @@ describe("sendPaced", () => {
     await fetch(`${sim.url}/__sim/recipients`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ waIds: ["+34619999999"], onWhatsApp: false }) });
     // 50 messages to one customer (Meta's burst allows 45) plus other recipients
     const items = [...Array.from({ length: 50 }, () => "+34610000001"), ...recipients(10, 500), "+34619999999"];
-    const { outcomes } = await sendPaced({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items, send, pairAttemptOf: () => 1 });
+    const { outcomes } = await sendRun({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items, pairAttemptOf: () => 1 });
     const pairDeferred = outcomes.filter((o) => o.status === "deferred" && o.reason === "pair_rate");
     expect(pairDeferred.length).toBe(5);
     expect(pairDeferred.every((o) => o.item === "+34610000001" && o.status === "deferred" && o.retryAfterMs === 4000)).toBe(true);

@@ -1,12 +1,12 @@
 /**
- * What the admin number page and the owner's health line show: the stored health fields with their meaning,
- * the onboarding state in plain words, the timeline, the register attempts and Meta's budget.
+ * What the admin's number page shows: the stored health fields with their meaning, the onboarding state in plain
+ * words, the timeline, the register attempts and Meta's budget.
  */
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { checkNumberHealth } from "@/server/health/health";
+import { onboardingStateText, onboardingTimeoutsMs } from "@/server/health/onboarding";
 import { registrationBudgetState } from "@/server/registration/attempts";
-import { onboardingStateText, onboardingTimeoutsMs } from "@/server/registration/onboarding";
 
 /** Direct link to the number in WhatsApp Manager. */
 export function whatsappManagerUrl(wabaId: string, metaPhoneNumberId: string) {
@@ -78,28 +78,4 @@ export async function numberHealthView({ db, phoneNumberId, live = false, now = 
     budget: { used: budget.used, left: budget.left, nextSlotAt: budget.nextSlotAt },
     whatsappManagerUrl: whatsappManagerUrl(full.businessAccount.wabaId, full.metaPhoneNumberId),
   };
-}
-
-/** The owner's one line: connected / limited / action needed, for their own bakery's number only. */
-export async function tenantHealthLine({ db, tenantId }: { db: Db; tenantId: string }) {
-  const settings = await db.whatsAppSettings.findUnique({
-    where: { tenantId },
-    select: { phoneNumber: { select: { displayPhoneNumber: true, onboardingState: true, status: true, qualityRating: true, healthStatus: true, reauthRequiredAt: true, businessAccount: { select: { kind: true, tokenInvalidAt: true } } } } },
-  });
-  const number = settings?.phoneNumber;
-  if (!number) return { level: "none" as const, text: "No WhatsApp number yet.", detail: "Contact support to get a number assigned, or connect your own WhatsApp account." };
-  const ownAccount = number.businessAccount.kind === "TENANT_OWNED";
-  if (number.reauthRequiredAt || (ownAccount && number.businessAccount.tokenInvalidAt)) {
-    return { level: "action" as const, number: number.displayPhoneNumber, text: "Action needed: reconnect WhatsApp", detail: "Meta needs you to authorize Recado again. Use “Connect your own WhatsApp” in Settings with the same number." };
-  }
-  if (number.status && ["BANNED", "DISCONNECTED", "DELETED"].includes(number.status)) {
-    return { level: "action" as const, number: number.displayPhoneNumber, text: "Action needed: number cannot send", detail: "Meta stopped this number. Support has been alerted and will contact you." };
-  }
-  if (number.onboardingState && number.onboardingState !== "CONNECTED") {
-    return { level: "limited" as const, number: number.displayPhoneNumber, text: "Being set up", detail: "Meta is still preparing this number; messages can be sent once it is connected. Nothing to do on your side." };
-  }
-  if (number.healthStatus === "LIMITED" || number.healthStatus === "BLOCKED" || number.qualityRating === "RED" || number.status === "FLAGGED" || number.status === "RESTRICTED") {
-    return { level: "limited" as const, number: number.displayPhoneNumber, text: "Connected, limited", detail: "Meta limits this number for now (quality or messaging limit). Keep messages relevant; support is watching it." };
-  }
-  return { level: "ok" as const, number: number.displayPhoneNumber, text: "Connected", detail: "Your WhatsApp number is healthy and can send messages." };
 }

@@ -1,0 +1,189 @@
+/**
+ * Broadcasts, for the owner of a bakery (the tenant always comes from the session).
+ *
+ * A broadcast is created as a draft with its template, parameters and audience; the preview shows the rendered
+ * message and how many people it will really reach. Starting it records every recipient once (one INSERT …
+ * SELECT, in the same transaction as the status change and the job that fans it out), so a double click or a
+ * retried request cannot record anyone twice. Sending is src/server/broadcasts/sending.ts.
+ */
+import { Prisma } from "@/generated/prisma/client";
+import type { Db } from "@/server/db";
+import { AppError } from "@/server/errors";
+import { raiseAlert } from "@/server/alerts/alerts";
+import { audienceCondition, countAudience, eligibleContact, normalizeCsvPhones, type Audience, type AudienceCounts } from "@/server/broadcasts/audience";
+import { parametersSql, renderBody, renderParameters, type ParameterSource } from "@/server/broadcasts/parameters";
+import { enqueueJob } from "@/server/jobs/outbox";
+import { checkTemplate, loadSendingNumber } from "@/server/messaging/send";
+
+export const broadcastEvents = {
+  started: "broadcast/started",
+  chunk: "broadcast/chunk.send",
+  resumed: "broadcast/resumed",
+  cancelled: "broadcast/cancelled",
+} as const;
+
+export type BroadcastDraftInput = {
+  name: string;
+  templateName: string;
+  /** defaults to the bakery's message language */
+  language?: string;
+  parameters: ParameterSource[];
+  audience: Audience;
+};
+
+async function tenantRegion(db: Db, tenantId: string) {
+  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { defaultRegion: true } });
+  return tenant.defaultRegion;
+}
+
+/** Checks that the bakery can send this template with these parameters; the same refusals as a single send. */
+async function validateDraft(db: Db, tenantId: string, input: BroadcastDraftInput) {
+  const from = await loadSendingNumber({ db, tenantId });
+  const content = { kind: "template" as const, templateName: input.templateName, language: input.language, parameters: input.parameters.map(() => "x") };
+  const { language } = await checkTemplate(db, from, content);
+  const template = await db.messageTemplate.findUniqueOrThrow({
+    where: { businessAccountId_name_language: { businessAccountId: from.account.id, name: input.templateName, language } },
+    select: { bodyText: true, parameterNames: true },
+  });
+  return { from, language, template };
+}
+
+export async function createBroadcast({ db, tenantId, userId, input }: { db: Db; tenantId: string; userId: string | null; input: BroadcastDraftInput }) {
+  const { from, language } = await validateDraft(db, tenantId, input);
+  return db.broadcast.create({
+    data: {
+      tenantId,
+      name: input.name,
+      templateName: input.templateName,
+      templateLanguage: language,
+      parameterSources: input.parameters as Prisma.InputJsonValue,
+      audience: input.audience as Prisma.InputJsonValue,
+      phoneNumberId: from.phoneNumberId,
+      createdById: userId,
+    },
+    select: { id: true, status: true },
+  });
+}
+
+async function ownBroadcast(db: Db, tenantId: string, broadcastId: string) {
+  const broadcast = await db.broadcast.findFirst({ where: { id: broadcastId, tenantId } });
+  if (!broadcast) throw new AppError("NOT_FOUND", "Broadcast not found.", { broadcast_id: broadcastId });
+  return broadcast;
+}
+
+export type BroadcastPreview = AudienceCounts & {
+  /** the message as the first recipient will read it */
+  renderedBody: string;
+  sampleRecipient: string | null;
+  templateName: string;
+  language: string;
+};
+
+/** What will be sent and to how many, without sending or saving anything. */
+export async function previewBroadcast({ db, tenantId, input }: { db: Db; tenantId: string; input: BroadcastDraftInput }): Promise<BroadcastPreview> {
+  const { language, template } = await validateDraft(db, tenantId, input);
+  const region = await tenantRegion(db, tenantId);
+  const counts = await countAudience({ db, tenantId, audience: input.audience, region });
+  const csv = input.audience.kind === "csv" ? normalizeCsvPhones(input.audience.phones, region).e164 : [];
+  const [sample] = await db.$queryRaw<{ name: string | null; phoneE164: string }[]>`
+    SELECT c."name", c."phoneE164" FROM "contacts" c
+    WHERE ${audienceCondition(tenantId, input.audience, csv)} AND ${eligibleContact}
+    ORDER BY c."createdAt", c."id" LIMIT 1`;
+  const values = renderParameters(input.parameters, sample ?? { name: null, phoneE164: "+34600000000" });
+  return {
+    ...counts,
+    renderedBody: renderBody(template.bodyText, template.parameterNames, values),
+    sampleRecipient: sample ? (sample.name ?? sample.phoneE164) : null,
+    templateName: input.templateName,
+    language,
+  };
+}
+
+/**
+ * Records every recipient once and hands the broadcast to the fan-out. Starting a broadcast that already started
+ * changes nothing and answers its current state.
+ */
+export async function startBroadcast({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
+  const draft = await ownBroadcast(db, tenantId, broadcastId);
+  if (draft.status !== "DRAFT") return { id: draft.id, status: draft.status, total: draft.total, alreadyStarted: true };
+  const input = { name: draft.name, templateName: draft.templateName, language: draft.templateLanguage, parameters: draft.parameterSources as ParameterSource[], audience: draft.audience as Audience };
+  const { from } = await validateDraft(db, tenantId, input); // the template may have been paused since the draft
+  const region = await tenantRegion(db, tenantId);
+  const counts = await countAudience({ db, tenantId, audience: input.audience, region });
+  if (counts.eligible === 0) {
+    throw new AppError("VALIDATION_FAILED", "Nobody in this audience can receive the broadcast: no contact has opted in.", { ...counts, field: "audience" });
+  }
+  const csv = input.audience.kind === "csv" ? normalizeCsvPhones(input.audience.phones, region).e164 : [];
+
+  return db.$transaction(
+    async (tx) => {
+      const claimed = await tx.broadcast.updateMany({ where: { id: draft.id, status: "DRAFT" }, data: { status: "SENDING", startedAt: new Date(), phoneNumberId: from.phoneNumberId } });
+      if (claimed.count === 0) {
+        const current = await tx.broadcast.findUniqueOrThrow({ where: { id: draft.id } });
+        return { id: current.id, status: current.status, total: current.total, alreadyStarted: true };
+      }
+      const total = await tx.$executeRaw`
+        INSERT INTO "broadcast_recipients" ("id", "broadcastId", "seq", "contactId", "phoneE164", "name", "parameters")
+        SELECT gen_random_uuid()::text, ${draft.id}, row_number() OVER (ORDER BY c."createdAt", c."id"), c."id", c."phoneE164", c."name",
+               ${parametersSql(input.parameters)}
+        FROM "contacts" c
+        WHERE ${audienceCondition(tenantId, input.audience, csv)} AND ${eligibleContact}
+        ON CONFLICT DO NOTHING`;
+      await tx.broadcast.update({
+        where: { id: draft.id },
+        data: { total, excludedOptedOut: counts.excludedOptedOut, excludedNotOnWhatsApp: counts.excludedNotOnWhatsApp, excludedInvalid: counts.excludedInvalid },
+      });
+      await enqueueJob(tx, { id: `broadcast-started:${draft.id}`, name: broadcastEvents.started, data: { broadcastId: draft.id, tenantId } });
+      return { id: draft.id, status: "SENDING" as const, total, alreadyStarted: false };
+    },
+    { timeout: 120_000 },
+  );
+}
+
+export async function pauseBroadcast({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
+  await ownBroadcast(db, tenantId, broadcastId);
+  const changed = await db.broadcast.updateMany({ where: { id: broadcastId, status: "SENDING" }, data: { status: "PAUSED" } });
+  if (changed.count === 0) throw new AppError("CONFLICT", "Only a broadcast that is sending can be paused.", { broadcast_id: broadcastId });
+}
+
+export async function resumeBroadcast({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
+  await ownBroadcast(db, tenantId, broadcastId);
+  await db.$transaction(async (tx) => {
+    const changed = await tx.broadcast.updateMany({ where: { id: broadcastId, status: "PAUSED" }, data: { status: "SENDING" } });
+    if (changed.count === 0) throw new AppError("CONFLICT", "Only a paused broadcast can be resumed.", { broadcast_id: broadcastId });
+    await enqueueJob(tx, { name: broadcastEvents.resumed, data: { broadcastId, tenantId } });
+  });
+}
+
+/** Stops further sends: recipients not sent yet are marked cancelled; messages already accepted by Meta stay. */
+export async function cancelBroadcast({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
+  await ownBroadcast(db, tenantId, broadcastId);
+  await db.$transaction(async (tx) => {
+    const changed = await tx.broadcast.updateMany({
+      where: { id: broadcastId, status: { in: ["DRAFT", "SENDING", "PAUSED"] } },
+      data: { status: "CANCELLED", finishedAt: new Date() },
+    });
+    if (changed.count === 0) throw new AppError("CONFLICT", "This broadcast has already finished.", { broadcast_id: broadcastId });
+    await tx.broadcastRecipient.updateMany({ where: { broadcastId, status: "PENDING" }, data: { status: "CANCELLED" } });
+    await enqueueJob(tx, { name: broadcastEvents.cancelled, data: { broadcastId, tenantId } });
+  });
+}
+
+/** Stops a broadcast whose first batch failed entirely, and tells the admin (alert) and the owner (its status). */
+export async function stopBroadcast({ db, broadcastId, reason, details }: { db: Db; broadcastId: string; reason: string; details: Prisma.InputJsonObject }) {
+  const broadcast = await db.broadcast.findUniqueOrThrow({ where: { id: broadcastId }, include: { tenant: { select: { name: true } } } });
+  const changed = await db.broadcast.updateMany({ where: { id: broadcastId, status: { in: ["SENDING", "PAUSED"] } }, data: { status: "STOPPED", stoppedReason: reason, finishedAt: new Date() } });
+  if (changed.count === 0) return;
+  await db.broadcastRecipient.updateMany({ where: { broadcastId, status: "PENDING" }, data: { status: "CANCELLED" } });
+  await raiseAlert({
+    db,
+    kind: "broadcast_stopped",
+    severity: "CRITICAL",
+    dedupeKey: `broadcast_stopped:${broadcastId}`,
+    tenantId: broadcast.tenantId,
+    phoneNumberId: broadcast.phoneNumberId ?? undefined,
+    title: `${broadcast.tenant.name}: broadcast "${broadcast.name}" stopped`,
+    message: `Every message of its first batch failed (${reason}), so Recado stopped it before it could harm the number. Fix the cause, then the owner can start a new broadcast.`,
+    details: { broadcastId, ...details },
+  });
+}
