@@ -10,6 +10,8 @@ export const appErrorCodes = [
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
+  /** an idempotency key (e.g. a purchase order's number) reused with different content */
+  "IDEMPOTENCY_CONFLICT",
   /** the change is allowed but risky: repeat it with the warnings acknowledged */
   "CONFIRMATION_REQUIRED",
   // sending policy (seed 004)
