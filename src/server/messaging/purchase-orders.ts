@@ -11,7 +11,7 @@
  */
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { createContact, setConsent, tenantRegion, upsertContact } from "@/server/contacts/contacts";
+import { createContact, tenantRegion } from "@/server/contacts/contacts";
 import { normalizePhoneOrThrow } from "@/server/contacts/phone";
 import { sendMessage, type SendResult } from "@/server/messaging/send";
 
@@ -70,19 +70,4 @@ async function refuseConflictingOrder(db: Db, tenantId: string, idempotencyKey: 
       this_order: asJson(order),
     },
   );
-}
-
-/** Settings → "send a test notification to myself": a purchase order addressed to the owner's own phone. */
-export async function sendTestNotification({ db, tenantId, phone, ownerName }: { db: Db; tenantId: string; phone: string; ownerName: string }) {
-  const orderNumber = `TEST-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, "")}`;
-  const contact = await upsertContact({ db, tenantId, phone, name: ownerName });
-  // the owner asking for a test to their own phone is their consent
-  await setConsent({ db, tenantId, contactId: contact.id, optedIn: true, source: "manual", note: "test notification requested by the owner" });
-  return sendMessage({
-    db,
-    tenantId,
-    contactId: contact.id,
-    content: { kind: "template", templateName: poTemplateName, parameters: [ownerName, orderNumber, "0,00 €"] },
-    source: "test",
-  });
 }

@@ -19,6 +19,7 @@ import { graphClientForAccount, type AccountForGraph } from "@/server/accounts/g
 import { markAccountTokenInvalid, markAccountTokenValid } from "@/server/accounts/token-status";
 import { flagNotOnWhatsApp } from "@/server/contacts/contacts";
 import { serviceWindow } from "@/server/messaging/window";
+import { ownFirst, templateScopeOf, templatesNamedWhere } from "@/server/templates/ownership";
 import { isGraphApiError, pairRateRetryMs, type GraphApiError } from "@/server/whatsapp";
 
 export type MessageContent =
@@ -103,10 +104,11 @@ export const templateLanguageFallbacks = ["es", "en"];
 
 export async function checkTemplate(db: Db, sender: Sender, content: Extract<MessageContent, { kind: "template" }>) {
   const languages = content.language ? [content.language] : [...new Set([sender.language, ...templateLanguageFallbacks])];
-  const candidates = await db.messageTemplate.findMany({
-    where: { businessAccountId: sender.account.id, name: content.templateName, language: { in: languages } },
-    select: { id: true, name: true, language: true, status: true, rejectedReason: true, parameterNames: true },
-  });
+  // only the bakery's own templates and the platform's (templates/ownership.ts): another bakery's is not found
+  const candidates = ownFirst(await db.messageTemplate.findMany({
+    where: { ...templatesNamedWhere(templateScopeOf(sender.tenantId, sender.account), content.templateName), language: { in: languages } },
+    select: { id: true, name: true, language: true, status: true, rejectedReason: true, parameterNames: true, bodyText: true, ownerTenantId: true },
+  }));
   const template = languages.map((l) => candidates.find((c) => c.language === l)).find((c) => c && (c.status === "APPROVED" || c.language === languages[0])) ?? candidates[0];
   const language = template?.language ?? languages[0]!;
   if (!template) {
@@ -117,22 +119,23 @@ export async function checkTemplate(db: Db, sender: Sender, content: Extract<Mes
     });
   }
   if (template.status !== "APPROVED") {
-    throw new AppError("TEMPLATE_NOT_APPROVED", `Template '${template.name}' is not approved for sending`, {
+    throw new AppError("TEMPLATE_NOT_APPROVED", `Template '${content.templateName}' is not approved for sending`, {
       template_id: template.id,
-      template_name: template.name,
+      template_name: content.templateName,
       status: template.status.toLowerCase(),
       rejection_reason: template.rejectedReason,
     });
   }
   if (template.parameterNames.length !== content.parameters.length) {
     throw new AppError("TEMPLATE_PARAMS_MISMATCH", `Template expects ${template.parameterNames.length} parameters, but ${content.parameters.length} were provided`, {
-      template_name: template.name,
+      template_name: content.templateName,
       expected_params: template.parameterNames.length,
       provided_params: content.parameters.length,
       param_names: template.parameterNames,
     });
   }
-  return { language };
+  /** template.name is Meta's name, which the send uses */
+  return { language, template };
 }
 
 /** Every policy check, without sending: the same refusals `sendMessage` would give. */
@@ -147,10 +150,10 @@ export async function checkSend({ db, sender, contactId, content, now = new Date
         solution: "Use an approved template message",
       });
     }
-    return { contact, language: null };
+    return { contact, language: null, metaTemplateName: null };
   }
-  const { language } = await checkTemplate(db, sender, content);
-  return { contact, language };
+  const { language, template } = await checkTemplate(db, sender, content);
+  return { contact, language, metaTemplateName: template.name };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -180,7 +183,7 @@ export async function sendMessage({ db, tenantId, contactId, content, source, id
     if (earlier) return { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true };
   }
 
-  const { contact, language } = await checkSend({ db, sender: from, contactId, content, now });
+  const { contact, language, metaTemplateName } = await checkSend({ db, sender: from, contactId, content, now });
 
   // the attempt, before Meta is called
   const messageId = randomUUID();
@@ -202,7 +205,7 @@ export async function sendMessage({ db, tenantId, contactId, content, source, id
     try {
       const sent = await paceMetaCall(() =>
         content.kind === "template"
-          ? graph.sendTemplateMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, templateName: content.templateName, languageCode: language ?? from.language, bodyParameters: content.parameters, bizOpaqueCallbackData: messageId })
+          ? graph.sendTemplateMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, templateName: metaTemplateName ?? content.templateName, languageCode: language ?? from.language, bodyParameters: content.parameters, bizOpaqueCallbackData: messageId })
           : graph.sendTextMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, body: content.body, bizOpaqueCallbackData: messageId }),
       );
       const wamid = sent.messageId;

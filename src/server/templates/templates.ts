@@ -8,6 +8,7 @@ import { graphClientForAccount } from "@/server/accounts/graph";
 import { markAccountTokenInvalid } from "@/server/accounts/token-status";
 import { isGraphApiError, type GraphClient, type TemplateCategory, type TemplateInfo } from "@/server/whatsapp";
 import type { TemplateStatusUpdate } from "@/server/whatsapp/webhook-payload";
+import { bakeryNameOf, ownershipOfNewTemplate, templateScopeOf, visibleTemplatesWhere } from "@/server/templates/ownership";
 
 function rowOf(t: TemplateInfo) {
   return {
@@ -64,10 +65,32 @@ export async function accountOfTenant({ db, tenantId }: { db: Db; tenantId: stri
   return account;
 }
 
+/** The bakery's templates (templates/ownership.ts), each under the name the bakery uses; `platform` marks shared ones. */
 export async function listTenantTemplates({ db, tenantId }: { db: Db; tenantId: string }) {
   const account = await accountOfTenant({ db, tenantId });
-  const templates = await db.messageTemplate.findMany({ where: { businessAccountId: account.id }, orderBy: [{ name: "asc" }, { language: "asc" }] });
-  return templates;
+  const templates = await db.messageTemplate.findMany({ where: visibleTemplatesWhere(templateScopeOf(tenantId, account)) });
+  return templates
+    .map(({ ownerTenantId, tenantName, name, ...t }) => ({ ...t, name: bakeryNameOf({ name, tenantName }), platform: ownerTenantId === null && account.kind === "MASTER" }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language) || Number(a.platform) - Number(b.platform));
+}
+
+/** Admins: every template of every account, with the bakery that owns it (null: a platform template). */
+export async function listAllTemplates({ db }: { db: Db }) {
+  const templates = await db.messageTemplate.findMany({
+    orderBy: [{ name: "asc" }, { language: "asc" }],
+    include: { ownerTenant: { select: { id: true, name: true } }, businessAccount: { select: { wabaId: true, kind: true, tenant: { select: { id: true, name: true } } } } },
+    take: 1000,
+  });
+  return templates.map((t) => ({
+    id: t.id,
+    metaName: t.name,
+    name: bakeryNameOf(t),
+    language: t.language,
+    status: t.status,
+    category: t.category,
+    wabaId: t.businessAccount.wabaId,
+    owner: t.ownerTenant ?? (t.businessAccount.kind === "TENANT_OWNED" ? t.businessAccount.tenant : null),
+  }));
 }
 
 export async function syncTenantTemplates({ db, tenantId }: { db: Db; tenantId: string }) {
@@ -85,8 +108,16 @@ export async function createTemplate({ db, tenantId, name, language, category, b
   examples: string[];
 }) {
   const account = await accountOfTenant({ db, tenantId });
+  const scope = templateScopeOf(tenantId, account);
+  const ownership = ownershipOfNewTemplate(scope, name);
+  if (scope.sharedAccount) {
+    const platform = await db.messageTemplate.findFirst({ where: { businessAccountId: account.id, ownerTenantId: null, name, language }, select: { id: true } });
+    if (platform) {
+      throw new AppError("CONFLICT", `'${name}' is a platform template every bakery can already use: choose another name for yours.`, { field: "name", template_name: name, language });
+    }
+  }
   const graph = graphClientForAccount(account);
-  const created = await graph.createMessageTemplate({ wabaId: account.wabaId, name, language, category, components: [{ type: "BODY", text: bodyText, examples }] });
+  const created = await graph.createMessageTemplate({ wabaId: account.wabaId, name: ownership.metaName, language, category, components: [{ type: "BODY", text: bodyText, examples }] });
   const parameterNames = [...new Set([...bodyText.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1] ?? ""))];
   const data = {
     metaTemplateId: created.id,
@@ -96,12 +127,15 @@ export async function createTemplate({ db, tenantId, name, language, category, b
     parameterFormat: parameterNames.every((n) => /^\d+$/.test(n)) ? "POSITIONAL" : "NAMED",
     parameterNames,
     bodyText,
+    ownerTenantId: ownership.ownerTenantId,
+    tenantName: ownership.tenantName,
   };
-  return db.messageTemplate.upsert({
-    where: { businessAccountId_name_language: { businessAccountId: account.id, name, language } },
+  const row = await db.messageTemplate.upsert({
+    where: { businessAccountId_name_language: { businessAccountId: account.id, name: ownership.metaName, language } },
     update: data,
-    create: { businessAccountId: account.id, name, language, ...data },
+    create: { businessAccountId: account.id, name: ownership.metaName, language, ...data },
   });
+  return { ...row, name: bakeryNameOf(row) };
 }
 
 /** §5.6: event APPROVED / REJECTED / PAUSED / DISABLED / REINSTATED / ... for one template id. */
