@@ -288,6 +288,11 @@ describeRoleMatrix(testDb, [
     ownedBy: (result) => expect((result as { name: string }[]).some((t) => t.name === "po_notification")).toBe(true),
   },
   {
+    procedure: "templates.adminList",
+    allowed: ["admin"],
+    call: (caller) => caller.templates.adminList(),
+  },
+  {
     procedure: "templates.sync",
     allowed: ["ownerA", "ownerB"],
     call: async (caller, world, actor) => {
