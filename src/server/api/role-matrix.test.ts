@@ -54,6 +54,20 @@ describeRoleMatrix(testDb, [
     call: (caller) => caller.admin.stats(),
   },
   {
+    procedure: "admin.quarantinedWebhookItems",
+    allowed: ["admin"],
+    call: (caller) => caller.admin.quarantinedWebhookItems(),
+  },
+  {
+    procedure: "admin.rerunWebhookItem",
+    allowed: ["admin"],
+    call: async (caller) => {
+      const event = await testDb().webhookEvent.create({ data: { bodySha256: `matrix-${Math.random()}`, object: "whatsapp_business_account", payload: {}, itemCount: 1 } });
+      const item = await testDb().webhookItem.create({ data: { eventId: event.id, key: `matrix:${Math.random()}`, field: "matrix_probe", kind: "change", payload: {}, status: "QUARANTINED", attempts: 8, quarantineReason: "matrix" } });
+      return caller.admin.rerunWebhookItem({ itemId: item.id });
+    },
+  },
+  {
     procedure: "settings.whatsapp",
     allowed: ["ownerA", "ownerB"],
     call: (caller) => caller.settings.whatsapp(),

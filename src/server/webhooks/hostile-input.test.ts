@@ -13,6 +13,7 @@ import { registerWebhookHandler } from "@/server/webhooks/registry";
 import { webhookBodyLimitBytes, webhookSourceOf } from "@/server/webhooks/request-source";
 import { securityEventLimits } from "@/server/webhooks/security-events";
 import { testDb } from "@/test/db";
+import { callerAs, createAdmin } from "@/test/fixtures";
 import { createContactRow, createSendingTenant, resetSharedSimulatorAfterAll } from "@/test/messaging-world";
 
 const simulatorUrl = inject("simulatorUrl");
@@ -202,6 +203,47 @@ describe("an item whose processing keeps failing", () => {
     expect(await processWebhookItems({ db, eventId: event.id, now: new Date(at) })).toMatchObject({ claimed: 0 });
     const alerts = await db.alert.findMany({ where: { kind: "webhook_item_quarantined", acknowledgedAt: null } });
     expect(alerts).toHaveLength(1);
+  });
+});
+
+describe("admins re-run a quarantined item", () => {
+  it("a processing failure runs again once fixed; an invalid item is validated again and refused while it still fails", async () => {
+    const db = testDb();
+    const admin = callerAs(db, await createAdmin(db));
+    let broken = true;
+    registerWebhookHandler("fixable_probe", async () => {
+      if (broken) throw new Error("bug before the fix");
+    });
+    await post(JSON.stringify(envelope([{ id: "WABA-H", changes: [{ field: "fixable_probe", value: { run: randomUUID() } }] }])));
+    const event = await db.webhookEvent.findFirstOrThrow({ orderBy: { receivedAt: "desc" } });
+    let at = Date.now();
+    for (let attempt = 1; attempt <= webhookProcessing.maxAttempts; attempt++, at += 3_601_000) await processWebhookItems({ db, eventId: event.id, now: new Date(at) });
+    const failed = await db.webhookItem.findFirstOrThrow({ where: { eventId: event.id } });
+    expect(failed.status).toBe("QUARANTINED");
+
+    const listed = await admin.admin.quarantinedWebhookItems();
+    expect(listed.total).toBeGreaterThanOrEqual(1);
+    expect(listed.items.find((i) => i.id === failed.id)).toMatchObject({ quarantineReason: expect.stringContaining("bug before the fix"), rawItem: expect.stringContaining("run") });
+
+    broken = false;
+    expect(await admin.admin.rerunWebhookItem({ itemId: failed.id })).toMatchObject({ status: "PROCESSED" });
+    await expect(admin.admin.rerunWebhookItem({ itemId: failed.id })).rejects.toMatchObject({ cause: { code: "NOT_FOUND" } });
+
+    // an item that still fails validation stays where it is
+    const bad = { id: `wamid.bad-${randomUUID()}`, status: "delivered", timestamp: "soon" };
+    await post(JSON.stringify(envelope([{ id: "WABA-H", changes: [messagesChange([bad])] }])));
+    const invalid = await db.webhookItem.findFirstOrThrow({ where: { status: "QUARANTINED", payload: { path: ["id"], equals: bad.id } } });
+    await expect(admin.admin.rerunWebhookItem({ itemId: invalid.id })).rejects.toMatchObject({ cause: { code: "VALIDATION_FAILED", details: { reason: expect.stringContaining("timestamp") } } });
+    expect((await db.webhookItem.findUniqueOrThrow({ where: { id: invalid.id } })).status).toBe("QUARANTINED");
+
+    // one quarantined by an older, stricter parser is stored and applied now that it validates
+    const [message] = await outboundMessages(db, 1);
+    const payload = envelope([{ id: "WABA-H", changes: [messagesChange([{ id: message!.wamid, status: "read", timestamp: String(nowSeconds()) }])] }]);
+    const legacy = await db.webhookEvent.create({ data: { bodySha256: `legacy-${randomUUID()}`, object: "whatsapp_business_account", payload: payload as never, itemCount: 1 } });
+    const old = await db.webhookItem.create({ data: { eventId: legacy.id, key: `invalid:messages:legacy-${randomUUID()}`, field: "messages", kind: "invalid", payload: {}, status: "QUARANTINED", quarantineReason: "older rule" } });
+    expect(await admin.admin.rerunWebhookItem({ itemId: old.id })).toMatchObject({ status: "PROCESSED", storedItems: 1 });
+    expect(await db.message.findUniqueOrThrow({ where: { id: message!.id } })).toMatchObject({ status: "READ" });
+    expect(await db.auditLog.count({ where: { action: "webhook_item.rerun", targetId: { in: [failed.id, old.id] } } })).toBe(2);
   });
 });
 

@@ -1,5 +1,6 @@
 import { AlertsPanel } from "@/components/admin/alerts-panel";
 import { PlatformDeliveryHealth, PlatformStats } from "@/components/admin/platform-stats";
+import { QuarantinePanel } from "@/components/admin/quarantine-panel";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 
@@ -19,6 +20,11 @@ export default function AdminOverviewPage() {
         <Card title="Delivery health, last 7 days">
           <PlatformDeliveryHealth />
         </Card>
+        <section id="quarantine" className="md:col-span-2">
+          <Card title="Quarantined webhook items">
+            <QuarantinePanel />
+          </Card>
+        </section>
       </div>
     </>
   );
