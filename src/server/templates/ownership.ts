@@ -12,6 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
+import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 
 export type TemplateScope = { businessAccountId: string; tenantId: string; sharedAccount: boolean };
@@ -41,11 +42,29 @@ export function ownFirst<T extends { ownerTenantId: string | null }>(templates: 
 export const bakeryNameOf = (template: { name: string; tenantName: string | null }) => template.tenantName ?? template.name;
 
 const metaNameLimit = 512;
+const ownedMetaName = /^(.+)__t([0-9a-f]{10})$/;
+const tenantTag = (tenantId: string) => createHash("sha256").update(tenantId).digest("hex").slice(0, 10);
+
+/**
+ * A template found on the shared account that has no row yet (read by sync, or reported by webhook): if its name
+ * carries a bakery's tag it was created by Recado for that bakery (say, the row was lost after Meta's answer) and
+ * stays that bakery's; anything else is a platform template.
+ */
+export function ownershipFromMetaName(name: string, tenantIds: string[]): { ownerTenantId: string | null; tenantName: string | null } {
+  const match = ownedMetaName.exec(name);
+  const owner = match ? tenantIds.find((id) => tenantTag(id) === match[2]) : undefined;
+  return owner && match?.[1] ? { ownerTenantId: owner, tenantName: match[1] } : { ownerTenantId: null, tenantName: null };
+}
+
+/** Tenant ids to match tags against, read only when some name carries a tag. */
+export async function tenantIdsForTags(db: Db, names: string[]) {
+  return names.some((n) => ownedMetaName.test(n)) ? (await db.tenant.findMany({ select: { id: true } })).map((t) => t.id) : [];
+}
 
 /** What a bakery's new template is called on Meta, and who owns it. */
 export function ownershipOfNewTemplate(scope: TemplateScope, name: string): { metaName: string; ownerTenantId: string | null; tenantName: string | null } {
   if (!scope.sharedAccount) return { metaName: name, ownerTenantId: scope.tenantId, tenantName: null };
-  const metaName = `${name}__t${createHash("sha256").update(scope.tenantId).digest("hex").slice(0, 10)}`;
+  const metaName = `${name}__t${tenantTag(scope.tenantId)}`;
   if (metaName.length > metaNameLimit) {
     throw new AppError("VALIDATION_FAILED", `The template name is too long: at most ${metaNameLimit - 13} characters.`, { field: "name", expected: `at most ${metaNameLimit - 13} characters`, example: "pedido_listo" });
   }

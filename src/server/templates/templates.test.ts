@@ -133,6 +133,12 @@ describe("template ownership on the shared account", () => {
       expect((await listTenantTemplates({ db, tenantId: world.tenant.id })).find((t) => t.name === "po_notification")?.platform).toBe(true);
     }
 
+    // a row lost after Meta's answer comes back from the next sync as the bakery's, not as a platform template
+    await db.messageTemplate.delete({ where: { id: createdA.id } });
+    await syncTemplates({ db, businessAccountId: a.account.id });
+    expect(await db.messageTemplate.findFirstOrThrow({ where: { metaTemplateId: createdA.metaTemplateId } })).toMatchObject({ ownerTenantId: a.tenant.id, tenantName: "pedido_listo" });
+    expect((await listTenantTemplates({ db, tenantId: b.tenant.id })).filter((t) => t.name === "pedido_listo").map((t) => t.bodyText)).toEqual(["B: {{1}} listo"]);
+
     const foreign = `hecho_en_meta_${Date.now()}`;
     await deliverTemplateStatus({ event: "APPROVED", templateId: `77${Date.now()}`, templateName: foreign, language: "es", reason: "NONE" });
     expect(await db.messageTemplate.findFirstOrThrow({ where: { name: foreign } })).toMatchObject({ ownerTenantId: null, tenantName: null });

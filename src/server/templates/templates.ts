@@ -8,7 +8,7 @@ import { graphClientForAccount } from "@/server/accounts/graph";
 import { markAccountTokenInvalid } from "@/server/accounts/token-status";
 import { isGraphApiError, type GraphClient, type TemplateCategory, type TemplateInfo } from "@/server/whatsapp";
 import type { TemplateStatusUpdate } from "@/server/whatsapp/webhook-payload";
-import { bakeryNameOf, ownershipOfNewTemplate, templateScopeOf, visibleTemplatesWhere } from "@/server/templates/ownership";
+import { bakeryNameOf, ownershipFromMetaName, ownershipOfNewTemplate, templateScopeOf, tenantIdsForTags, visibleTemplatesWhere } from "@/server/templates/ownership";
 
 function rowOf(t: TemplateInfo) {
   return {
@@ -33,11 +33,14 @@ export async function syncTemplates({ db, businessAccountId, graph }: { db: Db; 
     throw error;
   }
   const now = new Date();
+  const tenantIds = account.kind === "MASTER" ? await tenantIdsForTags(db, templates.map((t) => t.name)) : [];
   for (const t of templates) {
+    // ownership is decided when a row is created and never changed by a sync
+    const ownership = account.kind === "MASTER" ? ownershipFromMetaName(t.name, tenantIds) : { ownerTenantId: account.tenantId, tenantName: null };
     await db.messageTemplate.upsert({
       where: { businessAccountId_name_language: { businessAccountId, name: t.name, language: t.language } },
       update: { ...rowOf(t), lastSyncedAt: now },
-      create: { businessAccountId, name: t.name, language: t.language, ...rowOf(t), lastSyncedAt: now },
+      create: { businessAccountId, name: t.name, language: t.language, ...rowOf(t), ...ownership, lastSyncedAt: now },
     });
   }
   return { synced: templates.length, syncedAt: now };
@@ -153,12 +156,15 @@ export async function applyTemplateStatusUpdate({ db, wabaId, update }: { db: Db
   });
   if (count > 0 || !wabaId || !update.templateName || !update.language) return { updated: count };
   // a template created elsewhere (Meta's UI) that we have not synced yet: remember it; the next sync fills in the body
-  const account = await db.businessAccount.findUnique({ where: { wabaId }, select: { id: true } });
+  const account = await db.businessAccount.findUnique({ where: { wabaId }, select: { id: true, kind: true, tenantId: true } });
   if (!account) return { updated: 0 };
+  const ownership = account.kind === "MASTER"
+    ? ownershipFromMetaName(update.templateName, await tenantIdsForTags(db, [update.templateName]))
+    : { ownerTenantId: account.tenantId, tenantName: null };
   await db.messageTemplate.upsert({
     where: { businessAccountId_name_language: { businessAccountId: account.id, name: update.templateName, language: update.language } },
     update: { metaTemplateId: update.templateId, status, rejectedReason: status === "REJECTED" ? reason : null },
-    create: { businessAccountId: account.id, metaTemplateId: update.templateId, name: update.templateName, language: update.language, category: update.category ?? null, status, rejectedReason: status === "REJECTED" ? reason : null },
+    create: { businessAccountId: account.id, metaTemplateId: update.templateId, name: update.templateName, language: update.language, category: update.category ?? null, status, rejectedReason: status === "REJECTED" ? reason : null, ...ownership },
   });
   return { updated: 1 };
 }
