@@ -7,7 +7,9 @@ import { AppError } from "@/server/errors";
 
 export const orderTotalLimit = { max: 1_000_000 };
 
-const expected = `a positive amount up to ${orderTotalLimit.max.toLocaleString("es-ES")} with at most two decimals: a number (245.8) or text with its currency ("245,80 €")`;
+const expected =
+  `a positive amount up to ${orderTotalLimit.max.toLocaleString("es-ES")} with at most two decimals: ` +
+  `a number (245.8) or text with its currency ("245,80 €")`;
 const example = "245,80 €";
 
 const currency = String.raw`(?:€|\$|£|[A-Z]{3})`;

@@ -31,7 +31,8 @@ export async function notifyPurchaseOrder({ db, tenantId, supplierPhone, supplie
   await refuseConflictingOrder(db, tenantId, idempotencyKey, order);
 
   const existing = await db.contact.findUnique({ where: { tenantId_phoneE164: { tenantId, phoneE164: supplierPhoneE164 } } });
-  const contact = existing ?? (await createContact({ db, tenantId, phone: supplierPhoneE164, name: supplierName, optedIn: true, source: "api" }));
+  const contact =
+    existing ?? (await createContact({ db, tenantId, phone: supplierPhoneE164, name: supplierName, optedIn: true, source: "api" }));
   const result = await sendMessage({
     db,
     tenantId,
@@ -54,15 +55,26 @@ async function refuseConflictingOrder(db: Db, tenantId: string, idempotencyKey: 
     select: { id: true, createdAt: true, parameters: true, contact: { select: { phoneE164: true } } },
   });
   if (!earlier) return;
-  const first: OrderContent = { orderNumber: order.orderNumber, supplierPhone: earlier.contact.phoneE164, supplierName: earlier.parameters[0] ?? "", total: earlier.parameters[2] ?? "" };
+  const first: OrderContent = {
+    orderNumber: order.orderNumber,
+    supplierPhone: earlier.contact.phoneE164,
+    supplierName: earlier.parameters[0] ?? "",
+    total: earlier.parameters[2] ?? "",
+  };
   const differs = (["supplierPhone", "supplierName", "total"] as const).filter((field) => first[field] !== order[field]);
   if (differs.length === 0) return;
-  const asJson = (o: OrderContent) => ({ order_number: o.orderNumber, supplier_phone: o.supplierPhone, supplier_name: o.supplierName, total: o.total });
+  const asJson = (o: OrderContent) => ({
+    order_number: o.orderNumber,
+    supplier_phone: o.supplierPhone,
+    supplier_name: o.supplierName,
+    total: o.total,
+  });
   const snake = { supplierPhone: "supplier_phone", supplierName: "supplier_name", total: "total" } as const;
   throw new AppError(
     "IDEMPOTENCY_CONFLICT",
-    `Order '${order.orderNumber}' was already sent to ${first.supplierName} (${first.supplierPhone}) for ${first.total}; this request has a different ` +
-      `${differs.map((f) => snake[f]).join(", ")}. Nothing was sent: use a new order number for a different order.`,
+    `Order '${order.orderNumber}' was already sent to ${first.supplierName} (${first.supplierPhone}) for ${first.total}; ` +
+      `this request has a different ${differs.map((f) => snake[f]).join(", ")}. ` +
+      "Nothing was sent: use a new order number for a different order.",
     {
       order_number: order.orderNumber,
       differs: differs.map((f) => snake[f]),

@@ -30,15 +30,23 @@ export async function sendTestNotification({ db, tenantId, userId, phone }: {
   if (!owner) throw new AppError("FORBIDDEN", "Test notifications are sent to a bakery owner's own phone.");
   const to = phone ? normalizePhoneOrThrow(phone, await tenantRegion(db, tenantId)) : owner.notificationPhone;
   if (!to) {
-    throw new AppError("VALIDATION_FAILED", "Enter your own mobile number first.", { field: "phone", expected: "your mobile number", example: "+34612345678" });
+    throw new AppError("VALIDATION_FAILED", "Enter your own mobile number first.", {
+      field: "phone",
+      expected: "your mobile number",
+      example: "+34612345678",
+    });
   }
   if (to !== owner.notificationPhone) {
     await db.user.update({ where: { id: owner.id }, data: { notificationPhone: to, notificationPhoneConfirmedAt: null } });
   }
 
-  const contact = await db.contact.findUnique({ where: { tenantId_phoneE164: { tenantId, phoneE164: to } }, select: { id: true, optedIn: true, optedOutAt: true } });
+  const contact = await db.contact.findUnique({
+    where: { tenantId_phoneE164: { tenantId, phoneE164: to } },
+    select: { id: true, optedIn: true, optedOutAt: true },
+  });
   if (contact && !contact.optedIn) {
-    throw new AppError("CONTACT_NOT_OPTED_IN", "This number is one of your contacts and has not opted in (or opted out): the test is not sent to it.", {
+    const message = "This number is one of your contacts and has not opted in (or opted out): the test is not sent to it.";
+    throw new AppError("CONTACT_NOT_OPTED_IN", message, {
       contact_id: contact.id,
       opted_in: false,
       opted_out_at: contact.optedOutAt?.toISOString() ?? null,
@@ -60,8 +68,9 @@ export async function sendTestNotification({ db, tenantId, userId, phone }: {
     });
     wamid = sent.messageId;
   } catch (error) {
-    if (isGraphApiError(error) && error.code === "TOKEN_EXPIRED") await markAccountTokenInvalid({ db, businessAccountId: sender.account.id, reason: error.message });
-    if (isGraphApiError(error)) throw new AppError(error.code, error.message, { phone: to, meta_error_code: error.metaCode ?? null }, { cause: error });
+    if (!isGraphApiError(error)) throw error;
+    if (error.code === "TOKEN_EXPIRED") await markAccountTokenInvalid({ db, businessAccountId: sender.account.id, reason: error.message });
+    throw new AppError(error.code, error.message, { phone: to, meta_error_code: error.metaCode ?? null }, { cause: error });
     throw error;
   }
   const confirmedAt = new Date();

@@ -30,7 +30,10 @@ export function visibleTemplatesWhere(scope: TemplateScope): Prisma.MessageTempl
 /** The templates the bakery means by `name` (its own name for its own templates, Meta's name for the platform's). */
 export function templatesNamedWhere(scope: TemplateScope, name: string): Prisma.MessageTemplateWhereInput {
   if (!scope.sharedAccount) return { businessAccountId: scope.businessAccountId, OR: [{ name }, { tenantName: name }] };
-  return { businessAccountId: scope.businessAccountId, OR: [{ ownerTenantId: scope.tenantId, tenantName: name }, { ownerTenantId: null, name }] };
+  return {
+    businessAccountId: scope.businessAccountId,
+    OR: [{ ownerTenantId: scope.tenantId, tenantName: name }, { ownerTenantId: null, name }],
+  };
 }
 
 /** The bakery's own template wins over a platform template of the same name. */
@@ -62,11 +65,16 @@ export async function tenantIdsForTags(db: Db, names: string[]) {
 }
 
 /** What a bakery's new template is called on Meta, and who owns it. */
-export function ownershipOfNewTemplate(scope: TemplateScope, name: string): { metaName: string; ownerTenantId: string | null; tenantName: string | null } {
+export function ownershipOfNewTemplate(
+  scope: TemplateScope,
+  name: string,
+): { metaName: string; ownerTenantId: string | null; tenantName: string | null } {
   if (!scope.sharedAccount) return { metaName: name, ownerTenantId: scope.tenantId, tenantName: null };
   const metaName = `${name}__t${tenantTag(scope.tenantId)}`;
   if (metaName.length > metaNameLimit) {
-    throw new AppError("VALIDATION_FAILED", `The template name is too long: at most ${metaNameLimit - 13} characters.`, { field: "name", expected: `at most ${metaNameLimit - 13} characters`, example: "pedido_listo" });
+    const expected = `at most ${metaNameLimit - 13} characters`;
+    const details = { field: "name", expected, example: "pedido_listo" };
+    throw new AppError("VALIDATION_FAILED", `The template name is too long: ${expected}.`, details);
   }
   return { metaName, ownerTenantId: scope.tenantId, tenantName: name };
 }

@@ -26,7 +26,10 @@ export async function listQuarantinedItems({ db, limit = 50 }: { db: Db; limit?:
       where: { status: "QUARANTINED" },
       orderBy: { createdAt: "desc" },
       take: limit,
-      select: { id: true, field: true, kind: true, wabaId: true, phoneNumberId: true, quarantineReason: true, lastError: true, attempts: true, payload: true, createdAt: true },
+      select: {
+        id: true, field: true, kind: true, wabaId: true, phoneNumberId: true,
+        quarantineReason: true, lastError: true, attempts: true, payload: true, createdAt: true,
+      },
     }),
   ]);
   // the raw item is data for the admin to read, shown as text; cap what one row can carry to the page
@@ -34,12 +37,29 @@ export async function listQuarantinedItems({ db, limit = 50 }: { db: Db; limit?:
 }
 
 export async function rerunQuarantinedItem({ db, itemId, actor }: { db: Db; itemId: string; actor: Actor }) {
-  const item = await db.webhookItem.findUnique({ where: { id: itemId }, select: { id: true, key: true, kind: true, status: true, eventId: true, quarantineReason: true } });
-  if (!item || item.status !== "QUARANTINED") throw new AppError("NOT_FOUND", "No quarantined webhook item with this id.", { item_id: itemId });
+  const item = await db.webhookItem.findUnique({
+    where: { id: itemId },
+    select: { id: true, key: true, kind: true, status: true, eventId: true, quarantineReason: true },
+  });
+  if (!item || item.status !== "QUARANTINED") {
+    throw new AppError("NOT_FOUND", "No quarantined webhook item with this id.", { item_id: itemId });
+  }
+  const audit = (after?: { stored_items: number }) =>
+    writeAudit(db, {
+      actor,
+      action: "webhook_item.rerun",
+      targetType: "webhook_item",
+      targetId: item.id,
+      before: { reason: item.quarantineReason },
+      after,
+    });
 
   if (item.kind !== "invalid") {
-    await db.webhookItem.update({ where: { id: item.id }, data: { status: "PENDING", attempts: 0, claimedAt: null, lastError: null, quarantineReason: null } });
-    await writeAudit(db, { actor, action: "webhook_item.rerun", targetType: "webhook_item", targetId: item.id, before: { reason: item.quarantineReason } });
+    await db.webhookItem.update({
+      where: { id: item.id },
+      data: { status: "PENDING", attempts: 0, claimedAt: null, lastError: null, quarantineReason: null },
+    });
+    await audit();
     const summary = await processWebhookItems({ db, eventId: item.eventId });
     const after = await db.webhookItem.findUniqueOrThrow({ where: { id: item.id }, select: { status: true, lastError: true } });
     return { status: after.status, storedItems: 0, processed: summary.processed, lastError: after.lastError };
@@ -50,7 +70,8 @@ export async function rerunQuarantinedItem({ db, itemId, actor }: { db: Db; item
   const items = envelope.ok ? flattenWebhookBatch(envelope.payload) : [];
   const stillInvalid = items.find((i) => i.kind === "invalid" && i.key === item.key);
   if (stillInvalid?.kind === "invalid") {
-    throw new AppError("VALIDATION_FAILED", `The item still fails validation: ${stillInvalid.reason}`, { item_id: item.id, reason: stillInvalid.reason });
+    const reason = stillInvalid.reason;
+    throw new AppError("VALIDATION_FAILED", `The item still fails validation: ${reason}`, { item_id: item.id, reason });
   }
   const valid = items.filter((i) => i.kind !== "invalid");
   const stored = await db.webhookItem.createMany({
@@ -68,7 +89,7 @@ export async function rerunQuarantinedItem({ db, itemId, actor }: { db: Db; item
     skipDuplicates: true,
   });
   await db.webhookItem.update({ where: { id: item.id }, data: { status: "PROCESSED", processedAt: new Date() } });
-  await writeAudit(db, { actor, action: "webhook_item.rerun", targetType: "webhook_item", targetId: item.id, before: { reason: item.quarantineReason }, after: { stored_items: stored.count } });
+  await audit({ stored_items: stored.count });
   const summary = await processWebhookItems({ db, eventId: item.eventId });
   return { status: "PROCESSED" as const, storedItems: stored.count, processed: summary.processed, lastError: null };
 }

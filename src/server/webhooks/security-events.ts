@@ -33,8 +33,10 @@ export async function recordRefusedWebhook({ db, reason, source, bodyBytes, deta
   }
   const details = JSON.stringify({ bodyBytes, ...(detail ? { detail } : {}) });
   await db.$executeRaw`
-    INSERT INTO "security_events" ("id", "createdAt", "lastSeenAt", "kind", "reason", "sourceIp", "userAgent", "details", "bucket", "occurrences")
-    VALUES (${randomUUID()}, ${now}, ${now}, ${kind}, ${reason}, ${sourceIp}, ${source.userAgent?.slice(0, 200) ?? null}, ${details}::jsonb, ${bucket}, 1)
+    INSERT INTO "security_events"
+      ("id", "createdAt", "lastSeenAt", "kind", "reason", "sourceIp", "userAgent", "details", "bucket", "occurrences")
+    VALUES (${randomUUID()}, ${now}, ${now}, ${kind}, ${reason}, ${sourceIp}, ${source.userAgent?.slice(0, 200) ?? null},
+      ${details}::jsonb, ${bucket}, 1)
     ON CONFLICT ("bucket") DO UPDATE SET "occurrences" = "security_events"."occurrences" + 1, "lastSeenAt" = EXCLUDED."lastSeenAt",
       "reason" = EXCLUDED."reason", "details" = EXCLUDED."details"`;
   await raiseAlert({
