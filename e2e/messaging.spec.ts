@@ -1,6 +1,7 @@
 /**
  * An owner imports contacts from a CSV with good and bad rows and reads the report, sends a test notification to
- * themselves from Settings and watches it go sent → delivered → read in the message history without reloading.
+ * their own number from Settings (kept on the profile, not a contact), then sends a supplier a purchase-order
+ * template and watches it go sent → delivered → read in the message history without reloading.
  * Uses Obrador La Espiga (no other spec gives it a number) and gives the number back at the end.
  */
 import { expect, test, type Page } from "@playwright/test";
@@ -69,7 +70,7 @@ test("an owner imports a CSV with good and bad rows and reads the report", async
   await expect(page.getByTestId("import-duplicates")).toHaveText("4");
 });
 
-test("an owner sends a test notification and watches it go sent → delivered → read without reloading", async ({ page }) => {
+test("an owner sends a test notification to their own number, then a template to a supplier and watches it go sent → delivered → read without reloading", async ({ page }) => {
   // slow the simulator's status progression so each state is on screen for a few seconds
   await fetch(`http://127.0.0.1:${simPort}/__sim/config`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ statusDelaysMs: { sent: 2500, delivered: 5000, read: 5000 } }) });
   await signIn(page, owner.email);
@@ -80,12 +81,24 @@ test("an owner sends a test notification and watches it go sent → delivered �
   await expect(page.getByTestId("templates-table")).toContainText("po_notification");
   await snapshot(page, "owner-templates");
 
+  // the test goes to the owner's own number, kept on the profile; it is not a contact and not in the history
   await page.goto("/settings");
   await page.getByLabel("Your mobile number").fill("+34 622 000 111");
   await page.getByRole("button", { name: "Send test" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Test notification sent" })).toBeVisible();
+  await expect(page.getByTestId("notification-phone")).toContainText("+34622000111");
+  await expect(page.getByTestId("notification-phone")).toContainText("confirmed by a test");
   await snapshot(page, "owner-settings-test-notification");
-  await page.getByRole("link", { name: "See it in Messages →" }).click();
+  await page.reload();
+  await expect(page.getByLabel("Your mobile number")).toHaveValue("+34622000111");
+
+  // a purchase-order template to a supplier who opted in (imported above), followed in the history
+  await page.goto("/contacts");
+  await page.getByRole("row").filter({ hasText: "Mantequería Ona" }).getByRole("link", { name: "Conversation" }).click();
+  for (const [i, value] of ["Mantequería Ona", "PO-E2E-1", "12,00 €"].entries()) await page.getByPlaceholder(`{{${i + 1}}}`).fill(value);
+  await page.getByRole("button", { name: "Send template" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Sent to WhatsApp" })).toBeVisible();
+  await page.goto("/messages");
 
   const row = page.getByTestId("message-row").first();
   await expect(row).toContainText("po_notification");

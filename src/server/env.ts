@@ -46,6 +46,12 @@ export const envSchema = z.object({
   /** How often every number's health is checked (cron syntax); default every 5 minutes. */
   HEALTH_CHECK_CRON: z.string().regex(/^\S+( \S+){4,5}$/, "expected a cron expression, e.g. */5 * * * *").optional(),
 
+  /**
+   * How many reverse proxies of yours stand in front of the app: the webhook's sender address is read from that
+   * X-Forwarded-For hop (counted from the right). 0 (default): the header is ignored, it is the client's text.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10, "expected the number of proxies in front of the app, e.g. 1").default(0),
+
   INNGEST_DEV: z.string().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().optional(),

@@ -14,6 +14,8 @@ export const appErrorCodes = [
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
+  /** an idempotency key (e.g. a purchase order's number) reused with different content */
+  "IDEMPOTENCY_CONFLICT",
   /** the change is allowed but risky: repeat it with the warnings acknowledged */
   "CONFIRMATION_REQUIRED",
   // sending policy (seed 004)
@@ -49,6 +51,7 @@ export const appErrorResponses: Record<AppErrorCode, { trpc: TRPCErrorCode; http
   FORBIDDEN: { trpc: "FORBIDDEN", httpStatus: 403 },
   NOT_FOUND: { trpc: "NOT_FOUND", httpStatus: 404 },
   CONFLICT: { trpc: "CONFLICT", httpStatus: 409 },
+  IDEMPOTENCY_CONFLICT: { trpc: "CONFLICT", httpStatus: 409 },
   CONFIRMATION_REQUIRED: { trpc: "PRECONDITION_FAILED", httpStatus: 412 },
   WHATSAPP_NOT_ENABLED: { trpc: "BAD_REQUEST", httpStatus: 400 },
   NO_PHONE_NUMBER_ASSIGNED: { trpc: "BAD_REQUEST", httpStatus: 400 },
@@ -67,7 +70,7 @@ export const appErrorResponses: Record<AppErrorCode, { trpc: TRPCErrorCode; http
   REGISTRATION_LIMIT_REACHED: { trpc: "BAD_REQUEST", httpStatus: 400 },
   META_UNAVAILABLE: { trpc: "SERVICE_UNAVAILABLE", httpStatus: 503 },
   META_ERROR: { trpc: "BAD_REQUEST", httpStatus: 400 },
-  INTERNAL_ERROR: { trpc: "INTERNAL_SERVER_ERROR", httpStatus: 400 },
+  INTERNAL_ERROR: { trpc: "INTERNAL_SERVER_ERROR", httpStatus: 500 },
 };
 
 /**

@@ -50,7 +50,7 @@ export function TemplatesView() {
                 const look = statusLook[t.status] ?? { tone: "gray" as const, label: t.status, hint: "" };
                 return (
                   <tr key={t.id} className="border-t border-stone-100 align-top">
-                    <td className="px-4 py-2 font-mono">{t.name}<div className="text-xs text-stone-500">{t.category?.toLowerCase()}</div></td>
+                    <td className="px-4 py-2 font-mono">{t.name}<div className="text-xs text-stone-500">{t.category?.toLowerCase()}{t.platform ? " · platform template, shared by every bakery" : ""}</div></td>
                     <td className="px-4 py-2">{t.language}</td>
                     <td className="px-4 py-2">
                       <div className="max-w-md">{t.bodyText ?? <span className="text-stone-400">—</span>}</div>

@@ -54,6 +54,20 @@ describeRoleMatrix(testDb, [
     call: (caller) => caller.admin.stats(),
   },
   {
+    procedure: "admin.quarantinedWebhookItems",
+    allowed: ["admin"],
+    call: (caller) => caller.admin.quarantinedWebhookItems(),
+  },
+  {
+    procedure: "admin.rerunWebhookItem",
+    allowed: ["admin"],
+    call: async (caller) => {
+      const event = await testDb().webhookEvent.create({ data: { bodySha256: `matrix-${Math.random()}`, object: "whatsapp_business_account", payload: {}, itemCount: 1 } });
+      const item = await testDb().webhookItem.create({ data: { eventId: event.id, key: `matrix:${Math.random()}`, field: "matrix_probe", kind: "change", payload: {}, status: "QUARANTINED", attempts: 8, quarantineReason: "matrix" } });
+      return caller.admin.rerunWebhookItem({ itemId: item.id });
+    },
+  },
+  {
     procedure: "settings.whatsapp",
     allowed: ["ownerA", "ownerB"],
     call: (caller) => caller.settings.whatsapp(),
@@ -288,6 +302,11 @@ describeRoleMatrix(testDb, [
     ownedBy: (result) => expect((result as { name: string }[]).some((t) => t.name === "po_notification")).toBe(true),
   },
   {
+    procedure: "templates.adminList",
+    allowed: ["admin"],
+    call: (caller) => caller.templates.adminList(),
+  },
+  {
     procedure: "templates.sync",
     allowed: ["ownerA", "ownerB"],
     call: async (caller, world, actor) => {
@@ -360,7 +379,15 @@ describeRoleMatrix(testDb, [
       if (actor === "ownerA" || actor === "ownerB") await sendingTenant(testDb(), tenantOf(world, actor).id);
       return caller.messages.sendTestNotification({ phone: `+3469${String(Date.now()).slice(-7)}` });
     },
-    ownedBy: async (result, world, actor) => ownsTenantRows([await testDb().message.findUniqueOrThrow({ where: { id: (result as { messageId: string }).messageId } })], world, actor),
+    // sent from the caller's own number to the caller's own phone, kept on their profile; no contact is created
+    ownedBy: async (result, world, actor) => {
+      const { wamid, to } = result as { wamid: string; to: string };
+      expect((await testDb().user.findUniqueOrThrow({ where: { id: world.users[actor]!.id } })).notificationPhone).toBe(to);
+      expect(await testDb().contact.count({ where: { phoneE164: to } })).toBe(0);
+      const settings = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: tenantOf(world, actor).id }, include: { phoneNumber: true } });
+      const sent = await simulatorControl(inject("simulatorUrl")).messages({ phoneNumberId: settings.phoneNumber!.metaPhoneNumberId });
+      expect(sent.find((m) => m.id === wamid)).toMatchObject({ to, template: { name: "po_notification" } });
+    },
   },
   { procedure: "apiKeys.list", allowed: ["ownerA", "ownerB"], call: (caller) => caller.apiKeys.list() },
   {

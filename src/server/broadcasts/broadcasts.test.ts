@@ -4,13 +4,14 @@
  * send service and Graph client.
  */
 import { InngestTestEngine } from "@inngest/test";
+import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetaSimulator } from "@/meta-simulator/server";
 import { simulatorControl } from "@/meta-simulator/control-client";
 import { broadcastFanOut, broadcastSendChunk } from "@/server/inngest/functions/broadcasts";
 import { cancelBroadcast, createBroadcast, pauseBroadcast, previewBroadcast, resumeBroadcast, startBroadcast, type BroadcastDraftInput } from "@/server/broadcasts/lifecycle";
 import { batchSizeFor, chunkFlowControl, planBroadcastChunks, sendBroadcastChunk, type ChunkEvent } from "@/server/broadcasts/sending";
-import { broadcastProgress, summaryOf } from "@/server/broadcasts/progress";
+import { broadcastProgress, recipientReportCsv, summaryOf } from "@/server/broadcasts/progress";
 import { testDb } from "@/test/db";
 import { createSendingTenant } from "@/test/messaging-world";
 import { callerAs } from "@/test/fixtures";
@@ -292,5 +293,20 @@ describe("tenant isolation", () => {
     }
     expect((await asB.broadcasts.list()).map((x) => x.id)).not.toContain(broadcast.id);
     expect((await testDb().broadcast.findUniqueOrThrow({ where: { id: broadcast.id } })).status).toBe("DRAFT");
+  });
+});
+
+describe("per-recipient report", () => {
+  it("neutralises every cell a spreadsheet would run as a formula (OWASP CSV injection)", async () => {
+    const world = await bakeryWithContacts(0);
+    const names = ['=HYPERLINK("http://evil.example/x","Pulse aquí")', "+SUM(1,2)", "-2+3", "@cmd", "\t=1", "\r=1", '=1+1\n"multi"', "Marta"];
+    await testDb().contact.createMany({ data: names.map((name, i) => ({ tenantId: world.tenant.id, phoneE164: phoneOf(500 + i), name, optedIn: true })) });
+    const broadcastId = await started(world.tenant.id);
+    const csv = await recipientReportCsv({ db: testDb(), tenantId: world.tenant.id, broadcastId });
+    const rows = Papa.parse<string[]>(csv).data.slice(1).filter((r) => r.length > 1);
+    expect(rows.map((r) => r[2]).sort()).toEqual([...names.slice(0, 7).map((n) => `'${n}`), "Marta"].sort());
+    // no cell of the file starts a formula; phones are E.164 and begin with "+", so they are neutralised too
+    for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(rows.map((r) => r[1])).toContain(`'${phoneOf(500)}`);
   });
 });

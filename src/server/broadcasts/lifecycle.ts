@@ -40,11 +40,7 @@ async function tenantRegion(db: Db, tenantId: string) {
 async function validateDraft(db: Db, tenantId: string, input: BroadcastDraftInput) {
   const from = await loadSendingNumber({ db, tenantId });
   const content = { kind: "template" as const, templateName: input.templateName, language: input.language, parameters: input.parameters.map(() => "x") };
-  const { language } = await checkTemplate(db, from, content);
-  const template = await db.messageTemplate.findUniqueOrThrow({
-    where: { businessAccountId_name_language: { businessAccountId: from.account.id, name: input.templateName, language } },
-    select: { bodyText: true, parameterNames: true },
-  });
+  const { language, template } = await checkTemplate(db, from, content);
   return { from, language, template };
 }
 

@@ -4,7 +4,7 @@
  * while the broadcast runs and after it finished. A message Meta accepted but later reported failed (e.g.
  * 131026 in a status webhook) counts as failed with its reason.
  */
-import Papa from "papaparse";
+import { writeCsv } from "@/lib/csv-export";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 
@@ -126,10 +126,10 @@ export async function recipientReportRows({ db, tenantId, broadcastId }: { db: D
     WHERE r."broadcastId" = ${broadcastId} ORDER BY r."seq"`;
 }
 
-/** The per-recipient report as CSV (papaparse quotes what needs quoting, e.g. names with commas). */
+/** The per-recipient report as CSV (quoted where needed, e.g. names with commas; formula-leading cells neutralised). */
 export async function recipientReportCsv({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }): Promise<string> {
   const rows = await recipientReportRows({ db, tenantId, broadcastId });
-  return Papa.unparse({
+  return writeCsv({
     fields: ["seq", "phone", "name", "status", "delivery", "wamid", "meta_error_code", "error_code", "reason", "error"],
     data: rows.map((r) => [
       r.seq,

@@ -34,8 +34,12 @@ export async function createContact({ db, tenantId, phone, name, optedIn, source
   optedIn?: boolean;
   source?: ConsentSource;
 }) {
-  const contact = await upsertContact({ db, tenantId, phone, name });
-  if (optedIn) await setConsent({ db, tenantId, contactId: contact.id, optedIn: true, source });
+  const region = await tenantRegion(db, tenantId);
+  const existed = await db.contact.findUnique({ where: { tenantId_phoneE164: { tenantId, phoneE164: normalizePhoneOrThrow(phone, region) } }, select: { id: true } });
+  const contact = await upsertContact({ db, tenantId, phone, name, region });
+  // adding a number that is already a contact never changes its consent (it may have sent STOP): only an
+  // explicit opt-in (setConsent, recorded with its source) or the contact's own messages do
+  if (optedIn && !existed) await setConsent({ db, tenantId, contactId: contact.id, optedIn: true, source });
   return db.contact.findUniqueOrThrow({ where: { id: contact.id } });
 }
 

@@ -22,6 +22,7 @@ import { markAccountTokenInvalid, markAccountTokenValid } from "@/server/account
 import { flagNotOnWhatsApp } from "@/server/contacts/contacts";
 import { serviceWindow } from "@/server/messaging/window";
 import { isGraphApiError, metaThrottleCodes, pairRateRetryMs, type GraphApiError } from "@/server/whatsapp";
+import { ownFirst, templateScopeOf, templatesNamedWhere } from "@/server/templates/ownership";
 
 export type MessageContent =
   | { kind: "template"; templateName: string; /** defaults to the tenant's message language */ language?: string; parameters: string[] }
@@ -105,10 +106,11 @@ export const templateLanguageFallbacks = ["es", "en"];
 
 export async function checkTemplate(db: Db, from: SendingNumber, content: Extract<MessageContent, { kind: "template" }>) {
   const languages = content.language ? [content.language] : [...new Set([from.language, ...templateLanguageFallbacks])];
-  const candidates = await db.messageTemplate.findMany({
-    where: { businessAccountId: from.account.id, name: content.templateName, language: { in: languages } },
-    select: { id: true, name: true, language: true, status: true, rejectedReason: true, parameterNames: true },
-  });
+  // only the bakery's own templates and the platform's (templates/ownership.ts): another bakery's is not found
+  const candidates = ownFirst(await db.messageTemplate.findMany({
+    where: { ...templatesNamedWhere(templateScopeOf(from.tenantId, from.account), content.templateName), language: { in: languages } },
+    select: { id: true, name: true, language: true, status: true, rejectedReason: true, parameterNames: true, bodyText: true, ownerTenantId: true },
+  }));
   const template = languages.map((l) => candidates.find((c) => c.language === l)).find((c) => c && (c.status === "APPROVED" || c.language === languages[0])) ?? candidates[0];
   const language = template?.language ?? languages[0]!;
   if (!template) {
@@ -119,22 +121,23 @@ export async function checkTemplate(db: Db, from: SendingNumber, content: Extrac
     });
   }
   if (template.status !== "APPROVED") {
-    throw new AppError("TEMPLATE_NOT_APPROVED", `Template '${template.name}' is not approved for sending`, {
+    throw new AppError("TEMPLATE_NOT_APPROVED", `Template '${content.templateName}' is not approved for sending`, {
       template_id: template.id,
-      template_name: template.name,
+      template_name: content.templateName,
       status: template.status.toLowerCase(),
       rejection_reason: template.rejectedReason,
     });
   }
   if (template.parameterNames.length !== content.parameters.length) {
     throw new AppError("TEMPLATE_PARAMS_MISMATCH", `Template expects ${template.parameterNames.length} parameters, but ${content.parameters.length} were provided`, {
-      template_name: template.name,
+      template_name: content.templateName,
       expected_params: template.parameterNames.length,
       provided_params: content.parameters.length,
       param_names: template.parameterNames,
     });
   }
-  return { language };
+  /** template.name is Meta's name, which the send uses */
+  return { language, template };
 }
 
 /** Every policy check, without sending: the same refusals `sendMessage` would give. */
@@ -149,16 +152,24 @@ export async function checkSend({ db, from, contactId, content, now = new Date()
         solution: "Use an approved template message",
       });
     }
-    return { contact, language: null };
+    return { contact, language: null, metaTemplateName: null };
   }
-  const { language } = await checkTemplate(db, from, content);
-  return { contact, language };
+  const { language, template } = await checkTemplate(db, from, content);
+  return { contact, language, metaTemplateName: template.name };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A send that passed every check and whose attempt is recorded (PENDING): what is offered to Meta. */
-export type PreparedSend = { messageId: string; from: SendingNumber; contact: Contact; content: MessageContent; language: string | null };
+export type PreparedSend = {
+  messageId: string;
+  from: SendingNumber;
+  contact: Contact;
+  content: MessageContent;
+  language: string | null;
+  /** the template's name at Meta (a bakery's own template carries its tag there) */
+  metaTemplateName: string | null;
+};
 
 /** Either a send ready to be delivered, or the result of an earlier attempt with the same idempotency key. */
 export type SendPreparation = { replayed: false; send: PreparedSend } | { replayed: true; result: SendResult };
@@ -187,7 +198,7 @@ export async function prepareSend({ db, tenantId, contactId, content, source, id
     if (earlier) return { replayed: true, result: { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true } };
   }
 
-  const { contact, language } = await checkSend({ db, from, contactId, content, now });
+  const { contact, language, metaTemplateName } = await checkSend({ db, from, contactId, content, now });
 
   const messageId = randomUUID();
   const inserted = await db.$executeRaw`
@@ -202,7 +213,7 @@ export async function prepareSend({ db, tenantId, contactId, content, source, id
     const earlier = await db.message.findUniqueOrThrow({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } }, select: { id: true, wamid: true, status: true } });
     return { replayed: true, result: { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true } };
   }
-  return { replayed: false, send: { messageId, from, contact, content, language } };
+  return { replayed: false, send: { messageId, from, contact, content, language, metaTemplateName } };
 }
 
 /** What Meta answered to one offer: the wamid, or the failure (a classified Graph error, or anything else thrown). */
@@ -218,7 +229,7 @@ export async function offerToMeta(send: PreparedSend): Promise<MetaAnswer> {
   try {
     const sent =
       content.kind === "template"
-        ? await graph.sendTemplateMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, templateName: content.templateName, languageCode: send.language ?? from.language, bodyParameters: content.parameters, bizOpaqueCallbackData: messageId })
+        ? await graph.sendTemplateMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, templateName: send.metaTemplateName ?? content.templateName, languageCode: send.language ?? from.language, bodyParameters: content.parameters, bizOpaqueCallbackData: messageId })
         : await graph.sendTextMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, body: content.body, bizOpaqueCallbackData: messageId });
     return { ok: true, wamid: sent.messageId };
   } catch (error) {

@@ -2,7 +2,7 @@
  * Status webhooks (META-CLOUD-API.md §5.5) applied in SQL, so duplicates, reordering and concurrent deliveries
  * converge without read-modify-write: the history keeps one row per status reached (unique (messageId, status)),
  * and the message moves only forward (`statusRank < new rank`). A late "delivered" after "read" adds its history
- * row (it did happen) but leaves the message read.
+ * row (it did happen) but leaves the message read; so does a "failed" after "delivered" or "read".
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
@@ -27,6 +27,10 @@ async function applyToKnownMessage(db: Db, update: MessageStatusUpdate) {
   const status = statusFromWebhook(update.status);
   if (!status) return { found: true, recorded: false, moved: false };
   const rank = statusRank[status];
+  // Meta's statuses can arrive out of order (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components#statuses-object):
+  // a "failed" after "delivered" or "read" is recorded in the history, but the message keeps the status its
+  // recipient already reached. Only a message that got no further than "sent" becomes failed.
+  const movesBelowRank = status === "FAILED" ? statusRank.DELIVERED : rank;
   const at = new Date(update.timestamp * 1000);
   const error = update.errors[0];
   const appCode = error ? classifyGraphError({ code: error.code }).appCode : null;
@@ -44,7 +48,7 @@ async function applyToKnownMessage(db: Db, update: MessageStatusUpdate) {
       UPDATE "messages" SET "status" = ${status}::"MessageStatus", "statusRank" = ${rank}, "statusAt" = ${at},
              "errorCode" = COALESCE(${error?.code ?? null}, "errorCode"), "errorTitle" = COALESCE(${title}, "errorTitle"),
              "appErrorCode" = COALESCE(${appCode}, "appErrorCode")
-       WHERE "id" IN (SELECT "id" FROM m) AND "statusRank" < ${rank}
+       WHERE "id" IN (SELECT "id" FROM m) AND "statusRank" < ${movesBelowRank}
       RETURNING "id"
     )
     SELECT (SELECT count(*) FROM m) AS found, (SELECT count(*) FROM ev) AS recorded, (SELECT count(*) FROM moved) AS moved,

@@ -73,6 +73,27 @@ describe("status webhooks", () => {
     expect(await applyStatusUpdate({ db, update: update("wamid.unknown", "sent", 1) })).toEqual({ found: false, recorded: false, moved: false });
   });
 
+  it("a failed that arrives after read or delivered is kept in the history but the message keeps its status", async () => {
+    const db = testDb();
+    const { tenant } = await createSendingTenant(db, simulatorUrl);
+    const contact = await createContactRow(db, tenant.id);
+    const read = await outboundMessage(db, tenant.id, contact.id);
+    const delivered = await outboundMessage(db, tenant.id, contact.id);
+    const t = 1_780_000_100;
+    await applyStatusUpdate({ db, update: update(read.wamid!, "read", t + 2) });
+    await applyStatusUpdate({ db, update: update(read.wamid!, "failed", t + 5, [{ code: 131000, title: "Something went wrong" }]) });
+    await applyStatusUpdate({ db, update: update(delivered.wamid!, "delivered", t + 1) });
+    await applyStatusUpdate({ db, update: update(delivered.wamid!, "failed", t + 4, [{ code: 131000, title: "Something went wrong" }]) });
+
+    const readAfter = await db.message.findUniqueOrThrow({ where: { id: read.id }, include: { statusEvents: { orderBy: { occurredAt: "asc" } } } });
+    expect(readAfter).toMatchObject({ status: "READ", errorCode: null, appErrorCode: null });
+    expect(readAfter.statusAt.getTime()).toBe((t + 2) * 1000);
+    expect(readAfter.statusEvents.map((e) => [e.status, e.errorCode])).toEqual([["READ", null], ["FAILED", 131000]]);
+    const deliveredAfter = await db.message.findUniqueOrThrow({ where: { id: delivered.id }, include: { statusEvents: { orderBy: { occurredAt: "asc" } } } });
+    expect(deliveredAfter.status).toBe("DELIVERED");
+    expect(deliveredAfter.statusEvents.map((e) => e.status)).toEqual(["DELIVERED", "FAILED"]);
+  });
+
   it("a status that arrives before the send's answer was stored finds the message by its callback data", async () => {
     const db = testDb();
     const { tenant } = await createSendingTenant(db, simulatorUrl);

@@ -8,6 +8,7 @@ import { graphClientForAccount } from "@/server/accounts/graph";
 import { markAccountTokenInvalid } from "@/server/accounts/token-status";
 import { isGraphApiError, type GraphClient, type TemplateCategory, type TemplateInfo } from "@/server/whatsapp";
 import type { TemplateStatusUpdate } from "@/server/whatsapp/webhook-payload";
+import { bakeryNameOf, ownershipFromMetaName, ownershipOfNewTemplate, templateScopeOf, tenantIdsForTags, visibleTemplatesWhere } from "@/server/templates/ownership";
 
 function rowOf(t: TemplateInfo) {
   return {
@@ -32,11 +33,14 @@ export async function syncTemplates({ db, businessAccountId, graph }: { db: Db; 
     throw error;
   }
   const now = new Date();
+  const tenantIds = account.kind === "MASTER" ? await tenantIdsForTags(db, templates.map((t) => t.name)) : [];
   for (const t of templates) {
+    // ownership is decided when a row is created and never changed by a sync
+    const ownership = account.kind === "MASTER" ? ownershipFromMetaName(t.name, tenantIds) : { ownerTenantId: account.tenantId, tenantName: null };
     await db.messageTemplate.upsert({
       where: { businessAccountId_name_language: { businessAccountId, name: t.name, language: t.language } },
       update: { ...rowOf(t), lastSyncedAt: now },
-      create: { businessAccountId, name: t.name, language: t.language, ...rowOf(t), lastSyncedAt: now },
+      create: { businessAccountId, name: t.name, language: t.language, ...rowOf(t), ...ownership, lastSyncedAt: now },
     });
   }
   return { synced: templates.length, syncedAt: now };
@@ -64,10 +68,32 @@ export async function accountOfTenant({ db, tenantId }: { db: Db; tenantId: stri
   return account;
 }
 
+/** The bakery's templates (templates/ownership.ts), each under the name the bakery uses; `platform` marks shared ones. */
 export async function listTenantTemplates({ db, tenantId }: { db: Db; tenantId: string }) {
   const account = await accountOfTenant({ db, tenantId });
-  const templates = await db.messageTemplate.findMany({ where: { businessAccountId: account.id }, orderBy: [{ name: "asc" }, { language: "asc" }] });
-  return templates;
+  const templates = await db.messageTemplate.findMany({ where: visibleTemplatesWhere(templateScopeOf(tenantId, account)) });
+  return templates
+    .map(({ ownerTenantId, tenantName, name, ...t }) => ({ ...t, name: bakeryNameOf({ name, tenantName }), platform: ownerTenantId === null && account.kind === "MASTER" }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language) || Number(a.platform) - Number(b.platform));
+}
+
+/** Admins: every template of every account, with the bakery that owns it (null: a platform template). */
+export async function listAllTemplates({ db }: { db: Db }) {
+  const templates = await db.messageTemplate.findMany({
+    orderBy: [{ name: "asc" }, { language: "asc" }],
+    include: { ownerTenant: { select: { id: true, name: true } }, businessAccount: { select: { wabaId: true, kind: true, tenant: { select: { id: true, name: true } } } } },
+    take: 1000,
+  });
+  return templates.map((t) => ({
+    id: t.id,
+    metaName: t.name,
+    name: bakeryNameOf(t),
+    language: t.language,
+    status: t.status,
+    category: t.category,
+    wabaId: t.businessAccount.wabaId,
+    owner: t.ownerTenant ?? (t.businessAccount.kind === "TENANT_OWNED" ? t.businessAccount.tenant : null),
+  }));
 }
 
 export async function syncTenantTemplates({ db, tenantId }: { db: Db; tenantId: string }) {
@@ -85,8 +111,16 @@ export async function createTemplate({ db, tenantId, name, language, category, b
   examples: string[];
 }) {
   const account = await accountOfTenant({ db, tenantId });
+  const scope = templateScopeOf(tenantId, account);
+  const ownership = ownershipOfNewTemplate(scope, name);
+  if (scope.sharedAccount) {
+    const platform = await db.messageTemplate.findFirst({ where: { businessAccountId: account.id, ownerTenantId: null, name, language }, select: { id: true } });
+    if (platform) {
+      throw new AppError("CONFLICT", `'${name}' is a platform template every bakery can already use: choose another name for yours.`, { field: "name", template_name: name, language });
+    }
+  }
   const graph = graphClientForAccount(account);
-  const created = await graph.createMessageTemplate({ wabaId: account.wabaId, name, language, category, components: [{ type: "BODY", text: bodyText, examples }] });
+  const created = await graph.createMessageTemplate({ wabaId: account.wabaId, name: ownership.metaName, language, category, components: [{ type: "BODY", text: bodyText, examples }] });
   const parameterNames = [...new Set([...bodyText.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1] ?? ""))];
   const data = {
     metaTemplateId: created.id,
@@ -96,12 +130,15 @@ export async function createTemplate({ db, tenantId, name, language, category, b
     parameterFormat: parameterNames.every((n) => /^\d+$/.test(n)) ? "POSITIONAL" : "NAMED",
     parameterNames,
     bodyText,
+    ownerTenantId: ownership.ownerTenantId,
+    tenantName: ownership.tenantName,
   };
-  return db.messageTemplate.upsert({
-    where: { businessAccountId_name_language: { businessAccountId: account.id, name, language } },
+  const row = await db.messageTemplate.upsert({
+    where: { businessAccountId_name_language: { businessAccountId: account.id, name: ownership.metaName, language } },
     update: data,
-    create: { businessAccountId: account.id, name, language, ...data },
+    create: { businessAccountId: account.id, name: ownership.metaName, language, ...data },
   });
+  return { ...row, name: bakeryNameOf(row) };
 }
 
 /** §5.6: event APPROVED / REJECTED / PAUSED / DISABLED / REINSTATED / ... for one template id. */
@@ -119,12 +156,15 @@ export async function applyTemplateStatusUpdate({ db, wabaId, update }: { db: Db
   });
   if (count > 0 || !wabaId || !update.templateName || !update.language) return { updated: count };
   // a template created elsewhere (Meta's UI) that we have not synced yet: remember it; the next sync fills in the body
-  const account = await db.businessAccount.findUnique({ where: { wabaId }, select: { id: true } });
+  const account = await db.businessAccount.findUnique({ where: { wabaId }, select: { id: true, kind: true, tenantId: true } });
   if (!account) return { updated: 0 };
+  const ownership = account.kind === "MASTER"
+    ? ownershipFromMetaName(update.templateName, await tenantIdsForTags(db, [update.templateName]))
+    : { ownerTenantId: account.tenantId, tenantName: null };
   await db.messageTemplate.upsert({
     where: { businessAccountId_name_language: { businessAccountId: account.id, name: update.templateName, language: update.language } },
     update: { metaTemplateId: update.templateId, status, rejectedReason: status === "REJECTED" ? reason : null },
-    create: { businessAccountId: account.id, metaTemplateId: update.templateId, name: update.templateName, language: update.language, category: update.category ?? null, status, rejectedReason: status === "REJECTED" ? reason : null },
+    create: { businessAccountId: account.id, metaTemplateId: update.templateId, name: update.templateName, language: update.language, category: update.category ?? null, status, rejectedReason: status === "REJECTED" ? reason : null, ...ownership },
   });
   return { updated: 1 };
 }

@@ -2,10 +2,12 @@
  * Processing stored webhook items. Items are claimed with FOR UPDATE SKIP LOCKED, so any number of processors
  * (the request that stored them, the Inngest sweeper, a second app instance) can run at once and each item is
  * dispatched by exactly one of them. An item whose processor died mid-way (PROCESSING for longer than
- * `staleAfterMs`) and a failed item whose backoff has passed are claimed again, up to `maxAttempts`.
+ * `staleAfterMs`) and a failed item whose backoff has passed are claimed again, up to `maxAttempts`; an item that
+ * fails its last attempt is QUARANTINED with its error and the admin gets one alert (repeats bump its counter).
  */
 import "@/server/webhooks/handlers";
 import type { Db } from "@/server/db";
+import { raiseAlert } from "@/server/alerts/alerts";
 import { webhookHandlerFor, type StoredWebhookItem } from "@/server/webhooks/registry";
 
 export const webhookProcessing = {
@@ -52,7 +54,7 @@ export async function processWebhookItems({ db, eventId, limit = webhookProcessi
   const claimed = await claimItems(db, { eventId, limit, now });
   const processed: string[] = [];
   const ignored: string[] = [];
-  const failed: { id: string; error: string }[] = [];
+  const failed: { id: string; error: string; attempts: number }[] = [];
 
   for (const item of claimed) {
     const handler = webhookHandlerFor(item.field);
@@ -64,7 +66,7 @@ export async function processWebhookItems({ db, eventId, limit = webhookProcessi
       await handler(item, { db });
       processed.push(item.id);
     } catch (error) {
-      failed.push({ id: item.id, error: (error as Error).message.slice(0, 1000) });
+      failed.push({ id: item.id, error: (error as Error).message.slice(0, 1000), attempts: item.attempts });
     }
   }
 
@@ -75,10 +77,27 @@ export async function processWebhookItems({ db, eventId, limit = webhookProcessi
   if (ignored.length) {
     await db.webhookItem.updateMany({ where: { id: { in: ignored } }, data: { status: "IGNORED", processedAt: doneAt } });
   }
-  for (const { id, error } of failed) {
-    await db.webhookItem.update({ where: { id }, data: { status: "FAILED", lastError: error } });
+  const exhausted = failed.filter((f) => f.attempts >= webhookProcessing.maxAttempts);
+  for (const { id, error, attempts } of failed) {
+    await db.webhookItem.update({
+      where: { id },
+      data: attempts >= webhookProcessing.maxAttempts
+        ? { status: "QUARANTINED", lastError: error, quarantineReason: `processing failed ${attempts} times; last error: ${error}`.slice(0, 1000) }
+        : { status: "FAILED", lastError: error },
+    });
   }
-  if (failed.length) console.error(`webhooks: ${failed.length} item(s) failed and will be retried`);
+  if (exhausted.length) {
+    await raiseAlert({
+      db,
+      kind: "webhook_item_quarantined",
+      severity: "WARNING",
+      title: "Webhook items failed every retry",
+      message:
+        `${exhausted.length} webhook item(s) could not be processed after ${webhookProcessing.maxAttempts} attempts and are in quarantine. ` +
+        "Open Admin → Overview → Quarantined webhook items to read the reason and the item, and re-run it once the cause is fixed.",
+    });
+  }
+  if (failed.length > exhausted.length) console.error(`webhooks: ${failed.length - exhausted.length} item(s) failed and will be retried`);
   return { claimed: claimed.length, processed: processed.length, ignored: ignored.length, failed: failed.length };
 }
 

@@ -4,14 +4,18 @@
  * GET is Meta's verification handshake. POST is checked against X-Hub-Signature-256 over the exact bytes
  * received (never re-serialised JSON), then the batch and every item in it are stored in one statement before
  * we answer 200, so nothing Meta considers delivered can be lost; processing happens after the answer
- * (src/server/webhooks/process.ts). A bad signature stores a security event and raises an admin alert, and the
- * payload is not looked at.
+ * (src/server/webhooks/process.ts). A bad signature stores a security event (bounded, security-events.ts) and
+ * raises an admin alert, and the payload is not looked at. Inside a signed envelope every item is validated on its
+ * own: one that fails is stored QUARANTINED with its reason, and the rest of the batch is stored and processed.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
-import { raiseAlert } from "@/server/alerts/alerts";
 import type { Db } from "@/server/db";
-import { flattenWebhookBatch, parseWebhookPayload, verifyWebhookSignature } from "@/server/whatsapp";
+import { flattenWebhookBatch, verifyWebhookSignature } from "@/server/whatsapp";
+import { safeParseWebhookPayload } from "@/server/whatsapp/webhook-payload";
+import { parseWebhookJson } from "@/server/whatsapp/webhook-payload";
+import { readBodyWithin, webhookBodyLimitBytes, webhookSourceOf, type WebhookSource } from "@/server/webhooks/request-source";
+import { recordRefusedWebhook } from "@/server/webhooks/security-events";
 
 export type HandshakeParams = { mode: string | null; verifyToken: string | null; challenge: string | null };
 
@@ -32,9 +36,34 @@ function constantTimeEqual(a: string, b: string) {
   return ha.equals(hb) && a.length === b.length;
 }
 
+/**
+ * The POST as the route sees it: the body read up to webhookBodyLimitBytes (413 above it, recorded like any
+ * refused call), the sender taken from the trusted proxy hop, then receiveWebhook. Answers what Meta is sent.
+ */
+export async function handleWebhookPost({ db, req, appSecret, trustedProxyHops }: {
+  db: Db;
+  req: Request;
+  appSecret: string;
+  trustedProxyHops: number;
+}): Promise<{ httpStatus: number; body: Record<string, unknown>; storedItems: number }> {
+  const source = webhookSourceOf(req.headers, trustedProxyHops);
+  const rawBody = await readBodyWithin(req, webhookBodyLimitBytes);
+  if (!rawBody) {
+    await recordRefusedWebhook({ db, reason: "body too large", source, bodyBytes: Number(req.headers.get("content-length")) || webhookBodyLimitBytes + 1 });
+    return { httpStatus: 413, body: { error: `The body is larger than ${webhookBodyLimitBytes} bytes (3 MiB), the most Meta sends.` }, storedItems: 0 };
+  }
+  const result = await receiveWebhook({ db, rawBody, signatureHeader: req.headers.get("x-hub-signature-256"), appSecret, source });
+  if (result.httpStatus !== 200) return { httpStatus: result.httpStatus, body: { error: result.error }, storedItems: 0 };
+  return {
+    httpStatus: 200,
+    body: { received: true, stored: result.storedItems, quarantined: result.quarantinedItems, duplicates: result.duplicateItems },
+    storedItems: result.storedItems - result.quarantinedItems,
+  };
+}
+
 export type ReceiveResult =
-  | { httpStatus: 200; eventId: string | null; storedItems: number; duplicateItems: number; duplicateBatch: boolean }
-  | { httpStatus: 400 | 401; error: string };
+  | { httpStatus: 200; eventId: string | null; storedItems: number; quarantinedItems: number; duplicateItems: number; duplicateBatch: boolean }
+  | { httpStatus: 400 | 401 | 413; error: string };
 
 export async function receiveWebhook({
   db,
@@ -47,21 +76,22 @@ export async function receiveWebhook({
   rawBody: Uint8Array;
   signatureHeader: string | null;
   appSecret: string;
-  source: { ip: string | null; userAgent: string | null };
+  source: WebhookSource;
 }): Promise<ReceiveResult> {
   const signature = verifyWebhookSignature(rawBody, signatureHeader, appSecret);
   if (!signature.ok) {
-    await recordRejectedWebhook({ db, reason: `signature ${signature.reason}`, source, bodyBytes: rawBody.byteLength });
+    await recordRefusedWebhook({ db, reason: `signature ${signature.reason}`, source, bodyBytes: rawBody.byteLength });
     return { httpStatus: 401, error: "Invalid X-Hub-Signature-256." };
   }
 
-  let payload;
-  try {
-    payload = parseWebhookPayload(JSON.parse(Buffer.from(rawBody).toString("utf8")));
-  } catch (error) {
-    await recordRejectedWebhook({ db, reason: "payload not a webhook envelope", source, bodyBytes: rawBody.byteLength, detail: (error as Error).message.slice(0, 500) });
-    return { httpStatus: 400, error: "Signed body is not a WhatsApp webhook envelope." };
+  const json = parseWebhookJson(Buffer.from(rawBody).toString("utf8"));
+  const envelope = json.ok ? safeParseWebhookPayload(json.json) : null;
+  if (!envelope?.ok) {
+    const detail = json.ok ? "expected {\"object\": string, \"entry\": [...]}" : json.reason.startsWith("nested") ? json.reason : "not JSON";
+    await recordRefusedWebhook({ db, reason: "payload not a webhook envelope", source, bodyBytes: rawBody.byteLength, detail });
+    return { httpStatus: 400, error: `Signed body is not a WhatsApp webhook envelope (${detail}).` };
   }
+  const payload = envelope.payload;
 
   const items = flattenWebhookBatch(payload);
   const stored = await storeBatch({
@@ -78,12 +108,15 @@ export async function receiveWebhook({
       phoneNumberId: item.phoneNumberId ?? null,
       occurredAt: item.occurredAt ? item.occurredAt.toISOString() : null,
       payload: item.value,
+      status: item.kind === "invalid" ? "QUARANTINED" : "PENDING",
+      quarantineReason: item.kind === "invalid" ? item.reason : null,
     })),
   });
   return {
     httpStatus: 200,
     eventId: stored.eventId,
     storedItems: stored.insertedItems,
+    quarantinedItems: stored.quarantinedItems,
     duplicateItems: stored.eventId ? items.length - stored.insertedItems : items.length,
     duplicateBatch: stored.eventId === null,
   };
@@ -98,6 +131,8 @@ type ItemRow = {
   phoneNumberId: string | null;
   occurredAt: string | null;
   payload: unknown;
+  status: "PENDING" | "QUARANTINED";
+  quarantineReason: string | null;
 };
 
 /**
@@ -111,45 +146,25 @@ async function storeBatch({ db, bodySha256, object, payload, items }: {
   object: string;
   payload: Prisma.InputJsonValue;
   items: ItemRow[];
-}): Promise<{ eventId: string | null; insertedItems: number }> {
-  const rows = await db.$queryRaw<{ event_id: string | null; inserted: bigint }[]>`
+}): Promise<{ eventId: string | null; insertedItems: number; quarantinedItems: number }> {
+  const rows = await db.$queryRaw<{ event_id: string | null; inserted: bigint; quarantined: bigint }[]>`
     WITH event AS (
       INSERT INTO "webhook_events" ("id", "bodySha256", "object", "payload", "itemCount")
       VALUES (${randomUUID()}, ${bodySha256}, ${object}, ${JSON.stringify(payload)}::jsonb, ${items.length})
       ON CONFLICT ("bodySha256") DO NOTHING
       RETURNING "id"
     ), inserted AS (
-      INSERT INTO "webhook_items" ("id", "eventId", "key", "field", "kind", "wabaId", "phoneNumberId", "occurredAt", "payload")
+      INSERT INTO "webhook_items" ("id", "eventId", "key", "field", "kind", "wabaId", "phoneNumberId", "occurredAt", "payload", "status", "quarantineReason")
       SELECT item."id", event."id", item."key", item."field", item."kind", item."wabaId", item."phoneNumberId",
-             item."occurredAt"::timestamp(3), item."payload"
+             item."occurredAt"::timestamp(3), item."payload", item."status"::"WebhookItemStatus", item."quarantineReason"
       FROM event, jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS item(
-        "id" text, "key" text, "field" text, "kind" text, "wabaId" text, "phoneNumberId" text, "occurredAt" text, "payload" jsonb)
+        "id" text, "key" text, "field" text, "kind" text, "wabaId" text, "phoneNumberId" text, "occurredAt" text, "payload" jsonb,
+        "status" text, "quarantineReason" text)
       ON CONFLICT ("key") DO NOTHING
-      RETURNING "id"
+      RETURNING "id", "status"
     )
-    SELECT (SELECT "id" FROM event) AS event_id, (SELECT count(*) FROM inserted) AS inserted`;
+    SELECT (SELECT "id" FROM event) AS event_id, (SELECT count(*) FROM inserted) AS inserted,
+           (SELECT count(*) FROM inserted WHERE "status" = 'QUARANTINED') AS quarantined`;
   const row = rows[0];
-  return { eventId: row?.event_id ?? null, insertedItems: Number(row?.inserted ?? 0) };
-}
-
-async function recordRejectedWebhook({ db, reason, source, bodyBytes, detail }: {
-  db: Db;
-  reason: string;
-  source: { ip: string | null; userAgent: string | null };
-  bodyBytes: number;
-  detail?: string;
-}) {
-  await db.securityEvent.create({
-    data: { kind: "webhook_rejected", reason, sourceIp: source.ip, userAgent: source.userAgent, details: { bodyBytes, ...(detail ? { detail } : {}) } },
-  });
-  await raiseAlert({
-    db,
-    kind: "webhook_rejected",
-    severity: "CRITICAL",
-    title: "A webhook call was rejected",
-    message:
-      `A POST to the WhatsApp webhook was refused (${reason}) from ${source.ip ?? "an unknown address"}. ` +
-      "If this keeps happening, check that META_APP_SECRET matches the app secret in Meta's App Dashboard; " +
-      "otherwise someone is sending forged events and nothing from them was processed.",
-  });
+  return { eventId: row?.event_id ?? null, insertedItems: Number(row?.inserted ?? 0), quarantinedItems: Number(row?.quarantined ?? 0) };
 }

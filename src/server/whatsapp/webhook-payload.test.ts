@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flattenWebhookBatch, parseWebhookPayload, safeParseWebhookPayload } from "@/server/whatsapp/webhook-payload";
+import { flattenWebhookBatch, parseWebhookJson, parseWebhookPayload, safeParseWebhookPayload } from "@/server/whatsapp/webhook-payload";
 
 const waba = "102290129340398";
 const metadata = { display_phone_number: "34612345678", phone_number_id: "106540352242922" };
@@ -55,6 +55,16 @@ const batch = {
     },
   ],
 };
+
+describe("parseWebhookJson", () => {
+  it("refuses nesting deeper than Meta sends without recursing, and reads ordinary bodies", () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    expect(parseWebhookJson(deep)).toMatchObject({ ok: false, reason: expect.stringContaining("nested more than") });
+    expect(parseWebhookJson(`{"a":"${"[".repeat(100)}"}`)).toMatchObject({ ok: true });
+    expect(parseWebhookJson(JSON.stringify(batch))).toEqual({ ok: true, json: batch });
+    expect(parseWebhookJson("{oops")).toMatchObject({ ok: false, reason: expect.stringContaining("not JSON") });
+  });
+});
 
 describe("parseWebhookPayload", () => {
   it("keeps unknown keys so the stored envelope is what Meta sent", () => {
@@ -136,10 +146,33 @@ describe("flattenWebhookBatch", () => {
     expect(new Set(items.map((i) => i.key)).size).toBe(items.length);
   });
 
-  it("keeps a known field whose value has an unexpected shape as a generic change", () => {
-    const odd = { object: "whatsapp_business_account", entry: [{ id: waba, changes: [{ field: "messages", value: { statuses: [{ no_id: true }] } }] }] };
-    const [item] = flattenWebhookBatch(parseWebhookPayload(odd));
-    expect(item).toMatchObject({ kind: "change", field: "messages", value: { statuses: [{ noId: true }] } });
+  it("turns a status of an unexpected shape into an invalid item with its reason and raw value; its neighbours are kept", () => {
+    const odd = {
+      object: "whatsapp_business_account",
+      entry: [{ id: waba, changes: [{ field: "messages", value: { metadata, statuses: [{ no_id: true }, { id: "wamid.OK", status: "read", timestamp: "1750000003" }] } }] }],
+    };
+    const [item, ok] = flattenWebhookBatch(parseWebhookPayload(odd));
+    expect(item).toMatchObject({ kind: "invalid", field: "messages", phoneNumberId: "106540352242922", value: { no_id: true } });
+    expect(item?.kind === "invalid" && item.reason).toMatch(/statuses\[0\]\.id/);
+    expect(ok).toMatchObject({ kind: "status", key: "status:wamid.OK:read" });
+    // the same bad item re-delivered gets the same key
+    expect(flattenWebhookBatch(parseWebhookPayload(structuredClone(odd)))[0]?.key).toBe(item?.key);
+  });
+
+  it.each([
+    ["milliseconds", 1000000000000],
+    ["milliseconds as text", "1763850000000"],
+    ["not a number", "not-a-number"],
+    ["negative", -5],
+    ["a fraction", 1763850000.5],
+    ["before 2020", "1000"],
+    ["years ahead", String(Math.floor(Date.now() / 1000) + 400 * 86400)],
+    ["missing", undefined],
+  ])("refuses a status timestamp that is %s (never dated 1970 or year 33658)", (_case, timestamp) => {
+    const body = { object: "whatsapp_business_account", entry: [{ id: waba, changes: [{ field: "messages", value: { metadata, statuses: [{ id: "wamid.T", status: "delivered", timestamp }] } }] }] };
+    const [item] = flattenWebhookBatch(parseWebhookPayload(body));
+    expect(item?.kind).toBe("invalid");
+    expect(item?.kind === "invalid" && item.reason).toMatch(/statuses\[0\]\.timestamp/);
   });
 
   it("handles username-only senders (no wa_id, §5.9) and system errors", () => {

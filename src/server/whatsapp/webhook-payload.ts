@@ -4,25 +4,76 @@
  * re-delivered in another batch (duplicates are normal, §5.3) is recognised. Meta's snake_case stays here:
  * item values are camelCase and JSON-safe (timestamps as Unix seconds), ready to be stored.
  *
- * Tolerant: unknown keys are kept in the envelope, unknown `field`s and values that do not match their known
- * shape become generic "change" items, never errors. Only a body that is not an envelope at all is rejected.
+ * Per item: unknown keys are kept in the envelope and unknown `field`s become generic "change" items, but an
+ * entry, change, status or message that does not match its known shape (a status without an id, a timestamp
+ * that is not Unix seconds in a sane window) becomes an "invalid" item carrying the reason and the raw value,
+ * so the rest of the batch is stored and processed and the bad item can be quarantined. Only a body that is not
+ * an envelope at all (or is nested deeper than Meta ever sends) is rejected.
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
 
-const graphId = z.union([z.string(), z.number()]).transform(String);
-/** Webhook timestamps are strings of Unix seconds (§5.4); some fields use integers. */
-const unixSeconds = z.union([z.string(), z.number()]).transform((v) => Number(v));
+const graphId = z.union([z.string().min(1), z.number()]).transform(String);
+
+/**
+ * Webhook timestamps are Unix seconds, as strings of digits (§5.4) or integers. A value outside this window
+ * (milliseconds, negative, years away) is refused rather than dated 1970 or year 33658; the upper bound allows
+ * for clock skew between Meta and us.
+ */
+export const webhookTimestampWindow = { earliest: Date.UTC(2020, 0, 1) / 1000, skewSeconds: 24 * 3600 };
+
+function unixSecondsAt(now: Date) {
+  const latest = Math.floor(now.getTime() / 1000) + webhookTimestampWindow.skewSeconds;
+  return z
+    .union([z.string().regex(/^\d{1,12}$/, "expected Unix seconds as digits, e.g. \"1763850000\""), z.number().int("expected whole Unix seconds")])
+    .transform(Number)
+    .refine((v) => v >= webhookTimestampWindow.earliest && v <= latest, {
+      message: `expected Unix seconds between ${webhookTimestampWindow.earliest} (2020-01-01) and ${latest} (a day from now)`,
+    });
+}
+/** Seconds that are only informative (a conversation's expiry): kept when they are a number, dropped otherwise. */
+const optionalSeconds = z.unknown().transform((v) => (typeof v === "number" || (typeof v === "string" && /^\d{1,12}$/.test(v)) ? Number(v) : undefined));
+
+// --- raw JSON ---------------------------------------------------------------------------------------------------
+
+/** Meta's payloads nest about eight levels deep (entry → changes → value → messages → interactive → list_reply). */
+export const webhookMaxNesting = 32;
+
+/**
+ * JSON.parse after a linear scan for nesting depth: a body nested deeper than Meta ever sends is refused before
+ * anything recursive (validation, key hashing, Postgres' jsonb input) sees it.
+ */
+export function parseWebhookJson(text: string, maxNesting = webhookMaxNesting): { ok: true; json: unknown } | { ok: false; reason: string } {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > maxNesting) return { ok: false, reason: `nested more than ${maxNesting} levels deep` };
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  try {
+    return { ok: true, json: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, reason: `not JSON (${(error as Error).message.slice(0, 200)})` };
+  }
+}
 
 // --- envelope -------------------------------------------------------------------------------------------------
 
-const changeSchema = z.looseObject({ field: z.string(), value: z.unknown() });
-const entrySchema = z.looseObject({
-  id: graphId,
-  time: z.number().optional(),
-  changes: z.array(changeSchema).default([]),
-});
-export const webhookEnvelopeSchema = z.looseObject({ object: z.string(), entry: z.array(entrySchema) });
+const changeSchema = z.looseObject({ field: z.string().min(1), value: z.unknown() });
+const entrySchemaAt = (now: Date) =>
+  z.looseObject({
+    id: graphId,
+    time: unixSecondsAt(now).optional(),
+    changes: z.array(z.unknown()).default([]),
+  });
+/** Entries are checked one by one while flattening: one bad entry does not make the envelope unreadable. */
+export const webhookEnvelopeSchema = z.looseObject({ object: z.string(), entry: z.array(z.unknown()) });
 
 export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
 
@@ -46,14 +97,14 @@ const metaErrorSchema = z.object({
   href: z.string().optional(),
 });
 
-const statusSchema = z.object({
-  id: z.string(),
-  status: z.string(),
-  timestamp: unixSeconds,
+const statusSchemaAt = (now: Date) => z.object({
+  id: z.string().min(1),
+  status: z.string().min(1),
+  timestamp: unixSecondsAt(now),
   recipient_id: z.string().optional(),
   recipient_user_id: z.string().optional(),
   conversation: z
-    .object({ id: z.string().optional(), expiration_timestamp: unixSeconds.optional(), origin: z.object({ type: z.string() }).optional() })
+    .object({ id: z.string().optional(), expiration_timestamp: optionalSeconds, origin: z.object({ type: z.string() }).optional() })
     .optional(),
   pricing: z
     .object({ billable: z.boolean().optional(), pricing_model: z.string().optional(), type: z.string().optional(), category: z.string().optional() })
@@ -62,12 +113,12 @@ const statusSchema = z.object({
   errors: z.array(metaErrorSchema).optional(),
 });
 
-const inboundMessageSchema = z.looseObject({
-  id: z.string(),
+const inboundMessageSchemaAt = (now: Date) => z.looseObject({
+  id: z.string().min(1),
   from: z.string().optional(),
   from_user_id: z.string().optional(),
-  timestamp: unixSeconds,
-  type: z.string(),
+  timestamp: unixSecondsAt(now),
+  type: z.string().min(1),
   text: z.object({ body: z.string() }).optional(),
   button: z.object({ payload: z.string().optional(), text: z.string().optional() }).optional(),
   interactive: z
@@ -89,12 +140,13 @@ const contactSchema = z.object({
   profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
 });
 
+/** The value of a `messages` change; its statuses and messages are checked one by one. */
 const messagesValueSchema = z.object({
   messaging_product: z.string().optional(),
   metadata: z.object({ display_phone_number: z.string().optional(), phone_number_id: graphId }).optional(),
-  contacts: z.array(contactSchema).optional(),
-  messages: z.array(inboundMessageSchema).optional(),
-  statuses: z.array(statusSchema).optional(),
+  contacts: z.array(z.unknown()).optional(),
+  messages: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
   errors: z.array(metaErrorSchema).optional(),
 });
 
@@ -182,7 +234,8 @@ type ItemBase = {
   /** idempotency key: the same item from any delivery, in any batch, gets the same key */
   key: string;
   field: string;
-  wabaId: string;
+  /** null only for an invalid entry without a readable id */
+  wabaId: string | null;
   phoneNumberId?: string;
   occurredAt?: Date;
 };
@@ -194,7 +247,9 @@ export type WebhookItem =
   | (ItemBase & { kind: "template_status"; value: TemplateStatusUpdate })
   | (ItemBase & { kind: "quality_update"; value: PhoneNumberQualityUpdate })
   | (ItemBase & { kind: "account_update"; value: AccountUpdate })
-  | (ItemBase & { kind: "change"; value: unknown });
+  | (ItemBase & { kind: "change"; value: unknown })
+  /** failed validation: `value` is the raw item as Meta sent it, `reason` says which field and what was expected */
+  | (ItemBase & { kind: "invalid"; reason: string; value: unknown });
 
 export type WebhookItemKind = WebhookItem["kind"];
 
@@ -225,7 +280,16 @@ function canonicalJson(value: unknown): string {
 
 const hashOf = (...parts: unknown[]) => createHash("sha256").update(canonicalJson(parts)).digest("hex").slice(0, 32);
 
-const dateOf = (seconds: number | undefined) => (seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : undefined);
+const dateOf = (seconds: number | undefined) => (seconds !== undefined ? new Date(seconds * 1000) : undefined);
+
+/** "statuses[0].timestamp: expected ..." — the path and zod's message, never the offending value itself. */
+function reasonOf(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${[prefix, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("").replace(/^\./, "")}: ${issue.message}`)
+    .join("; ")
+    .slice(0, 500);
+}
 
 const errorsOf = (errors: z.infer<typeof metaErrorSchema>[] | undefined): WebhookError[] =>
   (errors ?? []).map((e) => ({
@@ -241,7 +305,10 @@ function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
   return value;
 }
 
-function toStatus(s: z.infer<typeof statusSchema>): MessageStatusUpdate {
+type RawStatus = z.infer<ReturnType<typeof statusSchemaAt>>;
+type RawInbound = z.infer<ReturnType<typeof inboundMessageSchemaAt>>;
+
+function toStatus(s: RawStatus): MessageStatusUpdate {
   return withoutUndefined({
     messageId: s.id,
     status: s.status,
@@ -261,7 +328,7 @@ function toStatus(s: z.infer<typeof statusSchema>): MessageStatusUpdate {
 
 const knownMessageKeys = new Set(["id", "from", "from_user_id", "timestamp", "type", "text", "button", "interactive", "context", "errors"]);
 
-function toInbound(m: z.infer<typeof inboundMessageSchema>, contacts: z.infer<typeof contactSchema>[]): InboundMessage {
+function toInbound(m: RawInbound, contacts: z.infer<typeof contactSchema>[]): InboundMessage {
   // contacts[].wa_id may differ from messages[].from (§5.4); with a single contact it is that sender's.
   const contact = contacts.find((c) => c.wa_id !== undefined && c.wa_id === m.from) ?? (contacts.length === 1 ? contacts[0] : undefined);
   const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
@@ -296,95 +363,122 @@ function toInbound(m: z.infer<typeof inboundMessageSchema>, contacts: z.infer<ty
  * Keys: `status:{wamid}:{status}` and `message:{wamid}` (Meta's suggested dedupe key, §5.3). Other changes have
  * no id, so their key hashes the field, the account, the entry's `time` and the value: a re-delivery carries
  * the same `time` and collapses, while a genuinely new event with an identical value (a template approved
- * again after a pause) carries a new `time` and does not.
+ * again after a pause) carries a new `time` and does not. Invalid items are keyed by a hash of what was sent, so
+ * a re-delivered bad item is quarantined once.
  */
-export function flattenWebhookBatch(payload: WebhookEnvelope): WebhookItem[] {
+export function flattenWebhookBatch(payload: WebhookEnvelope, { now = new Date() }: { now?: Date } = {}): WebhookItem[] {
   const items: WebhookItem[] = [];
-  for (const entry of payload.entry) {
+  const entrySchema = entrySchemaAt(now);
+  const statusSchema = statusSchemaAt(now);
+  const inboundMessageSchema = inboundMessageSchemaAt(now);
+
+  payload.entry.forEach((rawEntry, entryIndex) => {
+    const parsedEntry = entrySchema.safeParse(rawEntry);
+    if (!parsedEntry.success) {
+      const wabaId = graphId.safeParse((rawEntry as { id?: unknown } | null)?.id);
+      items.push(invalidItem("entry", wabaId.success ? wabaId.data : null, undefined, rawEntry, reasonOf(parsedEntry.error, `entry[${entryIndex}]`)));
+      return;
+    }
+    const entry = parsedEntry.data;
     const wabaId = entry.id;
     const entryTime = dateOf(entry.time);
-    for (const change of entry.changes) {
+    entry.changes.forEach((rawChange, changeIndex) => {
+      const where = `entry[${entryIndex}].changes[${changeIndex}]`;
+      const parsedChange = changeSchema.safeParse(rawChange);
+      if (!parsedChange.success) {
+        items.push(invalidItem("change", wabaId, entry.time, rawChange, reasonOf(parsedChange.error, where)));
+        return;
+      }
+      const change = parsedChange.data;
       const field = change.field;
       const genericKey = () => `${field}:${hashOf(field, wabaId, entry.time ?? null, change.value)}`;
+      const invalid = (raw: unknown, error: z.ZodError, prefix: string, extra: { phoneNumberId?: string } = {}) =>
+        items.push({ ...invalidItem(field, wabaId, entry.time, raw, reasonOf(error, `${where}.value${prefix}`)), ...extra });
 
       if (field === "messages") {
         const parsed = messagesValueSchema.safeParse(change.value);
-        if (parsed.success) {
-          const value = parsed.data;
-          const phoneNumberId = value.metadata?.phone_number_id;
-          const base = { field, wabaId, ...(phoneNumberId ? { phoneNumberId } : {}) };
-          for (const status of value.statuses ?? []) {
-            items.push({ ...base, kind: "status", key: `status:${status.id}:${status.status}`, occurredAt: dateOf(status.timestamp), value: toStatus(status) });
-          }
-          for (const message of value.messages ?? []) {
-            items.push({ ...base, kind: "message", key: `message:${message.id}`, occurredAt: dateOf(message.timestamp), value: toInbound(message, value.contacts ?? []) });
-          }
-          if (value.errors?.length) {
-            items.push({ ...base, kind: "errors", key: `errors:${hashOf(field, wabaId, entry.time ?? null, value.errors)}`, occurredAt: entryTime, value: { errors: errorsOf(value.errors) } });
-          }
-          continue;
+        if (!parsed.success) return invalid(change.value, parsed.error, "");
+        const value = parsed.data;
+        const phoneNumberId = value.metadata?.phone_number_id;
+        const base = { field, wabaId, ...(phoneNumberId ? { phoneNumberId } : {}) };
+        const contacts = (value.contacts ?? []).flatMap((c) => {
+          const contact = contactSchema.safeParse(c);
+          return contact.success ? [contact.data] : [];
+        });
+        (value.statuses ?? []).forEach((raw, i) => {
+          const status = statusSchema.safeParse(raw);
+          if (!status.success) return invalid(raw, status.error, `.statuses[${i}]`, base);
+          const s = status.data;
+          items.push({ ...base, kind: "status", key: `status:${s.id}:${s.status}`, occurredAt: dateOf(s.timestamp), value: toStatus(s) });
+        });
+        (value.messages ?? []).forEach((raw, i) => {
+          const message = inboundMessageSchema.safeParse(raw);
+          if (!message.success) return invalid(raw, message.error, `.messages[${i}]`, base);
+          const m = message.data;
+          items.push({ ...base, kind: "message", key: `message:${m.id}`, occurredAt: dateOf(m.timestamp), value: toInbound(m, contacts) });
+        });
+        if (value.errors?.length) {
+          items.push({ ...base, kind: "errors", key: `errors:${hashOf(field, wabaId, entry.time ?? null, value.errors)}`, occurredAt: entryTime, value: { errors: errorsOf(value.errors) } });
         }
+        return;
       }
       if (field === "message_template_status_update") {
         const parsed = templateStatusValueSchema.safeParse(change.value);
-        if (parsed.success) {
-          const v = parsed.data;
-          items.push({
-            field,
-            wabaId,
-            kind: "template_status",
-            key: genericKey(),
-            occurredAt: entryTime,
-            value: withoutUndefined({
-              event: v.event.toUpperCase(),
-              templateId: v.message_template_id,
-              templateName: v.message_template_name,
-              language: v.message_template_language,
-              category: v.message_template_category,
-              reason: v.reason,
-              rejectionInfo: v.rejection_info,
-              otherInfo: v.other_info,
-              disableDate: v.disable_info?.disable_date,
-            }),
-          });
-          continue;
-        }
+        if (!parsed.success) return invalid(change.value, parsed.error, "");
+        const v = parsed.data;
+        items.push({
+          field,
+          wabaId,
+          kind: "template_status",
+          key: genericKey(),
+          occurredAt: entryTime,
+          value: withoutUndefined({
+            event: v.event.toUpperCase(),
+            templateId: v.message_template_id,
+            templateName: v.message_template_name,
+            language: v.message_template_language,
+            category: v.message_template_category,
+            reason: v.reason,
+            rejectionInfo: v.rejection_info,
+            otherInfo: v.other_info,
+            disableDate: v.disable_info?.disable_date,
+          }),
+        });
+        return;
       }
       if (field === "phone_number_quality_update") {
         const parsed = qualityUpdateValueSchema.safeParse(change.value);
-        if (parsed.success) {
-          const v = parsed.data;
-          items.push({
-            field,
-            wabaId,
-            kind: "quality_update",
-            key: genericKey(),
-            occurredAt: entryTime,
-            value: withoutUndefined({
-              displayPhoneNumber: v.display_phone_number,
-              event: v.event,
-              currentLimit: v.current_limit,
-              oldLimit: v.old_limit,
-              maxDailyConversationsPerBusiness: v.max_daily_conversations_per_business,
-            }),
-          });
-          continue;
-        }
+        if (!parsed.success) return invalid(change.value, parsed.error, "");
+        const v = parsed.data;
+        items.push({
+          field,
+          wabaId,
+          kind: "quality_update",
+          key: genericKey(),
+          occurredAt: entryTime,
+          value: withoutUndefined({
+            displayPhoneNumber: v.display_phone_number,
+            event: v.event,
+            currentLimit: v.current_limit,
+            oldLimit: v.old_limit,
+            maxDailyConversationsPerBusiness: v.max_daily_conversations_per_business,
+          }),
+        });
+        return;
       }
       if (field === "account_update") {
         const parsed = accountUpdateValueSchema.safeParse(change.value);
-        if (parsed.success) {
-          const { event, phone_number, ...rest } = parsed.data;
-          items.push({
-            field,
-            wabaId,
-            kind: "account_update",
-            key: genericKey(),
-            occurredAt: entryTime,
-            value: withoutUndefined({ event, phoneNumber: phone_number, details: camelizeKeys(rest) as Record<string, unknown> }),
-          });
-          continue;
-        }
+        if (!parsed.success) return invalid(change.value, parsed.error, "");
+        const { event, phone_number, ...rest } = parsed.data;
+        items.push({
+          field,
+          wabaId,
+          kind: "account_update",
+          key: genericKey(),
+          occurredAt: entryTime,
+          value: withoutUndefined({ event, phoneNumber: phone_number, details: camelizeKeys(rest) as Record<string, unknown> }),
+        });
+        return;
       }
       const phoneNumberId = (change.value as { metadata?: { phone_number_id?: unknown } } | null)?.metadata?.phone_number_id;
       items.push({
@@ -396,7 +490,11 @@ export function flattenWebhookBatch(payload: WebhookEnvelope): WebhookItem[] {
         occurredAt: entryTime,
         value: camelizeKeys(change.value),
       });
-    }
-  }
+    });
+  });
   return items;
+}
+
+function invalidItem(field: string, wabaId: string | null, entryTime: number | undefined, raw: unknown, reason: string): WebhookItem {
+  return { field, wabaId, kind: "invalid", key: `invalid:${field}:${hashOf(field, wabaId, entryTime ?? null, raw ?? null)}`, reason, value: raw ?? null };
 }

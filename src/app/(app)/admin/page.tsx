@@ -1,5 +1,7 @@
 import { AlertsPanel } from "@/components/admin/alerts-panel";
 import { PlatformDeliveryHealth, PlatformStats } from "@/components/admin/platform-stats";
+import { QuarantinePanel } from "@/components/admin/quarantine-panel";
+import { TemplateOwners } from "@/components/admin/templates-owners";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 
@@ -19,6 +21,16 @@ export default function AdminOverviewPage() {
         <Card title="Delivery health, last 7 days">
           <PlatformDeliveryHealth />
         </Card>
+        <section id="quarantine" className="md:col-span-2">
+          <Card title="Quarantined webhook items">
+            <QuarantinePanel />
+          </Card>
+        </section>
+        <section id="templates" className="md:col-span-2">
+          <Card title="Message templates and who they belong to">
+            <TemplateOwners />
+          </Card>
+        </section>
       </div>
     </>
   );

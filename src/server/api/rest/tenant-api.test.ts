@@ -46,6 +46,61 @@ describe("POST /api/v1/purchase-orders (seed 003)", () => {
     expect(await control.messages({ phoneNumberId: number.metaPhoneNumberId })).toHaveLength(0);
   });
 
+  it("the same order number with another supplier or total answers 409 naming both orders, sends nothing and creates no contact", async () => {
+    const db = testDb();
+    const { tenant, owner, number, control } = await createSendingTenant(db, simulatorUrl);
+    const { key } = await createApiKey({ db, tenantId: tenant.id, name: "ERP", actor: { userId: owner.id, label: owner.email } });
+    const first = order({ total: "245,80 €" });
+    const accepted = await (await post(first, key)).json();
+    expect(accepted).toMatchObject({ success: true, duplicate: false });
+
+    const otherSupplier = { ...first, supplier_phone: uniquePhone(), supplier_name: "Lácteos del Valle" };
+    const conflict = await post(otherSupplier, key);
+    expect(conflict.status).toBe(409);
+    const body = await conflict.json();
+    expect(body).toMatchObject({
+      success: false,
+      status: "refused",
+      error: {
+        code: "IDEMPOTENCY_CONFLICT",
+        details: {
+          order_number: first.order_number,
+          differs: ["supplier_phone", "supplier_name"],
+          first_order: { message_id: accepted.message_id, supplier_phone: first.supplier_phone, supplier_name: "Harinas del Norte", total: "245,80 €" },
+          this_order: { supplier_phone: otherSupplier.supplier_phone, supplier_name: "Lácteos del Valle", total: "245,80 €" },
+        },
+      },
+    });
+    expect(body.error.message).toContain(first.order_number);
+    expect(await db.contact.count({ where: { tenantId: tenant.id, phoneE164: otherSupplier.supplier_phone } })).toBe(0);
+
+    const otherTotal = await post({ ...first, total: 300 }, key);
+    expect(otherTotal.status).toBe(409);
+    expect(await otherTotal.json()).toMatchObject({ error: { code: "IDEMPOTENCY_CONFLICT", details: { differs: ["total"], this_order: { total: "300,00 €" } } } });
+
+    // the same order again, identical, is still a duplicate of the first
+    expect(await (await post(first, key)).json()).toMatchObject({ success: true, message_id: accepted.message_id, duplicate: true });
+    expect(await control.messages({ phoneNumberId: number.metaPhoneNumberId })).toHaveLength(1);
+  });
+
+  it("refuses a total that is not a positive amount with 400 naming the field, and sends nothing", async () => {
+    const db = testDb();
+    const { tenant, owner, number, control } = await createSendingTenant(db, simulatorUrl);
+    const { key } = await createApiKey({ db, tenantId: tenant.id, name: "ERP", actor: { userId: owner.id, label: owner.email } });
+    for (const total of [-5, 0, 1e308, 12.345, "-5 €", "0,00 €", "abc", "=1+1", "245,80", "2.000.000,00 €", ""]) {
+      const response = await post(order({ total }), key);
+      expect(response.status, `total ${JSON.stringify(total)}`).toBe(400);
+      const json = await response.json();
+      expect(json.error.code).toBe("VALIDATION_FAILED");
+      expect(json.error.details.fieldErrors.total?.[0]).toContain("245,80 €");
+      if (total !== "") expect(json.error.details).toMatchObject({ field: "total", expected: expect.stringContaining("positive amount"), example: "245,80 €", provided: total });
+    }
+    for (const total of [245.8, "245,80 €", "€1.245,80", "245.80 EUR", "1 000 000 €"]) {
+      expect((await post(order({ total }), key)).status, `total ${JSON.stringify(total)}`).toBe(202);
+    }
+    expect(await control.messages({ phoneNumberId: number.metaPhoneNumberId })).toHaveLength(5);
+  });
+
   it("role matrix: no key, a malformed, unknown or revoked key → 401; a key of tenant A sends only as A and cannot name tenant B", async () => {
     const db = testDb();
     const a = await createSendingTenant(db, simulatorUrl);

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Db } from "@/server/db";
 import { authenticateApiKey } from "@/server/api-keys/api-keys";
+import { orderTotalText } from "@/server/messaging/order-total";
 import { notifyPurchaseOrder } from "@/server/messaging/purchase-orders";
 import { errorResponse, parseJsonBody } from "@/server/api/rest/http";
 
@@ -23,17 +24,19 @@ async function withApiKey(req: Request, ctx: TenantRestContext, run: (caller: Aw
   }
 }
 
+const totalExpected = "expected the total as a number (245.8) or text with its currency, e.g. \"245,80 €\"";
+
 const purchaseOrderBody = z.strictObject({
   supplier_phone: z.string({ error: "expected the supplier's phone, e.g. \"+34612345678\"" }).trim().min(1, "expected the supplier's phone, e.g. \"+34612345678\"").max(40),
   supplier_name: z.string({ error: "expected the supplier's name, e.g. \"Harinas del Norte\"" }).trim().min(1, "expected the supplier's name, e.g. \"Harinas del Norte\"").max(120),
   order_number: z.string({ error: "expected the order number, e.g. \"PO-1042\"" }).trim().min(1, "expected the order number, e.g. \"PO-1042\"").max(60),
-  total: z.union([z.string().trim().min(1).max(40), z.number()], { error: "expected the total as shown to the supplier, e.g. \"245,80 €\"" }),
+  total: z.union([z.string().trim().min(1, totalExpected).max(40, totalExpected), z.number()], { error: totalExpected }),
 });
 
 export function createPurchaseOrderRest(req: Request, ctx: TenantRestContext) {
   return withApiKey(req, ctx, async ({ tenantId }) => {
     const body = await parseJsonBody(req, purchaseOrderBody);
-    const total = typeof body.total === "number" ? new Intl.NumberFormat("es-ES", { style: "currency", currency: "EUR" }).format(body.total).replace(/\s/g, " ") : body.total;
+    const total = orderTotalText(body.total);
     const result = await notifyPurchaseOrder({ db: ctx.db, tenantId, supplierPhone: body.supplier_phone, supplierName: body.supplier_name, orderNumber: body.order_number, total });
     return Response.json(
       { success: true, status: "queued", message_id: result.messageId, wamid: result.wamid, message_status: result.status.toLowerCase(), duplicate: result.replayed },

@@ -1,7 +1,14 @@
-import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
+import { adminProcedure, createTRPCRouter, z } from "@/server/api/trpc";
 import { getPlatformStats } from "@/server/tenants/overview";
+import { listQuarantinedItems, rerunQuarantinedItem } from "@/server/webhooks/quarantine";
 
 export const adminRouter = createTRPCRouter({
   /** Platform-wide counts for the admin overview. */
   stats: adminProcedure.query(({ ctx }) => getPlatformStats({ db: ctx.db })),
+  /** Webhook items in quarantine: how many, and the latest with their reason and raw item. */
+  quarantinedWebhookItems: adminProcedure.query(({ ctx }) => listQuarantinedItems({ db: ctx.db })),
+  /** Re-runs one quarantined item once its cause is fixed (webhooks/quarantine.ts). */
+  rerunWebhookItem: adminProcedure
+    .input(z.object({ itemId: z.string().min(1, "expected the id of a quarantined webhook item") }))
+    .mutation(({ ctx, input }) => rerunQuarantinedItem({ db: ctx.db, itemId: input.itemId, actor: { userId: ctx.user.id, label: ctx.user.email } })),
 });

@@ -1,7 +1,7 @@
 import { createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
 import { conversation, listMessages } from "@/server/messaging/history";
 import { sendMessage } from "@/server/messaging/send";
-import { sendTestNotification } from "@/server/messaging/purchase-orders";
+import { sendTestNotification } from "@/server/messaging/test-notification";
 
 const contactId = z.string({ error: "expected a contact id, e.g. \"cm3...\"" }).min(1, "expected a contact id, e.g. \"cm3...\"");
 
@@ -29,8 +29,8 @@ export const messagesRouter = createTRPCRouter({
       sendMessage({ db: ctx.db, tenantId: ctx.tenantId, contactId: input.contactId, content: { kind: "template", templateName: input.templateName, language: input.language, parameters: input.parameters }, source: "ui" }),
     ),
 
-  /** Settings → "send a test notification to myself": a po_notification to the owner's own phone. */
+  /** Settings → "send a test notification to myself": a po_notification to the owner's own phone (test-notification.ts). */
   sendTestNotification: tenantProcedure
-    .input(z.object({ phone: z.string().trim().min(1, "expected your mobile number, e.g. \"+34612345678\"").max(40) }))
-    .mutation(({ ctx, input }) => sendTestNotification({ db: ctx.db, tenantId: ctx.tenantId, phone: input.phone, ownerName: ctx.user.name })),
+    .input(z.object({ phone: z.string().trim().min(1, "expected your mobile number, e.g. \"+34612345678\"").max(40).optional() }))
+    .mutation(({ ctx, input }) => sendTestNotification({ db: ctx.db, tenantId: ctx.tenantId, userId: ctx.user.id, phone: input.phone })),
 });

@@ -1,9 +1,12 @@
-import { createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
-import { createTemplate, listTenantTemplates, syncTenantTemplates } from "@/server/templates/templates";
+import { adminProcedure, createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
+import { createTemplate, listAllTemplates, listTenantTemplates, syncTenantTemplates } from "@/server/templates/templates";
 import { messageLanguageCodes } from "@/lib/languages";
 
 export const templatesRouter = createTRPCRouter({
+  /** the bakery's own templates and the platform's (templates/ownership.ts) */
   list: tenantProcedure.query(({ ctx }) => listTenantTemplates({ db: ctx.db, tenantId: ctx.tenantId })),
+  /** admins: every template of every account, with its owner */
+  adminList: adminProcedure.query(({ ctx }) => listAllTemplates({ db: ctx.db })),
   sync: tenantProcedure.mutation(({ ctx }) => syncTenantTemplates({ db: ctx.db, tenantId: ctx.tenantId })),
   create: tenantProcedure
     .input(

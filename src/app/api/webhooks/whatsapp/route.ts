@@ -2,7 +2,7 @@ import { after } from "next/server";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { kickWebhookProcessing } from "@/server/webhooks/process";
-import { answerHandshake, receiveWebhook } from "@/server/webhooks/receive";
+import { answerHandshake, handleWebhookPost } from "@/server/webhooks/receive";
 
 export const dynamic = "force-dynamic";
 
@@ -17,18 +17,11 @@ export function GET(req: Request) {
 
 export async function POST(req: Request) {
   const db = getDb();
-  const result = await receiveWebhook({
-    db,
-    rawBody: new Uint8Array(await req.arrayBuffer()),
-    signatureHeader: req.headers.get("x-hub-signature-256"),
-    appSecret: getEnv().META_APP_SECRET,
-    source: { ip: req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null, userAgent: req.headers.get("user-agent") },
-  });
-  if (result.httpStatus !== 200) return Response.json({ error: result.error }, { status: result.httpStatus });
-
+  const env = getEnv();
+  const result = await handleWebhookPost({ db, req, appSecret: env.META_APP_SECRET, trustedProxyHops: env.TRUSTED_PROXY_HOPS });
   // Answer Meta first; the items are already stored, so if this dies the Inngest sweeper processes them.
   if (result.storedItems > 0) {
     after(() => kickWebhookProcessing(db).catch((error: Error) => console.error("webhook processing:", error.message)));
   }
-  return Response.json({ received: true, stored: result.storedItems, duplicates: result.duplicateItems });
+  return Response.json(result.body, { status: result.httpStatus });
 }
