@@ -3,6 +3,7 @@ import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { kickWebhookProcessing } from "@/server/webhooks/process";
 import { answerHandshake, receiveWebhook } from "@/server/webhooks/receive";
+import { webhookHandlers } from "@/server/wiring";
 
 export const dynamic = "force-dynamic";
 
@@ -28,7 +29,7 @@ export async function POST(req: Request) {
 
   // Answer Meta first; the items are already stored, so if this dies the Inngest sweeper processes them.
   if (result.storedItems > 0) {
-    after(() => kickWebhookProcessing(db).catch((error: Error) => console.error("webhook processing:", error.message)));
+    after(() => kickWebhookProcessing(db, webhookHandlers).catch((error: Error) => console.error("webhook processing:", error.message)));
   }
   return Response.json({ received: true, stored: result.storedItems, duplicates: result.duplicateItems });
 }

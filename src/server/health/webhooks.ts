@@ -1,5 +1,5 @@
 /**
- * Health webhooks (META-CLOUD-API.md §5.7): they update the same state as the health poll, through
+ * Health webhooks (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components): they update the same state as the health poll, through
  * applyHealthUpdate, so a change shows up without waiting for the next poll. They never call Meta: a number
  * whose token awaits re-authorization still has its webhooks applied (nothing is dropped).
  */
@@ -9,7 +9,7 @@ import type { Db } from "@/server/db";
 import { raiseAlert } from "@/server/alerts/alerts";
 import { applyHealthUpdate, type HealthChanges } from "@/server/health/health";
 import { attemptRegistration } from "@/server/registration/attempts";
-import { registerWebhookHandler, type StoredWebhookItem } from "@/server/webhooks/registry";
+import type { StoredWebhookItem, WebhookHandlers } from "@/server/webhooks/dispatch";
 
 type Value = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : typeof v === "number" ? String(v) : undefined);
@@ -167,11 +167,12 @@ async function onCapabilityUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
   }
 }
 
-export const healthWebhookFields = ["phone_number_quality_update", "account_update", "phone_number_name_update", "account_alerts", "account_review_update", "business_capability_update"] as const;
-
-registerWebhookHandler("phone_number_quality_update", onQualityUpdate);
-registerWebhookHandler("account_update", onAccountUpdate);
-registerWebhookHandler("phone_number_name_update", onNameUpdate);
-registerWebhookHandler("account_alerts", onAccountAlert);
-registerWebhookHandler("account_review_update", onAccountReview);
-registerWebhookHandler("business_capability_update", onCapabilityUpdate);
+/** The health fields, by webhook field (listed in src/server/wiring). */
+export const healthWebhookHandlers = {
+  phone_number_quality_update: onQualityUpdate,
+  account_update: onAccountUpdate,
+  phone_number_name_update: onNameUpdate,
+  account_alerts: onAccountAlert,
+  account_review_update: onAccountReview,
+  business_capability_update: onCapabilityUpdate,
+} satisfies WebhookHandlers;
