@@ -33,7 +33,8 @@ export type InlineOptions = {
   logger?: JobLogger;
 };
 
-const cronRowName = (jobId: string) => `cron:${jobId}`;
+/** The outbox row name of a cron job's runs (inline only: Inngest runs crons itself). */
+export const cronRowName = (jobId: string) => `cron:${jobId}`;
 
 const consoleLogger = (jobId: string): JobLogger => ({
   info: (message, extra) => console.log(`jobs: ${jobId}: ${message}`, extra ?? ""),
