@@ -31,3 +31,18 @@ export async function snapshot(page: Page, name: string) {
 export async function expectPath(page: Page, path: string) {
   await expect(page).toHaveURL(new RegExp(`^[^?]*${path.replace(/[/?]/g, "\\$&")}(\\?.*)?$`));
 }
+
+/**
+ * Runs the app's waiting background jobs now (inline jobs, local mode) and returns once none is waiting or
+ * running: a job a spec before left behind (a registration retry asleep for a minute) cannot act in the middle
+ * of the next spec, however slow the machine.
+ */
+export async function settleBackgroundJobs() {
+  const res = await fetch(`http://localhost:${Number(process.env.E2E_PORT ?? 3100)}/api/local/jobs/settle`, {
+    method: "POST",
+    headers: { authorization: "Bearer local-admin-api-token-0123456789" },
+  });
+  const body = (await res.json()) as { settled?: boolean };
+  expect(res.status, JSON.stringify(body)).toBe(200);
+  expect(body.settled).toBe(true);
+}

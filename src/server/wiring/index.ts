@@ -38,7 +38,10 @@ export const jobDefinitions: JobDefinition[] = [
   broadcastSendChunkJob,
 ];
 
-/** The simulated Embedded Signup popup, for local mode only: when the Graph API is not Meta's. */
+/** Local mode: Recado talks to the bundled simulator, not to Meta's Graph API. */
+export const isLocalMode = (env: Pick<Env, "META_GRAPH_BASE_URL">) => !/graph\.facebook\.com/.test(env.META_GRAPH_BASE_URL);
+
+/** The simulated Embedded Signup popup, for local mode only. */
 export function simulatedSignupPopupFor(env: Pick<Env, "META_GRAPH_BASE_URL">): SimulatedSignupPopup | null {
-  return /graph\.facebook\.com/.test(env.META_GRAPH_BASE_URL) ? null : simulatorSignupPopup;
+  return isLocalMode(env) ? simulatorSignupPopup : null;
 }
