@@ -8,7 +8,7 @@ import { webhookHandlers } from "@/server/wiring";
 
 // the app's handlers, plus the probes this file adds for its own fields
 const handlers: WebhookHandlers = { ...webhookHandlers };
-const registerWebhookHandler = (field: string, handler: WebhookHandler) => void (handlers[field] = handler);
+const addProbeHandler = (field: string, handler: WebhookHandler) => void (handlers[field] = handler);
 
 // A database of its own: draining takes every pending row, which must not take other test files' rows.
 const ownDb = useOwnDatabase("recado_test_kick", 4);
@@ -27,7 +27,7 @@ it("coalesces kicks from many requests into one drain that also picks up items s
   const seen = new Map<string, number>();
   let release!: () => void;
   const firstItemHeld = new Promise<void>((resolve) => (release = resolve));
-  registerWebhookHandler("kick_probe", async (item) => {
+  addProbeHandler("kick_probe", async (item) => {
     if (seen.size === 0) await firstItemHeld;
     seen.set(item.key, (seen.get(item.key) ?? 0) + 1);
   });

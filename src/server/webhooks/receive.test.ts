@@ -8,7 +8,7 @@ import { webhookHandlers } from "@/server/wiring";
 
 // the app's handlers, plus the probes this file adds for its own fields
 const handlers: WebhookHandlers = { ...webhookHandlers };
-const registerWebhookHandler = (field: string, handler: WebhookHandler) => void (handlers[field] = handler);
+const addProbeHandler = (field: string, handler: WebhookHandler) => void (handlers[field] = handler);
 
 const appSecret = "test-app-secret";
 const source = { ip: "203.0.113.9", userAgent: "facebookexternalua" };
@@ -178,7 +178,7 @@ describe("storing and dispatching batches", () => {
 
   it("dispatches each item exactly once when processors race", async () => {
     const seen = new Map<string, number>();
-    registerWebhookHandler("race_probe", async (item) => {
+    addProbeHandler("race_probe", async (item) => {
       seen.set(item.key, (seen.get(item.key) ?? 0) + 1);
       await new Promise((resolve) => setTimeout(resolve, 2));
     });
@@ -194,7 +194,7 @@ describe("storing and dispatching batches", () => {
 
   it("retries a failed item after its backoff and reclaims one whose processor died", async () => {
     let calls = 0;
-    registerWebhookHandler("flaky_probe", async () => {
+    addProbeHandler("flaky_probe", async () => {
       calls += 1;
       if (calls === 1) throw new Error("database hiccup");
     });
