@@ -14,7 +14,11 @@ export type JobEventDefinition<Schema extends z.ZodType<Record<string, unknown>>
 
 const defineEvent = <Schema extends z.ZodType<Record<string, unknown>>>(name: string, schema: Schema): JobEventDefinition<Schema> => ({ name, schema });
 
-const id = (field: string) => z.string().min(1, `${field}: expected the record's id, e.g. "cm9x2k0q80000abcd"`);
+const id = (field: string) => {
+  const expected = `${field}: expected the record's id, e.g. "cm9x2k0q80000abcd"`;
+  return z.string(expected).min(1, expected);
+};
+const seq = (field: string, example: number) => z.number(`${field}: expected a recipient's sequence number, e.g. ${example}`).int().min(1);
 
 export const jobEvents = {
   numberHealthCheck: defineEvent("recado/number.health.check", z.object({ phoneNumberId: id("phoneNumberId") })),
@@ -28,8 +32,8 @@ export const jobEvents = {
       broadcastId: id("broadcastId"),
       tenantId: id("tenantId"),
       phoneNumberId: id("phoneNumberId"),
-      fromSeq: z.number().int().min(1, "fromSeq: expected the first recipient's sequence number, e.g. 1"),
-      toSeq: z.number().int().min(1, "toSeq: expected the last recipient's sequence number, e.g. 1600"),
+      fromSeq: seq("fromSeq", 1),
+      toSeq: seq("toSeq", 1600),
     }),
   ),
 } as const;
@@ -41,6 +45,7 @@ export type PayloadOf<Event extends JobEventDefinition> = z.infer<Event["schema"
 export function parsePayload<Event extends JobEventDefinition>(event: Event, data: unknown): PayloadOf<Event> {
   const parsed = event.schema.safeParse(data);
   if (parsed.success) return parsed.data as PayloadOf<Event>;
-  const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(payload)"}: ${issue.message}`).join("; ");
+  // the messages above name their field; zod's own (a missing object, an unknown shape) get the path in front
+  const issues = parsed.error.issues.map((issue) => (issue.message.startsWith(`${issue.path.join(".")}:`) ? issue.message : `${issue.path.join(".") || "(payload)"}: ${issue.message}`)).join("; ");
   throw new AppError("VALIDATION_FAILED", `${event.name}: payload refused (${issues})`, { event: event.name, issues });
 }

@@ -108,3 +108,13 @@ describe.each<Provider>(["inngest", "inline"])("each job through the %s provider
     expect((await db.broadcast.findUniqueOrThrow({ where: { id: draft.id } })).status).toBe("COMPLETED");
   });
 });
+
+describe("a payload that fails its schema when run", () => {
+  it("is refused by the Inngest provider before the handler runs (no retry)", async () => {
+    const before = await db.registrationAttempt.count();
+    const engine = new InngestTestEngine({ function: inngestFunctionFor(registrationRetryJob), events: [{ name: jobEvents.registrationRetry.name, data: { phoneNumberId: 42 } }] });
+    const { error } = await engine.execute();
+    expect(error).toMatchObject({ name: "NonRetriableError", message: expect.stringContaining("phoneNumberId") });
+    expect(await db.registrationAttempt.count()).toBe(before);
+  });
+});
