@@ -54,6 +54,14 @@ describe("registration retry without an Inngest server (shared database)", () =>
     expect(await db.registrationAttempt.count({ where: { phoneNumberId: number.id } })).toBe(1);
     expect(await db.jobOutbox.count({ where: { dispatchedAt: null, name: { in: names } } })).toBe(1);
   });
+
+  it("runs one retry of a number when two requests are relayed together", async () => {
+    const number = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: {} });
+    await scheduleRegistrationRetry({ db, phoneNumberId: number.id });
+    await scheduleRegistrationRetry({ db, phoneNumberId: number.id });
+    await relayJobs({ db, transport: inlineTransport(db, [registrationRetryJob]), names });
+    expect(await db.registrationAttempt.count({ where: { phoneNumberId: number.id } })).toBe(1);
+  });
 });
 
 describe("the inline runner (a database of its own)", () => {

@@ -97,10 +97,10 @@ export function inlineTransport(db: Db, definitions: JobDefinition[], options: I
   const flowKey = (job: JobDefinition, payload: Record<string, unknown>, expression?: string) =>
     `${job.id}:${expression ? String(payload[keyField(expression)]) : "*"}`;
 
-  async function singletonBusy(job: JobDefinition, row: OutboxRow, payload: Record<string, unknown>) {
+  /** Another run of a singleton job asleep in the outbox with the same key (one running here is seen in `running`). */
+  async function singletonAsleep(job: JobDefinition, row: OutboxRow, payload: Record<string, unknown>) {
     const singleton = job.flowControl.singleton;
     if (!singleton || job.trigger.kind !== "event") return false;
-    if ((running.get(flowKey(job, payload, singleton.key)) ?? 0) > 0) return true;
     const field = keyField(singleton.key);
     const names = job.trigger.events.map((event) => event.name);
     const [other] = await db.$queryRaw<{ id: string }[]>`
@@ -192,15 +192,20 @@ export function inlineTransport(db: Db, definitions: JobDefinition[], options: I
       outcome.later.push({ id: row.id, runAfter: new Date() });
       return;
     }
-    const singletonKey = target.flowControl.singleton ? flowKey(target, payload, target.flowControl.singleton.key) : null;
+    const singletonKey = target.flowControl.singleton ? `singleton:${flowKey(target, payload, target.flowControl.singleton.key)}` : null;
     try {
       const state = (row.runState as RunState | null) ?? { startedAt: new Date().toISOString(), steps: {}, waits: {} };
-      if (!row.runState && (await singletonBusy(target, row, payload))) {
-        outcome.delivered.push(row.id); // another run of this job holds the key: skipped, as Inngest's singleton skips
+      // another run of this job holds the key: skipped, as Inngest's singleton skips (taken before any await)
+      if (singletonKey && (running.get(singletonKey) ?? 0) > 0) {
+        outcome.delivered.push(row.id);
         return;
       }
-      if (singletonKey && singletonKey !== key) running.set(singletonKey, (running.get(singletonKey) ?? 0) + 1);
+      if (singletonKey) running.set(singletonKey, 1);
       try {
+        if (!row.runState && (await singletonAsleep(target, row, payload))) {
+          outcome.delivered.push(row.id);
+          return;
+        }
         if (await cancelled(target, payload, new Date(state.startedAt))) {
           outcome.delivered.push(row.id);
           return;
@@ -214,7 +219,7 @@ export function inlineTransport(db: Db, definitions: JobDefinition[], options: I
         if (error instanceof Suspended) outcome.later.push({ id: row.id, runAfter: error.runAfter, runState: state as unknown as Prisma.InputJsonObject });
         else outcome.failed.push({ id: row.id, error: (error as Error).message });
       } finally {
-        if (singletonKey && singletonKey !== key) running.set(singletonKey, (running.get(singletonKey) ?? 1) - 1);
+        if (singletonKey) running.set(singletonKey, 0);
       }
     } finally {
       release(key);
