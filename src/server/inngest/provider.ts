@@ -22,7 +22,7 @@ export function inngestFunctionFor(definition: JobDefinition) {
       ...(flowControl.concurrency ? { concurrency: flowControl.concurrency } : {}),
       ...(flowControl.throttle ? { throttle: flowControl.throttle } : {}),
       ...(flowControl.singleton ? { singleton: flowControl.singleton } : {}),
-      ...(flowControl.retries !== undefined ? { retries: flowControl.retries as 0 } : {}),
+      ...(flowControl.retries !== undefined ? { retries: flowControl.retries } : {}),
       ...(flowControl.cancelOn ? { cancelOn: flowControl.cancelOn.map(({ event, match }) => ({ event: event.name, match: `data.${match}` })) } : {}),
     },
     async ({ event, step, logger }) => {

@@ -38,7 +38,8 @@ export type JobFlowControl = {
   concurrency?: { limit: number; key?: string };
   throttle?: { limit: number; period: `${number}s` | `${number}m`; key?: string };
   singleton?: { key: string; mode: "skip" };
-  retries?: number;
+  /** attempts after the first (Inngest's; inline runs retry with backoff until they succeed, as outbox rows do) */
+  retries?: 0 | 1 | 2 | 3 | 4 | 5;
   cancelOn?: { event: JobEventDefinition; match: string }[];
 };
 
