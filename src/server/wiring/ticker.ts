@@ -13,7 +13,8 @@ import { jobDefinitions } from "@/server/wiring";
 const maxConcurrentRelays = 4;
 // on globalThis: the ticker (instrumentation) and route handlers are separate bundles, and inline flow control
 // (one chunk per number at a time) holds only if the process has one inline transport
-const globalJobs = globalThis as unknown as { recadoTicker?: NodeJS.Timeout; recadoInlineJobs?: JobTransport };
+const globalJobs = globalThis as unknown as { recadoTicker?: NodeJS.Timeout; recadoInlineJobs?: JobTransport; recadoJobs?: { held: boolean; relays: number } };
+const tickerState = () => (globalJobs.recadoJobs ??= { held: false, relays: 0 });
 
 /** This process's inline transport for every job the wiring lists. */
 export function inlineJobs(db: Db): JobTransport {
@@ -25,6 +26,18 @@ export function backgroundWork(db: Db, { inline }: { inline: boolean }) {
   const transport = inline ? inlineJobs(db) : inngestTransport();
   const crons = inline ? inlineCronScheduler(db, jobDefinitions) : null;
   return { relay: () => relayJobs({ db, transport }), tickCrons: (now?: Date) => crons?.tick(now) ?? Promise.resolve([]) };
+}
+
+/**
+ * Local mode: holds the ticker (no relay, no cron) until released, and returns once the relays it had started
+ * have ended — so an e2e spec can read a state the background work would otherwise change under it.
+ */
+export async function holdBackgroundJobs(held: boolean, { timeoutMs = 30_000 } = {}) {
+  const state = tickerState();
+  state.held = held;
+  const deadline = Date.now() + timeoutMs;
+  while (held && state.relays > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return { held, relaysRunning: state.relays };
 }
 
 /**
@@ -50,17 +63,18 @@ export async function settleInlineJobs(db: Db, { timeoutMs = 30_000 } = {}) {
 export function startBackgroundTicker({ intervalMs = 2_000 } = {}) {
   if (globalJobs.recadoTicker) return;
   const work = backgroundWork(getDb(), { inline: getEnv().RECADO_JOBS === "inline" });
-  let relays = 0;
+  const state = tickerState();
   let ticking = false;
 
   globalJobs.recadoTicker = setInterval(() => {
+    if (state.held) return;
     // Relays run side by side (claims skip each other), so one long inline job does not hold up the rest.
-    if (relays < maxConcurrentRelays) {
-      relays += 1;
+    if (state.relays < maxConcurrentRelays) {
+      state.relays += 1;
       work
         .relay()
         .catch((error: Error) => console.error("jobs: relay failed:", error.message))
-        .finally(() => (relays -= 1));
+        .finally(() => (state.relays -= 1));
     }
     if (ticking) return;
     ticking = true;
