@@ -31,3 +31,21 @@ export async function snapshot(page: Page, name: string) {
 export async function expectPath(page: Page, path: string) {
   await expect(page).toHaveURL(new RegExp(`^[^?]*${path.replace(/[/?]/g, "\\$&")}(\\?.*)?$`));
 }
+
+/**
+ * Drives the app's background jobs (inline jobs, local mode): `hold` stops the ticker and returns once what it
+ * was running has ended, `release` starts it again, `settle` runs every waiting job now and returns once none is
+ * waiting or running. A spec holds the jobs while it reads a state they would change (a registration retry
+ * registering the number), instead of hoping to read the page before the ticker's next round.
+ */
+export async function backgroundJobs(action: "hold" | "release" | "settle") {
+  const res = await fetch(`http://localhost:${Number(process.env.E2E_PORT ?? 3100)}/api/local/jobs`, {
+    method: "POST",
+    headers: { authorization: "Bearer local-admin-api-token-0123456789", "content-type": "application/json" },
+    body: JSON.stringify({ action }),
+  });
+  const body = (await res.json()) as { settled?: boolean; held?: boolean; relaysRunning?: number };
+  expect(res.status, JSON.stringify(body)).toBe(200);
+  if (action === "settle") expect(body.settled).toBe(true);
+  if (action === "hold") expect(body.relaysRunning).toBe(0);
+}

@@ -3,6 +3,6 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { validateEnvOrExit } = await import("@/server/startup");
   validateEnvOrExit();
-  const { startBackgroundTicker } = await import("@/server/jobs/ticker");
+  const { startBackgroundTicker } = await import("@/server/wiring/ticker");
   startBackgroundTicker();
 }

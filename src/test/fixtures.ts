@@ -4,6 +4,8 @@ import type { Session } from "next-auth";
 import type { Role } from "@/generated/prisma/enums";
 import { createCaller } from "@/server/api/root";
 import type { Db } from "@/server/db";
+import { getEnv } from "@/server/env";
+import { simulatedSignupPopupFor } from "@/server/wiring";
 
 // Tests do not need a slow password hash: nobody signs in with these users through the form.
 const unusablePasswordHash = "scrypt$16384$8$1$AAAA$AAAA";
@@ -34,7 +36,7 @@ export function sessionFor(user: { id: string; email: string; name: string; role
 }
 
 export function callerAs(db: Db, user: Parameters<typeof sessionFor>[0] | null) {
-  return createCaller({ db, session: user ? sessionFor(user) : null });
+  return createCaller({ db, session: user ? sessionFor(user) : null, simulatedSignupPopup: simulatedSignupPopupFor(getEnv()) });
 }
 
 let numberSeq = 0;

@@ -8,11 +8,13 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { Db } from "@/server/db";
 import { appErrorResponses, isAppError } from "@/server/errors";
+import type { SimulatedSignupPopup } from "@/server/signup/simulated-popup";
 
-export type TRPCContext = { db: Db; session: Session | null };
+/** `simulatedSignupPopup`: handed in by the wiring in local mode only (src/server/wiring). */
+export type TRPCContext = { db: Db; session: Session | null; simulatedSignupPopup?: SimulatedSignupPopup | null };
 
-export function createTRPCContext({ db, session }: TRPCContext): TRPCContext {
-  return { db, session };
+export function createTRPCContext({ db, session, simulatedSignupPopup = null }: TRPCContext): TRPCContext {
+  return { db, session, simulatedSignupPopup };
 }
 
 /** Field-level messages from a zod error, keyed by dotted path ("" for the input as a whole). */

@@ -8,7 +8,8 @@ import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetaSimulator } from "@/meta-simulator/server";
 import { simulatorControl } from "@/meta-simulator/control-client";
-import { broadcastFanOut, broadcastSendChunk } from "@/server/inngest/functions/broadcasts";
+import { broadcastFanOutJob, broadcastSendChunkJob } from "@/server/broadcasts/jobs";
+import { inngestFunctionFor } from "@/server/inngest/provider";
 import { cancelBroadcast, createBroadcast, pauseBroadcast, previewBroadcast, resumeBroadcast, startBroadcast, type BroadcastDraftInput } from "@/server/broadcasts/lifecycle";
 import { batchSizeFor, chunkFlowControl, planBroadcastChunks, sendBroadcastChunk, type ChunkEvent } from "@/server/broadcasts/sending";
 import { broadcastProgress, recipientReportCsv, summaryOf } from "@/server/broadcasts/progress";
@@ -64,7 +65,7 @@ async function started(tenantId: string, input = draft()) {
 /** The fan-out through Inngest's engine: the chunk events it sends. */
 async function fanOut(broadcastId: string, tenantId: string): Promise<ChunkEvent[]> {
   const t = new InngestTestEngine({
-    function: broadcastFanOut,
+    function: inngestFunctionFor(broadcastFanOutJob),
     events: [{ name: "broadcast/started", data: { broadcastId, tenantId } }],
     // no Inngest server here: the events are read from the step's arguments
     steps: Array.from({ length: 4 }, (_, i) => ({ id: `fan out ${i}`, handler: () => ({ ids: [] }) })),
@@ -77,7 +78,7 @@ async function fanOut(broadcastId: string, tenantId: string): Promise<ChunkEvent
 /** One chunk through Inngest's engine; rate-limit waits really wait (mocked sleep steps). */
 async function runChunk(chunk: ChunkEvent) {
   const t = new InngestTestEngine({
-    function: broadcastSendChunk,
+    function: inngestFunctionFor(broadcastSendChunkJob),
     events: [{ name: "broadcast/chunk.send", data: chunk }],
     steps: Array.from({ length: 8 }, (_, round) => ({ id: `rate limit wait ${round}`, handler: () => new Promise((resolve) => setTimeout(resolve, 1100)) })),
   });

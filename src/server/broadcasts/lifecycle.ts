@@ -12,15 +12,9 @@ import { AppError } from "@/server/errors";
 import { raiseAlert } from "@/server/alerts/alerts";
 import { audienceCondition, countAudience, eligibleContact, normalizeCsvPhones, type Audience, type AudienceCounts } from "@/server/broadcasts/audience";
 import { parametersSql, renderBody, renderParameters, type ParameterSource } from "@/server/broadcasts/parameters";
+import { jobEvents } from "@/server/jobs/events";
 import { enqueueJob } from "@/server/jobs/outbox";
 import { checkTemplate, loadSendingNumber } from "@/server/messaging/send";
-
-export const broadcastEvents = {
-  started: "broadcast/started",
-  chunk: "broadcast/chunk.send",
-  resumed: "broadcast/resumed",
-  cancelled: "broadcast/cancelled",
-} as const;
 
 export type BroadcastDraftInput = {
   name: string;
@@ -129,7 +123,7 @@ export async function startBroadcast({ db, tenantId, broadcastId }: { db: Db; te
         where: { id: draft.id },
         data: { total, excludedOptedOut: counts.excludedOptedOut, excludedNotOnWhatsApp: counts.excludedNotOnWhatsApp, excludedInvalid: counts.excludedInvalid },
       });
-      await enqueueJob(tx, { id: `broadcast-started:${draft.id}`, name: broadcastEvents.started, data: { broadcastId: draft.id, tenantId } });
+      await enqueueJob(tx, { id: `broadcast-started:${draft.id}`, event: jobEvents.broadcastStarted, data: { broadcastId: draft.id, tenantId } });
       return { id: draft.id, status: "SENDING" as const, total, alreadyStarted: false };
     },
     { timeout: 120_000 },
@@ -147,7 +141,7 @@ export async function resumeBroadcast({ db, tenantId, broadcastId }: { db: Db; t
   await db.$transaction(async (tx) => {
     const changed = await tx.broadcast.updateMany({ where: { id: broadcastId, status: "PAUSED" }, data: { status: "SENDING" } });
     if (changed.count === 0) throw new AppError("CONFLICT", "Only a paused broadcast can be resumed.", { broadcast_id: broadcastId });
-    await enqueueJob(tx, { name: broadcastEvents.resumed, data: { broadcastId, tenantId } });
+    await enqueueJob(tx, { event: jobEvents.broadcastResumed, data: { broadcastId, tenantId } });
   });
 }
 
@@ -161,7 +155,7 @@ export async function cancelBroadcast({ db, tenantId, broadcastId }: { db: Db; t
     });
     if (changed.count === 0) throw new AppError("CONFLICT", "This broadcast has already finished.", { broadcast_id: broadcastId });
     await tx.broadcastRecipient.updateMany({ where: { broadcastId, status: "PENDING" }, data: { status: "CANCELLED" } });
-    await enqueueJob(tx, { name: broadcastEvents.cancelled, data: { broadcastId, tenantId } });
+    await enqueueJob(tx, { event: jobEvents.broadcastCancelled, data: { broadcastId, tenantId } });
   });
 }
 

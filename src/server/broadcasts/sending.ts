@@ -1,6 +1,6 @@
 /**
- * Sending a broadcast, chunk by chunk. The same functions run inside the Inngest functions' steps
- * (src/server/inngest/functions/broadcasts.ts) and in the inline driver (RECADO_JOBS=inline).
+ * Sending a broadcast, chunk by chunk, in the steps of the broadcast jobs (src/server/broadcasts/jobs.ts), run by
+ * Inngest or in process (RECADO_JOBS=inline) alike.
  *
  * A chunk is a range of recipients (by seq), twenty seconds of the number's throughput (chunkSizeFor). Inngest
  * runs at most one chunk per number at a time and starts at most one per second per number (flow control keyed
@@ -15,20 +15,21 @@
  * Meta and is sent; one with a message is never sent again — its wamid says SENT, its absence UNKNOWN.
  */
 import type { Db } from "@/server/db";
+import type { jobEvents, PayloadOf } from "@/server/jobs/events";
 import { isAppError } from "@/server/errors";
 import { loadSendingNumber, offerToMeta, prepareSend, recordMetaAnswer, type SendingNumber, type SendResult } from "@/server/messaging/send";
 import { startPacedRun, type Deferral, type PacedRun } from "@/server/throughput/paced-run";
 import { throughputLimitFor } from "@/server/throughput/pacing";
 import { stopBroadcast } from "@/server/broadcasts/lifecycle";
 
-export type ChunkEvent = { broadcastId: string; tenantId: string; phoneNumberId: string; fromSeq: number; toSeq: number };
+export type ChunkEvent = PayloadOf<typeof jobEvents.broadcastChunk>;
 
 export type ChunkResult =
   | { state: "done" | "over" | "stopped"; sent: number; failed: number }
   | { state: "deferred"; sent: number; failed: number; retryAfterMs: number }
   | { state: "paused"; sent: number; failed: number };
 
-/** Inngest flow control for chunks: keyed by the sending number (see the module comment). */
+/** Flow control for chunk jobs: keyed by the sending number (see the module comment). */
 export const chunkFlowControl = {
   throttle: { key: "event.data.phoneNumberId", limit: 1, period: "1s" },
   concurrency: { key: "event.data.phoneNumberId", limit: 1 },

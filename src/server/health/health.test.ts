@@ -3,6 +3,7 @@ import { startWebhookReceiver } from "@/meta-simulator/test-receiver";
 import { graphClientForAccount } from "@/server/accounts/graph";
 import { checkNumberHealth } from "@/server/health/health";
 import { processWebhookItems } from "@/server/webhooks/process";
+import { webhookHandlers } from "@/server/wiring";
 import { receiveWebhook } from "@/server/webhooks/receive";
 import { testDb } from "@/test/db";
 import { createSimNumber, freshCustomerAccount, sharedSimulator } from "@/test/health-fixtures";
@@ -95,7 +96,7 @@ describe("health webhooks update the same state (simulator â†’ signed webhook â†
       for (const hook of receiver.received.splice(0)) {
         const result = await receiveWebhook({ db, rawBody: hook.rawBody, signatureHeader: String(hook.headers["x-hub-signature-256"]), appSecret: "test-app-secret", source: { ip: null, userAgent: null } });
         expect(result.httpStatus).toBe(200);
-        if ("eventId" in result && result.eventId) await processWebhookItems({ db, eventId: result.eventId });
+        if ("eventId" in result && result.eventId) await processWebhookItems({ db, handlers: webhookHandlers, eventId: result.eventId });
       }
     };
 
@@ -140,7 +141,7 @@ describe("display-name approval webhook", () => {
     await control.flush();
     for (const hook of receiver.received.splice(0)) {
       const result = await receiveWebhook({ db, rawBody: hook.rawBody, signatureHeader: String(hook.headers["x-hub-signature-256"]), appSecret: "test-app-secret", source: { ip: null, userAgent: null } });
-      if ("eventId" in result && result.eventId) expect(await processWebhookItems({ db, eventId: result.eventId })).toMatchObject({ processed: 1 });
+      if ("eventId" in result && result.eventId) expect(await processWebhookItems({ db, handlers: webhookHandlers, eventId: result.eventId })).toMatchObject({ processed: 1 });
     }
     await receiver.close();
 

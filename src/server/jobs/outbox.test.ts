@@ -1,8 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
+import { z } from "zod";
 import { useOwnDatabase } from "@/test/own-database";
-import { enqueueJob, relayJobs, type JobSender } from "@/server/jobs/outbox";
-import { inlineSender, inngestSender, registerInlineJob } from "@/server/jobs/senders";
+import { inngestTransport } from "@/server/inngest/transport";
+import { defineEventJob } from "@/server/jobs/definition";
+import { inlineTransport } from "@/server/jobs/inline-runner";
+import { enqueueJob, relayJobs, type JobTransport } from "@/server/jobs/outbox";
+
+const probe = (name: string) => ({ name, schema: z.object({ n: z.number().optional(), key: z.string().optional() }) });
+const probes = { once: probe("probe/once"), rolledBack: probe("probe/rolled-back"), inline: probe("probe/inline"), failing: probe("probe/failing"), forInngest: probe("probe/for-inngest") };
 
 // A database of its own: draining takes every pending row, which must not take other test files' rows.
 const ownDb = useOwnDatabase("recado_test_jobs", 6);
@@ -10,12 +16,12 @@ const ownDb = useOwnDatabase("recado_test_jobs", 6);
 it("records a job once per id, in the caller's transaction", async () => {
   const id = randomUUID();
   await ownDb().$transaction(async (tx) => {
-    await enqueueJob(tx, { id, name: "probe/once", data: { n: 1 } });
-    await enqueueJob(tx, { id, name: "probe/once", data: { n: 1 } });
+    await enqueueJob(tx, { id, event: probes.once, data: { n: 1 } });
+    await enqueueJob(tx, { id, event: probes.once, data: { n: 1 } });
   });
   await expect(
     ownDb().$transaction(async (tx) => {
-      await enqueueJob(tx, { name: "probe/rolled-back", data: {} });
+      await enqueueJob(tx, { event: probes.rolledBack, data: {} });
       throw new Error("the change failed");
     }),
   ).rejects.toThrow("the change failed");
@@ -26,20 +32,30 @@ it("records a job once per id, in the caller's transaction", async () => {
 
 it("runs each inline job once even when relays race, and keeps a failing one for a later try", async () => {
   const runs = new Map<string, number>();
-  registerInlineJob("probe/inline", async (data) => {
-    const key = String(data.key);
-    runs.set(key, (runs.get(key) ?? 0) + 1);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  });
-  registerInlineJob("probe/failing", async () => {
-    throw new Error("the simulator said no");
-  });
-  for (let i = 0; i < 30; i++) await enqueueJob(ownDb(), { name: "probe/inline", data: { key: `k${i}` } });
-  await enqueueJob(ownDb(), { name: "probe/failing", data: {} });
+  const jobs = [
+    defineEventJob({
+      id: "probe-inline",
+      on: probes.inline,
+      async handler({ payload }) {
+        const key = String(payload.key);
+        runs.set(key, (runs.get(key) ?? 0) + 1);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      },
+    }),
+    defineEventJob({
+      id: "probe-failing",
+      on: probes.failing,
+      async handler() {
+        throw new Error("the simulator said no");
+      },
+    }),
+  ];
+  for (let i = 0; i < 30; i++) await enqueueJob(ownDb(), { event: probes.inline, data: { key: `k${i}` } });
+  await enqueueJob(ownDb(), { event: probes.failing, data: {} });
 
-  const sender = inlineSender(ownDb());
-  const results = await Promise.all(Array.from({ length: 4 }, () => relayJobs({ db: ownDb(), sender, limit: 10 })));
-  await relayJobs({ db: ownDb(), sender }); // whatever the racing relays left
+  const transport = inlineTransport(ownDb(), jobs);
+  const results = await Promise.all(Array.from({ length: 4 }, () => relayJobs({ db: ownDb(), transport, limit: 10 })));
+  await relayJobs({ db: ownDb(), transport }); // whatever the racing relays left
 
   expect(runs.size).toBe(30);
   expect([...runs.values()].every((count) => count === 1)).toBe(true);
@@ -48,23 +64,33 @@ it("runs each inline job once even when relays race, and keeps a failing one for
   expect(failing.dispatchedAt).toBeNull();
   expect(failing.lastError).toContain("the simulator said no");
   expect(failing.nextAttemptAt.getTime()).toBeGreaterThan(Date.now()); // backs off; not claimed again at once
-  expect(await relayJobs({ db: ownDb(), sender })).toMatchObject({ claimed: 0 });
+  expect(await relayJobs({ db: ownDb(), transport })).toMatchObject({ claimed: 0 });
   await ownDb().jobOutbox.deleteMany({});
 });
 
 it("keeps jobs when no Inngest server is reachable, and hands them over once one is", async () => {
-  await enqueueJob(ownDb(), { name: "probe/for-inngest", data: { n: 1 } });
+  await enqueueJob(ownDb(), { event: probes.forInngest, data: { n: 1 } });
   // the real Inngest client in dev mode, with no dev server on this machine
-  const unreachable: JobSender = { ...inngestSender(), leaseMs: 0 };
-  const first = await relayJobs({ db: ownDb(), sender: unreachable });
+  const unreachable: JobTransport = { ...inngestTransport(), leaseMs: 0 };
+  const first = await relayJobs({ db: ownDb(), transport: unreachable });
   expect(first).toMatchObject({ claimed: 1, delivered: 0, failed: 1 });
   const kept = await ownDb().jobOutbox.findFirstOrThrow({ where: { name: "probe/for-inngest" } });
   expect(kept.dispatchedAt).toBeNull();
 
   const handed: string[] = [];
-  const reachable: JobSender = { leaseMs: 1000, send: async (events) => ({ delivered: events.map((e) => (handed.push(e.name), e.id)), failed: [] }) };
+  const reachable: JobTransport = { leaseMs: 1000, send: async (events) => ({ delivered: events.map((e) => (handed.push(e.name), e.id)), failed: [] }) };
   await ownDb().jobOutbox.update({ where: { id: kept.id }, data: { nextAttemptAt: new Date(0) } });
-  expect(await relayJobs({ db: ownDb(), sender: reachable })).toMatchObject({ delivered: 1 });
+  expect(await relayJobs({ db: ownDb(), transport: reachable })).toMatchObject({ delivered: 1 });
   expect(handed).toEqual(["probe/for-inngest"]);
   expect((await ownDb().jobOutbox.findUniqueOrThrow({ where: { id: kept.id } })).dispatchedAt).not.toBeNull();
 }, 60_000);
+
+it("refuses a payload that fails its event's schema when sent: nothing is written", async () => {
+  const strict = { name: "probe/strict", schema: z.object({ phoneNumberId: z.string().min(1, "phoneNumberId: expected the number's id") }) };
+  await expect(enqueueJob(ownDb(), { event: strict, data: { phoneNumberId: "" } })).rejects.toMatchObject({
+    code: "VALIDATION_FAILED",
+    message: expect.stringContaining("phoneNumberId: expected the number's id"),
+  });
+  await expect(enqueueJob(ownDb(), { event: strict, data: { phoneNumberId: 42 } as never })).rejects.toThrow(/phoneNumberId/);
+  expect(await ownDb().jobOutbox.count({ where: { name: "probe/strict" } })).toBe(0);
+});

@@ -12,6 +12,7 @@ import type { Db } from "@/server/db";
 import { handleInboundMessage, keywordOf } from "@/server/messaging/inbound";
 import { applyStatusUpdate } from "@/server/messaging/webhook-status";
 import { processWebhookItems } from "@/server/webhooks/process";
+import { webhookHandlers } from "@/server/wiring";
 import { receiveWebhook } from "@/server/webhooks/receive";
 import { testDb } from "@/test/db";
 import { createContactRow, createSendingTenant, resetSharedSimulatorAfterAll } from "@/test/messaging-world";
@@ -116,7 +117,7 @@ describe("status webhooks", () => {
         req.on("end", async () => {
           const result = await receiveWebhook({ db, rawBody: Buffer.concat(chunks), signatureHeader: req.headers["x-hub-signature-256"] as string, appSecret: "own-secret", source: { ip: null, userAgent: null } });
           // processed before answering, so that "the simulator is idle" means "everything is applied"
-          if (result.httpStatus === 200 && result.eventId) await processWebhookItems({ db, eventId: result.eventId });
+          if (result.httpStatus === 200 && result.eventId) await processWebhookItems({ db, handlers: webhookHandlers, eventId: result.eventId });
           res.writeHead(result.httpStatus).end();
         });
       });

@@ -1,5 +1,5 @@
 /**
- * The durable registration retry (run by the `registration-retry` Inngest function): one round = one attempt if
+ * The durable registration retry (the `registration-retry` job, src/server/registration/jobs.ts): one round = one attempt if
  * the budget allows, then a wait that grows each round. It stops when the number is provisioned or when the
  * failure needs a person, and it never spends more than Meta's 10 register calls per 72 hours: the budget is
  * read from the attempts table before every call, so manual attempts and other runs count too.
@@ -7,7 +7,7 @@
 import type { Db } from "@/server/db";
 import { attemptRegistration, registrationBudgetState, type RegistrationAttemptResult } from "@/server/registration/attempts";
 import { setOnboardingState } from "@/server/health/onboarding";
-import { events } from "@/server/inngest/events";
+import { jobEvents } from "@/server/jobs/events";
 import { enqueueJob } from "@/server/jobs/outbox";
 
 const MINUTE = 60_000;
@@ -46,6 +46,6 @@ export async function giveUpRegistration({ db, phoneNumberId }: { db: Db; phoneN
  */
 export async function scheduleRegistrationRetry({ db, phoneNumberId, when = true }: { db: Db; phoneNumberId: string; when?: boolean }) {
   if (!when) return false;
-  await enqueueJob(db, { name: events.registrationRetry, data: { phoneNumberId } });
+  await enqueueJob(db, { event: jobEvents.registrationRetry, data: { phoneNumberId } });
   return true;
 }

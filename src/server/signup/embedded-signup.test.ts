@@ -6,6 +6,7 @@ import { isAppError } from "@/server/errors";
 import { getGraphClient } from "@/server/accounts/graph";
 import { completeEmbeddedSignup, ownAccountStatus } from "@/server/signup/embedded-signup";
 import { processWebhookItems } from "@/server/webhooks/process";
+import { webhookHandlers } from "@/server/wiring";
 import { receiveWebhook } from "@/server/webhooks/receive";
 import { testDb } from "@/test/db";
 import { createTenantWithOwner } from "@/test/fixtures";
@@ -139,7 +140,7 @@ describe("Embedded Signup (real Postgres + simulator)", () => {
       expect(result.httpStatus).toBe(200);
       if ("eventId" in result && result.eventId) {
         eventIds.push(result.eventId);
-        await processWebhookItems({ db, eventId: result.eventId });
+        await processWebhookItems({ db, handlers: webhookHandlers, eventId: result.eventId });
       }
     }
     await receiver.close();

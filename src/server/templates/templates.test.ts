@@ -1,6 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import "@/server/webhooks/handlers";
-import { webhookHandlerFor } from "@/server/webhooks/registry";
+import { webhookHandlers } from "@/server/wiring";
 import { createTemplate, listTenantTemplates, syncTemplates, syncTenantTemplates } from "@/server/templates/templates";
 import { createBroadcast, previewBroadcast } from "@/server/broadcasts/lifecycle";
 import { callerAs, createAdmin } from "@/test/fixtures";
@@ -11,7 +10,7 @@ const simulatorUrl = inject("simulatorUrl");
 resetSharedSimulatorAfterAll(simulatorUrl);
 
 async function deliverTemplateStatus(payload: Record<string, unknown>) {
-  const handler = webhookHandlerFor("message_template_status_update");
+  const handler = webhookHandlers["message_template_status_update"];
   await handler!({ id: "x", key: `k-${Math.random()}`, field: "message_template_status_update", kind: "template_status", wabaId: simMasterWabaId, phoneNumberId: null, payload: payload as never, occurredAt: null }, { db: testDb() });
 }
 

@@ -5,10 +5,9 @@
  * `staleAfterMs`) and a failed item whose backoff has passed are claimed again, up to `maxAttempts`; an item that
  * fails its last attempt is QUARANTINED with its error and the admin gets one alert (repeats bump its counter).
  */
-import "@/server/webhooks/handlers";
 import type { Db } from "@/server/db";
 import { raiseAlert } from "@/server/alerts/alerts";
-import { webhookHandlerFor, type StoredWebhookItem } from "@/server/webhooks/registry";
+import type { StoredWebhookItem, WebhookHandlers } from "@/server/webhooks/dispatch";
 
 export const webhookProcessing = {
   batchSize: 500,
@@ -44,9 +43,10 @@ async function claimItems(db: Db, { eventId, limit, now }: { eventId?: string; l
               item."payload", item."occurredAt", item."attempts"`;
 }
 
-/** Claims up to `limit` items (of one batch, or any) and dispatches each to the handler of its field. */
-export async function processWebhookItems({ db, eventId, limit = webhookProcessing.batchSize, now = new Date() }: {
+/** Claims up to `limit` items (of one batch, or any) and dispatches each to the handler of its field in `handlers`. */
+export async function processWebhookItems({ db, handlers, eventId, limit = webhookProcessing.batchSize, now = new Date() }: {
   db: Db;
+  handlers: WebhookHandlers;
   eventId?: string;
   limit?: number;
   now?: Date;
@@ -57,7 +57,7 @@ export async function processWebhookItems({ db, eventId, limit = webhookProcessi
   const failed: { id: string; error: string; attempts: number }[] = [];
 
   for (const item of claimed) {
-    const handler = webhookHandlerFor(item.field);
+    const handler = Object.hasOwn(handlers, item.field) ? handlers[item.field] : undefined;
     if (!handler) {
       ignored.push(item.id);
       continue;
@@ -102,10 +102,10 @@ export async function processWebhookItems({ db, eventId, limit = webhookProcessi
 }
 
 /** Processes everything claimable, batch after batch (the sweeper; also run once at server start). */
-export async function drainWebhookItems({ db, maxBatches = 20 }: { db: Db; maxBatches?: number }) {
+export async function drainWebhookItems({ db, handlers, maxBatches = 20 }: { db: Db; handlers: WebhookHandlers; maxBatches?: number }) {
   const total: ProcessSummary = { claimed: 0, processed: 0, ignored: 0, failed: 0 };
   for (let i = 0; i < maxBatches; i++) {
-    const summary = await processWebhookItems({ db });
+    const summary = await processWebhookItems({ db, handlers });
     for (const key of Object.keys(total) as (keyof ProcessSummary)[]) total[key] += summary[key];
     if (summary.claimed < webhookProcessing.batchSize) break;
   }
@@ -120,7 +120,7 @@ const inFlight = new WeakMap<Db, { running: Promise<void>; again: boolean }>();
  * round once more. Under load, many requests' items are claimed and applied together (a few queries per 500
  * items instead of per request), which is what keeps the webhook route cheap.
  */
-export function kickWebhookProcessing(db: Db): Promise<void> {
+export function kickWebhookProcessing(db: Db, handlers: WebhookHandlers): Promise<void> {
   const current = inFlight.get(db);
   if (current) {
     current.again = true;
@@ -131,7 +131,7 @@ export function kickWebhookProcessing(db: Db): Promise<void> {
     try {
       do {
         state.again = false;
-        await drainWebhookItems({ db });
+        await drainWebhookItems({ db, handlers });
       } while (state.again);
     } finally {
       inFlight.delete(db);

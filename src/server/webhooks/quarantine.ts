@@ -13,6 +13,7 @@ import { writeAudit, type Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { flattenWebhookBatch, safeParseWebhookPayload } from "@/server/whatsapp/webhook-payload";
+import type { WebhookHandlers } from "@/server/webhooks/dispatch";
 import { processWebhookItems } from "@/server/webhooks/process";
 
 export async function quarantineCount({ db }: { db: Db }) {
@@ -36,7 +37,7 @@ export async function listQuarantinedItems({ db, limit = 50 }: { db: Db; limit?:
   return { total, items: items.map((i) => ({ ...i, rawItem: JSON.stringify(i.payload, null, 2).slice(0, 4000), payload: undefined })) };
 }
 
-export async function rerunQuarantinedItem({ db, itemId, actor }: { db: Db; itemId: string; actor: Actor }) {
+export async function rerunQuarantinedItem({ db, handlers, itemId, actor }: { db: Db; handlers: WebhookHandlers; itemId: string; actor: Actor }) {
   const item = await db.webhookItem.findUnique({
     where: { id: itemId },
     select: { id: true, key: true, kind: true, status: true, eventId: true, quarantineReason: true },
@@ -60,7 +61,7 @@ export async function rerunQuarantinedItem({ db, itemId, actor }: { db: Db; item
       data: { status: "PENDING", attempts: 0, claimedAt: null, lastError: null, quarantineReason: null },
     });
     await audit();
-    const summary = await processWebhookItems({ db, eventId: item.eventId });
+    const summary = await processWebhookItems({ db, handlers, eventId: item.eventId });
     const after = await db.webhookItem.findUniqueOrThrow({ where: { id: item.id }, select: { status: true, lastError: true } });
     return { status: after.status, storedItems: 0, processed: summary.processed, lastError: after.lastError };
   }
@@ -90,6 +91,6 @@ export async function rerunQuarantinedItem({ db, itemId, actor }: { db: Db; item
   });
   await db.webhookItem.update({ where: { id: item.id }, data: { status: "PROCESSED", processedAt: new Date() } });
   await audit({ stored_items: stored.count });
-  const summary = await processWebhookItems({ db, eventId: item.eventId });
+  const summary = await processWebhookItems({ db, handlers, eventId: item.eventId });
   return { status: "PROCESSED" as const, storedItems: stored.count, processed: summary.processed, lastError: null };
 }

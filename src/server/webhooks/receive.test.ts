@@ -2,8 +2,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { testDb } from "@/test/db";
 import { processWebhookItems } from "@/server/webhooks/process";
 import { answerHandshake, receiveWebhook } from "@/server/webhooks/receive";
-import { registerWebhookHandler } from "@/server/webhooks/registry";
 import { signWebhookBody } from "@/server/whatsapp";
+import type { WebhookHandler, WebhookHandlers } from "@/server/webhooks/dispatch";
+import { webhookHandlers } from "@/server/wiring";
+
+// the app's handlers, plus the probes this file adds for its own fields
+const handlers: WebhookHandlers = { ...webhookHandlers };
+const addProbeHandler = (field: string, handler: WebhookHandler) => void (handlers[field] = handler);
 
 const appSecret = "test-app-secret";
 const source = { ip: "203.0.113.9", userAgent: "facebookexternalua" };
@@ -140,7 +145,7 @@ describe("storing and dispatching batches", () => {
     );
     expect(items.filter((i) => i.key.startsWith(`status:${a}:`))).toHaveLength(2);
 
-    const summary = await processWebhookItems({ db: testDb(), eventId: result.eventId });
+    const summary = await processWebhookItems({ db: testDb(), handlers, eventId: result.eventId });
     expect(summary).toEqual({ claimed: 6, processed: 5, ignored: 1, failed: 0 });
     const after = await testDb().webhookItem.findMany({ where: { eventId: result.eventId } });
     expect(after.find((i) => i.field === "some_future_field")?.status).toBe("IGNORED");
@@ -173,15 +178,15 @@ describe("storing and dispatching batches", () => {
 
   it("dispatches each item exactly once when processors race", async () => {
     const seen = new Map<string, number>();
-    registerWebhookHandler("race_probe", async (item) => {
+    addProbeHandler("race_probe", async (item) => {
       seen.set(item.key, (seen.get(item.key) ?? 0) + 1);
       await new Promise((resolve) => setTimeout(resolve, 2));
     });
     const changes = Array.from({ length: 40 }, (_, i) => ({ field: "race_probe", value: { n: i, run: wamid() } }));
     const result = await deliver(JSON.stringify(envelope({ id: "WABA1", changes })));
     if (result.httpStatus !== 200) throw new Error("not stored");
-    const summaries = await Promise.all(Array.from({ length: 4 }, () => processWebhookItems({ db: testDb(), eventId: result.eventId ?? undefined, limit: 15 })));
-    const again = await processWebhookItems({ db: testDb(), eventId: result.eventId ?? undefined });
+    const summaries = await Promise.all(Array.from({ length: 4 }, () => processWebhookItems({ db: testDb(), handlers, eventId: result.eventId ?? undefined, limit: 15 })));
+    const again = await processWebhookItems({ db: testDb(), handlers, eventId: result.eventId ?? undefined });
     expect(summaries.reduce((n, s) => n + s.processed, 0) + again.processed).toBe(40);
     expect(seen.size).toBe(40);
     expect([...seen.values()].every((count) => count === 1)).toBe(true);
@@ -189,25 +194,25 @@ describe("storing and dispatching batches", () => {
 
   it("retries a failed item after its backoff and reclaims one whose processor died", async () => {
     let calls = 0;
-    registerWebhookHandler("flaky_probe", async () => {
+    addProbeHandler("flaky_probe", async () => {
       calls += 1;
       if (calls === 1) throw new Error("database hiccup");
     });
     const result = await deliver(JSON.stringify(envelope({ id: "WABA1", changes: [{ field: "flaky_probe", value: { run: wamid() } }] })));
     const eventId = result.httpStatus === 200 ? result.eventId ?? undefined : undefined;
     const now = new Date();
-    expect(await processWebhookItems({ db: testDb(), eventId, now })).toMatchObject({ failed: 1 });
+    expect(await processWebhookItems({ db: testDb(), handlers, eventId, now })).toMatchObject({ failed: 1 });
     const failed = await testDb().webhookItem.findFirstOrThrow({ where: { eventId } });
     expect(failed).toMatchObject({ status: "FAILED", lastError: "database hiccup", attempts: 1 });
 
-    expect(await processWebhookItems({ db: testDb(), eventId, now: new Date(now.getTime() + 5_000) })).toMatchObject({ claimed: 0 });
-    expect(await processWebhookItems({ db: testDb(), eventId, now: new Date(now.getTime() + 31_000) })).toMatchObject({ processed: 1 });
+    expect(await processWebhookItems({ db: testDb(), handlers, eventId, now: new Date(now.getTime() + 5_000) })).toMatchObject({ claimed: 0 });
+    expect(await processWebhookItems({ db: testDb(), handlers, eventId, now: new Date(now.getTime() + 31_000) })).toMatchObject({ processed: 1 });
 
     // a processor that claimed an item and died leaves it PROCESSING; after 5 minutes it is claimed again
     const stuck = await deliver(JSON.stringify(envelope({ id: "WABA1", changes: [{ field: "flaky_probe", value: { run: wamid() } }] })));
     const stuckId = stuck.httpStatus === 200 ? stuck.eventId ?? undefined : undefined;
     await testDb().webhookItem.updateMany({ where: { eventId: stuckId }, data: { status: "PROCESSING", claimedAt: new Date(Date.now() - 6 * 60_000) } });
-    expect(await processWebhookItems({ db: testDb(), eventId: stuckId })).toMatchObject({ processed: 1 });
+    expect(await processWebhookItems({ db: testDb(), handlers, eventId: stuckId })).toMatchObject({ processed: 1 });
   });
 
   it("answers 400 for a correctly signed body that is not a webhook envelope, storing nothing", async () => {

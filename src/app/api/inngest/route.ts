@@ -1,5 +1,6 @@
 import { serve } from "inngest/next";
 import { inngest } from "@/server/inngest/client";
-import { inngestFunctions } from "@/server/inngest/functions";
+import { inngestFunctionsFor } from "@/server/inngest/provider";
+import { jobDefinitions } from "@/server/wiring";
 
-export const { GET, POST, PUT } = serve({ client: inngest, functions: inngestFunctions });
+export const { GET, POST, PUT } = serve({ client: inngest, functions: inngestFunctionsFor(jobDefinitions) });

@@ -1,6 +1,7 @@
 import { adminProcedure, createTRPCRouter, z } from "@/server/api/trpc";
 import { getPlatformStats } from "@/server/tenants/overview";
 import { listQuarantinedItems, rerunQuarantinedItem } from "@/server/webhooks/quarantine";
+import { webhookHandlers } from "@/server/wiring";
 
 export const adminRouter = createTRPCRouter({
   /** Platform-wide counts for the admin overview. */
@@ -10,5 +11,5 @@ export const adminRouter = createTRPCRouter({
   /** Re-runs one quarantined item once its cause is fixed (webhooks/quarantine.ts). */
   rerunWebhookItem: adminProcedure
     .input(z.object({ itemId: z.string().min(1, "expected the id of a quarantined webhook item") }))
-    .mutation(({ ctx, input }) => rerunQuarantinedItem({ db: ctx.db, itemId: input.itemId, actor: { userId: ctx.user.id, label: ctx.user.email } })),
+    .mutation(({ ctx, input }) => rerunQuarantinedItem({ db: ctx.db, handlers: webhookHandlers, itemId: input.itemId, actor: { userId: ctx.user.id, label: ctx.user.email } })),
 });

@@ -1,16 +1,16 @@
 import { createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
 import { scheduleRegistrationRetry } from "@/server/registration/retry";
 import { completeEmbeddedSignup, ownAccountStatus } from "@/server/signup/embedded-signup";
-import { graphIsSimulator, simulatedSignupCode } from "@/server/signup/simulated-popup";
+import { simulatedPopupAvailable, simulatedSignupCode } from "@/server/signup/simulated-popup";
 
 const graphId = (field: string, example: string) => z.string().regex(/^\d{1,32}$/, `${field}: expected Meta's numeric id, e.g. "${example}"`);
 
 export const signupRouter = createTRPCRouter({
   /** The bakery's own-account status, and whether the local simulated popup is available. */
-  status: tenantProcedure.query(async ({ ctx }) => ({ ...(await ownAccountStatus({ db: ctx.db, tenantId: ctx.tenantId })), simulator: await graphIsSimulator() })),
+  status: tenantProcedure.query(async ({ ctx }) => ({ ...(await ownAccountStatus({ db: ctx.db, tenantId: ctx.tenantId })), simulator: await simulatedPopupAvailable(ctx.simulatedSignupPopup) })),
 
   /** Local only: what Meta's popup would hand the page (a 30-second code for the simulator's customer account). */
-  simulatePopup: tenantProcedure.mutation(() => simulatedSignupCode()),
+  simulatePopup: tenantProcedure.mutation(({ ctx }) => simulatedSignupCode(ctx.simulatedSignupPopup)),
 
   /** Finishes Embedded Signup for the session's bakery with the popup's code. */
   connect: tenantProcedure

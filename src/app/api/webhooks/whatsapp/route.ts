@@ -3,6 +3,7 @@ import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { kickWebhookProcessing } from "@/server/webhooks/process";
 import { answerHandshake, handleWebhookPost } from "@/server/webhooks/receive";
+import { webhookHandlers } from "@/server/wiring";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +22,7 @@ export async function POST(req: Request) {
   const result = await handleWebhookPost({ db, req, appSecret: env.META_APP_SECRET, trustedProxyHops: env.TRUSTED_PROXY_HOPS });
   // Answer Meta first; the items are already stored, so if this dies the Inngest sweeper processes them.
   if (result.storedItems > 0) {
-    after(() => kickWebhookProcessing(db).catch((error: Error) => console.error("webhook processing:", error.message)));
+    after(() => kickWebhookProcessing(db, webhookHandlers).catch((error: Error) => console.error("webhook processing:", error.message)));
   }
   return Response.json(result.body, { status: result.httpStatus });
 }

@@ -1,7 +1,8 @@
 import { InngestTestEngine } from "@inngest/test";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { events } from "@/server/inngest/events";
-import { registrationRetry } from "@/server/inngest/functions/registration";
+import { describe, expect, it } from "vitest";
+import { inngestFunctionFor } from "@/server/inngest/provider";
+import { jobEvents } from "@/server/jobs/events";
+import { registrationRetryJob } from "@/server/registration/jobs";
 import { registrationRetryMaxRounds } from "@/server/registration/retry";
 import { testDb } from "@/test/db";
 import { createSimNumber, sharedSimulator, useFreshCustomerAccount } from "@/test/health-fixtures";
@@ -10,7 +11,7 @@ const db = testDb();
 const control = sharedSimulator();
 const accountId = useFreshCustomerAccount(db);
 
-// Sleeps are not run by @inngest/test: each wait of the function is mocked as a step (PLATFORM.md).
+// Sleeps are not run by @inngest/test: each wait of the function is mocked as a step.
 const sleepMocks = () =>
   Array.from({ length: registrationRetryMaxRounds }, (_, i) => [
     { id: `wait ${i + 1}`, handler: () => undefined },
@@ -20,7 +21,7 @@ const sleepMocks = () =>
 const registerCalls = async (metaId: string) => (await control.requestCounts()).byPath[`POST /${metaId}/register`] ?? 0;
 
 function run(phoneNumberId: string) {
-  const t = new InngestTestEngine({ function: registrationRetry, events: [{ name: events.registrationRetry, data: { phoneNumberId } }], steps: sleepMocks() });
+  const t = new InngestTestEngine({ function: inngestFunctionFor(registrationRetryJob), events: [{ name: jobEvents.registrationRetry.name, data: { phoneNumberId } }], steps: sleepMocks() });
   return t.execute();
 }
 

@@ -1,6 +1,7 @@
 import { InngestTestEngine } from "@inngest/test";
 import { describe, expect, inject, it } from "vitest";
-import { syncTemplatesSchedule } from "@/server/inngest/functions/templates";
+import { inngestFunctionFor } from "@/server/inngest/provider";
+import { syncTemplatesJob } from "@/server/templates/jobs";
 import { testDb } from "@/test/db";
 import { createSendingTenant, resetSharedSimulatorAfterAll, simMasterWabaId } from "@/test/messaging-world";
 
@@ -12,7 +13,7 @@ describe("sync-templates (Inngest, real function code)", () => {
     const db = testDb();
     const { account, control } = await createSendingTenant(db, simulatorUrl);
     await control.createTemplate({ name: "weekly_offer", language: "es", status: "REJECTED", rejectedReason: "PROMOTIONAL", bodyText: "Esta semana {{1}}" } as never);
-    const engine = new InngestTestEngine({ function: syncTemplatesSchedule, events: [{ name: "templates/sync.requested", data: {} }] });
+    const engine = new InngestTestEngine({ function: inngestFunctionFor(syncTemplatesJob) });
     const { result } = await engine.execute();
     expect(result).toEqual(expect.arrayContaining([expect.objectContaining({ wabaId: simMasterWabaId, synced: expect.any(Number) })]));
     const offer = await db.messageTemplate.findUniqueOrThrow({ where: { businessAccountId_name_language: { businessAccountId: account.id, name: "weekly_offer", language: "es" } } });

@@ -1,8 +1,9 @@
 import { InngestTestEngine } from "@inngest/test";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { events } from "@/server/inngest/events";
-import { healthCheckFanOut, numberHealthCheck, onboardingTimeouts } from "@/server/inngest/functions/health";
-import { resetOnboarding } from "@/server/registration/onboarding";
+import { describe, expect, it } from "vitest";
+import { healthCheckFanOutJob, numberHealthCheckJob, onboardingTimeoutsJob } from "@/server/health/jobs";
+import { inngestFunctionFor } from "@/server/inngest/provider";
+import { jobEvents } from "@/server/jobs/events";
+import { resetOnboarding } from "@/server/health/onboarding";
 import { testDb } from "@/test/db";
 import { createSimNumber, useFreshCustomerAccount } from "@/test/health-fixtures";
 
@@ -15,15 +16,15 @@ describe("health-check-fan-out (cron)", () => {
   it("sends one health-check event per number", async () => {
     const a = await createSimNumber(db, accountId(), { registered: true });
     const b = await createSimNumber(db, accountId(), { registered: false });
-    const t = new InngestTestEngine({ function: healthCheckFanOut, steps: [{ id: "fan out health checks", handler: () => ({ ids: [] }) }] });
+    const t = new InngestTestEngine({ function: inngestFunctionFor(healthCheckFanOutJob), steps: [{ id: "fan out health checks", handler: () => ({ ids: [] }) }] });
     const { result, ctx } = await t.execute();
     const total = await db.phoneNumber.count();
     expect(result).toEqual({ numbers: total });
     const [, sent] = (ctx.step.sendEvent as unknown as SendEventCalls).mock.calls[0]!;
     expect(sent).toHaveLength(total);
     expect(sent).toEqual(expect.arrayContaining([
-      { name: events.numberHealthCheck, data: { phoneNumberId: a.id } },
-      { name: events.numberHealthCheck, data: { phoneNumberId: b.id } },
+      { name: jobEvents.numberHealthCheck.name, data: { phoneNumberId: a.id } },
+      { name: jobEvents.numberHealthCheck.name, data: { phoneNumberId: b.id } },
     ]));
   });
 });
@@ -31,8 +32,8 @@ describe("health-check-fan-out (cron)", () => {
 describe("number-health-check (one durable check per number)", () => {
   const run = (phoneNumberId: string) =>
     new InngestTestEngine({
-      function: numberHealthCheck,
-      events: [{ name: events.numberHealthCheck, data: { phoneNumberId } }],
+      function: inngestFunctionFor(numberHealthCheckJob),
+      events: [{ name: jobEvents.numberHealthCheck.name, data: { phoneNumberId } }],
       steps: [{ id: "start registration retry", handler: () => ({ ids: [] }) }],
     }).execute();
 
@@ -40,7 +41,7 @@ describe("number-health-check (one durable check per number)", () => {
     const pending = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING" });
     const { result, ctx } = await run(pending.id);
     expect(result).toEqual({ ok: true, decision: "register", onboardingState: "PENDING_PROVISIONING" });
-    expect(ctx.step.sendEvent).toHaveBeenCalledWith("start registration retry", { name: events.registrationRetry, data: { phoneNumberId: pending.id } });
+    expect(ctx.step.sendEvent).toHaveBeenCalledWith("start registration retry", { name: jobEvents.registrationRetry.name, data: { phoneNumberId: pending.id } });
     expect(await db.phoneNumber.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ platformType: "NOT_APPLICABLE", nameStatus: "PENDING_REVIEW" });
   });
 
@@ -60,7 +61,7 @@ describe("onboarding-timeouts (cron)", () => {
     await db.phoneNumber.update({ where: { id: number.id }, data: { onboardingState: "REGISTERING", onboardingStateSince: new Date(Date.now() - 2 * 3600_000) } });
     await db.phoneNumber.update({ where: { id: fresh.id }, data: { onboardingState: "REGISTERING", onboardingStateSince: new Date(Date.now() - 5 * 60_000) } });
 
-    const t = new InngestTestEngine({ function: onboardingTimeouts });
+    const t = new InngestTestEngine({ function: inngestFunctionFor(onboardingTimeoutsJob) });
     const first = await t.execute();
     expect((first.result as { stuck: number }).stuck).toBeGreaterThanOrEqual(1);
     expect((await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } })).stuckAt).not.toBeNull();

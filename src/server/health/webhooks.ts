@@ -1,5 +1,5 @@
 /**
- * Health webhooks (META-CLOUD-API.md §5.7): they update the same state as the health poll, through
+ * Health webhooks (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components): they update the same state as the health poll, through
  * applyHealthUpdate, so a change shows up without waiting for the next poll. They never call Meta: a number
  * whose token awaits re-authorization still has its webhooks applied (nothing is dropped).
  */
@@ -8,8 +8,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { raiseAlert } from "@/server/alerts/alerts";
 import { applyHealthUpdate, type HealthChanges } from "@/server/health/health";
-import { attemptRegistration } from "@/server/registration/attempts";
-import { registerWebhookHandler, type StoredWebhookItem } from "@/server/webhooks/registry";
+import type { StoredWebhookItem, WebhookHandlers } from "@/server/webhooks/dispatch";
 
 type Value = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : typeof v === "number" ? String(v) : undefined);
@@ -89,14 +88,17 @@ async function onAccountUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
   }
 }
 
-// phone_number_name_update: the display-name decision. Meta says to register again after an approval (§2.2,
-// §1.4): a number waiting for provisioning gets one registration attempt at once instead of waiting for the
-// retry's next round (the attempt re-reads the number first and spends budget only if the rule says register).
-async function onNameUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
+/**
+ * phone_number_name_update: the display-name decision, applied to the numbers' health (and an alert on a
+ * rejection). Returns the numbers and the decision, so registration (which owns the field's handler, in
+ * src/server/registration/webhooks.ts) can register a number the approval unblocks.
+ */
+export async function applyNameDecision(item: StoredWebhookItem, { db }: { db: Db }) {
   const value = item.payload as Value;
   const decision = str(value.decision) ?? "UNKNOWN";
   const nameStatus = { APPROVED: "APPROVED", REJECTED: "DECLINED", PENDING: "PENDING_REVIEW", DEFERRED: "PENDING_REVIEW" }[decision];
-  for (const number of await numbersFor(db, item, str(value.displayPhoneNumber))) {
+  const numbers = await numbersFor(db, item, str(value.displayPhoneNumber));
+  for (const number of numbers) {
     await applyHealthUpdate({
       db,
       phoneNumberId: number.id,
@@ -104,10 +106,6 @@ async function onNameUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
       source: "webhook",
       details: { webhookField: item.field, decision, rejectionReason: str(value.rejectionReason) ?? null },
     });
-    const { onboardingState } = await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id }, select: { onboardingState: true } });
-    if (decision === "APPROVED" && onboardingState === "PENDING_PROVISIONING") {
-      await attemptRegistration({ db, phoneNumberId: number.id, trigger: "name_approved" });
-    }
     if (decision === "REJECTED") {
       await raiseAlert({
         db,
@@ -121,6 +119,7 @@ async function onNameUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
       });
     }
   }
+  return { decision, numberIds: numbers.map((n) => n.id) };
 }
 
 async function onAccountAlert(item: StoredWebhookItem, { db }: { db: Db }) {
@@ -167,11 +166,11 @@ async function onCapabilityUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
   }
 }
 
-export const healthWebhookFields = ["phone_number_quality_update", "account_update", "phone_number_name_update", "account_alerts", "account_review_update", "business_capability_update"] as const;
-
-registerWebhookHandler("phone_number_quality_update", onQualityUpdate);
-registerWebhookHandler("account_update", onAccountUpdate);
-registerWebhookHandler("phone_number_name_update", onNameUpdate);
-registerWebhookHandler("account_alerts", onAccountAlert);
-registerWebhookHandler("account_review_update", onAccountReview);
-registerWebhookHandler("business_capability_update", onCapabilityUpdate);
+/** The health fields, by webhook field (listed in src/server/wiring); phone_number_name_update is registration's. */
+export const healthWebhookHandlers = {
+  phone_number_quality_update: onQualityUpdate,
+  account_update: onAccountUpdate,
+  account_alerts: onAccountAlert,
+  account_review_update: onAccountReview,
+  business_capability_update: onCapabilityUpdate,
+} satisfies WebhookHandlers;
