@@ -32,12 +32,15 @@ export function localEnv({ port, simPort, databaseUrl, poolMax }: {
     META_REGISTRATION_PIN: "123456",
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
     ADMIN_API_TOKEN: "local-admin-api-token-0123456789",
-    INNGEST_DEV: "1",
     // no Inngest dev server here (it cannot be downloaded on these machines): run jobs in the app process
     RECADO_JOBS: "inline",
+    // the production rules of src/server/env-production.ts are off for the demo (its values are all public)
+    RECADO_DEMO: "1",
   };
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(defaults)) env[key] = process.env[key] || value;
+  // Inngest dev mode skips signature checks on /api/inngest: only with an Inngest dev server, never with inline jobs
+  if (env.RECADO_JOBS === "inngest" && !process.env.INNGEST_DEV) env.INNGEST_DEV = "1";
   // The runner decides the database (embedded or given), so these always come from it.
   env.DATABASE_URL = databaseUrl;
   env.DATABASE_POOL_MAX = String(poolMax);
