@@ -8,6 +8,7 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { Db } from "@/server/db";
 import { isAppError, type AppErrorCode } from "@/server/errors";
+import { activeSessionUser } from "@/server/auth/session-user";
 
 export type TRPCContext = { db: Db; session: Session | null };
 
@@ -81,10 +82,8 @@ export const publicProcedure = t.procedure.use(appErrors);
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const sessionUser = ctx.session?.user;
   if (!sessionUser?.id) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
-  const user = await ctx.db.user.findUnique({
-    where: { id: sessionUser.id },
-    select: { id: true, email: true, name: true, role: true, tenantId: true },
-  });
+  // an ended session (sign-out, password change, "sign out everywhere") is refused even from a copied cookie
+  const user = await activeSessionUser(ctx.db, sessionUser);
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended. Sign in again." });
   return next({ ctx: { ...ctx, user } });
 });

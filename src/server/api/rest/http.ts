@@ -10,6 +10,7 @@ import type { Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 import { AppError, isAppError, type AppErrorCode } from "@/server/errors";
 import { fieldErrorsOf } from "@/server/api/trpc";
+import { activeSessionUser } from "@/server/auth/session-user";
 
 const httpStatusFor: Partial<Record<AppErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -66,7 +67,7 @@ export async function resolveAdminActor({ db, authorization, session, adminApiTo
     return { userId: null, label: "admin-api-token" };
   }
   if (!session?.user?.id) throw new AppError("UNAUTHORIZED", "Sign in as a platform admin or send `Authorization: Bearer <ADMIN_API_TOKEN>`.");
-  const user = await db.user.findUnique({ where: { id: session.user.id }, select: { id: true, email: true, role: true } });
+  const user = await activeSessionUser(db, session.user);
   if (!user) throw new AppError("UNAUTHORIZED", "Your session has ended. Sign in again.");
   if (user.role !== "PLATFORM_ADMIN") throw new AppError("FORBIDDEN", "This API is available to platform admins only.");
   return { userId: user.id, label: user.email };

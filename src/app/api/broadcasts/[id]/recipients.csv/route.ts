@@ -3,6 +3,7 @@ import { errorResponse } from "@/server/api/rest/http";
 import { recipientReportCsv } from "@/server/broadcasts/progress";
 import { getDb } from "@/server/db";
 import { AppError } from "@/server/errors";
+import { activeSessionUser } from "@/server/auth/session-user";
 
 export const dynamic = "force-dynamic";
 
@@ -12,8 +13,9 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
     const session = await getServerAuthSession();
     if (!session) throw new AppError("UNAUTHORIZED", "Sign in to download the report.");
     const db = getDb();
-    const user = await db.user.findUnique({ where: { id: session.user.id }, select: { role: true, tenantId: true } });
-    if (user?.role !== "TENANT_OWNER" || !user.tenantId) throw new AppError("FORBIDDEN", "Broadcast reports are for bakery owners.");
+    const user = await activeSessionUser(db, session.user);
+    if (!user) throw new AppError("UNAUTHORIZED", "Your session has ended. Sign in again.");
+    if (user.role !== "TENANT_OWNER" || !user.tenantId) throw new AppError("FORBIDDEN", "Broadcast reports are for bakery owners.");
     const { id } = await params;
     const csv = await recipientReportCsv({ db, tenantId: user.tenantId, broadcastId: id });
     return new Response(csv, {
