@@ -9,6 +9,7 @@ import { ZodError, z } from "zod";
 import type { Db } from "@/server/db";
 import { isAppError, type AppErrorCode } from "@/server/errors";
 import { activeSessionUser } from "@/server/auth/session-user";
+import { assertStorableText, knownDatabaseError, reportUnexpected } from "@/server/api/error-policy";
 
 export type TRPCContext = { db: Db; session: Session | null };
 
@@ -42,22 +43,29 @@ export function fieldErrorsOf(error: ZodError): Record<string, string[]> {
 
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  // src/server/api/error-policy.ts: only text written for the user leaves the server
+  errorFormatter({ shape, error, path }) {
     const cause = error.cause;
     const zodError = cause instanceof ZodError ? cause : null;
     // stack traces stay on the server
     const { stack: _stack, ...data } = shape.data;
+    let message = shape.message;
+    let reference: string | null = null;
+    if (zodError) {
+      // tRPC's default message for bad input is the raw issue JSON; name the fields instead.
+      message = `Invalid input: ${zodError.issues.map((i) => `${i.path.join(".") || "input"} — ${i.message}`).join("; ")}`;
+    } else if (error.code === "INTERNAL_SERVER_ERROR" && !isAppError(cause)) {
+      ({ reference, message } = reportUnexpected(`tRPC ${path ?? "?"}`, cause ?? error));
+    }
     return {
       ...shape,
-      // tRPC's default message for bad input is the raw issue JSON; name the fields instead.
-      message: zodError
-        ? `Invalid input: ${zodError.issues.map((i) => `${i.path.join(".") || "input"} — ${i.message}`).join("; ")}`
-        : shape.message,
+      message,
       data: {
         ...data,
         fieldErrors: zodError ? fieldErrorsOf(zodError) : null,
-        appCode: isAppError(cause) ? cause.code : zodError ? "VALIDATION_FAILED" : null,
+        appCode: isAppError(cause) ? cause.code : zodError ? "VALIDATION_FAILED" : reference ? "INTERNAL_ERROR" : null,
         details: isAppError(cause) ? cause.details : null,
+        reference,
       },
     };
   },
@@ -69,14 +77,20 @@ export const createTRPCRouter = t.router;
 /** Domain services throw AppError; turn it into the matching tRPC code, keeping code and details. */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && isAppError(result.error.cause)) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: trpcCodeFor[cause.code] ?? "BAD_REQUEST", message: cause.message, cause });
+  if (!result.ok) {
+    const cause = isAppError(result.error.cause) ? result.error.cause : knownDatabaseError(result.error.cause);
+    if (cause) throw new TRPCError({ code: trpcCodeFor[cause.code] ?? "BAD_REQUEST", message: cause.message, cause });
   }
   return result;
 });
 
-export const publicProcedure = t.procedure.use(appErrors);
+/** Text Postgres cannot store (a NUL byte) is refused naming the field, before any procedure sees it. */
+const storableText = t.middleware(async ({ getRawInput, next }) => {
+  assertStorableText(await getRawInput());
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(appErrors).use(storableText);
 
 /** Signed in. The user is re-read from the database on every call: a deleted user or changed role counts now. */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {

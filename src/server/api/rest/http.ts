@@ -11,6 +11,7 @@ import type { Db } from "@/server/db";
 import { AppError, isAppError, type AppErrorCode } from "@/server/errors";
 import { fieldErrorsOf } from "@/server/api/trpc";
 import { activeSessionUser } from "@/server/auth/session-user";
+import { assertStorableText, knownDatabaseError, reportUnexpected, unstorableTextError } from "@/server/api/error-policy";
 
 const httpStatusFor: Partial<Record<AppErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -37,14 +38,32 @@ export function errorResponse(error: unknown): Response {
       { status: 400 },
     );
   }
-  if (isAppError(error)) {
+  const known = isAppError(error) ? error : knownDatabaseError(error);
+  if (known) {
     return Response.json(
-      { success: false, error: { code: error.code, message: error.message, details: error.details } },
-      { status: httpStatusFor[error.code] ?? 400 },
+      { success: false, error: { code: known.code, message: known.message, details: known.details } },
+      { status: httpStatusFor[known.code] ?? 400, headers: noStore },
     );
   }
-  console.error("REST handler failed:", (error as Error).message);
-  return Response.json({ success: false, error: { code: "INTERNAL_ERROR", message: "Something went wrong on our side.", details: {} } }, { status: 500 });
+  // src/server/api/error-policy.ts: logged with a reference id; the answer carries only the id
+  const { reference, message } = reportUnexpected("REST", error);
+  return Response.json({ success: false, error: { code: "INTERNAL_ERROR", message, details: { reference } } }, { status: 500, headers: noStore });
+}
+
+const noStore = { "Cache-Control": "no-store" };
+
+/** Path and query parameters with text Postgres cannot store are refused (400 naming the parameter). */
+export function assertStorableRequest(req: Request, params: Record<string, string> = {}) {
+  const url = new URL(req.url);
+  assertStorableText(Object.fromEntries(url.searchParams), []);
+  assertStorableText(params, []);
+  let path = url.pathname;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    throw new AppError("VALIDATION_FAILED", "The request path is not valid percent-encoding.", { field: "path" });
+  }
+  if (path.includes("\u0000")) throw unstorableTextError("path");
 }
 
 function sameSecret(a: string, b: string) {
@@ -80,5 +99,6 @@ export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T
   } catch {
     throw new AppError("VALIDATION_FAILED", "The request body must be JSON, e.g. {\"phone_number_id\": \"106540352242922\"}.", { field: "body" });
   }
+  assertStorableText(body);
   return schema.parse(body);
 }

@@ -1,5 +1,5 @@
 import { getServerAuthSession } from "@/server/auth/options";
-import { errorResponse } from "@/server/api/rest/http";
+import { assertStorableRequest, errorResponse } from "@/server/api/rest/http";
 import { recipientReportCsv } from "@/server/broadcasts/progress";
 import { getDb } from "@/server/db";
 import { AppError } from "@/server/errors";
@@ -8,8 +8,9 @@ import { activeSessionUser } from "@/server/auth/session-user";
 export const dynamic = "force-dynamic";
 
 /** The per-recipient report of one of the signed-in owner's broadcasts (the bakery is the session's). */
-export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
+export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
+    assertStorableRequest(req, await params);
     const session = await getServerAuthSession();
     if (!session) throw new AppError("UNAUTHORIZED", "Sign in to download the report.");
     const db = getDb();
