@@ -1,7 +1,8 @@
 import { expect } from "vitest";
 import { describeRoleMatrix, type Actor, type World } from "@/test/role-matrix";
 import { testDb } from "@/test/db";
-import { createMasterNumber, callerAs } from "@/test/fixtures";
+import { createMasterNumber, callerAs, createTenantWithOwner } from "@/test/fixtures";
+import { hashPassword } from "@/server/auth/password";
 import { makeSendable } from "@/test/broadcast-world";
 
 type Caller = ReturnType<typeof callerAs>;
@@ -52,6 +53,23 @@ describeRoleMatrix(testDb, [
     procedure: "admin.stats",
     allowed: ["admin"],
     call: (caller) => caller.admin.stats(),
+  },
+  {
+    procedure: "admin.signOutEverywhere",
+    allowed: ["admin"],
+    call: async (caller) => caller.admin.signOutEverywhere({ userId: (await createTenantWithOwner(testDb())).owner.id }),
+  },
+  {
+    procedure: "account.changePassword",
+    allowed: ["admin", "ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      const user = world.users[actor];
+      if (user) await testDb().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword("matrix-old-password") } });
+      const result = await caller.account.changePassword({ currentPassword: "matrix-old-password", newPassword: "matrix-new-password" });
+      // the matrix keeps using this actor's session: give it back its version
+      if (user) await testDb().user.update({ where: { id: user.id }, data: { sessionVersion: 0 } });
+      return result;
+    },
   },
   {
     procedure: "settings.whatsapp",

@@ -77,3 +77,22 @@ export function clientAddressOf(forwardedFor: string | null, trustedHops: number
   const hops = (forwardedFor ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
   return hops[hops.length - 1 - trustedHops] ?? hops[0] ?? "unknown";
 }
+
+/** The 429 answer to a sign-in POST (before any password is hashed), or null when the attempt may go ahead. */
+export async function throttledSignIn({ db, req, trustedProxyHops, now = new Date() }: {
+  db: Db;
+  req: Request;
+  trustedProxyHops: number;
+  now?: Date;
+}): Promise<Response | null> {
+  const form = await req.clone().formData().catch(() => null);
+  const email = String(form?.get("email") ?? "").trim().toLowerCase();
+  const clientAddress = clientAddressOf(req.headers.get("x-forwarded-for"), trustedProxyHops);
+  const block = await signInBlock({ db, email, clientAddress, now });
+  if (!block) return null;
+  const retryAfterSeconds = Math.max(1, Math.ceil((block.retryAt.getTime() - now.getTime()) / 1000));
+  return Response.json(
+    { error: "TooManySignInAttempts", message: throttledMessage(block, now), retryAfterSeconds },
+    { status: 429, headers: { "Retry-After": String(retryAfterSeconds), "Cache-Control": "no-store" } },
+  );
+}
