@@ -5,8 +5,8 @@
  * development default, never its value, and exit status 2.
  * Flags: --port N (PORT or 3000), --hostname H (HOSTNAME or 0.0.0.0), --check (validate and exit).
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { EnvError, parseEnv } from "../src/server/env";
@@ -38,9 +38,25 @@ if (!existsSync(join(".next", "BUILD_ID"))) {
   process.exit(1);
 }
 
-const next = spawn(join(process.cwd(), "node_modules", ".bin", "next"), ["start", "-p", args.port, "-H", args.hostname], {
-  stdio: "inherit",
-  env,
+// Next's own server, in this process, behind a listener that knows the socket: like any proxy it appends the
+// address the request came from to X-Forwarded-For, so the app can always tell the client (TRUSTED_PROXY_HOPS
+// says how many proxies before this one to trust). Next itself only sets the header when it is absent.
+Object.assign(process.env, env);
+const { default: next } = await import("next");
+const app = next({ dev: false, dir: process.cwd(), hostname: args.hostname, port: Number(args.port) });
+const handle = app.getRequestHandler();
+await app.prepare();
+const server = createServer((req, res) => {
+  const socketAddress = req.socket.remoteAddress ?? "unknown";
+  const forwarded = req.headers["x-forwarded-for"];
+  const chain = Array.isArray(forwarded) ? forwarded.join(", ") : forwarded;
+  req.headers["x-forwarded-for"] = chain ? `${chain}, ${socketAddress}` : socketAddress;
+  void handle(req, res);
 });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => next.kill(signal));
-next.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+server.listen(Number(args.port), args.hostname, () => console.log(`[recado] serving on http://${args.hostname}:${args.port}`));
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    server.close();
+    void app.close().finally(() => process.exit(0));
+  });
+}
