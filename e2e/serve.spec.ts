@@ -42,7 +42,7 @@ test.beforeAll(async () => {
       INNGEST_EVENT_KEY: randomBytes(32).toString("base64url"),
       // no Inngest server here: relaying fails and is retried, which is what production does while Inngest is down
       INNGEST_BASE_URL: "http://127.0.0.1:9",
-    } as NodeJS.ProcessEnv,
+    } as unknown as NodeJS.ProcessEnv,
     detached: true,
   });
   const started = server;
