@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+
 /**
  * Local defaults for every variable of src/server/env.ts: the app talks to the bundled Meta simulator and
  * needs no Meta account. These values are for a developer's machine only; production sets its own
@@ -41,6 +43,9 @@ export function localEnv({ port, simPort, databaseUrl, poolMax }: {
   for (const [key, value] of Object.entries(defaults)) env[key] = process.env[key] || value;
   // Inngest dev mode skips signature checks on /api/inngest: only with an Inngest dev server, never with inline jobs
   if (env.RECADO_JOBS === "inngest" && !process.env.INNGEST_DEV) env.INNGEST_DEV = "1";
+  // Otherwise /api/inngest checks signatures; a key nobody knows (new every start) makes it refuse every request
+  // with 401 instead of failing for want of a key.
+  if (!env.INNGEST_DEV && !process.env.INNGEST_SIGNING_KEY) env.INNGEST_SIGNING_KEY = `signkey-demo-${randomBytes(32).toString("hex")}`;
   // The runner decides the database (embedded or given), so these always come from it.
   env.DATABASE_URL = databaseUrl;
   env.DATABASE_POOL_MAX = String(poolMax);

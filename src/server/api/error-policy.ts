@@ -21,7 +21,7 @@ export function knownDatabaseError(error: unknown): AppError | null {
   switch (error.code) {
     case "P2025":
     case "P2001":
-      return new AppError("NOT_FOUND", `No ${model} with that id.`, { model: meta.modelName ?? null }, { cause: error });
+      return new AppError("NOT_FOUND", `No ${model} with that id.`, {}, { cause: error });
     case "P2003":
       return new AppError("NOT_FOUND", `Something this ${model} refers to does not exist (check the ids you sent).`, {}, { cause: error });
     case "P2002":
