@@ -5,7 +5,6 @@
  * values are public, so anything signed or encrypted with them can be forged by anyone who reads the code.
  * Problems name the variable and say what is wrong; they never contain the value.
  */
-import type { Env } from "@/server/env";
 
 /**
  * Every secret-like value that appears in the repository's development files. A test greps those files and
@@ -34,7 +33,7 @@ export const developmentSecretValues: readonly string[] = [
   "change-me",
 ];
 
-/** Buffer.alloc(32, n) keys of the demo and the tests (every byte the same) and other low-entropy keys. */
+/** "x".repeat(32) and the like: long enough, but guessable. */
 function distinctCharacters(value: string) {
   return new Set(value).size;
 }
@@ -72,10 +71,7 @@ function isLocalHost(hostname: string) {
   return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]" || hostname === "::1";
 }
 
-/**
- * What stops a production start, in the order of .env.example. `source` is the raw environment (to tell a
- * missing variable from a default one); `env` its parsed form when the base schema accepted it.
- */
+/** What stops a production start, in the order of .env.example (`source`: the raw environment). */
 export function productionProblems(source: Record<string, string | undefined>): EnvProblem[] {
   const problems: EnvProblem[] = [];
   const add = (name: string, problem: string) => problems.push({ name, problem });
@@ -125,8 +121,8 @@ export function productionProblems(source: Record<string, string | undefined>): 
 }
 
 /** Whether the production rules apply: the built server (NODE_ENV=production) unless the demo runner started it. */
-export function productionRulesApply(source: Record<string, string | undefined>, env?: Pick<Env, "NODE_ENV">) {
-  return (env?.NODE_ENV ?? source.NODE_ENV) === "production" && source.RECADO_DEMO !== "1";
+export function productionRulesApply(source: Record<string, string | undefined>) {
+  return source.NODE_ENV === "production" && source.RECADO_DEMO !== "1";
 }
 
 /**

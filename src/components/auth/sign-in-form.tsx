@@ -3,13 +3,7 @@
 import { getCsrfToken } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-
-/** Only a path of this app; an off-site or protocol-relative callbackUrl lands on "/" (src/server/auth/session-user.ts). */
-function sameOriginPath(candidate: string | null): string {
-  if (!candidate || !candidate.startsWith("/") || candidate.startsWith("//") || /[\\\u0000-\u001f]/.test(candidate)) return "/";
-  const url = new URL(candidate, window.location.origin);
-  return url.origin === window.location.origin ? `${url.pathname}${url.search}${url.hash}` : "/";
-}
+import { sameOriginPath } from "@/lib/same-origin-path";
 
 /**
  * Posts to NextAuth's credentials callback itself (not next-auth/react's signIn) to read a 429 and its message.

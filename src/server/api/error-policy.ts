@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
-import { AppError, isAppError } from "@/server/errors";
+import { AppError } from "@/server/errors";
 
 /** "Alert" → "alert", "PhoneNumber" → "phone number". */
 function recordName(model: unknown) {
@@ -72,5 +72,3 @@ export function assertStorableText(value: unknown, path: string[] = []) {
   const field = unstorableTextField(value, path);
   if (field) throw unstorableTextError(field);
 }
-
-export { isAppError };

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { decoyPasswordHash, verifyPassword } from "@/server/auth/password";
-import { sameOriginPath } from "@/server/auth/session-user";
+import { sameOriginPath } from "@/lib/same-origin-path";
 import { clearAccountFailures, clientAddressOf, recordSignInFailure } from "@/server/auth/sign-in-throttle";
 
 const credentialsSchema = z.object({

@@ -20,15 +20,3 @@ export async function activeSessionUser(db: Db, claims: SessionClaims | null | u
 export async function endAllSessions(db: Db, userId: string) {
   await db.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
 }
-
-/** Only a path of this app: `/contacts?page=2`, never `https://elsewhere`, `//elsewhere` or `/\elsewhere`. */
-export function sameOriginPath(candidate: string | null | undefined, fallback = "/"): string {
-  if (!candidate || !candidate.startsWith("/") || candidate.startsWith("//") || /[\\\u0000-\u001f]/.test(candidate)) return fallback;
-  try {
-    const base = new URL("http://recado.invalid");
-    const url = new URL(candidate, base);
-    return url.origin === base.origin ? `${url.pathname}${url.search}${url.hash}` : fallback;
-  } catch {
-    return fallback;
-  }
-}

@@ -12,7 +12,7 @@ import { proxy } from "@/proxy";
 import { getAuthOptions } from "@/server/auth/options";
 import { hashPassword } from "@/server/auth/password";
 import { clientAddressOf, signInLimits, throttledSignIn } from "@/server/auth/sign-in-throttle";
-import { sameOriginPath } from "@/server/auth/session-user";
+import { sameOriginPath } from "@/lib/same-origin-path";
 import { testDb } from "@/test/db";
 import { callerAs, createAdmin, createTenantWithOwner } from "@/test/fixtures";
 
