@@ -3,7 +3,8 @@
  * (nothing filled in, no embedded database, no simulator). Before anything starts, the configuration is checked
  * with the production rules (src/server/env-production.ts): one line per variable that is missing, weak or a
  * development default, never its value, and exit status 2.
- * Flags: --port N (PORT or 3000), --hostname H (HOSTNAME or 0.0.0.0), --check (validate and exit).
+ * Flags: --port N (PORT or 3000), --hostname H (0.0.0.0; not read from HOSTNAME, which shells and containers set
+ * to the machine's name), --check (validate and exit).
  */
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
@@ -14,7 +15,7 @@ import { EnvError, parseEnv } from "../src/server/env";
 const { values: args } = parseArgs({
   options: {
     port: { type: "string", default: process.env.PORT ?? "3000" },
-    hostname: { type: "string", default: process.env.HOSTNAME ?? "0.0.0.0" },
+    hostname: { type: "string", default: "0.0.0.0" },
     check: { type: "boolean", default: false },
   },
 });
