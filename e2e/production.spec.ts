@@ -77,13 +77,17 @@ test("the sign-in page says when to try again after too many failures", async ({
   const email = `nobody-${Date.now()}@recado.test`;
   for (let i = 0; i < 10; i++) {
     const csrf = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-    const attempt = await request.post("/api/auth/callback/credentials", { form: { email, password: `wrong-${i}`, csrfToken: csrf.csrfToken, json: "true" } });
+    const attempt = await request.post("/api/auth/callback/credentials", {
+      form: { email, password: `wrong-${i}`, csrfToken: csrf.csrfToken, json: "true" },
+    });
     expect(attempt.status()).toBe(401);
   }
   await page.goto("/signin");
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill("still-wrong");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "Too many" })).toHaveText("Too many failed sign-ins for this account. Try again in 15 minutes.");
+  await expect(page.getByRole("alert").filter({ hasText: "Too many" })).toHaveText(
+    "Too many failed sign-ins for this account. Try again in 15 minutes.",
+  );
   await snapshot(page, "signin-throttled");
 });

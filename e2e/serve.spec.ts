@@ -49,7 +49,10 @@ test.beforeAll(async () => {
   started.stdout?.on("data", (chunk) => (output += chunk));
   started.stderr?.on("data", (chunk) => (output += chunk));
   for (let i = 0; i < 120; i++) {
-    const up = await fetch(`${base}/signin`).then((r) => r.ok, () => false);
+    const up = await fetch(`${base}/signin`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) return;
     if (started.exitCode !== null) throw new Error(`npm run serve exited ${started.exitCode}:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -84,7 +87,13 @@ test("a session cookie made with the demo's NEXTAUTH_SECRET is not a session", a
 
 test("an unsigned Inngest step run is refused and introspection says nothing", async ({ request }) => {
   const run = await request.post(`${base}/api/inngest?fnId=recado-sweep-webhook-items&stepId=step`, {
-    data: { event: { name: "inngest/scheduled.timer", data: {} }, events: [], steps: {}, ctx: { run_id: "x", attempt: 0, stack: { stack: [], current: 0 } }, version: 1 },
+    data: {
+      event: { name: "inngest/scheduled.timer", data: {} },
+      events: [],
+      steps: {},
+      ctx: { run_id: "x", attempt: 0, stack: { stack: [], current: 0 } },
+      version: 1,
+    },
   });
   expect(run.status()).toBe(401);
   expect(await run.text()).not.toContain("StepRun");

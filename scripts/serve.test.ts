@@ -60,7 +60,14 @@ async function expectRefused(env: Record<string, string | undefined>, name: stri
   expect(result.stdout).not.toContain("configuration accepted");
 }
 
-const secrets = ["NEXTAUTH_SECRET", "TOKEN_ENCRYPTION_KEY", "ADMIN_API_TOKEN", "META_APP_SECRET", "META_WEBHOOK_VERIFY_TOKEN", "META_ACCESS_TOKEN"] as const;
+const secrets = [
+  "NEXTAUTH_SECRET",
+  "TOKEN_ENCRYPTION_KEY",
+  "ADMIN_API_TOKEN",
+  "META_APP_SECRET",
+  "META_WEBHOOK_VERIFY_TOKEN",
+  "META_ACCESS_TOKEN",
+] as const;
 
 describe("npm run serve: production configuration", { timeout: 60_000 }, () => {
   it("starts with strong values", async () => {
@@ -74,7 +81,9 @@ describe("npm run serve: production configuration", { timeout: 60_000 }, () => {
     it(`refuses ${name} at npm start's development default, at the test suite's, and missing`, async () => {
       await Promise.all([
         expectRefused({ ...strongEnv(), [name]: demo[name] }, name, /development default|too guessable|not random/),
-        ...(process.env[name] ? [expectRefused({ ...strongEnv(), [name]: process.env[name] }, name, /development default|too guessable|not random/)] : []),
+        ...(process.env[name]
+          ? [expectRefused({ ...strongEnv(), [name]: process.env[name] }, name, /development default|too guessable|not random/)]
+          : []),
         // ADMIN_API_TOKEN may be unset (admin sessions only); empty is refused like any other missing secret
         expectRefused(name === "ADMIN_API_TOKEN" ? { ...strongEnv(), [name]: "" } : without(strongEnv(), name), name, /required/),
       ]);
@@ -82,7 +91,11 @@ describe("npm run serve: production configuration", { timeout: 60_000 }, () => {
   }
 
   it("refuses a secret that is too short or guessable", async () => {
-    await expectRefused({ ...strongEnv(), NEXTAUTH_SECRET: "Sh0rt-but-varied" }, "NEXTAUTH_SECRET", /too short \(16 characters, at least 32\)/);
+    await expectRefused(
+      { ...strongEnv(), NEXTAUTH_SECRET: "Sh0rt-but-varied" },
+      "NEXTAUTH_SECRET",
+      /too short \(16 characters, at least 32\)/,
+    );
     await expectRefused({ ...strongEnv(), NEXTAUTH_SECRET: "ab".repeat(20) }, "NEXTAUTH_SECRET", /too guessable/);
   });
 
@@ -121,7 +134,9 @@ describe("the list of development defaults", () => {
     "playwright.config.ts",
     ".env.example",
     ...readdirSync("scripts/bench").map((file) => `scripts/bench/${file}`),
-    ...readdirSync("e2e").filter((file) => file.endsWith(".ts")).map((file) => `e2e/${file}`),
+    ...readdirSync("e2e")
+      .filter((file) => file.endsWith(".ts"))
+      .map((file) => `e2e/${file}`),
   ];
   const secretAssignment = /(?:SECRET|TOKEN|_KEY|[sS]ecret|[tT]oken)\w*["']?\s*[:=]\s*["'`]([^"'`$]{4,})["'`]/g;
 

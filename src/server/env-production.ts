@@ -105,16 +105,21 @@ export function productionProblems(source: Record<string, string | undefined>): 
   }
 
   const key = source.TOKEN_ENCRYPTION_KEY;
-  if (key === undefined || key === "") add("TOKEN_ENCRYPTION_KEY", "required in production: set it to `openssl rand -base64 32`");
-  else if (developmentSecretValues.includes(key)) add("TOKEN_ENCRYPTION_KEY", "is a development default published in Recado's repository: set it to `openssl rand -base64 32`");
-  else if (new Set(Buffer.from(key, "base64")).size < 16) add("TOKEN_ENCRYPTION_KEY", "not random (too few different bytes): set it to `openssl rand -base64 32`");
+  const makeKey = "set it to `openssl rand -base64 32`";
+  if (key === undefined || key === "") add("TOKEN_ENCRYPTION_KEY", `required in production: ${makeKey}`);
+  else if (developmentSecretValues.includes(key)) {
+    add("TOKEN_ENCRYPTION_KEY", `is a development default published in Recado's repository: ${makeKey}`);
+  }
+  else if (new Set(Buffer.from(key, "base64")).size < 16) add("TOKEN_ENCRYPTION_KEY", `not random (too few different bytes): ${makeKey}`);
 
   if (source.INNGEST_DEV) add("INNGEST_DEV", "turns off Inngest's signature checks: unset it in production");
   if ((source.RECADO_JOBS ?? "inngest") === "inngest") {
     for (const name of ["INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY"] as const) {
       const value = source[name];
       if (!value) add(name, "required with RECADO_JOBS=inngest: copy it from the Inngest dashboard (or your self-hosted server's keys)");
-      else if (developmentSecretValues.includes(value) || value.length < 16) add(name, "does not look like a key from the Inngest dashboard");
+      else if (developmentSecretValues.includes(value) || value.length < 16) {
+        add(name, "does not look like a key from the Inngest dashboard");
+      }
     }
   }
   return problems;

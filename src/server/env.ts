@@ -48,7 +48,12 @@ export const envSchema = z.object({
   HEALTH_CHECK_CRON: z.string().regex(/^\S+( \S+){4,5}$/, "expected a cron expression, e.g. */5 * * * *").optional(),
 
   /** Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the socket address is the client). */
-  TRUSTED_PROXY_HOPS: z.coerce.number("expected a whole number of proxies, e.g. 1").int().min(0).max(10, "expected at most 10 proxies").default(0),
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number("expected a whole number of proxies, e.g. 1")
+    .int("expected a whole number of proxies, e.g. 1")
+    .min(0)
+    .max(10, "expected at most 10 proxies")
+    .default(0),
   /** Set by `npm start` (the demo runner) only: the production rules of src/server/env-production.ts are off. */
   RECADO_DEMO: z.literal("1", "expected 1 (set by npm start) or unset").optional(),
 

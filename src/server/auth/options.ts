@@ -43,7 +43,8 @@ export function getAuthOptions(): NextAuthOptions {
           }
           await clearAccountFailures({ db, email });
           await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-          return { id: user.id, email: user.email, name: user.name, role: user.role, tenantId: user.tenantId, sessionVersion: user.sessionVersion };
+          const { id, name, role, tenantId, sessionVersion } = user;
+          return { id, email: user.email, name, role, tenantId, sessionVersion };
         },
       }),
     ],
@@ -79,7 +80,10 @@ export function getAuthOptions(): NextAuthOptions {
       // a copied cookie must not outlive the sign-out: raise the version every cookie of this user carries
       async signOut({ token }) {
         if (!token?.sub) return;
-        await getDb().user.updateMany({ where: { id: token.sub, sessionVersion: token.sessionVersion ?? 0 }, data: { sessionVersion: { increment: 1 } } });
+        await getDb().user.updateMany({
+          where: { id: token.sub, sessionVersion: token.sessionVersion ?? 0 },
+          data: { sessionVersion: { increment: 1 } },
+        });
       },
     },
   };

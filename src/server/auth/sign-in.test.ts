@@ -107,10 +107,24 @@ describe("sign-in throttling", () => {
 });
 
 /** The session cookie NextAuth would set for this user (same secret, same encoding). */
-async function sessionCookie(user: { id: string; email: string; name: string; role: "PLATFORM_ADMIN" | "TENANT_OWNER"; tenantId: string | null; sessionVersion: number }) {
+async function sessionCookie(user: {
+  id: string;
+  email: string;
+  name: string;
+  role: "PLATFORM_ADMIN" | "TENANT_OWNER";
+  tenantId: string | null;
+  sessionVersion: number;
+}) {
   const token = await encode({
     secret: process.env.NEXTAUTH_SECRET!,
-    token: { sub: user.id, email: user.email, name: user.name, role: user.role, tenantId: user.tenantId, sessionVersion: user.sessionVersion },
+    token: {
+      sub: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      tenantId: user.tenantId,
+      sessionVersion: user.sessionVersion,
+    },
   });
   return `next-auth.session-token=${token}`;
 }
@@ -122,7 +136,10 @@ async function openPage(path: string, cookie: string) {
 }
 
 async function refusedCode(run: Promise<unknown>) {
-  const error = await run.then(() => null, (e: unknown) => e);
+  const error = await run.then(
+    () => null,
+    (e: unknown) => e,
+  );
   return error instanceof TRPCError ? error.code : "allowed";
 }
 
@@ -157,9 +174,11 @@ describe("sessions that end", () => {
 
   it("refuses a wrong current password when changing it", async () => {
     const { owner } = await ownerWithPassword();
-    expect(await refusedCode(callerAs(testDb(), owner).account.changePassword({ currentPassword: "guess", newPassword: "a-brand-new-password" }))).toBe(
-      "BAD_REQUEST",
-    );
+    expect(
+      await refusedCode(
+        callerAs(testDb(), owner).account.changePassword({ currentPassword: "guess", newPassword: "a-brand-new-password" }),
+      ),
+    ).toBe("BAD_REQUEST");
   });
 
   it("a user whose role changes loses the old role's access on the next request", async () => {
@@ -181,7 +200,13 @@ describe("redirects after sign-in", () => {
   const redirect = (url: string) => options().callbacks!.redirect!({ url, baseUrl });
 
   it("off-site and protocol-relative callbackUrls land on the dashboard (via /)", async () => {
-    for (const evil of ["http://127.0.0.1:9/evil", "//127.0.0.1:9/evil", "/\\127.0.0.1:9/evil", "https://localhost:3000.evil.test/x", "javascript:alert(1)"]) {
+    for (const evil of [
+      "http://127.0.0.1:9/evil",
+      "//127.0.0.1:9/evil",
+      "/\\127.0.0.1:9/evil",
+      "https://localhost:3000.evil.test/x",
+      "javascript:alert(1)",
+    ]) {
       expect(await redirect(evil), evil).toBe(`${baseUrl}/`);
       expect(sameOriginPath(evil), evil).toBe("/");
     }

@@ -19,14 +19,25 @@ function stepRun(fnId: string) {
     ctx: { run_id: "01HATTACK", attempt: 0, disable_immediate_execution: false, use_api: false, stack: { stack: [], current: 0 } },
     version: 1,
   });
-  return new Request(`http://localhost:3000/api/inngest?fnId=${fnId}&stepId=step`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  return new Request(`http://localhost:3000/api/inngest?fnId=${fnId}&stepId=step`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
 }
 
 function probe(env: Record<string, string | undefined>) {
   const ran = vi.fn();
-  const client = new Inngest({ id: "probe", isDev: inngestDevModeRequested(env), signingKey: "signkey-prod-0a1b2c3d4e5f60718293a4b5c6d7e8f9" });
+  const client = new Inngest({
+    id: "probe",
+    isDev: inngestDevModeRequested(env),
+    signingKey: "signkey-prod-0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+  });
   const fn = client.createFunction({ id: "step", triggers: [{ cron: "* * * * *" }] }, async () => ran());
-  const handler = serve({ client, functions: [fn] }) as unknown as Record<"GET" | "POST", (req: Request, ctx: unknown) => Promise<Response>>;
+  const handler = serve({ client, functions: [fn] }) as unknown as Record<
+    "GET" | "POST",
+    (req: Request, ctx: unknown) => Promise<Response>
+  >;
   return { ran, handler };
 }
 
@@ -55,7 +66,10 @@ describe("Inngest serve endpoint", () => {
     delete process.env.INNGEST_DEV;
     process.env.INNGEST_SIGNING_KEY = "signkey-prod-0a1b2c3d4e5f60718293a4b5c6d7e8f9";
     vi.resetModules();
-    const route = (await import("@/app/api/inngest/route")) as unknown as Record<"GET" | "POST", (req: Request, ctx: unknown) => Promise<Response>>;
+    const route = (await import("@/app/api/inngest/route")) as unknown as Record<
+      "GET" | "POST",
+      (req: Request, ctx: unknown) => Promise<Response>
+    >;
     const post = await route.POST(stepRun("recado-sweep-webhook-items"), {});
     expect(post.status).toBe(401);
     expect(await post.text()).not.toMatch(/StepRun|function_count|drain/);

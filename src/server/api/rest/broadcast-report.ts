@@ -16,7 +16,10 @@ export async function broadcastReportRest(req: Request, ctx: { db: Db; session: 
     if (user.role !== "TENANT_OWNER" || !user.tenantId) throw new AppError("FORBIDDEN", "Broadcast reports are for bakery owners.");
     const csv = await recipientReportCsv({ db: ctx.db, tenantId: user.tenantId, broadcastId });
     return new Response(csv, {
-      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="broadcast-${broadcastId}-recipients.csv"` },
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="broadcast-${broadcastId}-recipients.csv"`,
+      },
     });
   } catch (error) {
     return errorResponse(error);

@@ -30,48 +30,80 @@ async function apiKey() {
 const base = "http://localhost/api/v1";
 const routes: Record<string, Sweep> = {
   "v1/admin/whatsapp/phone-numbers": {
-    "unknown id": () => listPhoneNumbersRest(new Request(`${base}/admin/whatsapp/phone-numbers?id=${unknownId}`, { headers: asAdmin }), admin()),
-    "NUL byte": () => listPhoneNumbersRest(new Request(`${base}/admin/whatsapp/phone-numbers?x=${encodeURIComponent(nul)}`, { headers: asAdmin }), admin()),
+    "unknown id": () =>
+      listPhoneNumbersRest(new Request(`${base}/admin/whatsapp/phone-numbers?id=${unknownId}`, { headers: asAdmin }), admin()),
+    "NUL byte": () =>
+      listPhoneNumbersRest(new Request(`${base}/admin/whatsapp/phone-numbers?x=${encodeURIComponent(nul)}`, { headers: asAdmin }), admin()),
   },
   "v1/admin/whatsapp/tenants": {
     "unknown id": () => listTenantsRest(new Request(`${base}/admin/whatsapp/tenants?search=${unknownId}`, { headers: asAdmin }), admin()),
-    "NUL byte": () => listTenantsRest(new Request(`${base}/admin/whatsapp/tenants?search=${encodeURIComponent(nul)}`, { headers: asAdmin }), admin()),
+    "NUL byte": () =>
+      listTenantsRest(new Request(`${base}/admin/whatsapp/tenants?search=${encodeURIComponent(nul)}`, { headers: asAdmin }), admin()),
   },
   "v1/admin/whatsapp/tenants/[id]/assign-phone": {
     "unknown id": () =>
       assignPhoneRest(
-        new Request(`${base}/admin/whatsapp/tenants/${unknownId}/assign-phone`, { method: "POST", headers: asAdmin, body: JSON.stringify({ phone_number_id: "999999999999999" }) }),
+        new Request(`${base}/admin/whatsapp/tenants/${unknownId}/assign-phone`, {
+          method: "POST",
+          headers: asAdmin,
+          body: JSON.stringify({ phone_number_id: "999999999999999" }),
+        }),
         admin(),
         unknownId,
       ),
     "NUL byte": () =>
       assignPhoneRest(
-        new Request(`${base}/admin/whatsapp/tenants/${encodeURIComponent(nul)}/assign-phone`, { method: "POST", headers: asAdmin, body: JSON.stringify({ phone_number_id: nul }) }),
+        new Request(`${base}/admin/whatsapp/tenants/${encodeURIComponent(nul)}/assign-phone`, {
+          method: "POST",
+          headers: asAdmin,
+          body: JSON.stringify({ phone_number_id: nul }),
+        }),
         admin(),
         nul,
       ),
   },
   "v1/admin/whatsapp/tenants/[id]/unassign-phone": {
-    "unknown id": () => unassignPhoneRest(new Request(`${base}/admin/whatsapp/tenants/${unknownId}/unassign-phone`, { method: "DELETE", headers: asAdmin }), admin(), unknownId),
+    "unknown id": () =>
+      unassignPhoneRest(
+        new Request(`${base}/admin/whatsapp/tenants/${unknownId}/unassign-phone`, { method: "DELETE", headers: asAdmin }),
+        admin(),
+        unknownId,
+      ),
     "NUL byte": () =>
-      unassignPhoneRest(new Request(`${base}/admin/whatsapp/tenants/${encodeURIComponent(nul)}/unassign-phone`, { method: "DELETE", headers: asAdmin }), admin(), nul),
+      unassignPhoneRest(
+        new Request(`${base}/admin/whatsapp/tenants/${encodeURIComponent(nul)}/unassign-phone`, { method: "DELETE", headers: asAdmin }),
+        admin(),
+        nul,
+      ),
   },
   "v1/purchase-orders": {
     "unknown id": async () =>
       createPurchaseOrderRest(
-        new Request(`${base}/purchase-orders`, { method: "POST", headers: await apiKey(), body: JSON.stringify({ supplier_phone: "+34612345678", supplier_name: "S", order_number: unknownId, total: "1 €" }) }),
+        new Request(`${base}/purchase-orders`, {
+          method: "POST",
+          headers: await apiKey(),
+          body: JSON.stringify({ supplier_phone: "+34612345678", supplier_name: "S", order_number: unknownId, total: "1 €" }),
+        }),
         { db: testDb() },
       ),
     "NUL byte": async () =>
       createPurchaseOrderRest(
-        new Request(`${base}/purchase-orders`, { method: "POST", headers: await apiKey(), body: JSON.stringify({ supplier_phone: "+34612345678", supplier_name: nul, order_number: nul, total: nul }) }),
+        new Request(`${base}/purchase-orders`, {
+          method: "POST",
+          headers: await apiKey(),
+          body: JSON.stringify({ supplier_phone: "+34612345678", supplier_name: nul, order_number: nul, total: nul }),
+        }),
         { db: testDb() },
       ),
   },
   "broadcasts/[id]/recipients.csv": {
     "unknown id": async () => {
       const { owner } = await createTenantWithOwner(testDb());
-      return broadcastReportRest(new Request(`http://localhost/api/broadcasts/${unknownId}/recipients.csv`), { db: testDb(), session: sessionFor(owner) }, unknownId);
+      return broadcastReportRest(
+        new Request(`http://localhost/api/broadcasts/${unknownId}/recipients.csv`),
+        { db: testDb(), session: sessionFor(owner) },
+        unknownId,
+      );
     },
     "NUL byte": async () => {
       const { owner } = await createTenantWithOwner(testDb());

@@ -47,7 +47,10 @@ export function errorResponse(error: unknown): Response {
   }
   // src/server/api/error-policy.ts: logged with a reference id; the answer carries only the id
   const { reference, message } = reportUnexpected("REST", error);
-  return Response.json({ success: false, error: { code: "INTERNAL_ERROR", message, details: { reference } } }, { status: 500, headers: noStore });
+  return Response.json(
+    { success: false, error: { code: "INTERNAL_ERROR", message, details: { reference } } },
+    { status: 500, headers: noStore },
+  );
 }
 
 const noStore = { "Cache-Control": "no-store" };
