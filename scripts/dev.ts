@@ -1,5 +1,6 @@
 /**
- * `npm start`: runs Recado locally with nothing else installed.
+ * `npm start`: the zero-setup demo, NOT for production (every secret is a public development value; production
+ * is `npm run serve`, README "Deploying Recado"). Runs Recado locally with nothing else installed.
  *   - database: DATABASE_URL if set, else an embedded Postgres (PGlite) kept in .data/pglite
  *   - migrations and demo data applied on every start (both idempotent)
  *   - the Meta Graph API simulator, which the app uses instead of graph.facebook.com
@@ -22,6 +23,7 @@ import { localEnv, simulatorDefaults } from "./lib/dev-env";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres";
 import { applyMigrations } from "./lib/migrate";
 
+console.log("[recado] DEMO MODE, NOT FOR PRODUCTION: public development secrets, simulator. Deploy with `npm run serve`.");
 if (existsSync(".env")) process.loadEnvFile(".env");
 
 const { values: args } = parseArgs({

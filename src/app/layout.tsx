@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import "./globals.css";
 import { ToastProvider } from "@/components/ui/toast";
 import { TRPCReactProvider } from "@/trpc/react";
@@ -8,7 +9,9 @@ export const metadata: Metadata = {
   description: "WhatsApp notifications and broadcasts for bakeries, on Meta's Cloud API.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request: Next puts the request's CSP nonce (src/proxy.ts) on its scripts only then.
+  await connection();
   return (
     <html lang="en">
       <body className="font-sans">

@@ -4,6 +4,7 @@
  * server starts, so a missing or malformed variable stops start-up with a message naming it.
  */
 import { z } from "zod";
+import { productionProblems, productionRulesApply, type EnvProblem } from "@/server/env-production";
 
 const postgresUrl = z
   .string()
@@ -46,12 +47,17 @@ export const envSchema = z.object({
   /** How often every number's health is checked (cron syntax); default every 5 minutes. */
   HEALTH_CHECK_CRON: z.string().regex(/^\S+( \S+){4,5}$/, "expected a cron expression, e.g. */5 * * * *").optional(),
 
-  /**
-   * How many reverse proxies of yours stand in front of the app: the webhook's sender address is read from that
-   * X-Forwarded-For hop (counted from the right). 0 (default): the header is ignored, it is the client's text.
-   */
-  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10, "expected the number of proxies in front of the app, e.g. 1").default(0),
+  /** Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the socket address is the client). */
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number("expected a whole number of proxies, e.g. 1")
+    .int("expected a whole number of proxies, e.g. 1")
+    .min(0)
+    .max(10, "expected at most 10 proxies")
+    .default(0),
+  /** Set by `npm start` (the demo runner) only: the production rules of src/server/env-production.ts are off. */
+  RECADO_DEMO: z.literal("1", "expected 1 (set by npm start) or unset").optional(),
 
+  /** 1 (or the dev server's URL): Inngest dev mode, which skips signature checks. Never in production. */
   INNGEST_DEV: z.string().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().optional(),
@@ -60,7 +66,7 @@ export const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export class EnvError extends Error {
-  constructor(readonly problems: { name: string; problem: string }[]) {
+  constructor(readonly problems: EnvProblem[]) {
     super(
       "Recado cannot start: these environment variables are missing or invalid (see .env.example):\n" +
         problems.map(({ name, problem }) => `  - ${name}: ${problem}`).join("\n"),
@@ -69,16 +75,32 @@ export class EnvError extends Error {
   }
 }
 
-export function parseEnv(source: Record<string, string | undefined>): Env {
+/**
+ * The base schema everywhere; in production (src/server/env-production.ts) also no secret left at a development
+ * default, no Inngest dev mode, no embedded database. One problem per variable, never its value.
+ */
+export function parseEnv(
+  source: Record<string, string | undefined>,
+  { production = productionRulesApply(source) }: { production?: boolean } = {},
+): Env {
   const result = envSchema.safeParse(source);
-  if (result.success) return result.data;
-  throw new EnvError(
-    result.error.issues.map((issue) => ({
-      name: issue.path.join("."),
-      // zod says "expected string, received undefined" for a missing variable; say it plainly
-      problem: source[String(issue.path[0])] === undefined ? "required but not set" : issue.message,
-    })),
-  );
+  const problems: EnvProblem[] = result.success
+    ? []
+    : result.error.issues.map((issue) => ({
+        name: issue.path.join("."),
+        // zod says "expected string, received undefined" for a missing variable; say it plainly
+        problem: source[String(issue.path[0])] === undefined ? "required but not set" : issue.message,
+      }));
+  if (production) {
+    // the production rule says more (e.g. "a development default") than the base schema for the same variable
+    for (const problem of productionProblems(source)) {
+      const known = problems.findIndex((other) => other.name === problem.name);
+      if (known === -1) problems.push(problem);
+      else problems[known] = problem;
+    }
+  }
+  if (result.success && problems.length === 0) return result.data;
+  throw new EnvError(problems);
 }
 
 let cached: Env | undefined;

@@ -31,8 +31,9 @@ export async function createAdmin(db: Db) {
   });
 }
 
-export function sessionFor(user: { id: string; email: string; name: string; role: Role; tenantId: string | null }): Session {
-  return { user: { id: user.id, email: user.email, name: user.name, role: user.role, tenantId: user.tenantId }, expires: new Date(Date.now() + 3600_000).toISOString() };
+export function sessionFor(user: { id: string; email: string; name: string; role: Role; tenantId: string | null; sessionVersion?: number }): Session {
+  const sessionVersion = user.sessionVersion ?? 0;
+  return { user: { id: user.id, email: user.email, name: user.name, role: user.role, tenantId: user.tenantId, sessionVersion }, expires: new Date(Date.now() + 3600_000).toISOString() };
 }
 
 export function callerAs(db: Db, user: Parameters<typeof sessionFor>[0] | null) {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "@/server/api/root";
 import type { Db } from "@/server/db";
 import { callerAs, createAdmin, createTenantWithOwner } from "@/test/fixtures";
+import { expectNoLeak, sweepingCaller, type SweepVariant, type SweptAnswer } from "@/test/error-sweep";
 
 export const actors = ["signedOut", "admin", "ownerA", "ownerB"] as const;
 export type Actor = (typeof actors)[number];
@@ -72,6 +73,26 @@ export function describeRoleMatrix(getDb: () => Db, entries: RoleMatrixEntry[]) 
             expect(error, `${actor} must not be able to call ${entry.procedure}`).toBeInstanceOf(TRPCError);
             expect(refusedCodes).toContain((error as TRPCError).code);
           }
+        });
+      }
+    }
+  });
+
+  // src/test/error-sweep.ts: every procedure of this table, over HTTP, with unknown ids and with NUL bytes
+  describe("error sweep", () => {
+    let world: World;
+    beforeAll(async () => {
+      world = await createWorld(getDb());
+    });
+    for (const variant of ["unknown id", "NUL byte"] as SweepVariant[]) {
+      for (const entry of entries) {
+        const actor = entry.allowed[0] ?? "signedOut";
+        it(`${entry.procedure} with ${variant}: never a 500, never internals`, async () => {
+          const answers: SweptAnswer[] = [];
+          const caller = sweepingCaller(getDb(), world.users[actor], variant, answers) as unknown as Caller;
+          await entry.call(caller, world, actor).catch(() => undefined);
+          expect(answers.length, `${entry.procedure} made no call`).toBeGreaterThan(0);
+          for (const answer of answers) expectNoLeak(answer);
         });
       }
     }

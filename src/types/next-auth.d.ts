@@ -4,9 +4,10 @@ declare module "next-auth" {
   interface User {
     role: Role;
     tenantId: string | null;
+    sessionVersion: number;
   }
   interface Session {
-    user: { id: string; email: string; name: string; role: Role; tenantId: string | null };
+    user: { id: string; email: string; name: string; role: Role; tenantId: string | null; sessionVersion: number };
   }
 }
 
@@ -14,5 +15,6 @@ declare module "next-auth/jwt" {
   interface JWT {
     role?: Role;
     tenantId?: string | null;
+    sessionVersion?: number;
   }
 }

@@ -1,9 +1,14 @@
 "use client";
 
-import { signIn } from "next-auth/react";
+import { getCsrfToken } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
+import { sameOriginPath } from "@/lib/same-origin-path";
 
+/**
+ * Posts to NextAuth's credentials callback itself (not next-auth/react's signIn) to read a 429 and its message.
+ * method="post" and the action make even a form that never hydrated send the password in the body, never in the URL.
+ */
 export function SignInForm() {
   const router = useRouter();
   const searchParams = useSearchParams();
@@ -15,23 +20,41 @@ export function SignInForm() {
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
-    const result = await signIn("credentials", {
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-      redirect: false,
-    });
-    setPending(false);
-    if (!result || result.error) {
-      setError("Wrong e-mail or password. Check both and try again.");
-      return;
+    try {
+      const body = new URLSearchParams({
+        email: String(form.get("email") ?? ""),
+        password: String(form.get("password") ?? ""),
+        csrfToken: (await getCsrfToken()) ?? "",
+        callbackUrl: window.location.origin,
+        json: "true",
+      });
+      const response = await fetch("/api/auth/callback/credentials", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body,
+      });
+      const answer = (await response.json().catch(() => ({}))) as { url?: string; message?: string };
+      if (response.status === 429) {
+        setError(answer.message ?? "Too many failed sign-ins. Try again in a few minutes.");
+        return;
+      }
+      const failed = !response.ok || !answer.url || new URL(answer.url, window.location.origin).searchParams.has("error");
+      if (failed) {
+        setError("Wrong e-mail or password. Check both and try again.");
+        return;
+      }
+      // "/" sends admins to /admin and owners to their dashboard (src/proxy.ts)
+      router.replace(sameOriginPath(searchParams.get("callbackUrl")));
+      router.refresh();
+    } catch {
+      setError("Recado could not be reached. Check your connection and try again.");
+    } finally {
+      setPending(false);
     }
-    // "/" sends admins to /admin and owners to their dashboard (src/proxy.ts)
-    router.replace(searchParams.get("callbackUrl") ?? "/");
-    router.refresh();
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form method="post" action="/api/auth/callback/credentials" onSubmit={onSubmit} className="space-y-4" noValidate>
       <label className="block">
         <span className="text-sm font-medium text-stone-700">E-mail</span>
         <input name="email" type="email" autoComplete="username" required

@@ -1,7 +1,8 @@
 import { expect } from "vitest";
 import { describeRoleMatrix, type Actor, type World } from "@/test/role-matrix";
 import { testDb } from "@/test/db";
-import { createMasterNumber, callerAs } from "@/test/fixtures";
+import { createMasterNumber, callerAs, createTenantWithOwner } from "@/test/fixtures";
+import { hashPassword } from "@/server/auth/password";
 import { makeSendable } from "@/test/broadcast-world";
 
 type Caller = ReturnType<typeof callerAs>;
@@ -65,6 +66,23 @@ describeRoleMatrix(testDb, [
       const event = await testDb().webhookEvent.create({ data: { bodySha256: `matrix-${Math.random()}`, object: "whatsapp_business_account", payload: {}, itemCount: 1 } });
       const item = await testDb().webhookItem.create({ data: { eventId: event.id, key: `matrix:${Math.random()}`, field: "matrix_probe", kind: "change", payload: {}, status: "QUARANTINED", attempts: 8, quarantineReason: "matrix" } });
       return caller.admin.rerunWebhookItem({ itemId: item.id });
+    },
+  },
+  {
+    procedure: "admin.signOutEverywhere",
+    allowed: ["admin"],
+    call: async (caller) => caller.admin.signOutEverywhere({ userId: (await createTenantWithOwner(testDb())).owner.id }),
+  },
+  {
+    procedure: "account.changePassword",
+    allowed: ["admin", "ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      const user = world.users[actor];
+      if (user) await testDb().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword("matrix-old-password") } });
+      const result = await caller.account.changePassword({ currentPassword: "matrix-old-password", newPassword: "matrix-new-password" });
+      // the matrix keeps using this actor's session: give it back its version
+      if (user) await testDb().user.update({ where: { id: user.id }, data: { sessionVersion: 0 } });
+      return result;
     },
   },
   {

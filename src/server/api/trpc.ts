@@ -9,6 +9,8 @@ import { ZodError, z } from "zod";
 import type { Db } from "@/server/db";
 import { appErrorResponses, isAppError } from "@/server/errors";
 import type { SimulatedSignupPopup } from "@/server/signup/simulated-popup";
+import { activeSessionUser } from "@/server/auth/session-user";
+import { assertStorableText, knownDatabaseError, reportUnexpected } from "@/server/api/error-policy";
 
 /** `simulatedSignupPopup`: handed in by the wiring in local mode only (src/server/wiring). */
 export type TRPCContext = { db: Db; session: Session | null; simulatedSignupPopup?: SimulatedSignupPopup | null };
@@ -29,22 +31,29 @@ export function fieldErrorsOf(error: ZodError): Record<string, string[]> {
 
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  // src/server/api/error-policy.ts: only text written for the user leaves the server
+  errorFormatter({ shape, error, path }) {
     const cause = error.cause;
     const zodError = cause instanceof ZodError ? cause : null;
     // stack traces stay on the server
     const { stack: _stack, ...data } = shape.data;
+    let message = shape.message;
+    let reference: string | null = null;
+    if (zodError) {
+      // tRPC's default message for bad input is the raw issue JSON; name the fields instead.
+      message = `Invalid input: ${zodError.issues.map((i) => `${i.path.join(".") || "input"} — ${i.message}`).join("; ")}`;
+    } else if (error.code === "INTERNAL_SERVER_ERROR" && !isAppError(cause)) {
+      ({ reference, message } = reportUnexpected(`tRPC ${path ?? "?"}`, cause ?? error));
+    }
     return {
       ...shape,
-      // tRPC's default message for bad input is the raw issue JSON; name the fields instead.
-      message: zodError
-        ? `Invalid input: ${zodError.issues.map((i) => `${i.path.join(".") || "input"} — ${i.message}`).join("; ")}`
-        : shape.message,
+      message,
       data: {
         ...data,
         fieldErrors: zodError ? fieldErrorsOf(zodError) : null,
-        appCode: isAppError(cause) ? cause.code : zodError ? "VALIDATION_FAILED" : null,
+        appCode: isAppError(cause) ? cause.code : zodError ? "VALIDATION_FAILED" : reference ? "INTERNAL_ERROR" : null,
         details: isAppError(cause) ? cause.details : null,
+        reference,
       },
     };
   },
@@ -56,23 +65,27 @@ export const createTRPCRouter = t.router;
 /** Domain services throw AppError; turn it into the matching tRPC code, keeping code and details. */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && isAppError(result.error.cause)) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: appErrorResponses[cause.code].trpc, message: cause.message, cause });
+  if (!result.ok) {
+    const cause = isAppError(result.error.cause) ? result.error.cause : knownDatabaseError(result.error.cause);
+    if (cause) throw new TRPCError({ code: appErrorResponses[cause.code].trpc, message: cause.message, cause });
   }
   return result;
 });
 
-export const publicProcedure = t.procedure.use(appErrors);
+/** Text Postgres cannot store (a NUL byte) is refused naming the field, before any procedure sees it. */
+const storableText = t.middleware(async ({ getRawInput, next }) => {
+  assertStorableText(await getRawInput());
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(appErrors).use(storableText);
 
 /** Signed in. The user is re-read from the database on every call: a deleted user or changed role counts now. */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const sessionUser = ctx.session?.user;
   if (!sessionUser?.id) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
-  const user = await ctx.db.user.findUnique({
-    where: { id: sessionUser.id },
-    select: { id: true, email: true, name: true, role: true, tenantId: true },
-  });
+  // an ended session (sign-out, password change, "sign out everywhere") is refused even from a copied cookie
+  const user = await activeSessionUser(ctx.db, sessionUser);
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended. Sign in again." });
   return next({ ctx: { ...ctx, user } });
 });

@@ -3,10 +3,34 @@
  * `scrypt$N$r$p$salt$hash` so the cost can be raised later without breaking existing hashes.
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { availableParallelism } from "node:os";
+
+/**
+ * scrypt runs on libuv's thread pool (never on the event loop), and at most `hashingSlots` at once: a burst of
+ * sign-ins queues here instead of taking every core (and every pool thread) from other users' requests.
+ */
+const hashingSlots = Math.max(1, availableParallelism() - 1);
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
+async function withHashingSlot<T>(run: () => Promise<T>): Promise<T> {
+  if (hashing >= hashingSlots) await new Promise<void>((resolve) => waiting.push(resolve));
+  else hashing += 1;
+  try {
+    return await run();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else hashing -= 1;
+  }
+}
 
 const scrypt = (password: string, salt: Buffer, keyLength: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) =>
-    scryptCallback(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key))),
+  withHashingSlot(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scryptCallback(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key))),
+      ),
   );
 
 // OWASP's scrypt baseline: N=2^17, r=8, p=1 (128 MiB). maxmem must exceed 128*N*r.

@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
 import { raiseAlert } from "@/server/alerts/alerts";
 import type { Db } from "@/server/db";
-import { sourceAddressOf, type WebhookSource } from "@/server/webhooks/request-source";
+import { canonicalAddress } from "@/server/client-address";
+import type { WebhookSource } from "@/server/webhooks/request-source";
 
 export const securityEventLimits = { sourcesPerMinute: 100 };
 
@@ -22,7 +23,7 @@ export async function recordRefusedWebhook({ db, reason, source, bodyBytes, deta
 }) {
   const kind = "webhook_rejected";
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-  let sourceIp = sourceAddressOf(source.ip);
+  let sourceIp = source.ip === null ? null : canonicalAddress(source.ip);
   let bucket = `${kind}|${sourceIp ?? "unknown"}|${minute.toISOString()}`;
   const [counted] = await db.$queryRaw<{ sources: bigint; mine: bigint }[]>`
     SELECT count(*) AS sources, count(*) FILTER (WHERE "bucket" = ${bucket}) AS mine

@@ -12,12 +12,13 @@ import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { assignPhoneNumber, unassignPhoneNumber } from "@/server/numbers/assignment";
 import { listMasterPhoneNumbers, listTenantsWithWhatsApp } from "@/server/numbers/queries";
-import { errorResponse, parseJsonBody, resolveAdminActor } from "@/server/api/rest/http";
+import { assertStorableRequest, errorResponse, parseJsonBody, resolveAdminActor } from "@/server/api/rest/http";
 
 export type RestContext = { db: Db; session: Session | null; adminApiToken: string | undefined };
 
 async function asAdmin(req: Request, ctx: RestContext, run: (actor: Awaited<ReturnType<typeof resolveAdminActor>>) => Promise<Response>) {
   try {
+    assertStorableRequest(req);
     const actor = await resolveAdminActor({ db: ctx.db, authorization: req.headers.get("authorization"), session: ctx.session, adminApiToken: ctx.adminApiToken });
     return await run(actor);
   } catch (error) {

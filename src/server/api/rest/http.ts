@@ -10,6 +10,8 @@ import type { Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 import { AppError, appErrorResponses, isAppError } from "@/server/errors";
 import { fieldErrorsOf } from "@/server/api/trpc";
+import { activeSessionUser } from "@/server/auth/session-user";
+import { assertStorableText, knownDatabaseError, reportUnexpected, unstorableTextError } from "@/server/api/error-policy";
 
 export function errorResponse(error: unknown): Response {
   if (error instanceof ZodError) {
@@ -25,14 +27,35 @@ export function errorResponse(error: unknown): Response {
       { status: 400 },
     );
   }
-  if (isAppError(error)) {
+  const known = isAppError(error) ? error : knownDatabaseError(error);
+  if (known) {
     return Response.json(
-      { success: false, error: { code: error.code, message: error.message, details: error.details } },
-      { status: appErrorResponses[error.code].httpStatus },
+      { success: false, error: { code: known.code, message: known.message, details: known.details } },
+      { status: appErrorResponses[known.code].httpStatus, headers: noStore },
     );
   }
-  console.error("REST handler failed:", (error as Error).message);
-  return Response.json({ success: false, error: { code: "INTERNAL_ERROR", message: "Something went wrong on our side.", details: {} } }, { status: 500 });
+  // src/server/api/error-policy.ts: logged with a reference id; the answer carries only the id
+  const { reference, message } = reportUnexpected("REST", error);
+  return Response.json(
+    { success: false, error: { code: "INTERNAL_ERROR", message, details: { reference } } },
+    { status: 500, headers: noStore },
+  );
+}
+
+const noStore = { "Cache-Control": "no-store" };
+
+/** Path and query parameters with text Postgres cannot store are refused (400 naming the parameter). */
+export function assertStorableRequest(req: Request, params: Record<string, string> = {}) {
+  const url = new URL(req.url);
+  assertStorableText(Object.fromEntries(url.searchParams), []);
+  assertStorableText(params, []);
+  let path = url.pathname;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    throw new AppError("VALIDATION_FAILED", "The request path is not valid percent-encoding.", { field: "path" });
+  }
+  if (path.includes("\u0000")) throw unstorableTextError("path");
 }
 
 function sameSecret(a: string, b: string) {
@@ -55,7 +78,7 @@ export async function resolveAdminActor({ db, authorization, session, adminApiTo
     return { userId: null, label: "admin-api-token" };
   }
   if (!session?.user?.id) throw new AppError("UNAUTHORIZED", "Sign in as a platform admin or send `Authorization: Bearer <ADMIN_API_TOKEN>`.");
-  const user = await db.user.findUnique({ where: { id: session.user.id }, select: { id: true, email: true, role: true } });
+  const user = await activeSessionUser(db, session.user);
   if (!user) throw new AppError("UNAUTHORIZED", "Your session has ended. Sign in again.");
   if (user.role !== "PLATFORM_ADMIN") throw new AppError("FORBIDDEN", "This API is available to platform admins only.");
   return { userId: user.id, label: user.email };
@@ -68,5 +91,6 @@ export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T
   } catch {
     throw new AppError("VALIDATION_FAILED", "The request body must be JSON, e.g. {\"phone_number_id\": \"106540352242922\"}.", { field: "body" });
   }
+  assertStorableText(body);
   return schema.parse(body);
 }

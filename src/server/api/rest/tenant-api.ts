@@ -9,12 +9,13 @@ import type { Db } from "@/server/db";
 import { authenticateApiKey } from "@/server/api-keys/api-keys";
 import { orderTotalText } from "@/server/messaging/order-total";
 import { notifyPurchaseOrder } from "@/server/messaging/purchase-orders";
-import { errorResponse, parseJsonBody } from "@/server/api/rest/http";
+import { assertStorableRequest, errorResponse, parseJsonBody } from "@/server/api/rest/http";
 
 export type TenantRestContext = { db: Db };
 
 async function withApiKey(req: Request, ctx: TenantRestContext, run: (caller: Awaited<ReturnType<typeof authenticateApiKey>>) => Promise<Response>) {
   try {
+    assertStorableRequest(req);
     return await run(await authenticateApiKey({ db: ctx.db, authorization: req.headers.get("authorization") }));
   } catch (error) {
     const response = errorResponse(error);

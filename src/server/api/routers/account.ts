@@ -1,4 +1,5 @@
-import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, z } from "@/server/api/trpc";
+import { changePassword, minimumPasswordLength } from "@/server/auth/password-change";
 
 export const accountRouter = createTRPCRouter({
   /** Who is signed in, with the bakery they own (if any). */
@@ -9,4 +10,17 @@ export const accountRouter = createTRPCRouter({
     const profile = await ctx.db.user.findUnique({ where: { id: ctx.user.id }, select: { notificationPhone: true, notificationPhoneConfirmedAt: true } });
     return { id: ctx.user.id, email: ctx.user.email, name: ctx.user.name, role: ctx.user.role, tenant, notificationPhone: profile?.notificationPhone ?? null, notificationPhoneConfirmedAt: profile?.notificationPhoneConfirmedAt ?? null };
   }),
+
+  /** A new password; every session of the user ends (sign in again with the new one). */
+  changePassword: protectedProcedure
+    .input(
+      z.object({
+        currentPassword: z.string().min(1, "expected your current password").max(200),
+        newPassword: z
+          .string()
+          .min(minimumPasswordLength, `expected at least ${minimumPasswordLength} characters, e.g. three unrelated words`)
+          .max(200, "expected at most 200 characters"),
+      }),
+    )
+    .mutation(({ ctx, input }) => changePassword({ db: ctx.db, userId: ctx.user.id, ...input })),
 });

@@ -1,4 +1,5 @@
 import { adminProcedure, createTRPCRouter, z } from "@/server/api/trpc";
+import { endAllSessions } from "@/server/auth/session-user";
 import { getPlatformStats } from "@/server/tenants/overview";
 import { listQuarantinedItems, rerunQuarantinedItem } from "@/server/webhooks/quarantine";
 import { webhookHandlers } from "@/server/wiring";
@@ -12,4 +13,11 @@ export const adminRouter = createTRPCRouter({
   rerunWebhookItem: adminProcedure
     .input(z.object({ itemId: z.string().min(1, "expected the id of a quarantined webhook item") }))
     .mutation(({ ctx, input }) => rerunQuarantinedItem({ db: ctx.db, handlers: webhookHandlers, itemId: input.itemId, actor: { userId: ctx.user.id, label: ctx.user.email } })),
+  /** Ends every session of a user (a lost laptop, a leaked cookie): their next request must sign in again. */
+  signOutEverywhere: adminProcedure
+    .input(z.object({ userId: z.string().min(1, "expected the id of the user to sign out") }))
+    .mutation(async ({ ctx, input }) => {
+      await endAllSessions(ctx.db, input.userId);
+      return { signedOut: true as const };
+    }),
 });

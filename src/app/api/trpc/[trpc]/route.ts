@@ -12,9 +12,9 @@ const handler = (req: Request) =>
     req,
     router: appRouter,
     createContext: async () => createTRPCContext({ db: getDb(), session: await getServerAuthSession(), simulatedSignupPopup: simulatedSignupPopupFor(getEnv()) }),
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.message);
-    },
+    // answers carry one bakery's (or the platform's) data: never kept by a browser or a shared cache
+    responseMeta: () => ({ headers: new Headers({ "Cache-Control": "no-store" }) }),
+    // unexpected errors are logged once, with their reference id, by the error formatter (src/server/api/trpc.ts)
   });
 
 export { handler as GET, handler as POST };

@@ -1,25 +1,10 @@
+import { broadcastReportRest } from "@/server/api/rest/broadcast-report";
 import { getServerAuthSession } from "@/server/auth/options";
-import { errorResponse } from "@/server/api/rest/http";
-import { recipientReportCsv } from "@/server/broadcasts/progress";
 import { getDb } from "@/server/db";
-import { AppError } from "@/server/errors";
 
 export const dynamic = "force-dynamic";
 
 /** The per-recipient report of one of the signed-in owner's broadcasts (the bakery is the session's). */
-export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const session = await getServerAuthSession();
-    if (!session) throw new AppError("UNAUTHORIZED", "Sign in to download the report.");
-    const db = getDb();
-    const user = await db.user.findUnique({ where: { id: session.user.id }, select: { role: true, tenantId: true } });
-    if (user?.role !== "TENANT_OWNER" || !user.tenantId) throw new AppError("FORBIDDEN", "Broadcast reports are for bakery owners.");
-    const { id } = await params;
-    const csv = await recipientReportCsv({ db, tenantId: user.tenantId, broadcastId: id });
-    return new Response(csv, {
-      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="broadcast-${id}-recipients.csv"` },
-    });
-  } catch (error) {
-    return errorResponse(error);
-  }
+export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  return broadcastReportRest(req, { db: getDb(), session: await getServerAuthSession().catch(() => null) }, (await params).id);
 }
