@@ -5,8 +5,11 @@
  */
 import Papa from "papaparse";
 
-/** papaparse's own `escapeFormulae: true` pattern ends in `.*$`, which misses a formula followed by a line break. */
-export const formulaLeadingCell = /^[=+\-@\t\r]/;
+/**
+ * papaparse's own `escapeFormulae: true` pattern ends in `.*$`, which misses a formula followed by a line break.
+ * A plain signed number (an E.164 phone "+34612345678", "-5") holds no formula and stays as it is.
+ */
+export const formulaLeadingCell = /^(?![+-][\d .,]*$)[=+\-@\t\r]/;
 
 export function writeCsv({ fields, data }: { fields: string[]; data: unknown[][] }): string {
   return Papa.unparse({ fields, data }, { escapeFormulae: formulaLeadingCell });

@@ -12,6 +12,9 @@ import { createMetaSimulator, type MetaSimulator } from "./server";
 import { signBody } from "./webhooks";
 import { startWebhookReceiver } from "./test-receiver";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Graph answers are read field by field in assertions
+type Json = Record<string, any>;
+
 const { platform, support, pending } = defaultPhoneNumbers;
 const auth = { authorization: `Bearer ${simulatorDefaults.masterAccessToken}` };
 
@@ -35,7 +38,7 @@ async function graph(path: string, init: RequestInit & { json?: unknown } = {}) 
     headers: { ...auth, ...(json !== undefined ? { "content-type": "application/json" } : {}), ...(rest.headers as Record<string, string> | undefined) },
     body: json !== undefined ? JSON.stringify(json) : rest.body,
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Json };
 }
 
 const textTo = (to: string) => ({ messaging_product: "whatsapp", to, type: "text", text: { body: "hola" } });
@@ -130,10 +133,10 @@ describe("phone number health", () => {
 describe("OAuth code exchange", () => {
   const exchange = (params: Record<string, string>, method = "GET") =>
     method === "GET"
-      ? fetch(`${url}/v25.0/oauth/access_token?${new URLSearchParams(params)}`).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }))
+      ? fetch(`${url}/v25.0/oauth/access_token?${new URLSearchParams(params)}`).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }))
       : fetch(`${url}/v25.0/oauth/access_token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(params) }).then(async (r) => ({
           status: r.status,
-          body: (await r.json()) as Record<string, any>,
+          body: (await r.json()) as Json,
         }));
   const app = { client_id: simulatorDefaults.appId, client_secret: simulatorDefaults.appSecret };
 

@@ -25,7 +25,6 @@ export function TenantsTable() {
   const [search, setSearch] = useState("");
   const [page, setPage] = useState(1);
   const debouncedSearch = useDebounced(search);
-  useEffect(() => setPage(1), [debouncedSearch]);
 
   const tenants = api.tenants.list.useQuery({ search: debouncedSearch, page, pageSize }, { placeholderData: (previous) => previous });
   const numbers = api.numbers.list.useQuery();
@@ -38,7 +37,10 @@ export function TenantsTable() {
         <input
           type="search"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onChange={(e) => {
+            setSearch(e.target.value);
+            setPage(1);
+          }}
           placeholder="Search bakeries by name…"
           aria-label="Search bakeries"
           className="w-full max-w-sm rounded-md border border-stone-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500"

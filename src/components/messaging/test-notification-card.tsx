@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Card } from "@/components/ui/card";
 import { dateTime } from "@/components/ui/format";
 import { useToast } from "@/components/ui/toast";
@@ -11,10 +11,9 @@ export function TestNotificationCard() {
   const toast = useToast();
   const utils = api.useUtils();
   const me = api.account.me.useQuery();
-  const [phone, setPhone] = useState("");
-  useEffect(() => {
-    if (me.data?.notificationPhone) setPhone((current) => current || me.data.notificationPhone!);
-  }, [me.data?.notificationPhone]);
+  // what the owner typed, else the number kept on the profile
+  const [typed, setPhone] = useState<string | null>(null);
+  const phone = typed ?? me.data?.notificationPhone ?? "";
   const send = api.messages.sendTestNotification.useMutation({
     onSuccess: (r) => { toast("success", `Test notification sent to ${r.to}.`); void utils.account.me.invalidate(); },
     onError: (e) => toast("error", `Not sent: ${e.message}`),

@@ -23,7 +23,7 @@ const inProgress = new Set(["PENDING_VERIFICATION", "PENDING_PROVISIONING", "REG
 export const liveRefreshAfterMs = 4_000;
 
 export async function numberHealthView({ db, phoneNumberId, live = false, now = new Date() }: { db: Db; phoneNumberId: string; live?: boolean; now?: Date }) {
-  let number = await db.phoneNumber.findUnique({ where: { id: phoneNumberId }, select: { onboardingState: true, lastHealthCheckAt: true } });
+  const number = await db.phoneNumber.findUnique({ where: { id: phoneNumberId }, select: { onboardingState: true, lastHealthCheckAt: true } });
   if (!number) throw new AppError("NOT_FOUND", "Phone number not found.", { phoneNumberId });
   // While onboarding is in progress, a watching page gets a fresh reading from Meta (at most every few seconds),
   // so it turns to Connected on its own when Meta finishes — with or without an Inngest server running.

@@ -8,7 +8,7 @@ import { createMetaSimulator, type MetaSimulator } from "@/meta-simulator/server
 import { createGraphClient, type GraphClient } from "@/server/whatsapp/client";
 import { GraphApiError } from "@/server/whatsapp/errors";
 
-const { platform, pending, customer } = defaultPhoneNumbers;
+const { platform, pending } = defaultPhoneNumbers;
 const apiVersion = "v25.0";
 
 let sim: MetaSimulator;

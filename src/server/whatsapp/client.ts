@@ -22,7 +22,7 @@
  */
 import type { z } from "zod";
 import { AppError } from "@/server/errors";
-import { GraphApiError, classifyGraphError, regainAccessMinutesFrom, type TransportFailure } from "@/server/whatsapp/errors";
+import { GraphApiError, regainAccessMinutesFrom, type TransportFailure } from "@/server/whatsapp/errors";
 import {
   createdTemplateSchema,
   debugTokenSchema,

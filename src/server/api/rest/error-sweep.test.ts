@@ -12,12 +12,14 @@ import { testDb } from "@/test/db";
 import { internals } from "@/test/error-sweep";
 import { createTenantWithOwner, sessionFor } from "@/test/fixtures";
 import { broadcastReportRest } from "@/server/api/rest/broadcast-report";
+import { localJobsRest } from "@/server/api/rest/local-jobs";
 
 const adminApiToken = "sweep-admin-token-0123456789abcdef";
 const admin = () => ({ db: testDb(), session: null, adminApiToken });
 const asAdmin = { authorization: `Bearer ${adminApiToken}`, "content-type": "application/json" };
 const nul = "x\u0000y";
 const unknownId = "c0000000000000000000000000";
+const localInline = { META_GRAPH_BASE_URL: "http://127.0.0.1:4010", RECADO_JOBS: "inline" as const };
 
 type Sweep = Record<"unknown id" | "NUL byte", () => Promise<Response>>;
 
@@ -94,6 +96,21 @@ const routes: Record<string, Sweep> = {
           body: JSON.stringify({ supplier_phone: "+34612345678", supplier_name: nul, order_number: nul, total: nul }),
         }),
         { db: testDb() },
+      ),
+  },
+  // run in local mode with inline jobs, as the e2e suite does, so the sweep reaches past the mode check
+  "local/jobs": {
+    "unknown id": () =>
+      localJobsRest(
+        new Request("http://localhost/api/local/jobs", { method: "POST", headers: asAdmin, body: JSON.stringify({ action: unknownId }) }),
+        admin(),
+        localInline,
+      ),
+    "NUL byte": () =>
+      localJobsRest(
+        new Request(`http://localhost/api/local/jobs?x=${encodeURIComponent(nul)}`, { method: "POST", headers: asAdmin, body: JSON.stringify({ action: nul }) }),
+        admin(),
+        localInline,
       ),
   },
   "broadcasts/[id]/recipients.csv": {
