@@ -1,7 +1,7 @@
 import type { Config } from "tailwindcss";
 
 // Tailwind 4 reads this through `@config` in src/app/globals.css. System fonts only: fonts cannot be
-// downloaded at build time on every machine (PLATFORM.md), and system fonts load instantly anyway.
+// downloaded at build time on every machine (offline builds fail), and system fonts load instantly anyway.
 export default {
   content: ["./src/**/*.{ts,tsx}"],
   theme: {

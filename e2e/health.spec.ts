@@ -3,7 +3,7 @@ import { simulatorControl } from "../src/meta-simulator/control-client";
 import { backgroundJobs, demo, signIn, snapshot } from "./helpers";
 
 // The simulator's default pending number (+34 612 345 681): verified, display name still in review, so its
-// first register calls fail with 100/2388001 (seed 000).
+// first register calls fail with 100/2388001 (the display name is still being processed).
 const pendingNumber = { display: "+34 612 345 681", metaId: "106540352242925" };
 const sim = simulatorControl(`http://127.0.0.1:${process.env.E2E_SIM_PORT ?? 4110}`);
 
@@ -49,7 +49,7 @@ test("reset onboarding asks for confirmation first", async ({ page }) => {
   await backgroundJobs("settle");
   await backgroundJobs("hold");
   await signIn(page, demo.admin);
-  // The number lost its verification (it lasts 14 days, §1.2) and was deregistered.
+  // The number lost its verification (it lasts 14 days, Meta: business-phone-numbers/phone-numbers) and was deregistered.
   await sim.updatePhoneNumber(pendingNumber.metaId, { codeVerificationStatus: "EXPIRED", registered: false, status: "PENDING" });
   await page.goto("/admin/numbers");
   await page.getByRole("button", { name: "Refresh from Meta" }).click();

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const cruiser = path.join(repoRoot, "node_modules/dependency-cruiser/bin/dependency-cruise.mjs");
 const config = path.join(repoRoot, ".dependency-cruiser.cjs");
+const folderConfig = path.join(repoRoot, ".dependency-cruiser.folders.cjs");
 const made: string[] = [];
 
 /** Writes the files (path → source) under a fresh folder with a tsconfig that maps `@/…` as the app's does. */
@@ -35,8 +36,8 @@ function tree(files: Record<string, string>): string {
  * Runs the check as `npm run lint:boundaries` does (the text reporter, whose exit code is the number of errors)
  * and reads each violation back as "rule: from → to" (a cycle as its first step).
  */
-function check(root: string): { status: number | null; violations: string[]; output: string } {
-  const result = spawnSync(process.execPath, [cruiser, "src", "--config", config, "--output-type", "err"], {
+function check(root: string, { rules = config, scan = "src" } = {}): { status: number | null; violations: string[]; output: string } {
+  const result = spawnSync(process.execPath, [cruiser, scan, "--config", rules, "--output-type", "err"], {
     cwd: root,
     encoding: "utf8",
   });
@@ -133,6 +134,34 @@ describe("import-boundary check", () => {
 
     expect(violations).toEqual([]);
     expect(output).toContain(`${Object.keys(cleanTree).length} modules`);
+    expect(status).toBe(0);
+  });
+});
+
+describe("folder layers of src/server", () => {
+  // health → registration through one pair of files, registration → health through another: no file-level cycle
+  const pairTree = {
+    "src/server/registration/attempts.ts": 'import { checkNumber } from "@/server/health/check";\nexport const attempt = () => checkNumber();\n',
+    "src/server/health/check.ts": "export const checkNumber = () => 1;\n",
+    "src/server/health/webhooks.ts": 'import { attempt } from "@/server/registration/attempts";\nexport const onName = () => attempt();\n',
+  };
+
+  it("rejects two folders that import each other through different files", () => {
+    const { status, violations } = check(tree(pairTree), { rules: folderConfig, scan: "src/server" });
+    expect(violations.some((v) => v.startsWith("error no-folder-cycle-in-server: src/server/health") || v.startsWith("error no-folder-cycle-in-server: src/server/registration"))).toBe(true);
+    expect(status).toBeGreaterThan(0);
+  });
+
+  it("passes folders in layers, and a test file that composes the layer above its own", () => {
+    const { status, violations } = check(
+      tree({
+        "src/server/registration/attempts.ts": pairTree["src/server/registration/attempts.ts"],
+        "src/server/health/check.ts": pairTree["src/server/health/check.ts"],
+        "src/server/health/check.test.ts": 'import { attempt } from "@/server/registration/attempts";\nexport const probe = attempt;\n',
+      }),
+      { rules: folderConfig, scan: "src/server" },
+    );
+    expect(violations).toEqual([]);
     expect(status).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
  * bookkeeping (same table, same sha256 checksums), so `prisma migrate deploy` on a machine with the schema
  * engine sees exactly what this runner applied and carries on from there.
  * We need our own runner because `prisma migrate` needs the native schema engine, which cannot be downloaded
- * on offline machines (PLATFORM.md).
+ * on offline machines (it downloads a binary).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-/** Why broadcast sends failed, in the owner's words (seed 004's failure_breakdown keys). Shared by server and UI. */
+/** Why broadcast sends failed, in the owner's words (the summary's failure_breakdown keys). Shared by server and UI. */
 export const failureReasonLabels: Record<string, string> = {
   not_on_whatsapp: "Not on WhatsApp",
   invalid_number: "Invalid number",

@@ -313,7 +313,7 @@ function injectInbound(core: SimulatorCore, input: z.infer<typeof inboundSchema>
     const at = m.timestamp !== undefined ? m.timestamp * 1000 : now;
     ids.push(id);
     contacts.set(from, { profile: { name: m.name }, wa_id: from });
-    // §6.4: a user message opens (or renews) the 24 h customer service window for that number.
+    // Meta: messages/send-messages: a user message opens (or renews) the 24 h customer service window for that number.
     core.state.lastInboundAt.set(`${phone.id}|${from}`, Math.max(at, core.state.lastInboundAt.get(`${phone.id}|${from}`) ?? 0));
     core.state.inboundMessages.set(id, { id, phoneNumberId: phone.id, from, receivedAt: at });
     const content = m.button ? { type: "button", button: m.button } : { type: "text", text: { body: m.text ?? "" } };
@@ -337,7 +337,7 @@ function qualityUpdate(core: SimulatorCore, input: z.infer<typeof qualitySchema>
   if (input.qualityRating) phone.qualityRating = input.qualityRating;
   let currentLimit = input.currentLimit ?? phone.businessMessagingLimit;
   if (input.event === "THROUGHPUT_UPGRADE") {
-    // §6.1: the upgrade to 1,000 mps arrives with limit TIER_UNLIMITED.
+    // Meta: throughput: the upgrade to 1,000 mps arrives with limit TIER_UNLIMITED.
     phone.registeredThroughput = "HIGH";
     if (phone.platformType === "CLOUD_API") phone.throughputLevel = "HIGH";
     currentLimit = input.currentLimit ?? "TIER_UNLIMITED";

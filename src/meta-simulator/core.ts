@@ -44,9 +44,9 @@ export type SimulatorConfig = {
   statusDelaysMs: StatusDelays;
   webhookMode: WebhookMode;
   webhookRetry: WebhookRetry;
-  /** §6.2: one message per `intervalMs` to the same user, bursts up to `burst` */
+  /** Meta: about-the-platform: one message per `intervalMs` to the same user, bursts up to `burst` */
   pairRateLimit: { enabled: boolean; burst: number; intervalMs: number };
-  /** §6.1: messages per second per number */
+  /** Meta: throughput: messages per second per number */
   throughputMps: { STANDARD: number; HIGH: number };
   /** how a send to a non-WhatsApp user fails: a `failed` status webhook (Meta's behaviour) or a synchronous 131026 */
   undeliverableMode: "webhook" | "sync";
@@ -159,7 +159,7 @@ export class SimulatorCore {
     return `${this.appId}|${this.appSecretForOAuth}`;
   }
 
-  /** The token record for a bearer string, or the Graph error Meta would answer (§4.1). */
+  /** The token record for a bearer string, or the Graph error Meta would answer (Meta: support/error-codes). */
   lookupToken(raw: string | null): SimToken | SimGraphError {
     if (!raw) return graphErrors.tokenMissing();
     if ((this.options.accessTokens ?? [simulatorDefaults.masterAccessToken]).includes(raw) && !this.state.tokens.has(raw)) {
@@ -198,7 +198,7 @@ export class SimulatorCore {
     return phone;
   }
 
-  /** A name review set to complete at a time completes when anyone next looks (§1.2 name_status). */
+  /** A name review set to complete at a time completes when anyone next looks (Meta: business-phone-numbers/phone-numbers name_status). */
   refreshNameReview(phone: SimPhoneNumber): void {
     const review = phone.nameReview;
     if (review?.completesAt != null && review.completesAt <= this.now()) this.approveName(phone);
@@ -211,7 +211,7 @@ export class SimulatorCore {
 
   // --- limits ------------------------------------------------------------------------------------------------
 
-  /** §6.1: a sliding one-second window per number, counting accepted sends. */
+  /** Meta: throughput: a sliding one-second window per number, counting accepted sends. */
   throughputExceeded(phone: SimPhoneNumber): boolean {
     const limit = phone.throughputLevel === "HIGH" ? this.config.throughputMps.HIGH : this.config.throughputMps.STANDARD;
     const window = this.throughputWindows.get(phone.id) ?? [];
@@ -226,7 +226,7 @@ export class SimulatorCore {
   }
 
   /**
-   * §6.2 as a token bucket: `burst` messages at once, refilled at one per `intervalMs`, so a burst of 20 has to
+   * Meta: about-the-platform as a token bucket: `burst` messages at once, refilled at one per `intervalMs`, so a burst of 20 has to
    * wait about 2 minutes before the pair is back to one message per 6 s.
    */
   takePairToken(phoneId: string, waId: string): boolean {
@@ -251,7 +251,7 @@ export class SimulatorCore {
   // --- webhooks ------------------------------------------------------------------------------------------------
 
   /**
-   * Where a webhook for this account goes (§5.8): nowhere unless the app is subscribed to the account (§2.3);
+   * Where a webhook for this account goes (Meta: webhooks/override): nowhere unless the app is subscribed to the account (Meta: solution-providers/manage-webhooks);
    * `messages` honours the phone-number then the account override; everything else goes to the app callback.
    */
   webhookTarget(wabaId: string, field: string, phoneNumberId?: string): WebhookTarget {
@@ -273,7 +273,7 @@ export class SimulatorCore {
   messagesValue(phone: SimPhoneNumber, value: Record<string, unknown>) {
     return {
       messaging_product: "whatsapp",
-      // §5.4: metadata.display_phone_number carries digits only, no "+".
+      // Meta: webhooks/reference/messages: metadata.display_phone_number carries digits only, no "+".
       metadata: { display_phone_number: phone.displayPhoneNumber.replace(/\D/g, ""), phone_number_id: phone.id },
       ...value,
     };
@@ -291,13 +291,13 @@ export class SimulatorCore {
     const category = message.template
       ? ([...this.state.templates.values()].find((t) => t.name === message.template?.name && t.language === message.template.language)?.category ?? "UTILITY").toLowerCase()
       : "service";
-    // §5.5: pricing rides on `sent` and one of delivered/read; failed carries errors and no pricing.
+    // Meta: webhooks/reference/messages/status: pricing rides on `sent` and one of delivered/read; failed carries errors and no pricing.
     // v24.0+ webhooks omit `conversation`, so the simulator (v25-style) never sends it.
     const pricing =
       status === "sent" || status === "delivered"
         ? { pricing: { billable: true, pricing_model: "PMP", type: message.template ? "regular" : "free_customer_service", category } }
         : {};
-    // §5.5: the same error object as the synchronous one, in the webhook's shape.
+    // Meta: webhooks/reference/messages/status: the same error object as the synchronous one, in the webhook's shape.
     const undeliverable = graphErrors.undeliverable().init;
     const errors =
       status === "failed"
@@ -329,7 +329,7 @@ export class SimulatorCore {
   /**
    * After a send is accepted: sent → delivered → read (each after its delay, null = never), or failed with 131026
    * for a recipient who is not on WhatsApp. In out-of-order mode the whole progression is held back and then
-   * delivered newest first, so a receiver sees `read` before `sent` (§5.3: ordering is not guaranteed).
+   * delivered newest first, so a receiver sees `read` before `sent` (Meta: webhooks/create-webhook-endpoint: ordering is not guaranteed).
    */
   scheduleStatuses(message: SimSentMessage): void {
     const delays = this.config.statusDelaysMs;
@@ -386,7 +386,7 @@ export class SimulatorCore {
           field: "message_template_status_update",
           value: {
             event,
-            // §5.6: an integer here, a string everywhere else.
+            // Meta: webhooks/reference/message_template_status_update: an integer here, a string everywhere else.
             message_template_id: Number(template.id),
             message_template_name: template.name,
             message_template_language: template.language,

@@ -2,8 +2,8 @@
  * The simulator's default demo state (what `POST /__sim/reset` returns to), as constants the app's demo seed,
  * scripts and tests can import. Ids are stable across runs and seeds.
  *
- * The master account mirrors seed 003's admin mockup: three connected numbers (the 680 one rated YELLOW), plus
- * one number whose display name is still in review, to exercise seed 000's "registration stuck" problem.
+ * The master account: three connected numbers (the 680 one rated YELLOW), plus one number whose display name
+ * is still in review, to exercise the "registration stuck" problem (register fails until Meta finishes).
  */
 
 export const simulatorDefaults = {

@@ -1,6 +1,6 @@
 /**
  * Webhook subscriptions and Embedded Signup tokens: /{waba-id}/subscribed_apps, /oauth/access_token,
- * /debug_token (META-CLOUD-API.md §2.3–2.5).
+ * /debug_token (Meta: solution-providers/manage-webhooks).
  */
 import type { SimulatorCore } from "./core";
 import { simulatorDefaults } from "./defaults";
@@ -8,7 +8,7 @@ import { graphErrors } from "./graph-errors";
 import { ok, stringParam, type GraphRequest, type GraphResponse } from "./graph-request";
 import type { SimToken } from "./state";
 
-/** The code from the Embedded Signup popup lives 30 seconds (§2.4). */
+/** The code from the Embedded Signup popup lives 30 seconds (Meta: embedded-signup/onboarding-customers-as-a-tech-provider). */
 export const oauthCodeLifetimeMs = 30_000;
 
 function subscribedAccount(core: SimulatorCore, request: GraphRequest, wabaId: string) {
@@ -35,7 +35,7 @@ export function listSubscribedApps(core: SimulatorCore, request: GraphRequest, w
 
 /**
  * POST subscribes the calling app; a body with override_callback_uri sets an account-level callback, and a
- * POST without it removes the override again (§2.3, §5.8). Meta would first verify the override URL with the
+ * POST without it removes the override again (Meta: solution-providers/manage-webhooks, webhooks/override). Meta would first verify the override URL with the
  * GET handshake; the simulator skips that.
  */
 export function subscribeApp(core: SimulatorCore, request: GraphRequest, wabaId: string): GraphResponse {
@@ -77,7 +77,7 @@ export function exchangeCode(core: SimulatorCore, request: GraphRequest): GraphR
   if (core.now() - grant.createdAt > oauthCodeLifetimeMs) throw graphErrors.oauthCodeExpired();
   grant.used = true;
 
-  // A business-integration system-user token: it does not expire (§2.5 shows expires_at 0 for those).
+  // A business-integration system-user token: it does not expire (Meta: solution-providers/manage-accounts shows expires_at 0 for those).
   const token: SimToken = {
     token: core.random.token("EAAG", 120),
     type: "SYSTEM_USER",
@@ -89,13 +89,13 @@ export function exchangeCode(core: SimulatorCore, request: GraphRequest): GraphR
     revoked: false,
   };
   core.state.tokens.set(token.token, token);
-  // Whether `expires_in` is present for these tokens is unconfirmed (§2.4): the simulator leaves it out.
+  // Whether `expires_in` is present for these tokens is unconfirmed (Meta: embedded-signup/onboarding-customers-as-a-tech-provider): the simulator leaves it out.
   return ok({ access_token: token.token, token_type: "bearer" });
 }
 
 const seconds = (ms: number | null) => (ms === null ? 0 : Math.floor(ms / 1000));
 
-/** GET /debug_token?input_token=...: needs a valid app token or access token as the caller (§2.5). */
+/** GET /debug_token?input_token=...: needs a valid app token or access token as the caller (Meta: solution-providers/manage-accounts). */
 export function debugToken(core: SimulatorCore, request: GraphRequest): GraphResponse {
   core.authenticate(request.token);
   const input = request.query.get("input_token") ?? stringParam(request, "input_token");
@@ -126,7 +126,7 @@ export function debugToken(core: SimulatorCore, request: GraphRequest): GraphRes
       issued_at: seconds(found.issuedAt),
       scopes: found.scopes,
       granular_scopes: found.scopes.map((scope) =>
-        // Only the WhatsApp scopes are scoped to accounts; the newest onboarded account comes first (§2.5).
+        // Only the WhatsApp scopes are scoped to accounts; the newest onboarded account comes first (Meta: solution-providers/manage-accounts).
         scope.startsWith("whatsapp_") ? { scope, target_ids: targets } : { scope },
       ),
       ...(found.userId ? { user_id: found.userId } : {}),

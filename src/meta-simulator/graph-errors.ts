@@ -1,5 +1,5 @@
 /**
- * Meta's error envelope and the errors the simulator answers with (META-CLOUD-API.md §3.6, §4).
+ * Meta's error envelope and the errors the simulator answers with (Meta: graph-api/guides/error-handling, support/error-codes).
  *
  * `message` is always "(#code) title"; `error_data.details` carries the explanation, since Meta is
  * deprecating titles. HTTP status: the current docs say not to rely on it, so the simulator follows the older
@@ -54,9 +54,9 @@ export class SimGraphError extends Error {
 
 const fail = (init: GraphErrorInit) => new SimGraphError(init);
 
-/** The catalog, one factory per situation; codes and titles from §4 of the reference. */
+/** The catalog, one factory per situation; codes and titles from Meta: support/error-codes. */
 export const graphErrors = {
-  // --- auth (§4.1) ---
+  // --- auth (Meta: support/error-codes) ---
   tokenMissing: () =>
     fail({ code: 104, title: "An access token is required to request this resource.", httpStatus: 401, plainMessage: true }),
   tokenInvalid: () =>
@@ -98,7 +98,7 @@ export const graphErrors = {
   nonexistingField: (field: string, nodeType: string) =>
     fail({ code: 100, title: `Tried accessing nonexisting field (${field}) on node type (${nodeType})` }),
 
-  // --- throttling (§4.2, §6.1, §6.2) ---
+  // --- throttling (Meta: support/error-codes, throughput, about-the-platform) ---
   throughput: () =>
     fail({ code: 130429, title: "Rate limit hit", details: "Cloud API message throughput has been reached." }),
   pairRate: () =>
@@ -114,7 +114,7 @@ export const graphErrors = {
       details: "Registration or deregistration failed because there were too many attempts for this phone number in a short period of time (10 per 72 hours). The number is blocked for 72 hours.",
     }),
 
-  // --- registration (§2.2, §4.4, §4.5) ---
+  // --- registration (Meta: business-phone-numbers/registration, support/error-codes) ---
   pinMismatch: () =>
     fail({ code: 133005, title: "Two step verification PIN Mismatch", details: "The two-step verification PIN is incorrect." }),
   numberNotVerified: () =>
@@ -129,7 +129,7 @@ export const graphErrors = {
       title: "Phone number Not Registered",
       details: "The phone number is not registered on the WhatsApp Business Platform. Register it first.",
     }),
-  // Not in Meta's error page; integrators see it while the display name is still being processed (§4.5, seed 000).
+  // Not in Meta's error page; integrators see it while the display name is still being processed (Meta: support/error-codes).
   provisioningPending: () =>
     fail({
       code: 100,
@@ -139,7 +139,7 @@ export const graphErrors = {
       userMessage: "The display name has not finished processing, so no certificate can be issued yet. Try registering again later.",
     }),
 
-  // --- sending (§3, §4.4) ---
+  // --- sending (Meta: messages/send-messages, support/error-codes) ---
   accountLocked: () =>
     fail({ code: 131031, title: "Business Account locked", details: "The business account associated with this phone number has been restricted or disabled." }),
   missingParameter: (name: string) =>
@@ -182,7 +182,7 @@ export const graphErrors = {
     }),
   unknownMessageId: () => fail({ code: 131009, title: "Parameter value is not valid", details: "Message ID is not valid." }),
 
-  // --- templates (§6.5) ---
+  // --- templates (Meta: templates/overview) ---
   templateNameInvalid: () =>
     fail({
       code: 100,
@@ -198,7 +198,7 @@ export const graphErrors = {
       userMessage: `There is already ${language} content for this template. You can create a new template and try again.`,
     }),
 
-  // --- OAuth (§2.4; Graph's OAuth answers carry no "(#code)" prefix) ---
+  // --- OAuth (Meta: embedded-signup/onboarding-customers-as-a-tech-provider; Graph's OAuth answers carry no "(#code)" prefix) ---
   oauthMissing: (param: string) => fail({ code: 101, title: `Missing ${param} parameter.`, plainMessage: true }),
   oauthBadAppId: () => fail({ code: 101, title: "Error validating application. Invalid application ID.", plainMessage: true }),
   oauthBadSecret: () => fail({ code: 1, title: "Error validating client secret.", plainMessage: true }),

@@ -1,5 +1,5 @@
 /**
- * POST /{phone-number-id}/messages (META-CLOUD-API.md §3, §6.1, §6.2, §6.4).
+ * POST /{phone-number-id}/messages (Meta: messages/send-messages, throughput, about-the-platform, messages/send-messages).
  *
  * Checks run in this order; Meta says the same bad request can fail with different codes depending on which
  * validation runs first, so clients must not depend on the order: auth → number registered and not banned →
@@ -8,8 +8,8 @@
  *
  * 131026 (recipient not on WhatsApp): the send is *accepted* (200 with a wamid) and then fails with a `failed`
  * status webhook carrying errors[{code: 131026}]. The reference says 200 only means accepted and delivery
- * comes via status webhooks (§3.4, send-messages page), and lists 131026 among errors that arrive in
- * `statuses[].errors[]` (§3.6, §5.5). `undeliverableMode: "sync"` answers 131026 synchronously instead, for
+ * comes via status webhooks (Meta: messages/send-messages, send-messages page), and lists 131026 among errors that arrive in
+ * `statuses[].errors[]` (Meta: graph-api/guides/error-handling, webhooks/reference/messages/status). `undeliverableMode: "sync"` answers 131026 synchronously instead, for
  * clients that want to exercise that path too.
  */
 import type { SimulatorCore } from "./core";
@@ -36,7 +36,7 @@ function objectParam(request: GraphRequest, name: string): Record<string, unknow
   return asRecord(value);
 }
 
-/** §3.1: "+", "-", "(", ")" and spaces are allowed in `to`; the wa_id is the digits. */
+/** Meta: messages/send-messages: "+", "-", "(", ")" and spaces are allowed in `to`; the wa_id is the digits. */
 function waIdFor(to: string): string {
   const digits = to.replace(/[\s()+-]/g, "");
   if (!/^\d{7,15}$/.test(digits)) throw graphErrors.invalidValue(`The parameter to (${to}) is not a valid phone number.`);
@@ -58,7 +58,7 @@ function resolveTemplate(core: SimulatorCore, phone: SimPhoneNumber, request: Gr
   const language = asRecord(payload.language)?.code;
   if (typeof language !== "string" || language === "") throw graphErrors.missingParameter("template.language.code");
 
-  // §3.3: the language code must match the template's language exactly.
+  // Meta: messages/send-messages: the language code must match the template's language exactly.
   const template = [...core.state.templates.values()].find((t) => t.wabaId === phone.wabaId && t.name === name && t.language === language);
   if (!template) throw graphErrors.templateNotFound(name, language);
   if (template.status === "PAUSED") throw graphErrors.templatePaused(name);
@@ -80,7 +80,7 @@ function resolveTemplate(core: SimulatorCore, phone: SimPhoneNumber, request: Gr
   return { template, bodyParameters };
 }
 
-/** §3.5: `{"status":"read","message_id":...}` on the same endpoint marks an inbound message read. */
+/** Meta: messages/mark-message-as-read: `{"status":"read","message_id":...}` on the same endpoint marks an inbound message read. */
 function markAsRead(core: SimulatorCore, phone: SimPhoneNumber, request: GraphRequest): GraphResponse {
   const messageId = stringParam(request, "message_id");
   if (!messageId) throw graphErrors.missingParameter("message_id");
@@ -120,7 +120,7 @@ export function sendMessage(core: SimulatorCore, request: GraphRequest, phoneNum
     throw graphErrors.invalidParameter(`Param type must be one of {text, template, ${otherMessageTypes.join(", ")}}.`);
   }
 
-  // §6.4: only templates may open a conversation; anything else needs the user to have written in the last 24 h.
+  // Meta: messages/send-messages: only templates may open a conversation; anything else needs the user to have written in the last 24 h.
   if (!templateSend && !core.windowOpen(phone.id, waId)) throw graphErrors.windowClosed();
   if (core.throughputExceeded(phone)) throw graphErrors.throughput();
   if (!core.takePairToken(phone.id, waId)) throw graphErrors.pairRate();
@@ -149,7 +149,7 @@ export function sendMessage(core: SimulatorCore, request: GraphRequest, phoneNum
   return ok({
     messaging_product: "whatsapp",
     contacts: [{ input: to, wa_id: waId }],
-    // §3.4: message_status appears on template sends (pacing); "accepted" when not held.
+    // Meta: messages/send-messages: message_status appears on template sends (pacing); "accepted" when not held.
     messages: [{ id: message.id, ...(templateSend ? { message_status: "accepted" } : {}) }],
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Phone number and account nodes, the phone_numbers edge, register / deregister
- * (META-CLOUD-API.md §1, §2.1, §2.2, §2.6).
+ * (Meta: business-phone-numbers/phone-numbers, business-phone-numbers/phone-numbers, business-phone-numbers/registration, whatsapp-business-accounts).
  */
 import type { SimulatorCore } from "./core";
 import { simulatorDefaults } from "./defaults";
@@ -8,7 +8,7 @@ import { graphErrors } from "./graph-errors";
 import { ok, paginate, parseFields, selectFields, stringParam, type GraphRequest, type GraphResponse } from "./graph-request";
 import type { SimPhoneNumber, SimWaba } from "./state";
 
-// §1.1: the metadata example Meta documents as the answer without `fields`.
+// Meta: business-phone-numbers/phone-numbers: the metadata example Meta documents as the answer without `fields`.
 const defaultPhoneFields = [
   "verified_name",
   "code_verification_status",
@@ -19,7 +19,7 @@ const defaultPhoneFields = [
   "webhook_configuration",
   "id",
 ] as const;
-// §2.1: the list's default items.
+// Meta: business-phone-numbers/phone-numbers: the list's default items.
 const defaultListFields = ["verified_name", "display_phone_number", "id", "quality_rating"] as const;
 const knownPhoneFields = [
   "id",
@@ -61,7 +61,7 @@ const graphTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/
 type Availability = "AVAILABLE" | "LIMITED" | "BLOCKED";
 
 /**
- * health_status (§1.3): the number's own entity from its state, the account/business/app entities always
+ * health_status (Meta: support/health-status): the number's own entity from its state, the account/business/app entities always
  * available; the overall value is the worst of them.
  */
 function healthStatus(core: SimulatorCore, phone: SimPhoneNumber) {
@@ -184,7 +184,7 @@ export function getNode(core: SimulatorCore, request: GraphRequest, id: string):
   return ok(selectFields(phoneNode(core, phone), fields, defaultPhoneFields, knownPhoneFields, "WhatsAppBusinessPhoneNumber"));
 }
 
-/** POST /{phone-number-id}: set the two-step PIN or request a display name change (§1.4). */
+/** POST /{phone-number-id}: set the two-step PIN or request a display name change (Meta: business-phone-numbers/phone-numbers). */
 export function updatePhoneNumber(core: SimulatorCore, request: GraphRequest, id: string): GraphResponse {
   const auth = core.authenticate(request.token);
   const phone = core.phoneNumber(id, request.method);
@@ -203,7 +203,7 @@ export function updatePhoneNumber(core: SimulatorCore, request: GraphRequest, id
   return ok({ success: true });
 }
 
-/** GET /{waba-id}/phone_numbers: newest onboarded first unless sort=last_onboarded_time_ascending (§2.1). */
+/** GET /{waba-id}/phone_numbers: newest onboarded first unless sort=last_onboarded_time_ascending (Meta: business-phone-numbers/phone-numbers). */
 export function listPhoneNumbers(core: SimulatorCore, request: GraphRequest, wabaId: string): GraphResponse {
   const auth = core.authenticate(request.token);
   const waba = core.state.wabas.get(wabaId);
@@ -222,7 +222,7 @@ export function listPhoneNumbers(core: SimulatorCore, request: GraphRequest, wab
   });
 }
 
-/** Register and deregister share one budget: 10 calls per number per moving 72 h, then 133016 and a 72 h block (§2.2). */
+/** Register and deregister share one budget: 10 calls per number per moving 72 h, then 133016 and a 72 h block (Meta: business-phone-numbers/registration). */
 function spendRegistrationCall(core: SimulatorCore, phone: SimPhoneNumber): void {
   const now = core.now();
   if (phone.registrationBlockedUntil !== null && phone.registrationBlockedUntil > now) throw graphErrors.registrationLimit();
@@ -249,7 +249,7 @@ export function register(core: SimulatorCore, request: GraphRequest, id: string)
 
   spendRegistrationCall(core, phone);
   if (phone.codeVerificationStatus !== "VERIFIED") throw graphErrors.numberNotVerified();
-  // §2.2: with two-step verification on, the PIN must be the existing one; otherwise it becomes the PIN.
+  // Meta: business-phone-numbers/registration: with two-step verification on, the PIN must be the existing one; otherwise it becomes the PIN.
   if (phone.pin !== null && phone.pin !== pin) throw graphErrors.pinMismatch();
   const review = phone.nameReview;
   if (review) {

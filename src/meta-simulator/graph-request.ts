@@ -1,6 +1,6 @@
 /**
  * What the Graph route handlers see of a request, and the Graph conventions they share: `fields=` selection
- * and cursor paging (META-CLOUD-API.md §2.1, https://developers.facebook.com/docs/graph-api/results).
+ * and cursor paging (Meta: business-phone-numbers/phone-numbers, https://developers.facebook.com/docs/graph-api/results).
  */
 import { graphErrors } from "./graph-errors";
 
@@ -73,7 +73,7 @@ function decodeCursor(cursor: string): number {
 
 /**
  * Cursor paging: `limit`, `after`, `before`; `paging.next` / `paging.previous` only when there is more in that
- * direction, so clients stop when `next` is absent (§2.1).
+ * direction, so clients stop when `next` is absent (Meta: business-phone-numbers/phone-numbers).
  */
 export function paginate<T>(request: GraphRequest, items: T[], defaultLimit = 25) {
   const limitParam = Number(request.query.get("limit") ?? defaultLimit);

@@ -1,4 +1,4 @@
-/** GET / POST /{waba-id}/message_templates (META-CLOUD-API.md §6.5). */
+/** GET / POST /{waba-id}/message_templates https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/overview. */
 import type { SimulatorCore } from "./core";
 import { graphErrors } from "./graph-errors";
 import { ok, paginate, parseFields, selectFields, stringParam, type GraphRequest, type GraphResponse } from "./graph-request";

@@ -1,7 +1,7 @@
 /**
  * JSON the way Meta's webhooks serialise it: non-ASCII characters as \uXXXX and "/" as "\/" (PHP-style
  * json_encode). A receiver that re-serialises the parsed body before checking X-Hub-Signature-256 computes a
- * different HMAC, which is exactly the bug these bytes are meant to expose (§5.2: sign the raw body).
+ * different HMAC, which is exactly the bug these bytes are meant to expose (Meta: webhooks/create-webhook-endpoint: sign the raw body).
  */
 export function metaJson(value: unknown): string {
   // "/" and non-ASCII characters only ever occur inside JSON strings, so escaping them textually is safe.

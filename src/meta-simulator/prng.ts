@@ -44,7 +44,7 @@ export class RandomSource {
     return out;
   }
 
-  /** A numeric Graph id. 15 digits keeps it below 2^53: template ids travel as JSON integers in webhooks (§5.6). */
+  /** A numeric Graph id. 15 digits keeps it below 2^53: template ids travel as JSON integers in webhooks (Meta: webhooks/reference/message_template_status_update). */
   graphId(): string {
     return String(1 + this.int(9)) + this.pick("0123456789", 14);
   }
@@ -60,7 +60,7 @@ export class RandomSource {
 
   /**
    * A `wamid.`: base64 over a WhatsApp-looking binary blob that embeds the recipient, as Meta's do. Clients must
-   * treat it as opaque (§3.4); the simulator only needs it unique and deterministic.
+   * treat it as opaque (Meta: messages/send-messages); the simulator only needs it unique and deterministic.
    */
   wamid(waId: string): string {
     const blob = `\x18\x0b${waId}\x15\x02\x00\x11\x18\x12${this.pick("0123456789ABCDEF", 20)}\x00`;

@@ -110,7 +110,7 @@ describe("Graph conventions", () => {
 });
 
 describe("phone number health", () => {
-  it("computes health_status from the number's state (§1.3)", async () => {
+  it("computes health_status from the number's state (Meta: support/health-status)", async () => {
     const health = async (id: string) => (await graph(`/v25.0/${id}?fields=health_status`)).body.health_status;
     expect((await health(platform.id)).can_send_message).toBe("AVAILABLE");
 

@@ -1,6 +1,6 @@
 /**
  * The Meta Graph API simulator: what stripe-mock is to Stripe, for WhatsApp's Cloud API. A node:http server
- * answering Graph paths under /{version}/... like Meta documents them (META-CLOUD-API.md), delivering signed
+ * answering Graph paths under /{version}/... like Meta documents them https://developers.facebook.com/documentation/business-messaging/whatsapp/, delivering signed
  * webhooks back to the app, with a control API under /__sim. See README.md in this folder.
  *
  * Imports nothing from the app: it stands in for Meta, so it must not share the app's assumptions.

@@ -12,7 +12,7 @@ import {
   simulatorDefaults,
 } from "./defaults";
 
-// Enumerations of META-CLOUD-API.md §1.2.
+// Enumerations of https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/phone-numbers.
 export const qualityRatings = ["GREEN", "YELLOW", "RED", "NA", "UNKNOWN"] as const;
 export const codeVerificationStatuses = ["VERIFIED", "NOT_VERIFIED", "EXPIRED"] as const;
 export const nameStatuses = ["APPROVED", "AVAILABLE_WITHOUT_REVIEW", "DECLINED", "EXPIRED", "PENDING_REVIEW", "NONE"] as const;
@@ -79,14 +79,14 @@ export type SimPhoneNumber = {
   status: PhoneStatus;
   accountMode: "LIVE" | "SANDBOX";
   isOfficialBusinessAccount: boolean;
-  /** two-step verification PIN; null until the first register sets it (§2.2) */
+  /** two-step verification PIN; null until the first register sets it (Meta: business-phone-numbers/registration) */
   pin: string | null;
   dataLocalizationRegion: string | null;
   lastOnboardedTime: number;
   countryCode: string;
   countryDialCode: string;
   nameReview: NameReview | null;
-  /** timestamps of register/deregister calls in the moving 72 h window (§2.2) */
+  /** timestamps of register/deregister calls in the moving 72 h window (Meta: business-phone-numbers/registration) */
   registrationCalls: number[];
   registrationBlockedUntil: number | null;
   overrideCallbackUri: string | null;
@@ -98,7 +98,7 @@ export type SimWaba = {
   currency: string;
   timezoneId: string;
   messageTemplateNamespace: string;
-  /** apps subscribed to this account's webhooks (§2.3); webhooks only flow to subscribed apps */
+  /** apps subscribed to this account's webhooks (Meta: solution-providers/manage-webhooks); webhooks only flow to subscribed apps */
   subscribedApps: { appId: string; overrideCallbackUri: string | null }[];
 };
 
@@ -124,7 +124,7 @@ export type SimToken = {
   wabaIds: string[] | "*";
   scopes: string[];
   issuedAt: number;
-  /** epoch ms; null = never expires (system-user tokens, §2.5) */
+  /** epoch ms; null = never expires (system-user tokens, Meta: solution-providers/manage-accounts) */
   expiresAt: number | null;
   revoked: boolean;
 };
@@ -165,7 +165,7 @@ export type SimState = {
   oauthCodes: Map<string, SimOAuthCode>;
   /** wa_ids that are not WhatsApp users: sends to them fail with 131026 */
   notOnWhatsApp: Set<string>;
-  /** `${phoneNumberId}|${waId}` → when that user last wrote to that number (opens the 24 h window, §6.4) */
+  /** `${phoneNumberId}|${waId}` → when that user last wrote to that number (opens the 24 h window, Meta: messages/send-messages) */
   lastInboundAt: Map<string, number>;
   inboundMessages: Map<string, SimInboundMessage>;
   sentMessages: SimSentMessage[];

@@ -1,5 +1,5 @@
 /**
- * Delivering webhooks the way Meta does (META-CLOUD-API.md §5.2–5.3): POST to the callback, JSON serialised
+ * Delivering webhooks the way Meta does (Meta: webhooks/create-webhook-endpoint): POST to the callback, JSON serialised
  * Meta-style (escaped unicode and slashes), signed with X-Hub-Signature-256 over the exact bytes sent,
  * retried on any non-2xx with backoff, at-least-once (duplicate mode) and unordered (out-of-order mode).
  */
@@ -126,7 +126,7 @@ export class WebhookDispatcher {
 
   private async deliverWithCopies(record: WebhookDelivery): Promise<void> {
     await this.deliver(record);
-    // Exactly-once is not guaranteed (§5.3): in duplicate mode every payload is delivered a second time.
+    // Exactly-once is not guaranteed (Meta: webhooks/create-webhook-endpoint): in duplicate mode every payload is delivered a second time.
     if (this.deps.mode() === "duplicate" && record.url) {
       const copy = this.record({ url: record.url }, record.body, record.fields, true);
       await this.deliver(copy);
@@ -160,7 +160,7 @@ export class WebhookDispatcher {
       } catch (error) {
         record.attempts.push({ at, httpStatus: null, error: error instanceof Error ? error.message : String(error) });
       }
-      // Meta retries "immediately, then with decreasing frequency" for up to 7 days (§5.3); the simulator keeps
+      // Meta retries "immediately, then with decreasing frequency" for up to 7 days (Meta: webhooks/create-webhook-endpoint); the simulator keeps
       // the shape (exponential) but bounds it so tests and demos stay quick.
       if (attempt < maxAttempts && !(await this.deps.tasks.sleep(baseDelayMs * 2 ** (attempt - 1)))) return;
     }

@@ -42,7 +42,7 @@ export const envSchema = z.object({
    * machines without an Inngest server; `npm start` and the e2e suite use it). Jobs are stored first either way.
    */
   RECADO_JOBS: z.enum(["inngest", "inline"], "expected inngest or inline").default("inngest"),
-  /** The two-step verification PIN sent with POST /{id}/register (§2.2); it becomes the PIN of a number without one. */
+  /** The two-step verification PIN sent with POST /{id}/register (Meta: business-phone-numbers/registration); it becomes the PIN of a number without one. */
   META_REGISTRATION_PIN: z.string().regex(/^\d{6}$/, "expected the 6-digit two-step verification PIN, e.g. 123456").optional(),
   /** How often every number's health is checked (cron syntax); default every 5 minutes. */
   HEALTH_CHECK_CRON: z.string().regex(/^\S+( \S+){4,5}$/, "expected a cron expression, e.g. */5 * * * *").optional(),

@@ -1,5 +1,5 @@
 /**
- * Recado's one error vocabulary (seed 004's codes, with Meta's Graph errors mapped onto the same names).
+ * Recado's one error vocabulary (its own codes, with Meta's Graph errors mapped onto the same names).
  * Domain services throw AppError; the tRPC error formatter and the REST wrapper turn it into a response
  * carrying `code`, a plain-language `message` and structured `details`, with the status `appErrorResponses` gives.
  */
@@ -18,7 +18,7 @@ export const appErrorCodes = [
   "IDEMPOTENCY_CONFLICT",
   /** the change is allowed but risky: repeat it with the warnings acknowledged */
   "CONFIRMATION_REQUIRED",
-  // sending policy (seed 004)
+  // sending policy
   "WHATSAPP_NOT_ENABLED",
   "NO_PHONE_NUMBER_ASSIGNED",
   "INVALID_PHONE_FORMAT",

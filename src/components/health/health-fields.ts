@@ -1,6 +1,6 @@
 import type { BadgeTone } from "@/components/ui/badge";
 
-/** Each health field with its badge and a one-line meaning (META-CLOUD-API.md §1.2–1.3), for the Account Health tab. */
+/** Each health field with its badge and a one-line meaning (Meta: business-phone-numbers/phone-numbers), for the Account Health tab. */
 type Reading = { tone: BadgeTone; label: string; meaning: string };
 
 const NA = "NOT_APPLICABLE";

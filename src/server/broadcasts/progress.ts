@@ -1,5 +1,5 @@
 /**
- * A broadcast's progress and its final summary (seed 004 case 8: total, sent, failed and a failure breakdown).
+ * A broadcast's progress and its final summary (total, sent, failed and a failure breakdown).
  * Delivered / read come from the messages' own status, which status webhooks keep current, so the counts move
  * while the broadcast runs and after it finished. A message Meta accepted but later reported failed (e.g.
  * 131026 in a status webhook) counts as failed with its reason.
@@ -8,7 +8,7 @@ import { writeCsv } from "@/lib/csv-export";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 
-/** Seed 004's breakdown keys, from Recado's error codes. */
+/** The breakdown keys, from Recado's error codes. */
 export function failureReasonOf(appErrorCode: string | null, recipientStatus: string): string {
   if (recipientStatus === "UNKNOWN") return "interrupted";
   switch (appErrorCode) {
@@ -96,7 +96,7 @@ export async function broadcastProgress({ db, tenantId, broadcastId }: { db: Db;
   };
 }
 
-/** Seed 004's summary shape. */
+/** The summary's shape. */
 export function summaryOf(progress: BroadcastProgress) {
   return {
     broadcast_id: progress.id,

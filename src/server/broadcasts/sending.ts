@@ -266,7 +266,7 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
       if (claimed.length === 0) continue;
       const current = start(claimed);
 
-      // Seed 004: if the broadcast's very first batch fails entirely, something is wrong with the account, not
+      // If the broadcast's very first batch fails entirely, something is wrong with the account, not
       // the recipients — stop before anyone else is tried.
       if (claimed.some((r) => r.seq === 1 && r.deferrals === 0)) {
         const first = await current;

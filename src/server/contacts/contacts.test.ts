@@ -5,7 +5,7 @@ import { testDb } from "@/test/db";
 import { createTenantWithOwner } from "@/test/fixtures";
 
 describe("contacts", () => {
-  it("normalises numbers typed without + in the tenant's region and refuses invalid ones with seed 004's details (case 4)", async () => {
+  it("normalises numbers typed without + in the tenant's region and refuses invalid ones with given, expected and an example", async () => {
     const db = testDb();
     const { tenant } = await createTenantWithOwner(db);
     const contact = await createContact({ db, tenantId: tenant.id, phone: "612 34 56 78", name: "Ana" });
@@ -42,7 +42,7 @@ describe("contacts", () => {
   });
 });
 
-describe("CSV import (seed 004 case 11)", () => {
+describe("CSV import", () => {
   const csv = [
     "phone,name,opted_in",
     "+34612000001,Harinas del Norte,yes",

@@ -1,5 +1,5 @@
 /**
- * CSV import of contacts (seed 004 case 11). The file is parsed with papaparse (quoted fields, BOM, separators);
+ * CSV import of contacts. The file is parsed with papaparse (quoted fields, BOM, separators);
  * rows are validated and inserted with ON CONFLICT DO NOTHING, so a number already in the tenant (or twice in
  * the file) counts as a duplicate and re-importing the same file changes nothing. Large files are sent in
  * chunks of rows (`importContactRows`), each chunk answering its part of the report; the UI adds them up and

@@ -20,7 +20,7 @@ export function toE164(raw: string, defaultRegion: string): string | null {
   return parsed && parsed.isValid() ? parsed.number : null;
 }
 
-/** Seed 004 case 4: what was given, the expected format and an example. */
+/** What was given, the expected format and an example. */
 export function invalidPhoneError(provided: string, defaultRegion: string): AppError {
   const example = exampleNumberFor(defaultRegion);
   return new AppError("INVALID_PHONE_FORMAT", "Phone number must be in E.164 format", {

@@ -5,7 +5,7 @@
 import { Prisma } from "@/generated/prisma/client";
 import type { PhoneNumberInfo } from "@/server/whatsapp";
 
-/** Fields read for every number (META-CLOUD-API.md §1.2). */
+/** Fields read for every number https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/phone-numbers. */
 export const phoneNumberSyncFields = [
   "id",
   "display_phone_number",
@@ -32,7 +32,7 @@ export function phoneNumberColumns(info: PhoneNumberInfo) {
     throughputLevel: info.throughput?.level ?? null,
     healthStatus: info.healthStatus?.canSendMessage ?? null,
     messagingLimit: info.messagingLimit ?? info.messagingLimitTier ?? null,
-    // the per-entity parts (additional_info, errors) shown on the Account Health tab (§1.3)
+    // the per-entity parts (additional_info, errors) shown on the Account Health tab (Meta: support/health-status)
     healthDetails: info.healthStatus ? (info.healthStatus as unknown as Prisma.InputJsonValue) : Prisma.JsonNull,
   };
 }

@@ -86,7 +86,7 @@ describe("health webhooks update the same state (simulator → signed webhook �
   it("quality update, name decision and account restriction reach the number without a poll", async () => {
     const receiver = await startWebhookReceiver();
     await control.configure({ webhookUrl: receiver.url });
-    // The customer account is not subscribed by default (§5.8: nothing is delivered then).
+    // The customer account is not subscribed by default (Meta: webhooks/override: nothing is delivered then).
     await graphClientForAccount(account.account).subscribeApp(account.account.wabaId);
     const number = await createSimNumber(db, account.account.id, { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: true });
     await checkNumberHealth({ db, phoneNumberId: number.id });

@@ -1,5 +1,5 @@
 /**
- * Number health (seeds 000/001, META-CLOUD-API.md §1.2–1.3): reads the documented fields of a number, stores
+ * Number health (Meta: business-phone-numbers/phone-numbers, support/health-status): reads the documented fields of a number, stores
  * them, keeps every change as a timeline entry, raises admin alerts on the transitions that matter and moves the
  * onboarding state. The health poll, "Refresh from Meta", the admin's "Check now" and the health webhooks all
  * end in applyHealthUpdate, so a change is recorded and alerted the same way whoever noticed it first.

@@ -1,6 +1,6 @@
 /**
- * The onboarding state machine of a number (seeds 000/001/002: states that never move, no reset, unclear
- * status). Every state has a timeout; a number that overstays it is marked stuck, alerted, and an admin can
+ * The onboarding state machine of a number (it answers what went wrong elsewhere: states that never
+ * move, no reset, unclear status). Every state has a timeout; a number that overstays it is marked stuck, alerted, and an admin can
  * reset it to start over. Every move is a timeline entry.
  */
 import type { OnboardingState } from "@/generated/prisma/enums";
@@ -16,7 +16,7 @@ const HOUR = 60 * MINUTE;
 
 /**
  * How long a number may stay in a state before it counts as stuck. Provisioning gets Meta's 72-hour register
- * window (§2.2): by then the retry schedule has spent its budget once. CONNECTED never times out.
+ * window (Meta: business-phone-numbers/registration): by then the retry schedule has spent its budget once. CONNECTED never times out.
  */
 export const onboardingTimeoutsMs: Record<OnboardingState, number | null> = {
   PENDING_VERIFICATION: 72 * HOUR,

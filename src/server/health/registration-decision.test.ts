@@ -6,7 +6,7 @@ type Row = [label: string, reading: HealthReading, action: "register" | "skip" |
 const verified = { codeVerificationStatus: "VERIFIED" };
 
 // Every combination of code_verification_status × platform_type × throughput.level that matters, plus missing
-// fields and failed health checks (seed 000's rule).
+// fields and failed health checks (the registration rule).
 const table: Row[] = [
   ["not verified, nothing provisioned", { ok: true, codeVerificationStatus: "NOT_VERIFIED", platformType: "NOT_APPLICABLE", throughputLevel: "NOT_APPLICABLE" }, "register", "not_verified"],
   ["UNVERIFIED (spec spelling)", { ok: true, codeVerificationStatus: "UNVERIFIED", platformType: "NOT_APPLICABLE", throughputLevel: "NOT_APPLICABLE" }, "register", "not_verified"],

@@ -3,7 +3,7 @@ import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { serviceWindow } from "@/server/messaging/window";
 
-/** Plain words for the failures owners meet (seed 004's codes and Meta's), with what to do next. */
+/** Plain words for the failures owners meet (Recado's codes and Meta's), with what to do next. */
 export const failureExplanation: Record<string, string> = {
   RECIPIENT_NOT_ON_WHATSAPP: "This number is not on WhatsApp. The contact is skipped from now on; check the number with them.",
   CONVERSATION_EXPIRED: "More than 24 hours since the contact last wrote: only an approved template can be sent now.",

@@ -1,5 +1,5 @@
 /**
- * Inbound messages (META-CLOUD-API.md §5.4): stored against the contact, opening the 24-hour window (§6.4).
+ * Inbound messages https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages: stored against the contact, opening the 24-hour window (Meta: messages/send-messages).
  * A STOP keyword opts the contact out once and sends one confirmation: the opt-out is a conditional UPDATE
  * (src/server/contacts/contacts.ts setConsent), so a repeated or concurrent STOP changes nothing and sends nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * Seed 003's purchase-order notification: the bakery's purchasing system says "PO created" and the supplier gets
+ * The purchase-order notification: the bakery's purchasing system says "PO created" and the supplier gets
  * `po_notification` ({{1}} supplier, {{2}} order number, {{3}} total) in the bakery's language, from its number
  * (or the platform's default number when it has none). The order number is the idempotency key: the same order
  * posted twice (a retry after a timeout) notifies once. The same number with other content (another supplier, name

@@ -1,5 +1,5 @@
 /**
- * Seed 004's sending cases against real Postgres and the simulator over HTTP. Every refusal asserts the code,
+ * The sending rules against real Postgres and the simulator over HTTP. Every refusal asserts the code,
  * the details and that nothing reached Meta (the simulator's log of sent messages for the number stays empty).
  */
 import { afterEach, describe, expect, inject, it } from "vitest";
@@ -28,7 +28,7 @@ afterEach(async () => {
   await control.clearFaults();
 });
 
-describe("sending: checks before Meta (seed 004)", () => {
+describe("sending: checks before Meta", () => {
   it("sends an approved template with matching parameters and logs the attempt, then the wamid", async () => {
     const db = testDb();
     const { tenant, number } = await createSendingTenant(db, simulatorUrl);
@@ -162,7 +162,7 @@ describe("sending: checks before Meta (seed 004)", () => {
   });
 });
 
-describe("sending: Meta's answers (seed 004)", () => {
+describe("sending: Meta's answers", () => {
   it("case 7: 131026 (synchronous) → RECIPIENT_NOT_ON_WHATSAPP, message failed, contact flagged and excluded from later sends", async () => {
     const db = testDb();
     const { tenant, number } = await createSendingTenant(db, simulatorUrl);

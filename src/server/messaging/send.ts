@@ -3,7 +3,7 @@
  * (the call to Meta and its recorded outcome). `sendMessage` is both, for the UI, the tenant REST API and purchase
  * orders; broadcasts prepare, wait for the number's send slot (src/server/throughput), then deliver.
  *
- * Before Meta is called it checks, in this order, and refuses with seed 004's code and details (a refused send
+ * Before Meta is called it checks, in this order, and refuses with Recado's error code and details (a refused send
  * never reaches Meta and leaves no message row):
  *   1. the tenant has WhatsApp enabled and a number     WHATSAPP_NOT_ENABLED / NO_PHONE_NUMBER_ASSIGNED
  *   2. the contact is valid and opted in                 NOT_FOUND / RECIPIENT_NOT_ON_WHATSAPP / CONTACT_NOT_OPTED_IN
@@ -237,7 +237,7 @@ export async function offerToMeta(send: PreparedSend): Promise<MetaAnswer> {
   }
 }
 
-/** Records Meta's answer on the message: the wamid, or the refusal with its consequence, thrown in seed 004's words. */
+/** Records Meta's answer on the message: the wamid, or the refusal with its consequence, thrown in Recado's words. */
 export async function recordMetaAnswer({ db, send, answer }: { db: Db; send: PreparedSend; answer: MetaAnswer }): Promise<SendResult> {
   const { messageId, from } = send;
   if (answer.ok) {
@@ -286,7 +286,7 @@ async function recordFailure(db: Db, messageId: string, failure: { appCode: stri
      WHERE "id" = ${messageId} AND "statusRank" < 5`;
 }
 
-/** Meta refused the send: log it on the message, apply the consequence, and answer in seed 004's words. */
+/** Meta refused the send: log it on the message, apply the consequence, and answer in Recado's words. */
 async function failedByMeta(db: Db, { messageId, error, contact, from }: { messageId: string; error: GraphApiError; contact: Contact; from: SendingNumber }): Promise<AppError> {
   await recordFailure(db, messageId, { appCode: error.code, metaCode: error.metaCode, title: error.metaMessage || error.code });
   const base = { message_id: messageId, meta_error_code: error.metaCode ?? null };

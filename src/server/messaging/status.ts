@@ -1,4 +1,4 @@
-/** Message statuses in the only order they may move (META-CLOUD-API.md §5.3: sent < delivered < read; failed terminal). */
+/** Message statuses in the only order they may move https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/create-webhook-endpoint: sent < delivered < read; failed terminal). */
 import type { MessageStatus } from "@/generated/prisma/enums";
 
 export const statusRank: Record<MessageStatus, number> = {

@@ -1,5 +1,5 @@
 /**
- * Status webhooks (META-CLOUD-API.md §5.5) applied in SQL, so duplicates, reordering and concurrent deliveries
+ * Status webhooks https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status applied in SQL, so duplicates, reordering and concurrent deliveries
  * converge without read-modify-write: the history keeps one row per status reached (unique (messageId, status)),
  * and the message moves only forward (`statusRank < new rank`). A late "delivered" after "read" adds its history
  * row (it did happen) but leaves the message read; so does a "failed" after "delivered" or "read".
@@ -13,7 +13,7 @@ import type { MessageStatusUpdate } from "@/server/whatsapp/webhook-payload";
 
 /**
  * Meta can post "sent" before the send's answer (and so the wamid) is stored. Every send carries our message id
- * as biz_opaque_callback_data (§3.1), which the status echoes: such a status links its wamid to the row itself.
+ * as biz_opaque_callback_data (Meta: messages/send-messages), which the status echoes: such a status links its wamid to the row itself.
  * A status that matches nothing of ours (another app on the same account, a message sent by hand) is ignored.
  */
 export async function applyStatusUpdate({ db, update }: { db: Db; update: MessageStatusUpdate }): Promise<{ found: boolean; recorded: boolean; moved: boolean }> {

@@ -147,7 +147,7 @@ describe("status webhooks", () => {
   }
 });
 
-describe("inbound messages and STOP (seed 004 case 10)", () => {
+describe("inbound messages and STOP", () => {
   it("recognises STOP and its localized forms without case or accents", () => {
     for (const text of ["STOP", "stop", " Baja ", "PARAR!", "atura", "Gelditu", "DÉTER", "bája."]) expect(["STOP", "BAJA", "PARAR", "ATURA", "GELDITU", "DETER"]).toContain(keywordOf(text));
     expect(keywordOf("stop sending me the promo?")).toBe("STOP SENDING ME THE PROMO");

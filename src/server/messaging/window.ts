@@ -1,4 +1,4 @@
-/** The customer service window: 24 hours from the contact's last inbound message (META-CLOUD-API.md §6.4). */
+/** The customer service window: 24 hours from the contact's last inbound message https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/send-messages. */
 export const serviceWindowMs = 24 * 60 * 60 * 1000;
 
 export function serviceWindow(lastInboundAt: Date | null, now = new Date()) {

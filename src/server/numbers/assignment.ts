@@ -1,5 +1,5 @@
 /**
- * Shared-account model (seed 003): the platform admin assigns the master WABA's numbers to bakeries, one number
+ * Shared-account model: the platform admin assigns the master WABA's numbers to bakeries, one number
  * per bakery and one bakery per number. Both rules live in the database (whatsapp_settings: primary key on the
  * tenant, unique index on the number); the code turns a violation into an error that names who holds what.
  */

@@ -1,5 +1,5 @@
 /**
- * Registering a number (POST /{id}/register, META-CLOUD-API.md §2.2) at the right time: a fresh health reading
+ * Registering a number (POST /{id}/register, https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/registration at the right time: a fresh health reading
  * decides (registrationDecision), the 10-calls-per-72-hours budget is counted from the attempts stored in the
  * database (not in memory: any process, any retry run, the admin's button all share it), and every call that
  * reached Meta is recorded with its outcome and Meta's code.
@@ -15,11 +15,11 @@ import { checkNumberHealth } from "@/server/health/health";
 import { resetOnboarding, setOnboardingState } from "@/server/health/onboarding";
 import { isGraphApiError } from "@/server/whatsapp";
 
-/** §2.2 and §6.7: 10 register (and deregister) calls per number per moving 72 hours; the 11th blocks it 72 h. */
+/** Meta: business-phone-numbers/registration, business-phone-numbers/phone-numbers: 10 register (and deregister) calls per number per moving 72 hours; the 11th blocks it 72 h. */
 export const registrationBudget = { maxCalls: 10, windowMs: 72 * 60 * 60_000 };
 
 /**
- * Meta codes that mean "not yet" rather than "no": 100/2388001 (display name still processing, §4.5 and seed
+ * Meta codes that mean "not yet" rather than "no": 100/2388001 (display name still processing, Meta: support/error-codes and seed
  * 000), 131037 (no approved display name), 133015 (number recently deleted, wait 5 minutes), 133004 (register
  * server temporarily unavailable). Everything else needs a person.
  */

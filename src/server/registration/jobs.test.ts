@@ -27,7 +27,7 @@ function run(phoneNumberId: string) {
 
 describe("registration-retry (Inngest function, real Postgres + simulator)", () => {
   it("fails twice with 100/2388001, succeeds on the third attempt, and stops once provisioned", async () => {
-    // Meta's display-name review finishes after two failed register calls (seed 000's number).
+    // Meta's display-name review finishes after two failed register calls (the simulator's pending number).
     const number = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: { afterAttempts: 2 } });
     const { result, ctx } = await run(number.id);
 

@@ -57,7 +57,7 @@ describe("Embedded Signup (real Postgres + simulator)", () => {
     expect(number).toMatchObject({ onboardingState: "CONNECTED", platformType: "CLOUD_API", status: "CONNECTED", reauthRequiredAt: null });
     expect(number.assignment?.tenantId).toBe(tenantId);
     expect(await db.registrationAttempt.findMany({ where: { phoneNumberId: number.id } })).toMatchObject([{ trigger: "signup", outcome: "SUCCEEDED" }]);
-    // the app is subscribed to the bakery's account now (it was not before: §2.3)
+    // the app is subscribed to the bakery's account now (it was not before: Meta: solution-providers/manage-webhooks)
     expect(await getGraphClient().listSubscribedApps(customerWabaId)).toHaveLength(1);
     expect(await db.auditLog.count({ where: { action: "whatsapp.own_account_connected", tenantId } })).toBe(1);
     expect(await ownAccountStatus({ db, tenantId })).toMatchObject({ connected: true, reauthRequired: false, wabaId: customerWabaId });

@@ -1,6 +1,6 @@
 /**
- * Embedded Signup: a bakery connects its own WhatsApp Business Account (seed 000's flow, META-CLOUD-API.md §2.4,
- * §2.5). code → token exchange → find the number → validate the token (debug_token must grant the WABA) →
+ * Embedded Signup: a bakery connects its own WhatsApp Business Account (https://developers.facebook.com/documentation/business-messaging/whatsapp/embedded-signup/onboarding-customers-as-a-tech-provider,
+ * Meta: solution-providers/manage-accounts). code → token exchange → find the number → validate the token (debug_token must grant the WABA) →
  * store the account (token encrypted) and the number → subscribe the app to the WABA's webhooks → register per
  * the decision rule → health check. A number left unregistered is flagged for re-authorization; running the
  * signup again with the same number clears the flag; another number is refused.
@@ -43,7 +43,7 @@ async function exchangeCode(graph: GraphClient, code: string): Promise<string> {
     return accessToken;
   } catch (error) {
     if (!isGraphApiError(error)) throw error;
-    // §2.4: the code lives 30 seconds and can be used once (36007 expired, 36009 used).
+    // Meta: embedded-signup/onboarding-customers-as-a-tech-provider: the code lives 30 seconds and can be used once (36007 expired, 36009 used).
     const reason = error.metaSubcode === 36007 ? "code_expired" : error.metaSubcode === 36009 ? "code_used" : "code_refused";
     const message = {
       code_expired: "Meta's sign-up code expired (it is valid for 30 seconds). Start “Connect WhatsApp” again.",
@@ -54,13 +54,13 @@ async function exchangeCode(graph: GraphClient, code: string): Promise<string> {
   }
 }
 
-/** §2.5: the token must be valid and its whatsapp_business_management scope must name the WABA. */
+/** Meta: solution-providers/manage-accounts: the token must be valid and its whatsapp_business_management scope must name the WABA. */
 async function validatedWabaId(graph: GraphClient, token: string, claimedWabaId: string | undefined): Promise<string> {
   const env = getEnv();
   const info = await graph.debugToken(token, { appId: env.META_APP_ID, appSecret: env.META_APP_SECRET });
   if (!info.isValid) throw new AppError("TOKEN_EXPIRED", "Meta says the new token is not valid. Start “Connect WhatsApp” again.", { reason: "token_invalid" });
   const granted = info.granularScopes.find((s) => s.scope === MANAGEMENT)?.targetIds ?? [];
-  // The newest onboarded WABA comes first (§2.5).
+  // The newest onboarded WABA comes first (Meta: solution-providers/manage-accounts).
   const wabaId = claimedWabaId ?? granted[0];
   if (!wabaId || !granted.includes(wabaId)) {
     throw new AppError("PERMISSION_DENIED", "The permission you gave Recado does not include your WhatsApp Business Account. Start “Connect WhatsApp” again and allow access to the account.", {

@@ -1,6 +1,6 @@
 /**
  * Message templates per business account and language: synced from the Graph API (all pages), created through
- * it, and kept current by `message_template_status_update` webhooks (META-CLOUD-API.md §5.6, §6.5).
+ * it, and kept current by `message_template_status_update` webhooks (Meta: webhooks/reference/message_template_status_update, templates/overview).
  */
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
@@ -141,7 +141,7 @@ export async function createTemplate({ db, tenantId, name, language, category, b
   return { ...row, name: bakeryNameOf(row) };
 }
 
-/** §5.6: event APPROVED / REJECTED / PAUSED / DISABLED / REINSTATED / ... for one template id. */
+/** Meta: webhooks/reference/message_template_status_update: event APPROVED / REJECTED / PAUSED / DISABLED / REINSTATED / ... for one template id. */
 export function statusFromTemplateEvent(event: string): string {
   const upper = event.toUpperCase();
   return upper === "REINSTATED" || upper === "UNPAUSED" ? "APPROVED" : upper === "FLAGGED" ? "APPROVED" : upper;

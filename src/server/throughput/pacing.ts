@@ -1,5 +1,5 @@
 /**
- * Pacing sends at Meta's per-number throughput (META-CLOUD-API.md §6.1: 80 msg/s per registered number,
+ * Pacing sends at Meta's per-number throughput https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput: 80 msg/s per registered number,
  * 1,000 msg/s after the automatic upgrade to HIGH; over the limit Meta answers 130429).
  *
  * Every paced send (broadcasts today; src/server/throughput/paced-run.ts) of every app instance reserves its

@@ -25,7 +25,7 @@ beforeEach(() => sim.reset());
 afterAll(() => sim.close());
 
 describe("phone numbers", () => {
-  it("parses the default node shape (§1.1)", async () => {
+  it("parses the default node shape (Meta: business-phone-numbers/phone-numbers)", async () => {
     const info = await graph.getPhoneNumber(platform.id);
     expect(info).toEqual({
       id: platform.id,

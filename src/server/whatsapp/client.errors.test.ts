@@ -1,5 +1,5 @@
 /**
- * The simulator answers with the reference's error codes (META-CLOUD-API.md §4), and the client classifies them.
+ * The simulator answers with the reference's error codes https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes, and the client classifies them.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { simulatorControl, type SimulatorControl } from "@/meta-simulator/control-client";

@@ -18,7 +18,7 @@
  *    (a duplicate purchase order to a supplier is worse than a reported failure). Throttling (130429, 131056)
  *    is not retried either: the caller (a broadcast, a durable job) owns pacing and gets `retryAfterMs`.
  *  - "budgeted" (register/deregister): only when the connection was never made, since every call that reaches
- *    Meta spends one of the 10 allowed per number per 72 h (§2.2).
+ *    Meta spends one of the 10 allowed per number per 72 h (Meta: business-phone-numbers/registration).
  */
 import type { z } from "zod";
 import { AppError } from "@/server/errors";
@@ -240,7 +240,7 @@ export function createGraphClient(config: GraphClientConfig) {
     }
   }
 
-  /** Graph cursor paging (§2.1): follow `after` while `paging.next` is present. Never follows `next` itself:
+  /** Graph cursor paging (Meta: business-phone-numbers/phone-numbers): follow `after` while `paging.next` is present. Never follows `next` itself:
    * Meta's links can carry the access token in their query string, and the host is not ours to choose. */
   async function allPages<T extends z.ZodType>(path: string[], item: T, query: Record<string, string | undefined>): Promise<z.infer<T>[]> {
     const items: z.infer<T>[] = [];
@@ -263,7 +263,7 @@ export function createGraphClient(config: GraphClientConfig) {
       return createGraphClient({ ...config, accessToken });
     },
 
-    /** A phone number node; without `fields` Meta answers its default shape (§1.1). */
+    /** A phone number node; without `fields` Meta answers its default shape (Meta: business-phone-numbers/phone-numbers). */
     async getPhoneNumber(phoneNumberId: string, fields?: readonly PhoneNumberField[]): Promise<PhoneNumberInfo> {
       const node = await request({
         method: "GET",
@@ -284,7 +284,7 @@ export function createGraphClient(config: GraphClientConfig) {
       return nodes.map(toPhoneNumberInfo);
     },
 
-    /** §2.2. Budgeted: each call that reaches Meta counts toward 10 per number per 72 h, so it is never repeated here. */
+    /** Meta: business-phone-numbers/registration. Budgeted: each call that reaches Meta counts toward 10 per number per 72 h, so it is never repeated here. */
     async registerPhoneNumber(phoneNumberId: string, options: { pin: string; dataLocalizationRegion?: string }): Promise<void> {
       if (!/^\d{6}$/.test(options.pin)) throw new AppError("VALIDATION_FAILED", "The two-step verification PIN must be 6 digits.", { field: "pin" });
       await request({
@@ -301,7 +301,7 @@ export function createGraphClient(config: GraphClientConfig) {
       await request({ method: "POST", path: [graphId(phoneNumberId, "phoneNumberId"), "deregister"], schema: successSchema, policy: "budgeted" });
     },
 
-    /** Subscribes this app to the account's webhooks (§2.3); idempotent on Meta's side. */
+    /** Subscribes this app to the account's webhooks (Meta: solution-providers/manage-webhooks); idempotent on Meta's side. */
     async subscribeApp(wabaId: string, options: { overrideCallbackUri?: string; verifyToken?: string } = {}): Promise<void> {
       await request({
         method: "POST",
@@ -328,7 +328,7 @@ export function createGraphClient(config: GraphClientConfig) {
     },
 
     /**
-     * Embedded Signup (§2.4): the 30-second, single-use code for a business token. Not idempotent: a retry after
+     * Embedded Signup (Meta: embedded-signup/onboarding-customers-as-a-tech-provider): the 30-second, single-use code for a business token. Not idempotent: a retry after
      * a lost answer would only meet "code has been used".
      */
     async exchangeCodeForToken({ appId, appSecret, code }: { appId: string; appSecret: string; code: string }): Promise<{ accessToken: string; tokenType?: string; expiresInSeconds?: number }> {
@@ -345,7 +345,7 @@ export function createGraphClient(config: GraphClientConfig) {
     },
 
     /**
-     * Inspects a token (§2.5). Authenticated with the app token `APP_ID|APP_SECRET` when `app` is given (what
+     * Inspects a token (Meta: solution-providers/manage-accounts). Authenticated with the app token `APP_ID|APP_SECRET` when `app` is given (what
      * Meta recommends for inspecting tokens of onboarded businesses), otherwise with this client's token.
      * An invalid input token is an answer (`isValid: false` with `error`), not an exception.
      */
@@ -369,7 +369,7 @@ export function createGraphClient(config: GraphClientConfig) {
       body: string;
       previewUrl?: boolean;
       replyToMessageId?: string;
-      /** echoed back in status webhooks (§3.1) */
+      /** echoed back in status webhooks (Meta: messages/send-messages) */
       bizOpaqueCallbackData?: string;
     }): Promise<SentMessage> {
       const result = await request({
@@ -390,7 +390,7 @@ export function createGraphClient(config: GraphClientConfig) {
       return toSentMessage(result);
     },
 
-    /** §3.3: positional body parameters in placeholder order, or `{ name, text }` for named templates. */
+    /** Meta: messages/send-messages: positional body parameters in placeholder order, or `{ name, text }` for named templates. */
     async sendTemplateMessage({ phoneNumberId, to, templateName, languageCode, bodyParameters = [], bizOpaqueCallbackData }: {
       phoneNumberId: string;
       to: string;
@@ -417,7 +417,7 @@ export function createGraphClient(config: GraphClientConfig) {
       return toSentMessage(result);
     },
 
-    /** §3.5: marks an inbound message (and the ones before it) as read. */
+    /** Meta: messages/mark-message-as-read: marks an inbound message (and the ones before it) as read. */
     async markMessageRead(phoneNumberId: string, messageId: string): Promise<void> {
       await request({
         method: "POST",
@@ -438,7 +438,7 @@ export function createGraphClient(config: GraphClientConfig) {
       return nodes.map(toTemplateInfo);
     },
 
-    /** §6.5: created PENDING; the review outcome arrives as a message_template_status_update webhook. */
+    /** Meta: templates/overview: created PENDING; the review outcome arrives as a message_template_status_update webhook. */
     async createMessageTemplate(input: {
       wabaId: string;
       name: string;

@@ -1,5 +1,5 @@
 /**
- * Meta's Graph errors, classified (META-CLOUD-API.md §3.6, §4): what kind of failure it is (may we retry,
+ * Meta's Graph errors, classified (Meta: graph-api/guides/error-handling, support/error-codes): what kind of failure it is (may we retry,
  * wait, must a human fix credentials, or must the request change) and which of Recado's error codes it maps to.
  * Keys on `code` (+ `error_subcode`), never on titles, which Meta is deprecating.
  */
@@ -24,7 +24,7 @@ export type GraphErrorFacts = {
   subcode?: number;
   isTransient?: boolean;
   transport?: TransportFailure;
-  /** `estimated_time_to_regain_access` (minutes) from the X-Business-Use-Case-Usage header (§6.6) */
+  /** `estimated_time_to_regain_access` (minutes) from the X-Business-Use-Case-Usage header (Meta: graph-api/overview/rate-limiting) */
   regainAccessMinutes?: number;
 };
 
@@ -36,7 +36,7 @@ const HOUR = 60 * MINUTE;
 
 /**
  * The two limits Meta answers a send with that mean "too fast", not "no": the number's throughput (130429,
- * https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput) and the pair rate to one
+ * (Meta: throughput) and the pair rate to one
  * recipient (131056). Both classify as RATE_LIMIT_EXCEEDED; callers that pace or back off tell them apart by these.
  */
 export const metaThrottleCodes = { throughput: 130429, pairRate: 131056 } as const;
@@ -49,17 +49,17 @@ const retryable = (retryAfterMs?: number): Rule => ({ kind: "retryable", appCode
 const throttled = (retryAfterMs: number, appCode: AppErrorCode = "RATE_LIMIT_EXCEEDED"): Rule => ({ kind: "throttled", appCode, retryAfterMs });
 
 const rulesByCode: Record<number, Rule> = {
-  // §4.1 auth: the token is expired, invalidated or missing.
+  // Meta: support/error-codes auth: the token is expired, invalidated or missing.
   0: auth("TOKEN_EXPIRED"),
   102: auth("TOKEN_EXPIRED"),
   104: auth("TOKEN_EXPIRED"),
   190: auth("TOKEN_EXPIRED"),
-  // §4.1 permissions (3, 10, 200–299 are handled below) and WhatsApp's own "access denied".
+  // Meta: support/error-codes permissions (3, 10, 200–299 are handled below) and WhatsApp's own "access denied".
   3: auth("PERMISSION_DENIED"),
   10: auth("PERMISSION_DENIED"),
   131005: auth("PERMISSION_DENIED"),
 
-  // §4.2 throttling. Graph-level app/user/account limits recover over minutes (the usage header says how long).
+  // Meta: support/error-codes throttling. Graph-level app/user/account limits recover over minutes (the usage header says how long).
   4: throttled(5 * MINUTE),
   17: throttled(5 * MINUTE),
   32: throttled(5 * MINUTE),
@@ -67,16 +67,16 @@ const rulesByCode: Record<number, Rule> = {
   80007: throttled(5 * MINUTE),
   // Graph's rate-limiting page lists 80008 for the WhatsApp Business Management API; handle both.
   80008: throttled(5 * MINUTE),
-  // Throughput is a sliding one-second window (§6.1): back off about a second.
+  // Throughput is a sliding one-second window (Meta: throughput): back off about a second.
   [metaThrottleCodes.throughput]: throttled(SECOND),
-  // Pair rate limit (§6.2): Meta says retry after 4^X seconds, X = 0, 1, 2, ...; see pairRateRetryMs.
+  // Pair rate limit (Meta: about-the-platform): Meta says retry after 4^X seconds, X = 0, 1, 2, ...; see pairRateRetryMs.
   [metaThrottleCodes.pairRate]: throttled(SECOND),
   // Spam rate limit: not a short-term condition.
   131048: throttled(HOUR),
-  // 10 register/deregister calls per 72 h, then the number is blocked for 72 h (§2.2).
+  // 10 register/deregister calls per 72 h, then the number is blocked for 72 h (Meta: business-phone-numbers/registration).
   133016: throttled(72 * HOUR, "REGISTRATION_LIMIT_REACHED"),
 
-  // Transient failures Meta tells us to retry (§4.4, §4.6).
+  // Transient failures Meta tells us to retry (Meta: support/error-codes, graph-api/guides/error-handling).
   2: retryable(),
   131000: retryable(),
   131016: retryable(),
@@ -85,7 +85,7 @@ const rulesByCode: Record<number, Rule> = {
   131057: retryable(MINUTE),
   2494100: retryable(MINUTE),
 
-  // Sending (§4.4).
+  // Sending (Meta: support/error-codes).
   131026: permanent("RECIPIENT_NOT_ON_WHATSAPP"),
   131047: permanent("CONVERSATION_EXPIRED"),
   // "doesn't exist in that language or isn't approved": Meta does not say which, and a wrong name is the usual cause.
@@ -96,7 +96,7 @@ const rulesByCode: Record<number, Rule> = {
   132012: permanent("TEMPLATE_PARAMS_MISMATCH"),
   132018: permanent("TEMPLATE_PARAMS_MISMATCH"),
 
-  // Registration (§2.2, §4.4, §4.5).
+  // Registration (Meta: business-phone-numbers/registration, support/error-codes).
   133010: permanent("PHONE_NUMBER_NOT_REGISTERED"),
   131045: permanent("PHONE_NUMBER_NOT_REGISTERED"),
   // A number without an approved display name cannot send yet: provisioning has not finished.
@@ -104,7 +104,7 @@ const rulesByCode: Record<number, Rule> = {
 };
 
 const rulesBySubcode: Record<number, Rule> = {
-  // 100/2388001 "Cannot Create Certificate": the display name is still being processed (§4.5, seed 000).
+  // 100/2388001 "Cannot Create Certificate": the display name is still being processed (Meta: support/error-codes).
   2388001: permanent("REGISTRATION_PENDING_PROVISIONING"),
 };
 
@@ -126,7 +126,7 @@ export function classifyGraphError(facts: GraphErrorFacts): GraphErrorClassifica
   return { kind: rule.kind, appCode: rule.appCode, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
 }
 
-/** §6.2: after the Xth consecutive 131056 (X = 0, 1, 2, ...) wait 4^X seconds. */
+/** Meta: about-the-platform: after the Xth consecutive 131056 (X = 0, 1, 2, ...) wait 4^X seconds. */
 export function pairRateRetryMs(attempt: number): number {
   return 4 ** Math.max(0, attempt) * SECOND;
 }

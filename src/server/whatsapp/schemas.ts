@@ -1,6 +1,6 @@
 /**
  * zod schemas for Graph responses (snake_case, as Meta sends them) and their camelCase mappings for the rest of
- * the app. Tolerant by design: only `id` is required on a phone number (META-CLOUD-API.md §1.1: "a client must
+ * the app. Tolerant by design: only `id` is required on a phone number https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/phone-numbers: "a client must
  * not depend on any non-`id` field being present"), unknown fields are ignored, unknown enum values are kept.
  */
 import { z } from "zod";
@@ -10,7 +10,7 @@ type Open<T extends string> = T | (string & {});
 
 const graphId = z.union([z.string(), z.number()]).transform(String);
 
-// --- phone numbers (§1) --------------------------------------------------------------------------------------
+// --- phone numbers (Meta: business-phone-numbers/phone-numbers) --------------------------------------------------------------------------------------
 
 export type QualityRating = "GREEN" | "YELLOW" | "RED" | "UNRATED";
 export type CodeVerificationStatus = Open<"VERIFIED" | "NOT_VERIFIED" | "EXPIRED">;
@@ -22,13 +22,13 @@ export type PhoneNumberStatus = Open<
 >;
 export type Availability = Open<"AVAILABLE" | "LIMITED" | "BLOCKED">;
 
-/** Meta answers NA, UNKNOWN or nothing for "not rated yet" (§1.2). */
+/** Meta answers NA, UNKNOWN or nothing for "not rated yet" (Meta: business-phone-numbers/phone-numbers). */
 function qualityRatingOf(value: string | undefined | null): QualityRating {
   const upper = value?.toUpperCase();
   return upper === "GREEN" || upper === "YELLOW" || upper === "RED" ? upper : "UNRATED";
 }
 
-/** The docs say NOT_VERIFIED, Meta's OpenAPI file says UNVERIFIED (§1.2): one value for the app. */
+/** The docs say NOT_VERIFIED, Meta's OpenAPI file says UNVERIFIED (Meta: business-phone-numbers/phone-numbers): one value for the app. */
 function codeVerificationStatusOf(value: string | undefined): CodeVerificationStatus | undefined {
   return value === "UNVERIFIED" ? "NOT_VERIFIED" : value;
 }
@@ -106,9 +106,9 @@ export type PhoneNumberInfo = {
   qualityScore?: QualityRating;
   platformType?: PlatformType;
   throughput?: { level: ThroughputLevel };
-  /** deprecated per-number tier (§6.3) */
+  /** deprecated per-number tier (Meta: messaging-limits) */
   messagingLimitTier?: string;
-  /** whatsapp_business_manager_messaging_limit: the portfolio's limit (§6.3) */
+  /** whatsapp_business_manager_messaging_limit: the portfolio's limit (Meta: messaging-limits) */
   messagingLimit?: string;
   status?: PhoneNumberStatus;
   accountMode?: Open<"LIVE" | "SANDBOX">;
@@ -177,7 +177,7 @@ export function toPhoneNumberInfo(node: z.infer<typeof phoneNumberNodeSchema>): 
   return info;
 }
 
-/** Every field of the phone number node (§1.2), for `fields=` selection. */
+/** Every field of the phone number node (Meta: business-phone-numbers/phone-numbers), for `fields=` selection. */
 export const phoneNumberFields = [
   "id",
   "display_phone_number",
@@ -219,7 +219,7 @@ export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array
 
 export const successSchema = z.object({ success: z.boolean() });
 
-// --- subscribed apps, OAuth, debug_token (§2.3–2.5) -----------------------------------------------------------
+// --- subscribed apps, OAuth, debug_token (Meta: solution-providers/manage-webhooks, solution-providers/manage-accounts) -----------------------------------------------------------
 
 export const subscribedAppsSchema = pageOf(
   z.object({
@@ -253,12 +253,12 @@ export type TokenDebugInfo = {
   appId?: string;
   type?: Open<"USER" | "SYSTEM_USER" | "APP" | "PAGE">;
   application?: string;
-  /** null: never expires (system-user tokens answer 0, §2.5) */
+  /** null: never expires (system-user tokens answer 0, Meta: solution-providers/manage-accounts) */
   expiresAt: Date | null;
   dataAccessExpiresAt: Date | null;
   issuedAt?: Date;
   scopes: string[];
-  /** WABA ids per scope; the newest onboarded account comes first (§2.5) */
+  /** WABA ids per scope; the newest onboarded account comes first (Meta: solution-providers/manage-accounts) */
   granularScopes: { scope: string; targetIds: string[] }[];
   userId?: string;
   error?: { code?: number; message?: string; subcode?: number };
@@ -282,7 +282,7 @@ export function toTokenDebugInfo({ data }: z.infer<typeof debugTokenSchema>): To
   };
 }
 
-// --- messages (§3.4) ----------------------------------------------------------------------------------------
+// --- messages (Meta: messages/send-messages) ----------------------------------------------------------------------------------------
 
 export const sendResultSchema = z.object({
   messaging_product: z.string().optional(),
@@ -291,7 +291,7 @@ export const sendResultSchema = z.object({
 });
 
 export type SentMessage = {
-  /** the wamid: opaque, never parse it (§3.4) */
+  /** the wamid: opaque, never parse it (Meta: messages/send-messages) */
   messageId: string;
   /** the recipient's WhatsApp id, which may differ from what was sent as `to` */
   waId?: string;
@@ -311,7 +311,7 @@ export function toSentMessage(result: z.infer<typeof sendResultSchema>): SentMes
   };
 }
 
-// --- templates (§6.5) ---------------------------------------------------------------------------------------
+// --- templates (Meta: templates/overview) ---------------------------------------------------------------------------------------
 
 const templateComponentSchema = z.object({
   type: z.string(),
@@ -389,7 +389,7 @@ export const templateFields = ["id", "name", "language", "status", "category", "
 
 export const createdTemplateSchema = z.object({ id: graphId, status: z.string(), category: z.string().optional() });
 
-// --- errors (§3.6) ------------------------------------------------------------------------------------------
+// --- errors (Meta: graph-api/guides/error-handling) ------------------------------------------------------------------------------------------
 
 export const graphErrorEnvelopeSchema = z.object({
   error: z.object({

@@ -175,7 +175,7 @@ describe("flattenWebhookBatch", () => {
     expect(item?.kind === "invalid" && item.reason).toMatch(/statuses\[0\]\.timestamp/);
   });
 
-  it("handles username-only senders (no wa_id, §5.9) and system errors", () => {
+  it("handles username-only senders (no wa_id, Meta: business-scoped-user-ids) and system errors", () => {
     const payload = {
       object: "whatsapp_business_account",
       entry: [

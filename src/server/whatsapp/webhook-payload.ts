@@ -1,7 +1,7 @@
 /**
- * The webhook envelope (META-CLOUD-API.md §5.4–5.7) and its flattening into items: every status, every inbound
+ * The webhook envelope (Meta: webhooks/reference/messages) and its flattening into items: every status, every inbound
  * message and every other change of a batch becomes one item with a stable idempotency key, so an item
- * re-delivered in another batch (duplicates are normal, §5.3) is recognised. Meta's snake_case stays here:
+ * re-delivered in another batch (duplicates are normal, Meta: webhooks/create-webhook-endpoint) is recognised. Meta's snake_case stays here:
  * item values are camelCase and JSON-safe (timestamps as Unix seconds), ready to be stored.
  *
  * Per item: unknown keys are kept in the envelope and unknown `field`s become generic "change" items, but an
@@ -16,7 +16,7 @@ import { z } from "zod";
 const graphId = z.union([z.string().min(1), z.number()]).transform(String);
 
 /**
- * Webhook timestamps are Unix seconds, as strings of digits (§5.4) or integers. A value outside this window
+ * Webhook timestamps are Unix seconds, as strings of digits (Meta: webhooks/reference/messages) or integers. A value outside this window
  * (milliseconds, negative, years away) is refused rather than dated 1970 or year 33658; the upper bound allows
  * for clock skew between Meta and us.
  */
@@ -152,7 +152,7 @@ const messagesValueSchema = z.object({
 
 const templateStatusValueSchema = z.object({
   event: z.string(),
-  // §5.6: an integer in this webhook, a string everywhere else.
+  // Meta: webhooks/reference/message_template_status_update: an integer in this webhook, a string everywhere else.
   message_template_id: graphId,
   message_template_name: z.string().optional(),
   message_template_language: z.string().optional(),
@@ -192,7 +192,7 @@ export type MessageStatusUpdate = {
 
 export type InboundMessage = {
   messageId: string;
-  /** absent for username-only users (§5.9) */
+  /** absent for username-only users (Meta: business-scoped-user-ids) */
   from?: string;
   fromUserId?: string;
   timestamp: number;
@@ -329,7 +329,7 @@ function toStatus(s: RawStatus): MessageStatusUpdate {
 const knownMessageKeys = new Set(["id", "from", "from_user_id", "timestamp", "type", "text", "button", "interactive", "context", "errors"]);
 
 function toInbound(m: RawInbound, contacts: z.infer<typeof contactSchema>[]): InboundMessage {
-  // contacts[].wa_id may differ from messages[].from (§5.4); with a single contact it is that sender's.
+  // contacts[].wa_id may differ from messages[].from (Meta: webhooks/reference/messages); with a single contact it is that sender's.
   const contact = contacts.find((c) => c.wa_id !== undefined && c.wa_id === m.from) ?? (contacts.length === 1 ? contacts[0] : undefined);
   const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
   const content = m[m.type];
@@ -360,7 +360,7 @@ function toInbound(m: RawInbound, contacts: z.infer<typeof contactSchema>[]): In
 /**
  * Every item of a batch, in order: each status, each inbound message, system errors, and each other change.
  *
- * Keys: `status:{wamid}:{status}` and `message:{wamid}` (Meta's suggested dedupe key, §5.3). Other changes have
+ * Keys: `status:{wamid}:{status}` and `message:{wamid}` (Meta's suggested dedupe key, Meta: webhooks/create-webhook-endpoint). Other changes have
  * no id, so their key hashes the field, the account, the entry's `time` and the value: a re-delivery carries
  * the same `time` and collapses, while a genuinely new event with an identical value (a template approved
  * again after a pause) carries a new `time` and does not. Invalid items are keyed by a hash of what was sent, so

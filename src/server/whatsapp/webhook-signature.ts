@@ -1,5 +1,5 @@
 /**
- * X-Hub-Signature-256 = "sha256=" + hex HMAC-SHA256(app secret, raw body) (META-CLOUD-API.md §5.2).
+ * X-Hub-Signature-256 = "sha256=" + hex HMAC-SHA256(app secret, raw body) https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/create-webhook-endpoint.
  *
  * Always over the bytes exactly as received: Meta serialises with escaped unicode ("\u00e9") and escaped
  * slashes ("\/"), so JSON that was parsed and re-serialised no longer matches the signature.
@@ -16,7 +16,7 @@ export function signWebhookBody(rawBody: Uint8Array | string, appSecret: string)
 
 /**
  * Constant-time check of the header against the body. `appSecret` may list several secrets, so an app-secret
- * rotation can accept the old and the new one for a transition window (§5.2).
+ * rotation can accept the old and the new one for a transition window (Meta: webhooks/create-webhook-endpoint).
  */
 export function verifyWebhookSignature(rawBody: Uint8Array, headerValue: string | null | undefined, appSecret: string | readonly string[]): SignatureCheck {
   if (headerValue === null || headerValue === undefined || headerValue.trim() === "") return { ok: false, reason: "missing" };

@@ -37,7 +37,7 @@ describe("admin REST API: who may call it", () => {
   });
 });
 
-describe("admin REST API: seed 003 shapes", () => {
+describe("admin REST API: the documented shapes", () => {
   it("assigns, lists and unassigns with the appendix-B shapes", async () => {
     const db = testDb();
     const { tenant } = await createTenantWithOwner(db, `Panadería REST ${Date.now()}`);

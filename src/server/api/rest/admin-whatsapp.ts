@@ -1,5 +1,5 @@
 /**
- * Seed 003's admin REST API (appendix B shapes), for scripts and curl:
+ * The admin REST API, for scripts and curl:
  *   GET    /api/v1/admin/whatsapp/phone-numbers
  *   GET    /api/v1/admin/whatsapp/tenants?search=&page=&page_size=
  *   POST   /api/v1/admin/whatsapp/tenants/{id}/assign-phone   {"phone_number_id": "...", "acknowledge_warnings": false}
@@ -69,7 +69,7 @@ export function listTenantsRest(req: Request, ctx: RestContext) {
 
 const assignBody = z.object({
   phone_number_id: z.string().regex(/^\d+$/, "expected Meta's numeric phone number id, e.g. \"106540352242922\""),
-  // accepted for compatibility with seed 003's example; the number's display form comes from our records
+  // accepted for compatibility with older scripts; the number's display form comes from our records
   display_phone_number: z.string().optional(),
   acknowledge_warnings: z.boolean().default(false),
 });

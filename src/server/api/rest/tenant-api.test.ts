@@ -11,7 +11,7 @@ const post = (body: unknown, key?: string) =>
   createPurchaseOrderRest(new Request(url, { method: "POST", headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify(body) }), { db: testDb() });
 const order = (overrides: Record<string, unknown> = {}) => ({ supplier_phone: uniquePhone(), supplier_name: "Harinas del Norte", order_number: `PO-${Date.now()}-${Math.random()}`, total: "245,80 €", ...overrides });
 
-describe("POST /api/v1/purchase-orders (seed 003)", () => {
+describe("POST /api/v1/purchase-orders", () => {
   it("sends po_notification with its three parameters in the tenant's language from the tenant's number; the same order twice sends once", async () => {
     const db = testDb();
     const { tenant, owner, number, control } = await createSendingTenant(db, simulatorUrl, { language: "en" });
@@ -30,7 +30,7 @@ describe("POST /api/v1/purchase-orders (seed 003)", () => {
     expect(await control.messages({ phoneNumberId: number.metaPhoneNumberId })).toHaveLength(1);
   });
 
-  it("answers refused with seed 004's error (an opted-out supplier) and sends nothing", async () => {
+  it("answers refused with Recado's error (an opted-out supplier) and sends nothing", async () => {
     const db = testDb();
     const { tenant, owner, number, control } = await createSendingTenant(db, simulatorUrl);
     const { key } = await createApiKey({ db, tenantId: tenant.id, name: "ERP", actor: { userId: owner.id, label: owner.email } });

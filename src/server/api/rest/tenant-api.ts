@@ -2,7 +2,7 @@
  * The tenant REST API, authenticated by a tenant API key (Settings → API keys); the key decides the tenant.
  *   POST /api/v1/purchase-orders  {"supplier_phone", "supplier_name", "order_number", "total"}
  * Answers 202 {"success": true, "status": "queued", ...} or the refusal {"success": false, "status": "refused",
- * "error": {code, message, details}} with seed 004's code.
+ * "error": {code, message, details}} with Recado's error code.
  */
 import { z } from "zod";
 import type { Db } from "@/server/db";
