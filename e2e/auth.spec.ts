@@ -55,7 +55,13 @@ test("a bakery owner lands on their bakery's pages and is kept out of /admin", a
 
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link")).toHaveText(["Overview", "Messages", "Contacts", "Templates", "Broadcasts", "Settings"]);
-  for (const [link, shot] of [["Messages", "owner-messages"], ["Contacts", "owner-contacts"], ["Templates", "owner-templates-no-number"], ["Broadcasts", "owner-broadcasts-no-number"], ["Settings", "owner-settings"]] as const) {
+  for (const [link, shot] of [
+    ["Messages", "owner-messages"],
+    ["Contacts", "owner-contacts"],
+    ["Templates", "owner-templates-no-number"],
+    ["Broadcasts", "owner-broadcasts-no-number"],
+    ["Settings", "owner-settings"],
+  ] as const) {
     await nav.getByRole("link", { name: link }).click();
     await expect(page.getByRole("heading", { level: 1, name: link })).toBeVisible();
     if (link === "Templates") await expect(page.getByTestId("templates-problem")).toContainText("No WhatsApp number is assigned");

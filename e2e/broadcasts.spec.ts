@@ -32,10 +32,18 @@ async function composeBroadcast(page: Page, name: string) {
 }
 
 const simFaults = (faults: object) =>
-  fetch(`http://127.0.0.1:${simPort}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(faults) });
+  fetch(`http://127.0.0.1:${simPort}/__sim/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(faults),
+  });
 
 test.beforeAll(async () => {
-  const assigned = await fetch(`${adminApi}/tenants/${await santPereId()}/assign-phone`, { method: "POST", headers: adminAuth, body: JSON.stringify({ phone_number_id: numberId, acknowledge_warnings: true }) });
+  const assigned = await fetch(`${adminApi}/tenants/${await santPereId()}/assign-phone`, {
+    method: "POST",
+    headers: adminAuth,
+    body: JSON.stringify({ phone_number_id: numberId, acknowledge_warnings: true }),
+  });
   expect(assigned.status).toBe(200);
 });
 
@@ -52,7 +60,14 @@ test("an owner broadcasts to imported contacts: preview count, live progress, fi
 
   // 3 customers who agreed, 1 who did not, 1 invalid number (+ the bakery's demo contacts: 2 opted in, 2 not)
   await page.goto("/contacts");
-  const csv = ["phone,name,opted_in", "+34622000001,Laura,yes", "622000002,Marc,yes", "+34622000003,Nerea,yes", "+34622000004,Pau,no", "999,Broken,yes"].join("\n");
+  const csv = [
+    "phone,name,opted_in",
+    "+34622000001,Laura,yes",
+    "622000002,Marc,yes",
+    "+34622000003,Nerea,yes",
+    "+34622000004,Pau,no",
+    "999,Broken,yes",
+  ].join("\n");
   await page.getByTestId("csv-input").setInputFiles({ name: "clientes.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await expect(page.getByTestId("import-imported")).toHaveText("4");
 
@@ -122,7 +137,7 @@ test("a broadcast whose first batch fails entirely stops, and the owner and the 
   const admin = await browser.newPage();
   await signIn(admin, demo.admin);
   const alerts = admin.getByTestId("alerts");
-  await expect(alerts).toContainText("Forn de Sant Pere: broadcast \"Oferta que no sale\" stopped");
+  await expect(alerts).toContainText('Forn de Sant Pere: broadcast "Oferta que no sale" stopped');
   await snapshot(admin, "admin-alert-broadcast-stopped");
   // acknowledged, so the specs after this one start without open alerts
   await alerts.locator("li", { hasText: "Oferta que no sale" }).getByRole("button", { name: "Acknowledge" }).click();

@@ -21,7 +21,10 @@ test("admin completes a pending registration; the page turns Connected on its ow
   await expect(banner.getByTestId("onboarding-label")).toHaveText("Waiting for Meta");
   await expect(page.getByTestId("field-platformType")).toContainText("Not registered");
   await expect(page.getByTestId("field-nameStatus")).toContainText("In review");
-  await expect(page.getByTestId("wa-manager-link")).toHaveAttribute("href", `https://business.facebook.com/wa/manage/phone-numbers/?waba_id=102290129340398&phone_number_id=${pendingNumber.metaId}`);
+  await expect(page.getByTestId("wa-manager-link")).toHaveAttribute(
+    "href",
+    `https://business.facebook.com/wa/manage/phone-numbers/?waba_id=102290129340398&phone_number_id=${pendingNumber.metaId}`,
+  );
   await snapshot(page, "health-pending-number");
 
   // "Complete registration" runs one attempt at once: Meta is not ready yet, and the page says so.

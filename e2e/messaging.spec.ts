@@ -27,13 +27,21 @@ async function enableWhatsApp(page: Page) {
 }
 
 test.beforeAll(async () => {
-  const assigned = await fetch(`${adminApi}/tenants/${await espigaId()}/assign-phone`, { method: "POST", headers: adminAuth, body: JSON.stringify({ phone_number_id: numberId, acknowledge_warnings: true }) });
+  const assigned = await fetch(`${adminApi}/tenants/${await espigaId()}/assign-phone`, {
+    method: "POST",
+    headers: adminAuth,
+    body: JSON.stringify({ phone_number_id: numberId, acknowledge_warnings: true }),
+  });
   expect(assigned.status).toBe(200);
 });
 
 test.afterAll(async () => {
   await fetch(`${adminApi}/tenants/${await espigaId()}/unassign-phone`, { method: "DELETE", headers: adminAuth });
-  await fetch(`http://127.0.0.1:${simPort}/__sim/config`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ statusDelaysMs: { sent: 100, delivered: 400, read: 1500 } }) });
+  await fetch(`http://127.0.0.1:${simPort}/__sim/config`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ statusDelaysMs: { sent: 100, delivered: 400, read: 1500 } }),
+  });
 });
 
 test("an owner imports a CSV with good and bad rows and reads the report", async ({ page }) => {
@@ -70,9 +78,15 @@ test("an owner imports a CSV with good and bad rows and reads the report", async
   await expect(page.getByTestId("import-duplicates")).toHaveText("4");
 });
 
-test("an owner sends a test notification to their own number, then a template to a supplier and watches it go sent → delivered → read without reloading", async ({ page }) => {
+test("an owner sends a test notification to their own number, then a template to a supplier and watches it go sent → delivered → read without reloading", async ({
+  page,
+}) => {
   // slow the simulator's status progression so each state is on screen for a few seconds
-  await fetch(`http://127.0.0.1:${simPort}/__sim/config`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ statusDelaysMs: { sent: 2500, delivered: 5000, read: 5000 } }) });
+  await fetch(`http://127.0.0.1:${simPort}/__sim/config`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ statusDelaysMs: { sent: 2500, delivered: 5000, read: 5000 } }),
+  });
   await signIn(page, owner.email);
   await enableWhatsApp(page);
 

@@ -18,15 +18,38 @@ test("Meta's handshake is answered only with the right verify token", async ({ r
 test("a signed batch is stored and acknowledged; a forged one is refused and alerts the admin", async ({ page, request }) => {
   const body = JSON.stringify({
     object: "whatsapp_business_account",
-    entry: [{ id: "102290129340398", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "34612345678", phone_number_id: "106540352242922" }, statuses: [{ id: `wamid.E2E${Date.now()}`, status: "delivered", timestamp: "1763850000", recipient_id: "34600000001" }] } }] }],
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "34612345678", phone_number_id: "106540352242922" },
+              statuses: [{ id: `wamid.E2E${Date.now()}`, status: "delivered", timestamp: "1763850000", recipient_id: "34600000001" }],
+            },
+          },
+        ],
+      },
+    ],
   });
-  const accepted = await request.post("/api/webhooks/whatsapp", { data: body, headers: { "content-type": "application/json", "x-hub-signature-256": sign(body) } });
+  const accepted = await request.post("/api/webhooks/whatsapp", {
+    data: body,
+    headers: { "content-type": "application/json", "x-hub-signature-256": sign(body) },
+  });
   expect(accepted.status()).toBe(200);
   expect(await accepted.json()).toEqual({ received: true, stored: 1, quarantined: 0, duplicates: 0 });
-  const again = await request.post("/api/webhooks/whatsapp", { data: body, headers: { "content-type": "application/json", "x-hub-signature-256": sign(body) } });
+  const again = await request.post("/api/webhooks/whatsapp", {
+    data: body,
+    headers: { "content-type": "application/json", "x-hub-signature-256": sign(body) },
+  });
   expect(await again.json()).toEqual({ received: true, stored: 0, quarantined: 0, duplicates: 1 });
 
-  const forged = await request.post("/api/webhooks/whatsapp", { data: body.replace("delivered", "read"), headers: { "content-type": "application/json", "x-hub-signature-256": sign(body) } });
+  const forged = await request.post("/api/webhooks/whatsapp", {
+    data: body.replace("delivered", "read"),
+    headers: { "content-type": "application/json", "x-hub-signature-256": sign(body) },
+  });
   expect(forged.status()).toBe(401);
 
   await signIn(page, demo.admin);
@@ -40,19 +63,42 @@ test("a signed batch is stored and acknowledged; a forged one is refused and ale
   await expect(page.getByText("No open alerts")).toBeVisible();
 });
 
-test("a bad item is quarantined while the rest of its batch is stored; the admin reads why; an oversized body is 413", async ({ page, request }) => {
+test("a bad item is quarantined while the rest of its batch is stored; the admin reads why; an oversized body is 413", async ({
+  page,
+  request,
+}) => {
   const id = `wamid.E2EQ${Date.now()}`;
   const status = (s: Record<string, unknown>) => ({ status: "delivered", recipient_id: "34600000001", ...s });
   const body = JSON.stringify({
     object: "whatsapp_business_account",
-    entry: [{ id: "102290129340398", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "34612345678", phone_number_id: "106540352242922" }, statuses: [status({ id, timestamp: 1000000000000 }), status({ id: `${id}-ok`, timestamp: "1763850000" })] } }] }],
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "34612345678", phone_number_id: "106540352242922" },
+              statuses: [status({ id, timestamp: 1000000000000 }), status({ id: `${id}-ok`, timestamp: "1763850000" })],
+            },
+          },
+        ],
+      },
+    ],
   });
-  const accepted = await request.post("/api/webhooks/whatsapp", { data: body, headers: { "content-type": "application/json", "x-hub-signature-256": sign(body) } });
+  const accepted = await request.post("/api/webhooks/whatsapp", {
+    data: body,
+    headers: { "content-type": "application/json", "x-hub-signature-256": sign(body) },
+  });
   expect(accepted.status()).toBe(200);
   expect(await accepted.json()).toEqual({ received: true, stored: 2, quarantined: 1, duplicates: 0 });
 
   const huge = JSON.stringify({ object: "whatsapp_business_account", entry: [], pad: "x".repeat(4 * 1024 * 1024) });
-  const tooLarge = await request.post("/api/webhooks/whatsapp", { data: huge, headers: { "content-type": "application/json", "x-hub-signature-256": sign(huge) } });
+  const tooLarge = await request.post("/api/webhooks/whatsapp", {
+    data: huge,
+    headers: { "content-type": "application/json", "x-hub-signature-256": sign(huge) },
+  });
   expect(tooLarge.status()).toBe(413);
 
   await signIn(page, demo.admin);

@@ -63,8 +63,13 @@ export async function seedMessagingDemo(db: Db) {
       const at = new Date();
       await db.contact.create({
         data: {
-          tenantId: tenant.id, phoneE164: p.phoneE164, name: p.name, optedIn: p.optedIn,
-          optedInAt: p.optedIn || p.optedOut ? at : null, optedOutAt: p.optedOut ? at : null, consentSource: p.optedIn || p.optedOut ? "manual" : null,
+          tenantId: tenant.id,
+          phoneE164: p.phoneE164,
+          name: p.name,
+          optedIn: p.optedIn,
+          optedInAt: p.optedIn || p.optedOut ? at : null,
+          optedOutAt: p.optedOut ? at : null,
+          consentSource: p.optedIn || p.optedOut ? "manual" : null,
           consentRecords: {
             create: [
               ...(p.optedIn || p.optedOut ? [{ tenantId: tenant.id, optedIn: true, source: "manual", note: "demo data" }] : []),

@@ -96,7 +96,11 @@ try {
   log(`Meta simulator on ${sim.url} (control API under ${sim.url}/__sim)`);
 
   // the shared account's numbers, so the admin pages and the REST API have them from the first minute
-  const graph = createGraphClient({ baseUrl: env.META_GRAPH_BASE_URL!, apiVersion: env.META_GRAPH_API_VERSION!, accessToken: env.META_ACCESS_TOKEN! });
+  const graph = createGraphClient({
+    baseUrl: env.META_GRAPH_BASE_URL!,
+    apiVersion: env.META_GRAPH_API_VERSION!,
+    accessToken: env.META_ACCESS_TOKEN!,
+  });
   const synced = await syncMasterPhoneNumbers({ db, graph, wabaId: env.META_MASTER_WABA_ID! }).catch((error: Error) => {
     log(`could not load the shared account's numbers yet (${error.message}); use "Refresh from Meta" on /admin/numbers`);
     return null;

@@ -7,8 +7,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 const lock = JSON.parse(readFileSync("package-lock.json", "utf8"));
 const platform = (name) => {
-  const os = ["darwin", "win32", "linux", "freebsd", "android", "openbsd", "sunos", "aix", "netbsd"].find((o) => name.includes(`-${o}`)) ?? (name.includes("-wasm32") ? null : undefined);
-  const cpu = ["arm64", "x64", "ia32", "arm", "wasm32", "s390x", "ppc64", "riscv64", "loong64", "mips64el"].find((c) => new RegExp(`-${c}(-|$)`).test(name));
+  const os =
+    ["darwin", "win32", "linux", "freebsd", "android", "openbsd", "sunos", "aix", "netbsd"].find((o) => name.includes(`-${o}`)) ??
+    (name.includes("-wasm32") ? null : undefined);
+  const cpu = ["arm64", "x64", "ia32", "arm", "wasm32", "s390x", "ppc64", "riscv64", "loong64", "mips64el"].find((c) =>
+    new RegExp(`-${c}(-|$)`).test(name),
+  );
   return { os, cpu };
 };
 let added = 0;
@@ -18,7 +22,13 @@ for (const [path, entry] of Object.entries(lock.packages)) {
     const nested = `${path}/node_modules/${dep}`;
     if (lock.packages[key] || lock.packages[nested]) continue;
     const { os, cpu } = platform(dep);
-    lock.packages[key] = { version, optional: true, ...(entry.dev ? { dev: true } : {}), ...(os ? { os: [os] } : {}), ...(cpu ? { cpu: [cpu] } : {}) };
+    lock.packages[key] = {
+      version,
+      optional: true,
+      ...(entry.dev ? { dev: true } : {}),
+      ...(os ? { os: [os] } : {}),
+      ...(cpu ? { cpu: [cpu] } : {}),
+    };
     added += 1;
   }
 }

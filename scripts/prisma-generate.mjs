@@ -7,8 +7,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const enginesDir = join(process.cwd(), "node_modules", "@prisma", "engines");
-const hasEngine =
-  existsSync(enginesDir) && readdirSync(enginesDir).some((name) => name.startsWith("schema-engine"));
+const hasEngine = existsSync(enginesDir) && readdirSync(enginesDir).some((name) => name.startsWith("schema-engine"));
 const env = { ...process.env };
 if (!hasEngine && !env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;
 

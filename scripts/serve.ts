@@ -28,7 +28,7 @@ try {
   if (!(error instanceof EnvError)) throw error;
   console.error("[recado] refusing to start in production:");
   for (const { name, problem } of error.problems) console.error(`[recado]   ${name}: ${problem}`);
-  console.error("[recado] see README.md, \"Deploying Recado\".");
+  console.error('[recado] see README.md, "Deploying Recado".');
   process.exit(2);
 }
 console.log("[recado] production configuration accepted");

@@ -54,7 +54,11 @@ mkdirSync("test-results", { recursive: true });
 run("prisma generate", "node", ["scripts/prisma-generate.mjs"]);
 const guardRailsResult = guardRails();
 run("unit and integration tests (Vitest, PostgreSQL)", "npx", [
-  "vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json",
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  "--outputFile.json=test-results/vitest.json",
 ]);
 run("production build (next build)", "npx", ["next", "build"]);
 run("end-to-end tests (Playwright, Chromium)", "npx", ["playwright", "test"]);
@@ -66,4 +70,6 @@ const e2e = JSON.parse(readFileSync("test-results/e2e.json", "utf8")) as Playwri
 console.log("\n=== summary ===");
 console.log(`lint, format, boundaries: ${guardRailsResult}`);
 console.log(`unit + integration: ${vitest.numPassedTests}/${vitest.numTotalTests} passed`);
-console.log(`end-to-end:         ${e2e.stats.expected} passed, ${e2e.stats.unexpected} failed, ${e2e.stats.flaky} flaky, ${e2e.stats.skipped} skipped`);
+console.log(
+  `end-to-end:         ${e2e.stats.expected} passed, ${e2e.stats.unexpected} failed, ${e2e.stats.flaky} flaky, ${e2e.stats.skipped} skipped`,
+);

@@ -26,16 +26,30 @@ const url = await createDatabase(server, name);
 // The simulator runs in a process of its own, as Meta would be: it must not share the sender's event loop.
 const simPort = Number(process.env.BENCH_SIM_PORT ?? 4399);
 const simUrl = `http://127.0.0.1:${simPort}`;
-const sim = spawn("npx", ["tsx", "src/meta-simulator/main.ts"], { env: { ...process.env, SIM_PORT: String(simPort), SIM_WEBHOOK_URL: "http://127.0.0.1:9/none" }, stdio: "ignore", detached: true });
+const sim = spawn("npx", ["tsx", "src/meta-simulator/main.ts"], {
+  env: { ...process.env, SIM_PORT: String(simPort), SIM_WEBHOOK_URL: "http://127.0.0.1:9/none" },
+  stdio: "ignore",
+  detached: true,
+});
 for (let i = 0; ; i++) {
-  if (await fetch(`${simUrl}/__sim/state`).then(() => true, () => false)) break;
+  if (
+    await fetch(`${simUrl}/__sim/state`).then(
+      () => true,
+      () => false,
+    )
+  )
+    break;
   if (i > 100) throw new Error("the simulator did not start");
   await new Promise((r) => setTimeout(r, 200));
 }
 await fetch(`${simUrl}/__sim/config`, {
   method: "PUT",
   headers: { "content-type": "application/json" },
-  body: JSON.stringify({ statusDelaysMs: { sent: null, delivered: null, read: null }, throughputMps: { STANDARD: 80, HIGH: limit }, webhookUrl: null }),
+  body: JSON.stringify({
+    statusDelaysMs: { sent: null, delivered: null, read: null },
+    throughputMps: { STANDARD: 80, HIGH: limit },
+    webhookUrl: null,
+  }),
 });
 Object.assign(process.env, localEnv({ port: 3999, simPort, databaseUrl: url, poolMax: 20 }), { NODE_ENV: "production" });
 
@@ -52,9 +66,23 @@ throughputLimits.HIGH = limit;
 
 async function bakery(db: Db, label: string, contacts: number, metaPhoneNumberId: string, accountId: string) {
   const number = await db.phoneNumber.create({
-    data: { metaPhoneNumberId, businessAccountId: accountId, displayPhoneNumber: label, status: "CONNECTED", platformType: "CLOUD_API", throughputLevel: "HIGH", qualityRating: "GREEN" },
+    data: {
+      metaPhoneNumberId,
+      businessAccountId: accountId,
+      displayPhoneNumber: label,
+      status: "CONNECTED",
+      platformType: "CLOUD_API",
+      throughputLevel: "HIGH",
+      qualityRating: "GREEN",
+    },
   });
-  const tenant = await db.tenant.create({ data: { name: `Bench ${label}`, slug: `bench-${label}`, whatsappSettings: { create: { enabled: true, phoneNumberId: number.id, language: "es" } } } });
+  const tenant = await db.tenant.create({
+    data: {
+      name: `Bench ${label}`,
+      slug: `bench-${label}`,
+      whatsappSettings: { create: { enabled: true, phoneNumberId: number.id, language: "es" } },
+    },
+  });
   await db.$executeRaw`
     INSERT INTO "contacts" ("id", "tenantId", "phoneE164", "name", "optedIn", "optedInAt", "createdAt", "updatedAt")
     SELECT 'c-' || ${label} || '-' || n, ${tenant.id}, '+346' || lpad(n::text, 8, '0'), 'Cliente ' || n, true, now(), now() - make_interval(secs => ${contacts} - n), now()
@@ -65,7 +93,11 @@ async function bakery(db: Db, label: string, contacts: number, metaPhoneNumberId
 const draft = {
   name: "Bench",
   templateName: "po_notification",
-  parameters: [{ kind: "field" as const, field: "name" as const }, { kind: "fixed" as const, value: "PROMO" }, { kind: "fixed" as const, value: "20 %" }],
+  parameters: [
+    { kind: "field" as const, field: "name" as const },
+    { kind: "fixed" as const, value: "PROMO" },
+    { kind: "fixed" as const, value: "20 %" },
+  ],
   audience: { kind: "all" as const },
 };
 
@@ -74,7 +106,9 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 try {
   await applyMigrations(url);
   const db = createDb(url, 20);
-  const account = await db.businessAccount.create({ data: { wabaId: simulatorDefaults.masterWabaId, name: "Bakery Platform", kind: "MASTER" } });
+  const account = await db.businessAccount.create({
+    data: { wabaId: simulatorDefaults.masterWabaId, name: "Bakery Platform", kind: "MASTER" },
+  });
   await syncTemplates({ db, businessAccountId: account.id });
   const control = simulatorControl(simUrl);
   await control.updatePhoneNumber("106540352242923", { throughput: "HIGH" });
@@ -98,9 +132,13 @@ try {
   clearInterval(sampler);
   console.log(`\nbroadcast planning — ${planCount.toLocaleString()} opted-in contacts, PostgreSQL`);
   console.log(`  recipients recorded: ${started.total.toLocaleString()} in ${((recorded - planStarted) / 1000).toFixed(2)} s`);
-  console.log(`  fan-out events built: ${chunks.length.toLocaleString()} chunks of up to ${chunks[0] ? chunks[0].toSeq - chunks[0].fromSeq + 1 : 0} in ${((planned - recorded) / 1000).toFixed(2)} s`);
+  console.log(
+    `  fan-out events built: ${chunks.length.toLocaleString()} chunks of up to ${chunks[0] ? chunks[0].toSeq - chunks[0].fromSeq + 1 : 0} in ${((planned - recorded) / 1000).toFixed(2)} s`,
+  );
   console.log(`  planning total: ${((planned - planStarted) / 1000).toFixed(2)} s (target < 10 s)`);
-  console.log(`  memory: rss ${mb(baseline.rss)} → peak ${mb(peakRss)}, heap ${mb(baseline.heapUsed)} → peak ${mb(peakHeap)} (the recipients never pass through the app)`);
+  console.log(
+    `  memory: rss ${mb(baseline.rss)} → peak ${mb(peakRss)}, heap ${mb(baseline.heapUsed)} → peak ${mb(peakHeap)} (the recipients never pass through the app)`,
+  );
 
   // 2. sending (the planning broadcast is only planned: its start job is set aside)
   await db.jobOutbox.updateMany({ where: { dispatchedAt: null }, data: { dispatchedAt: new Date() } });
@@ -121,8 +159,12 @@ try {
   const throttled = await db.message.count({ where: { tenantId: sendingBakery.tenant.id, errorCode: 130429 } });
   const accepted = (await control.messages({ phoneNumberId: "106540352242923" })).length;
   const rate = sent / seconds;
-  console.log(`\nbroadcast sending — ${sendCount.toLocaleString()} recipients, number limited to ${limit} msg/s (Recado paces at ${(limit * 0.97).toFixed(0)})`);
-  console.log(`  sent ${sent.toLocaleString()}, failed ${failed}, accepted by the simulator ${accepted.toLocaleString()} in ${seconds.toFixed(1)} s`);
+  console.log(
+    `\nbroadcast sending — ${sendCount.toLocaleString()} recipients, number limited to ${limit} msg/s (Recado paces at ${(limit * 0.97).toFixed(0)})`,
+  );
+  console.log(
+    `  sent ${sent.toLocaleString()}, failed ${failed}, accepted by the simulator ${accepted.toLocaleString()} in ${seconds.toFixed(1)} s`,
+  );
   console.log(`  achieved rate: ${rate.toFixed(0)} msg/s = ${((rate / limit) * 100).toFixed(1)}% of the limit (target ≥ 95%)`);
   console.log(`  rate-limit errors (130429) received: ${throttled} (target 0)`);
   console.log(`  each recipient sent once: ${accepted === sent ? "yes" : `NO (${accepted} accepted for ${sent} sent)`}`);

@@ -24,7 +24,11 @@ const masterWabaId = "102290129340398";
 const server = process.env.DATABASE_URL ?? defaultServerUrl;
 const dbName = uniqueDatabaseName("recado_bench_send");
 const databaseUrl = await createDatabase(server, dbName);
-const sim = spawn("npx", ["tsx", "src/meta-simulator/main.ts"], { env: { ...process.env, SIM_PORT: String(simPort), SIM_WEBHOOK_URL: "http://127.0.0.1:9/unused" }, stdio: ["ignore", "ignore", "inherit"], detached: true });
+const sim = spawn("npx", ["tsx", "src/meta-simulator/main.ts"], {
+  env: { ...process.env, SIM_PORT: String(simPort), SIM_WEBHOOK_URL: "http://127.0.0.1:9/unused" },
+  stdio: ["ignore", "ignore", "inherit"],
+  detached: true,
+});
 // npx → tsx → node: kill the whole process group, not only npx
 const stopSim = () => {
   try {
@@ -66,11 +70,18 @@ try {
   await fetch(`${simUrl}/__sim/config`, {
     method: "PUT",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ throughputMps: { STANDARD: 1_000_000, HIGH: 1_000_000 }, pairRateLimit: { enabled: false }, statusDelaysMs: { sent: null } }),
+    body: JSON.stringify({
+      throughputMps: { STANDARD: 1_000_000, HIGH: 1_000_000 },
+      pairRateLimit: { enabled: false },
+      statusDelaysMs: { sent: null },
+    }),
   });
 
   let queries = 0;
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: poolMax }), log: [{ emit: "event", level: "query" }] });
+  const db = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolMax }),
+    log: [{ emit: "event", level: "query" }],
+  });
   db.$on("query", () => {
     queries += 1;
   });
@@ -80,15 +91,31 @@ try {
   const appDb = db as unknown as Db;
 
   const account = await db.businessAccount.create({ data: { wabaId: masterWabaId, name: "Bench", kind: "MASTER" } });
-  const number = await db.phoneNumber.create({ data: { metaPhoneNumberId: "106540352242922", businessAccountId: account.id, displayPhoneNumber: "+34 612 345 678" } });
-  const tenant = await db.tenant.create({ data: { name: "Bench bakery", slug: "bench", whatsappSettings: { create: { enabled: true, phoneNumberId: number.id } } } });
+  const number = await db.phoneNumber.create({
+    data: { metaPhoneNumberId: "106540352242922", businessAccountId: account.id, displayPhoneNumber: "+34 612 345 678" },
+  });
+  const tenant = await db.tenant.create({
+    data: { name: "Bench bakery", slug: "bench", whatsappSettings: { create: { enabled: true, phoneNumberId: number.id } } },
+  });
   await syncTemplates({ db: appDb, businessAccountId: account.id });
-  await db.contact.createMany({ data: Array.from({ length: sends * 2 }, (_, i) => ({ tenantId: tenant.id, phoneE164: `+346${String(i).padStart(8, "0")}`, optedIn: true })) });
+  await db.contact.createMany({
+    data: Array.from({ length: sends * 2 }, (_, i) => ({
+      tenantId: tenant.id,
+      phoneE164: `+346${String(i).padStart(8, "0")}`,
+      optedIn: true,
+    })),
+  });
   const contacts = await db.contact.findMany({ where: { tenantId: tenant.id }, select: { id: true }, orderBy: { phoneE164: "asc" } });
 
   // warm up connections and the Graph client's keep-alive sockets
   for (let i = 0; i < concurrency; i++) {
-    await sendMessage({ db: appDb, tenantId: tenant.id, contactId: contacts[contacts.length - 1 - i]!.id, content: { kind: "template", templateName: "po_notification", parameters: ["a", "b", "c"] }, source: "test" });
+    await sendMessage({
+      db: appDb,
+      tenantId: tenant.id,
+      contactId: contacts[contacts.length - 1 - i]!.id,
+      content: { kind: "template", templateName: "po_notification", parameters: ["a", "b", "c"] },
+      source: "test",
+    });
   }
 
   for (const mode of ["per call (UI, REST)", "preloaded sending number (broadcasts)"] as const) {
@@ -105,7 +132,15 @@ try {
           const i = next++;
           const t0 = performance.now();
           try {
-            await sendMessage({ db: appDb, tenantId: tenant.id, contactId: contacts[offset + i]!.id, content: { kind: "template", templateName: "po_notification", parameters: ["Harinas del Norte", `PO-${i}`, "245,80 €"] }, source: "broadcast", idempotencyKey: from ? `bench:${i}` : undefined, from });
+            await sendMessage({
+              db: appDb,
+              tenantId: tenant.id,
+              contactId: contacts[offset + i]!.id,
+              content: { kind: "template", templateName: "po_notification", parameters: ["Harinas del Norte", `PO-${i}`, "245,80 €"] },
+              source: "broadcast",
+              idempotencyKey: from ? `bench:${i}` : undefined,
+              from,
+            });
           } catch (error) {
             failures += 1;
             if (failures < 3) console.error((error as Error).message);

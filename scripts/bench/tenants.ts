@@ -45,9 +45,24 @@ try {
       phoneNumberId: i % 3 === 0 && i / 3 < Math.floor(tenantCount / 3) ? `bench-number-${i / 3}` : null,
     })),
   });
-  const admin = await db.user.create({ data: { email: "bench-admin@recado.test", name: "Bench", passwordHash: "x", role: "PLATFORM_ADMIN" } });
+  const admin = await db.user.create({
+    data: { email: "bench-admin@recado.test", name: "Bench", passwordHash: "x", role: "PLATFORM_ADMIN" },
+  });
   await db.$executeRawUnsafe("ANALYZE");
-  const caller = createCaller({ db, session: { user: { id: admin.id, email: admin.email, name: admin.name, role: "PLATFORM_ADMIN", tenantId: null, sessionVersion: admin.sessionVersion }, expires: "2999-01-01" } });
+  const caller = createCaller({
+    db,
+    session: {
+      user: {
+        id: admin.id,
+        email: admin.email,
+        name: admin.name,
+        role: "PLATFORM_ADMIN",
+        tenantId: null,
+        sessionVersion: admin.sessionVersion,
+      },
+      expires: "2999-01-01",
+    },
+  });
 
   const shapes: [string, () => Promise<unknown>][] = [
     ["first page (25)", () => caller.tenants.list({ page: 1, pageSize: 25 })],

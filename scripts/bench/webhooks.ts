@@ -25,7 +25,12 @@ if (!existsSync(".next/BUILD_ID")) {
 }
 
 // a server left on this port (an earlier run) would answer instead of ours
-if (await fetch(`http://localhost:${port}/`).then(() => true, () => false)) {
+if (
+  await fetch(`http://localhost:${port}/`).then(
+    () => true,
+    () => false,
+  )
+) {
   console.error(`Port ${port} is already in use: stop what runs there or set BENCH_PORT.`);
   process.exit(1);
 }
@@ -60,7 +65,21 @@ function batchBody(n: number) {
   }));
   return JSON.stringify({
     object: "whatsapp_business_account",
-    entry: [{ id: simulatorDefaults.masterWabaId, changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "34612345678", phone_number_id: "106540352242922" }, statuses } }] }],
+    entry: [
+      {
+        id: simulatorDefaults.masterWabaId,
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "34612345678", phone_number_id: "106540352242922" },
+              statuses,
+            },
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -69,7 +88,11 @@ try {
   // warm-up: compile paths and fill the pool (not counted)
   for (let i = 0; i < 20; i++) {
     const body = batchBody(batches + i);
-    await fetch(`http://localhost:${port}/api/webhooks/whatsapp`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signWebhookBody(body, appSecret) }, body });
+    await fetch(`http://localhost:${port}/api/webhooks/whatsapp`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hub-signature-256": signWebhookBody(body, appSecret) },
+      body,
+    });
   }
 
   const bodies = Array.from({ length: batches }, (_, n) => batchBody(n));
@@ -102,9 +125,15 @@ try {
   const sent = batches * perBatch + 20 * perBatch;
   const row = stored.rows[0]!;
   const seconds = result.duration;
-  console.log(`\nwebhook ingestion — ${batches} signed batches × ${perBatch} statuses, ${connections} connections, production build, PostgreSQL`);
-  console.log(`  requests: ${result.requests.total} (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts) in ${seconds.toFixed(1)} s`);
-  console.log(`  accepted status updates/s: ${((result.requests.total - result.non2xx) * perBatch / seconds).toFixed(0)}   (batches/s: ${result.requests.average.toFixed(0)})`);
+  console.log(
+    `\nwebhook ingestion — ${batches} signed batches × ${perBatch} statuses, ${connections} connections, production build, PostgreSQL`,
+  );
+  console.log(
+    `  requests: ${result.requests.total} (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts) in ${seconds.toFixed(1)} s`,
+  );
+  console.log(
+    `  accepted status updates/s: ${(((result.requests.total - result.non2xx) * perBatch) / seconds).toFixed(0)}   (batches/s: ${result.requests.average.toFixed(0)})`,
+  );
   console.log(`  latency per batch: p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms   max ${result.latency.max} ms`);
   console.log(`  stored status items: ${row.items} of ${sent} sent (incl. warm-up) in ${row.events} batches; processed: ${row.processed}`);
   console.log(`  ${Number(row.items) === sent ? "OK: every status stored exactly once" : "MISMATCH between sent and stored"}`);

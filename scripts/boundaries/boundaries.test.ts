@@ -141,14 +141,21 @@ describe("import-boundary check", () => {
 describe("folder layers of src/server", () => {
   // health → registration through one pair of files, registration → health through another: no file-level cycle
   const pairTree = {
-    "src/server/registration/attempts.ts": 'import { checkNumber } from "@/server/health/check";\nexport const attempt = () => checkNumber();\n',
+    "src/server/registration/attempts.ts":
+      'import { checkNumber } from "@/server/health/check";\nexport const attempt = () => checkNumber();\n',
     "src/server/health/check.ts": "export const checkNumber = () => 1;\n",
     "src/server/health/webhooks.ts": 'import { attempt } from "@/server/registration/attempts";\nexport const onName = () => attempt();\n',
   };
 
   it("rejects two folders that import each other through different files", () => {
     const { status, violations } = check(tree(pairTree), { rules: folderConfig, scan: "src/server" });
-    expect(violations.some((v) => v.startsWith("error no-folder-cycle-in-server: src/server/health") || v.startsWith("error no-folder-cycle-in-server: src/server/registration"))).toBe(true);
+    expect(
+      violations.some(
+        (v) =>
+          v.startsWith("error no-folder-cycle-in-server: src/server/health") ||
+          v.startsWith("error no-folder-cycle-in-server: src/server/registration"),
+      ),
+    ).toBe(true);
     expect(status).toBeGreaterThan(0);
   });
 

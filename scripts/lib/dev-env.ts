@@ -13,7 +13,12 @@ export const simulatorDefaults = {
   apiVersion: "v25.0",
 };
 
-export function localEnv({ port, simPort, databaseUrl, poolMax }: {
+export function localEnv({
+  port,
+  simPort,
+  databaseUrl,
+  poolMax,
+}: {
   port: number;
   simPort: number;
   databaseUrl: string;

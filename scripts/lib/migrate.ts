@@ -96,10 +96,7 @@ export async function applyMigrations(
         await client.query(`UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1`, [id, String(error)]);
         throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
       }
-      await client.query(
-        `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
-        [id],
-      );
+      await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
       result.applied.push(migration.name);
       log(`applied ${migration.name}`);
     }

@@ -14,7 +14,10 @@ const optInHeaders = ["opted_in", "opt_in", "consent", "consentimiento"];
 export const csvFormatExample = "phone,name,opted_in\n+34612345678,Harinas del Norte,yes";
 
 export function readContactsCsv(csv: string): { ok: true; rows: CsvContactRow[] } | { ok: false; foundColumns: string[] } {
-  const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), { header: true, transformHeader: (h) => h.trim().toLowerCase() });
+  const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), {
+    header: true,
+    transformHeader: (h) => h.trim().toLowerCase(),
+  });
   const fields = parsed.meta.fields ?? [];
   const phoneField = fields.find((f) => phoneHeaders.includes(f));
   if (!phoneField) return { ok: false, foundColumns: fields };

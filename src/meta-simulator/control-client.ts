@@ -7,7 +7,15 @@ import type { SimPhoneNumber, SimSentMessage, SimTemplate, SimToken } from "./st
 import type { WebhookDelivery } from "./webhooks";
 
 export type PhoneNumberInput = Partial<
-  Omit<SimPhoneNumber, "nameReview" | "registrationCalls" | "registrationBlockedUntil" | "registeredThroughput" | "lastOnboardedTime" | "dataLocalizationRegion">
+  Omit<
+    SimPhoneNumber,
+    | "nameReview"
+    | "registrationCalls"
+    | "registrationBlockedUntil"
+    | "registeredThroughput"
+    | "lastOnboardedTime"
+    | "dataLocalizationRegion"
+  >
 > & {
   registered?: boolean;
   throughput?: "STANDARD" | "HIGH";
@@ -58,7 +66,8 @@ export function simulatorControl(baseUrl: string) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await response.json()) as T & { error?: { message?: string } };
-    if (!response.ok) throw new SimulatorControlError(response.status, json.error?.message ?? `HTTP ${response.status} on ${method} ${path}`);
+    if (!response.ok)
+      throw new SimulatorControlError(response.status, json.error?.message ?? `HTTP ${response.status} on ${method} ${path}`);
     return json;
   }
 
@@ -73,28 +82,61 @@ export function simulatorControl(baseUrl: string) {
     clearRequestCounts: () => call<{ ok: true }>("DELETE", "/requests"),
 
     createPhoneNumber: (input: PhoneNumberInput & { displayPhoneNumber: string }) => call<SimPhoneNumber>("POST", "/phone-numbers", input),
-    updatePhoneNumber: (id: string, input: PhoneNumberInput) => call<SimPhoneNumber>("PATCH", `/phone-numbers/${encodeURIComponent(id)}`, input),
+    updatePhoneNumber: (id: string, input: PhoneNumberInput) =>
+      call<SimPhoneNumber>("PATCH", `/phone-numbers/${encodeURIComponent(id)}`, input),
     createTemplate: (input: Partial<Omit<SimTemplate, "parameterFormat">> & { name: string; language: string; bodyText?: string }) =>
       call<SimTemplate>("POST", "/templates", input),
-    setTemplateStatus: (input: { templateId?: string; wabaId?: string; name?: string; language?: string; event: string; reason?: string | null }) =>
-      call<{ template: SimTemplate; delivery: { id: number; state: string } }>("POST", "/templates/status", input),
+    setTemplateStatus: (input: {
+      templateId?: string;
+      wabaId?: string;
+      name?: string;
+      language?: string;
+      event: string;
+      reason?: string | null;
+    }) => call<{ template: SimTemplate; delivery: { id: number; state: string } }>("POST", "/templates/status", input),
 
-    createToken: (input: { token?: string; type?: "SYSTEM_USER" | "USER"; wabaIds?: string[] | "*"; scopes?: string[]; expiresInSeconds?: number | null } = {}) =>
-      call<SimToken>("POST", "/tokens", input),
+    createToken: (
+      input: {
+        token?: string;
+        type?: "SYSTEM_USER" | "USER";
+        wabaIds?: string[] | "*";
+        scopes?: string[];
+        expiresInSeconds?: number | null;
+      } = {},
+    ) => call<SimToken>("POST", "/tokens", input),
     expireToken: (token: string) => call<{ ok: true }>("POST", "/tokens/expire", { token }),
     revokeToken: (token: string) => call<{ ok: true }>("POST", "/tokens/revoke", { token }),
-    createOAuthCode: (input: { code?: string; wabaId?: string; wabaIds?: string[]; phoneNumberId?: string; phoneNumberIds?: string[]; scopes?: string[] } = {}) =>
-      call<{ code: string; expiresAt: number; wabaIds: string[]; phoneNumberIds: string[]; scopes: string[]; appId: string }>("POST", "/oauth-codes", input),
+    createOAuthCode: (
+      input: {
+        code?: string;
+        wabaId?: string;
+        wabaIds?: string[];
+        phoneNumberId?: string;
+        phoneNumberIds?: string[];
+        scopes?: string[];
+      } = {},
+    ) =>
+      call<{ code: string; expiresAt: number; wabaIds: string[]; phoneNumberIds: string[]; scopes: string[]; appId: string }>(
+        "POST",
+        "/oauth-codes",
+        input,
+      ),
 
-    setRecipients: (waIds: string[], onWhatsApp: boolean) => call<{ notOnWhatsApp: string[] }>("POST", "/recipients", { waIds, onWhatsApp }),
+    setRecipients: (waIds: string[], onWhatsApp: boolean) =>
+      call<{ notOnWhatsApp: string[] }>("POST", "/recipients", { waIds, onWhatsApp }),
     inbound: (phoneNumberId: string, messages: InboundInput | InboundInput[]) =>
       call<{ messageIds: string[]; delivery: { id: number; state: string; skippedReason: string | null } }>(
         "POST",
         "/inbound",
         Array.isArray(messages) ? { phoneNumberId, messages } : { phoneNumberId, ...messages },
       ),
-    qualityUpdate: (input: { phoneNumberId: string; event: string; qualityRating?: SimPhoneNumber["qualityRating"]; currentLimit?: string; oldLimit?: string }) =>
-      call<{ delivery: { id: number; state: string } }>("POST", "/webhooks/phone-number-quality", input),
+    qualityUpdate: (input: {
+      phoneNumberId: string;
+      event: string;
+      qualityRating?: SimPhoneNumber["qualityRating"];
+      currentLimit?: string;
+      oldLimit?: string;
+    }) => call<{ delivery: { id: number; state: string } }>("POST", "/webhooks/phone-number-quality", input),
     accountUpdate: (input: { wabaId?: string; phoneNumberId?: string; event: string; info?: Record<string, unknown> }) =>
       call<{ delivery: { id: number; state: string } }>("POST", "/webhooks/account-update", input),
     sendBatch: (input: { payload: Record<string, unknown> } | { rawBody: string }) =>

@@ -69,7 +69,10 @@ const phoneFields = z.object({
   /** the throughput a (current or future) registration has */
   throughput: z.enum(["STANDARD", "HIGH"]).optional(),
   /** display name in review, completing after N failed register calls and/or N seconds (omit both: never) */
-  nameReview: z.object({ afterAttempts: z.number().int().min(0).optional(), afterSeconds: z.number().min(0).optional() }).nullable().optional(),
+  nameReview: z
+    .object({ afterAttempts: z.number().int().min(0).optional(), afterSeconds: z.number().min(0).optional() })
+    .nullable()
+    .optional(),
   /** forget the register/deregister calls of the last 72 h and any 133016 block */
   resetRegistrationLimit: z.boolean().optional(),
 });
@@ -114,9 +117,18 @@ const configSchema = z.object({
     .partial()
     .optional(),
   webhookMode: z.enum(["normal", "duplicate", "out_of_order"]).optional(),
-  webhookRetry: z.object({ maxAttempts: z.number().int().min(1), baseDelayMs: z.number().min(0), timeoutMs: z.number().min(1) }).partial().optional(),
-  pairRateLimit: z.object({ enabled: z.boolean(), burst: z.number().int().min(1), intervalMs: z.number().min(1) }).partial().optional(),
-  throughputMps: z.object({ STANDARD: z.number().int().min(1), HIGH: z.number().int().min(1) }).partial().optional(),
+  webhookRetry: z
+    .object({ maxAttempts: z.number().int().min(1), baseDelayMs: z.number().min(0), timeoutMs: z.number().min(1) })
+    .partial()
+    .optional(),
+  pairRateLimit: z
+    .object({ enabled: z.boolean(), burst: z.number().int().min(1), intervalMs: z.number().min(1) })
+    .partial()
+    .optional(),
+  throughputMps: z
+    .object({ STANDARD: z.number().int().min(1), HIGH: z.number().int().min(1) })
+    .partial()
+    .optional(),
   undeliverableMode: z.enum(["webhook", "sync"]).optional(),
   templateReviewMs: z.number().min(0).nullable().optional(),
 });
@@ -184,7 +196,10 @@ const templateStatusSchema = z.object({
   wabaId: numericId.default(masterWaba.id),
   name: z.string().optional(),
   language: z.string().optional(),
-  event: z.string().min(1).transform((e) => e.toUpperCase()),
+  event: z
+    .string()
+    .min(1)
+    .transform((e) => e.toUpperCase()),
   reason: z.string().nullable().optional(),
 });
 
@@ -204,7 +219,10 @@ const templateCreateSchema = z.object({
 
 const qualitySchema = z.object({
   phoneNumberId: numericId,
-  event: z.string().min(1).transform((e) => e.toUpperCase()),
+  event: z
+    .string()
+    .min(1)
+    .transform((e) => e.toUpperCase()),
   qualityRating: z.enum(qualityRatings).optional(),
   currentLimit: z.string().optional(),
   oldLimit: z.string().optional(),
@@ -218,10 +236,7 @@ const accountUpdateSchema = z.object({
   info: z.record(z.string(), z.unknown()).optional(),
 });
 
-const batchSchema = z.union([
-  z.object({ rawBody: z.string().min(1) }),
-  z.object({ payload: z.record(z.string(), z.unknown()) }),
-]);
+const batchSchema = z.union([z.object({ rawBody: z.string().min(1) }), z.object({ payload: z.record(z.string(), z.unknown()) })]);
 
 function phoneOr404(core: SimulatorCore, id: string): SimPhoneNumber {
   const phone = core.state.phoneNumbers.get(id);
@@ -232,7 +247,9 @@ function phoneOr404(core: SimulatorCore, id: string): SimPhoneNumber {
 function findTemplate(core: SimulatorCore, input: z.infer<typeof templateStatusSchema>): SimTemplate {
   const template = input.templateId
     ? core.state.templates.get(input.templateId)
-    : [...core.state.templates.values()].find((t) => t.wabaId === input.wabaId && t.name === input.name && (!input.language || t.language === input.language));
+    : [...core.state.templates.values()].find(
+        (t) => t.wabaId === input.wabaId && t.name === input.name && (!input.language || t.language === input.language),
+      );
   if (!template) throw new ControlError(404, "No such template (give templateId, or name and language).");
   return template;
 }
@@ -354,7 +371,10 @@ function qualityUpdate(core: SimulatorCore, input: z.infer<typeof qualitySchema>
     ...(oldLimit ? { old_limit: oldLimit } : {}),
     max_daily_conversations_per_business: currentLimit,
   };
-  return core.webhooks.send(core.webhookTarget(phone.wabaId, "phone_number_quality_update"), core.envelope(phone.wabaId, [{ field: "phone_number_quality_update", value }], true));
+  return core.webhooks.send(
+    core.webhookTarget(phone.wabaId, "phone_number_quality_update"),
+    core.envelope(phone.wabaId, [{ field: "phone_number_quality_update", value }], true),
+  );
 }
 
 function accountUpdate(core: SimulatorCore, input: z.infer<typeof accountUpdateSchema>) {
@@ -372,7 +392,10 @@ function accountUpdate(core: SimulatorCore, input: z.infer<typeof accountUpdateS
     ...(phone ? { phone_number: phone.displayPhoneNumber.replace(/\D/g, "") } : {}),
     ...(input.info ?? defaults[input.event] ?? {}),
   };
-  return core.webhooks.send(core.webhookTarget(input.wabaId, "account_update"), core.envelope(input.wabaId, [{ field: "account_update", value }], true));
+  return core.webhooks.send(
+    core.webhookTarget(input.wabaId, "account_update"),
+    core.envelope(input.wabaId, [{ field: "account_update", value }], true),
+  );
 }
 
 function deliveryView(d: ReturnType<SimulatorCore["webhooks"]["list"]>[number]) {
@@ -385,7 +408,13 @@ function deliveryView(d: ReturnType<SimulatorCore["webhooks"]["list"]>[number]) 
   return { ...d, payload };
 }
 
-export async function handleControl(core: SimulatorCore, method: string, path: string[], query: URLSearchParams, body: unknown): Promise<ControlResponse> {
+export async function handleControl(
+  core: SimulatorCore,
+  method: string,
+  path: string[],
+  query: URLSearchParams,
+  body: unknown,
+): Promise<ControlResponse> {
   const route = `${method} /${path.join("/")}`;
   const ok = (value: unknown, status = 200): ControlResponse => ({ status, body: value });
   try {
@@ -422,7 +451,12 @@ export async function handleControl(core: SimulatorCore, method: string, path: s
         const wabaId = input.wabaId ?? masterWaba.id;
         if (!core.state.wabas.has(wabaId)) throw new ControlError(404, `No account ${wabaId}.`);
         const phone = buildPhoneNumber(
-          { id, wabaId, displayPhoneNumber: input.displayPhoneNumber ?? `+34 699 ${id.slice(-6, -3)} ${id.slice(-3)}`, verifiedName: input.verifiedName ?? "Simulated Number" },
+          {
+            id,
+            wabaId,
+            displayPhoneNumber: input.displayPhoneNumber ?? `+34 699 ${id.slice(-6, -3)} ${id.slice(-3)}`,
+            verifiedName: input.verifiedName ?? "Simulated Number",
+          },
           core.now(),
         );
         applyPhoneFields(core, phone, input);
@@ -438,7 +472,9 @@ export async function handleControl(core: SimulatorCore, method: string, path: s
       case route === "POST /templates": {
         const input = parse(templateCreateSchema, body);
         if (!core.state.wabas.has(input.wabaId)) throw new ControlError(404, `No account ${input.wabaId}.`);
-        const duplicate = [...core.state.templates.values()].find((t) => t.wabaId === input.wabaId && t.name === input.name && t.language === input.language);
+        const duplicate = [...core.state.templates.values()].find(
+          (t) => t.wabaId === input.wabaId && t.name === input.name && t.language === input.language,
+        );
         if (duplicate) core.state.templates.delete(duplicate.id);
         const template: SimTemplate = {
           id: input.id ?? core.random.graphId(),
@@ -529,14 +565,16 @@ export async function handleControl(core: SimulatorCore, method: string, path: s
       case route === "GET /messages": {
         const phoneNumberId = query.get("phoneNumberId");
         const to = query.get("to")?.replace(/^\+/, "");
-        return ok({ messages: core.state.sentMessages.filter((m) => (!phoneNumberId || m.phoneNumberId === phoneNumberId) && (!to || m.waId === to)) });
+        return ok({
+          messages: core.state.sentMessages.filter((m) => (!phoneNumberId || m.phoneNumberId === phoneNumberId) && (!to || m.waId === to)),
+        });
       }
       default:
         throw new ControlError(404, `No control route ${route}. See src/meta-simulator/README.md.`);
     }
   } catch (error) {
-    if (error instanceof ControlError) return { status: error.status, body: { error: { message: error.message, ...(error.issues ? { issues: error.issues } : {}) } } };
+    if (error instanceof ControlError)
+      return { status: error.status, body: { error: { message: error.message, ...(error.issues ? { issues: error.issues } : {}) } } };
     throw error;
   }
 }
-

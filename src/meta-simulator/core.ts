@@ -94,7 +94,8 @@ function initialConfig(options: MetaSimulatorOptions): SimulatorConfig {
     statusDelaysMs: { sent: 100, delivered: 400, read: 1500, ...options.statusDelaysMs },
     webhookMode: options.webhookMode ?? "normal",
     webhookRetry: { maxAttempts: 5, baseDelayMs: 1000, timeoutMs: 20_000, ...options.webhookRetry },
-    pairRateLimit: pair === false ? { enabled: false, burst: 45, intervalMs: 6000 } : { enabled: true, burst: 45, intervalMs: 6000, ...pair },
+    pairRateLimit:
+      pair === false ? { enabled: false, burst: 45, intervalMs: 6000 } : { enabled: true, burst: 45, intervalMs: 6000, ...pair },
     throughputMps: { STANDARD: 80, HIGH: 1000, ...options.throughputMps },
     undeliverableMode: options.undeliverableMode ?? "webhook",
     templateReviewMs: options.templateReviewMs ?? null,
@@ -163,7 +164,16 @@ export class SimulatorCore {
   lookupToken(raw: string | null): SimToken | SimGraphError {
     if (!raw) return graphErrors.tokenMissing();
     if ((this.options.accessTokens ?? [simulatorDefaults.masterAccessToken]).includes(raw) && !this.state.tokens.has(raw)) {
-      return { token: raw, type: "SYSTEM_USER", userId: null, wabaIds: "*", scopes: allScopes, issuedAt: 0, expiresAt: null, revoked: false };
+      return {
+        token: raw,
+        type: "SYSTEM_USER",
+        userId: null,
+        wabaIds: "*",
+        scopes: allScopes,
+        issuedAt: 0,
+        expiresAt: null,
+        revoked: false,
+      };
     }
     if (raw === this.appAccessToken()) {
       return { token: raw, type: "APP", userId: null, wabaIds: [], scopes: [], issuedAt: 0, expiresAt: null, revoked: false };
@@ -185,7 +195,13 @@ export class SimulatorCore {
    * Objects outside the token's accounts are invisible (Graph's 100/33 "does not exist ... missing
    * permissions"); visible ones without the needed scope answer 10.
    */
-  authorize(auth: AuthContext, wabaId: string, objectId: string, method: string, scope: "whatsapp_business_management" | "whatsapp_business_messaging"): void {
+  authorize(
+    auth: AuthContext,
+    wabaId: string,
+    objectId: string,
+    method: string,
+    scope: "whatsapp_business_management" | "whatsapp_business_messaging",
+  ): void {
     const { wabaIds, scopes } = auth.token;
     if (wabaIds !== "*" && !wabaIds.includes(wabaId)) throw graphErrors.objectNotFound(objectId, method);
     if (!scopes.includes(scope)) throw graphErrors.permissionDenied(scope);
@@ -289,7 +305,10 @@ export class SimulatorCore {
   statusPayload(message: SimSentMessage, status: "sent" | "delivered" | "read" | "failed", at: number) {
     const phone = this.state.phoneNumbers.get(message.phoneNumberId);
     const category = message.template
-      ? ([...this.state.templates.values()].find((t) => t.name === message.template?.name && t.language === message.template.language)?.category ?? "UTILITY").toLowerCase()
+      ? (
+          [...this.state.templates.values()].find((t) => t.name === message.template?.name && t.language === message.template.language)
+            ?.category ?? "UTILITY"
+        ).toLowerCase()
       : "service";
     // Meta: webhooks/reference/messages/status: pricing rides on `sent` and one of delivered/read; failed carries errors and no pricing.
     // v24.0+ webhooks omit `conversation`, so the simulator (v25-style) never sends it.
@@ -322,7 +341,9 @@ export class SimulatorCore {
       ...(message.bizOpaqueCallbackData ? { biz_opaque_callback_data: message.bizOpaqueCallbackData } : {}),
       ...errors,
     };
-    const value = phone ? this.messagesValue(phone, { statuses: [statusObject] }) : { messaging_product: "whatsapp", statuses: [statusObject] };
+    const value = phone
+      ? this.messagesValue(phone, { statuses: [statusObject] })
+      : { messaging_product: "whatsapp", statuses: [statusObject] };
     return this.envelope(message.wabaId, [{ field: "messages", value }]);
   }
 
@@ -374,10 +395,14 @@ export class SimulatorCore {
 
   templateStatusPayload(template: SimTemplate, event: string, reason: string | null) {
     const extra: Record<string, unknown> = {};
-    if (event === "PAUSED") extra.other_info = { title: "FIRST_PAUSE", description: "Your template has been paused for 3 hours because of low quality." };
+    if (event === "PAUSED")
+      extra.other_info = { title: "FIRST_PAUSE", description: "Your template has been paused for 3 hours because of low quality." };
     if (event === "DISABLED") extra.disable_info = { disable_date: this.unixSeconds() };
     if (event === "REJECTED" && reason === "INVALID_FORMAT") {
-      extra.rejection_info = { reason: "The template has formatting issues.", recommendation: "Check the placeholders and their examples." };
+      extra.rejection_info = {
+        reason: "The template has formatting issues.",
+        recommendation: "Check the placeholders and their examples.",
+      };
     }
     return this.envelope(
       template.wabaId,
@@ -420,7 +445,10 @@ export class SimulatorCore {
     if (status) template.status = status;
     const finalReason = reason ?? (event === "REJECTED" ? "INVALID_FORMAT" : "NONE");
     template.rejectedReason = event === "REJECTED" ? finalReason : "NONE";
-    return this.webhooks.send(this.webhookTarget(template.wabaId, "message_template_status_update"), this.templateStatusPayload(template, event, finalReason));
+    return this.webhooks.send(
+      this.webhookTarget(template.wabaId, "message_template_status_update"),
+      this.templateStatusPayload(template, event, finalReason),
+    );
   }
 
   scheduleTemplateReview(template: SimTemplate): void {

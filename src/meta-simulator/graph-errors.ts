@@ -75,7 +75,8 @@ export const graphErrors = {
       subcode: 467,
       httpStatus: 401,
       plainMessage: true,
-      title: "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.",
+      title:
+        "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.",
     }),
   permissionDenied: (scope: string) =>
     fail({
@@ -92,26 +93,26 @@ export const graphErrors = {
       plainMessage: true,
       title: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
     }),
-  unknownPath: (path: string) =>
-    fail({ code: 2500, title: `Unknown path components: ${path}`, plainMessage: true }),
+  unknownPath: (path: string) => fail({ code: 2500, title: `Unknown path components: ${path}`, plainMessage: true }),
   invalidParameter: (details: string, subcode?: number) => fail({ code: 100, title: "Invalid parameter", details, subcode }),
   nonexistingField: (field: string, nodeType: string) =>
     fail({ code: 100, title: `Tried accessing nonexisting field (${field}) on node type (${nodeType})` }),
 
   // --- throttling (Meta: support/error-codes, throughput, about-the-platform) ---
-  throughput: () =>
-    fail({ code: 130429, title: "Rate limit hit", details: "Cloud API message throughput has been reached." }),
+  throughput: () => fail({ code: 130429, title: "Rate limit hit", details: "Cloud API message throughput has been reached." }),
   pairRate: () =>
     fail({
       code: 131056,
       title: "(Business Account, Consumer Account) pair rate limit hit",
-      details: "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.",
+      details:
+        "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.",
     }),
   registrationLimit: () =>
     fail({
       code: 133016,
       title: "Account register deregister rate limit exceeded",
-      details: "Registration or deregistration failed because there were too many attempts for this phone number in a short period of time (10 per 72 hours). The number is blocked for 72 hours.",
+      details:
+        "Registration or deregistration failed because there were too many attempts for this phone number in a short period of time (10 per 72 hours). The number is blocked for 72 hours.",
     }),
 
   // --- registration (Meta: business-phone-numbers/registration, support/error-codes) ---
@@ -141,7 +142,11 @@ export const graphErrors = {
 
   // --- sending (Meta: messages/send-messages, support/error-codes) ---
   accountLocked: () =>
-    fail({ code: 131031, title: "Business Account locked", details: "The business account associated with this phone number has been restricted or disabled." }),
+    fail({
+      code: 131031,
+      title: "Business Account locked",
+      details: "The business account associated with this phone number has been restricted or disabled.",
+    }),
   missingParameter: (name: string) =>
     fail({ code: 131008, title: "Required parameter is missing", details: `The parameter ${name} is required.` }),
   invalidValue: (details: string) => fail({ code: 131009, title: "Parameter value is not valid", details }),
@@ -164,9 +169,17 @@ export const graphErrors = {
       details: `template name (${name}) is not approved (status ${status})`,
     }),
   templatePaused: (name: string) =>
-    fail({ code: 132015, title: "Template is Paused", details: `Template ${name} is paused due to low quality so it cannot be sent in a template message.` }),
+    fail({
+      code: 132015,
+      title: "Template is Paused",
+      details: `Template ${name} is paused due to low quality so it cannot be sent in a template message.`,
+    }),
   templateDisabled: (name: string) =>
-    fail({ code: 132016, title: "Template is Disabled", details: `Template ${name} has been paused too many times due to low quality and is now permanently disabled.` }),
+    fail({
+      code: 132016,
+      title: "Template is Disabled",
+      details: `Template ${name} has been paused too many times due to low quality and is now permanently disabled.`,
+    }),
   templateParamCount: (expected: number, received: number) =>
     fail({
       code: 132000,
@@ -178,7 +191,8 @@ export const graphErrors = {
     fail({
       code: 131026,
       title: "Message undeliverable",
-      details: "Unable to deliver the message. The recipient may not be a WhatsApp user, may not have accepted WhatsApp's terms of service, or may be using an old WhatsApp version.",
+      details:
+        "Unable to deliver the message. The recipient may not be a WhatsApp user, may not have accepted WhatsApp's terms of service, or may be using an old WhatsApp version.",
     }),
   unknownMessageId: () => fail({ code: 131009, title: "Parameter value is not valid", details: "Message ID is not valid." }),
 
@@ -207,6 +221,5 @@ export const graphErrors = {
   oauthCodeUsed: () => fail({ code: 100, subcode: 36009, title: "This authorization code has been used.", plainMessage: true }),
 
   // --- injected faults ---
-  serverError: (httpStatus: number) =>
-    fail({ code: 2, title: "Service temporarily unavailable", httpStatus, isTransient: true }),
+  serverError: (httpStatus: number) => fail({ code: 2, title: "Service temporarily unavailable", httpStatus, isTransient: true }),
 } satisfies Record<string, (...args: never[]) => SimGraphError>;

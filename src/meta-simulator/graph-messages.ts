@@ -45,7 +45,8 @@ function waIdFor(to: string): string {
 
 function checkCanSend(phone: SimPhoneNumber): void {
   if (phone.status === "BANNED" || phone.status === "DELETED") throw graphErrors.accountLocked();
-  if (phone.platformType !== "CLOUD_API" || phone.status === "PENDING" || phone.status === "DISCONNECTED") throw graphErrors.notRegistered();
+  if (phone.platformType !== "CLOUD_API" || phone.status === "PENDING" || phone.status === "DISCONNECTED")
+    throw graphErrors.notRegistered();
 }
 
 type TemplateSend = { template: SimTemplate; bodyParameters: string[] };
@@ -94,7 +95,7 @@ export function sendMessage(core: SimulatorCore, request: GraphRequest, phoneNum
   const phone = core.phoneNumber(phoneNumberId, request.method);
   core.authorize(auth, phone.wabaId, phoneNumberId, request.method, "whatsapp_business_messaging");
   if (stringParam(request, "messaging_product") !== "whatsapp") {
-    throw graphErrors.invalidParameter("The parameter messaging_product is required and must be \"whatsapp\".");
+    throw graphErrors.invalidParameter('The parameter messaging_product is required and must be "whatsapp".');
   }
   checkCanSend(phone);
   if (stringParam(request, "status") === "read") return markAsRead(core, phone, request);

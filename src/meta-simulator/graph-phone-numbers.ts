@@ -155,7 +155,16 @@ function phoneNode(core: SimulatorCore, phone: SimPhoneNumber): Record<string, u
   };
 }
 
-const knownWabaFields = ["id", "name", "currency", "timezone_id", "message_template_namespace", "account_review_status", "business_verification_status", "ownership_type"] as const;
+const knownWabaFields = [
+  "id",
+  "name",
+  "currency",
+  "timezone_id",
+  "message_template_namespace",
+  "account_review_status",
+  "business_verification_status",
+  "ownership_type",
+] as const;
 
 function wabaNode(waba: SimWaba): Record<string, unknown> {
   return {
@@ -177,7 +186,15 @@ export function getNode(core: SimulatorCore, request: GraphRequest, id: string):
   const waba = core.state.wabas.get(id);
   if (waba) {
     core.authorize(auth, waba.id, id, request.method, "whatsapp_business_management");
-    return ok(selectFields(wabaNode(waba), fields, ["id", "name", "currency", "timezone_id", "message_template_namespace"], knownWabaFields, "WhatsAppBusinessAccount"));
+    return ok(
+      selectFields(
+        wabaNode(waba),
+        fields,
+        ["id", "name", "currency", "timezone_id", "message_template_namespace"],
+        knownWabaFields,
+        "WhatsAppBusinessAccount",
+      ),
+    );
   }
   const phone = core.phoneNumber(id, request.method);
   core.authorize(auth, phone.wabaId, id, request.method, "whatsapp_business_management");
@@ -191,7 +208,8 @@ export function updatePhoneNumber(core: SimulatorCore, request: GraphRequest, id
   core.authorize(auth, phone.wabaId, id, request.method, "whatsapp_business_management");
   const pin = stringParam(request, "pin");
   const newName = stringParam(request, "new_display_name");
-  if (pin === undefined && newName === undefined) throw graphErrors.invalidParameter("Nothing to update: expected pin or new_display_name.");
+  if (pin === undefined && newName === undefined)
+    throw graphErrors.invalidParameter("Nothing to update: expected pin or new_display_name.");
   if (pin !== undefined) {
     if (!/^\d{6}$/.test(pin)) throw graphErrors.invalidParameter("The PIN must be 6 digits.");
     phone.pin = pin;
@@ -218,7 +236,9 @@ export function listPhoneNumbers(core: SimulatorCore, request: GraphRequest, wab
   const page = paginate(request, numbers);
   return ok({
     ...page,
-    data: page.data.map((p) => selectFields(phoneNode(core, p), fields, defaultListFields, knownPhoneFields, "WhatsAppBusinessPhoneNumber")),
+    data: page.data.map((p) =>
+      selectFields(phoneNode(core, p), fields, defaultListFields, knownPhoneFields, "WhatsAppBusinessPhoneNumber"),
+    ),
   });
 }
 
@@ -238,7 +258,8 @@ export function register(core: SimulatorCore, request: GraphRequest, id: string)
   const auth = core.authenticate(request.token);
   const phone = core.phoneNumber(id, request.method);
   core.authorize(auth, phone.wabaId, id, request.method, "whatsapp_business_management");
-  if (stringParam(request, "messaging_product") !== "whatsapp") throw graphErrors.invalidParameter("The parameter messaging_product is required and must be \"whatsapp\".");
+  if (stringParam(request, "messaging_product") !== "whatsapp")
+    throw graphErrors.invalidParameter('The parameter messaging_product is required and must be "whatsapp".');
   const pin = stringParam(request, "pin");
   if (pin === undefined) throw graphErrors.invalidParameter("The parameter pin is required.");
   if (!/^\d{6}$/.test(pin)) throw graphErrors.invalidParameter("Param pin must be 6 characters long.");

@@ -54,7 +54,13 @@ export function parseFields(raw: string | null): string[] | null {
 }
 
 /** Keeps only the requested fields (plus `id`, which Graph always returns); unknown names are a Graph error. */
-export function selectFields(node: Record<string, unknown>, fields: string[] | null, defaults: readonly string[], known: readonly string[], nodeType: string) {
+export function selectFields(
+  node: Record<string, unknown>,
+  fields: string[] | null,
+  defaults: readonly string[],
+  known: readonly string[],
+  nodeType: string,
+) {
   const wanted = fields ?? defaults;
   for (const field of wanted) if (!known.includes(field)) throw graphErrors.nonexistingField(field, nodeType);
   const out: Record<string, unknown> = {};
@@ -77,7 +83,8 @@ function decodeCursor(cursor: string): number {
  */
 export function paginate<T>(request: GraphRequest, items: T[], defaultLimit = 25) {
   const limitParam = Number(request.query.get("limit") ?? defaultLimit);
-  if (!Number.isInteger(limitParam) || limitParam < 1) throw graphErrors.invalidParameter("The limit parameter must be a positive integer.");
+  if (!Number.isInteger(limitParam) || limitParam < 1)
+    throw graphErrors.invalidParameter("The limit parameter must be a positive integer.");
   const limit = Math.min(limitParam, 100);
   const after = request.query.get("after");
   const before = request.query.get("before");

@@ -46,7 +46,11 @@ export function listTemplates(core: SimulatorCore, request: GraphRequest, wabaId
   const waba = accountFor(core, request, wabaId);
   const fields = parseFields(request.query.get("fields"));
   // Filters are case-insensitive in practice (docs use status=approved against APPROVED).
-  const statuses = request.query.get("status")?.toUpperCase().split(",").map((s) => s.trim());
+  const statuses = request.query
+    .get("status")
+    ?.toUpperCase()
+    .split(",")
+    .map((s) => s.trim());
   const name = request.query.get("name");
   const language = request.query.get("language");
   const templates = [...core.state.templates.values()].filter(
@@ -59,7 +63,9 @@ export function listTemplates(core: SimulatorCore, request: GraphRequest, wabaId
   const page = paginate(request, templates);
   return ok({
     ...page,
-    data: page.data.map((t) => selectFields(templateNode(core, t), fields, defaultTemplateFields, knownTemplateFields, "WhatsAppMessageTemplate")),
+    data: page.data.map((t) =>
+      selectFields(templateNode(core, t), fields, defaultTemplateFields, knownTemplateFields, "WhatsAppMessageTemplate"),
+    ),
   });
 }
 

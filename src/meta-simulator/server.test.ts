@@ -35,7 +35,11 @@ async function graph(path: string, init: RequestInit & { json?: unknown } = {}) 
   const { json, ...rest } = init;
   const response = await fetch(`${url}${path}`, {
     ...rest,
-    headers: { ...auth, ...(json !== undefined ? { "content-type": "application/json" } : {}), ...(rest.headers as Record<string, string> | undefined) },
+    headers: {
+      ...auth,
+      ...(json !== undefined ? { "content-type": "application/json" } : {}),
+      ...(rest.headers as Record<string, string> | undefined),
+    },
     body: json !== undefined ? JSON.stringify(json) : rest.body,
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Json };
@@ -80,7 +84,10 @@ describe("Graph conventions", () => {
   it("selects fields and rejects unknown ones", async () => {
     const { body } = await graph(`/v25.0/${platform.id}?fields=status,health_status{can_send_message}`);
     expect(Object.keys(body).sort()).toEqual(["health_status", "id", "status"]);
-    expect((await graph(`/v25.0/${platform.id}?fields=status,nope`)).body.error).toMatchObject({ code: 100, message: expect.stringContaining("(nope)") });
+    expect((await graph(`/v25.0/${platform.id}?fields=status,nope`)).body.error).toMatchObject({
+      code: 100,
+      message: expect.stringContaining("(nope)"),
+    });
   });
 
   it("pages with cursors; next only while there is more; the token only echoed when it came in the query", async () => {
@@ -105,7 +112,10 @@ describe("Graph conventions", () => {
       headers: { ...auth, "content-type": "application/x-www-form-urlencoded" },
       body: "messaging_product=whatsapp&pin=12345",
     });
-    expect(((await response.json()) as { error: { code: number; error_data: { details: string } } }).error).toMatchObject({ code: 100, error_data: { details: expect.stringContaining("6 characters") } });
+    expect(((await response.json()) as { error: { code: number; error_data: { details: string } } }).error).toMatchObject({
+      code: 100,
+      error_data: { details: expect.stringContaining("6 characters") },
+    });
   });
 });
 
@@ -133,8 +143,15 @@ describe("phone number health", () => {
 describe("OAuth code exchange", () => {
   const exchange = (params: Record<string, string>, method = "GET") =>
     method === "GET"
-      ? fetch(`${url}/v25.0/oauth/access_token?${new URLSearchParams(params)}`).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }))
-      : fetch(`${url}/v25.0/oauth/access_token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(params) }).then(async (r) => ({
+      ? fetch(`${url}/v25.0/oauth/access_token?${new URLSearchParams(params)}`).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as Json,
+        }))
+      : fetch(`${url}/v25.0/oauth/access_token`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams(params),
+        }).then(async (r) => ({
           status: r.status,
           body: (await r.json()) as Json,
         }));
@@ -144,7 +161,11 @@ describe("OAuth code exchange", () => {
     const { code } = await control.createOAuthCode();
     const ok = await exchange({ ...app, code });
     expect(ok.body).toEqual({ access_token: expect.stringMatching(/^EAAG/), token_type: "bearer" });
-    expect((await exchange({ ...app, code })).body.error).toMatchObject({ code: 100, error_subcode: 36009, message: "This authorization code has been used." });
+    expect((await exchange({ ...app, code })).body.error).toMatchObject({
+      code: 100,
+      error_subcode: 36009,
+      message: "This authorization code has been used.",
+    });
 
     const late = await control.createOAuthCode();
     now += 31_000;
@@ -154,7 +175,10 @@ describe("OAuth code exchange", () => {
   it("validates the app and the code", async () => {
     const { code } = await control.createOAuthCode();
     expect((await exchange({ client_id: "42", client_secret: "x", code })).body.error).toMatchObject({ code: 101 });
-    expect((await exchange({ ...app, client_secret: "wrong", code })).body.error).toMatchObject({ code: 1, message: "Error validating client secret." });
+    expect((await exchange({ ...app, client_secret: "wrong", code })).body.error).toMatchObject({
+      code: 1,
+      message: "Error validating client secret.",
+    });
     expect((await exchange({ ...app, code: "AQnot-a-code" })).body.error).toMatchObject({ code: 100 });
     expect((await exchange({ client_secret: "x", code })).body.error).toMatchObject({ code: 101, message: "Missing client_id parameter." });
   });
@@ -170,7 +194,12 @@ describe("determinism", () => {
         const response = await fetch(`${seededUrl}/v25.0/${platform.id}/messages`, {
           method: "POST",
           headers: { ...auth, "content-type": "application/json" },
-          body: JSON.stringify({ messaging_product: "whatsapp", to: `3460000000${i}`, type: "template", template: { name: "hello_world", language: { code: "en_US" } } }),
+          body: JSON.stringify({
+            messaging_product: "whatsapp",
+            to: `3460000000${i}`,
+            type: "template",
+            template: { name: "hello_world", language: { code: "en_US" } },
+          }),
         });
         ids.push(((await response.json()) as { messages: { id: string }[] }).messages[0]?.id ?? "");
       }
@@ -197,7 +226,10 @@ describe("determinism", () => {
 describe("control API", () => {
   it("resets to the default state", async () => {
     const created = await control.createPhoneNumber({ displayPhoneNumber: "+34 699 123 456", qualityRating: "RED", status: "FLAGGED" });
-    expect((await graph(`/v25.0/${created.id}?fields=quality_rating,status`)).body).toMatchObject({ quality_rating: "RED", status: "FLAGGED" });
+    expect((await graph(`/v25.0/${created.id}?fields=quality_rating,status`)).body).toMatchObject({
+      quality_rating: "RED",
+      status: "FLAGGED",
+    });
     await control.reset();
     expect((await graph(`/v25.0/${created.id}`)).body.error).toMatchObject({ code: 100, error_subcode: 33 });
     const state = (await control.state()) as { phoneNumbers: unknown[]; templates: unknown[] };
@@ -209,11 +241,17 @@ describe("control API", () => {
     await graph(`/v25.0/${platform.id}`);
     await graph(`/v25.0/${platform.id}`);
     await graph(`/v25.0/${masterWaba.id}/phone_numbers`);
-    expect(await control.requestCounts()).toEqual({ total: 3, byPath: { [`GET /${platform.id}`]: 2, [`GET /${masterWaba.id}/phone_numbers`]: 1 } });
+    expect(await control.requestCounts()).toEqual({
+      total: 3,
+      byPath: { [`GET /${platform.id}`]: 2, [`GET /${masterWaba.id}/phone_numbers`]: 1 },
+    });
   });
 
   it("rejects bad input with a readable message and unknown routes with 404", async () => {
-    await expect(control.createPhoneNumber({ displayPhoneNumber: "+34 1", qualityRating: "PURPLE" as "RED" })).rejects.toMatchObject({ status: 400, message: expect.stringContaining("qualityRating") });
+    await expect(control.createPhoneNumber({ displayPhoneNumber: "+34 1", qualityRating: "PURPLE" as "RED" })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining("qualityRating"),
+    });
     const response = await fetch(`${url}/__sim/nope`);
     expect(response.status).toBe(404);
   });
@@ -221,13 +259,17 @@ describe("control API", () => {
   it("lists what was sent", async () => {
     await control.inbound(platform.id, { from: "34600111222", text: "Hola" });
     await graph(`/v25.0/${platform.id}/messages`, { method: "POST", json: textTo("+34 600 111 222") });
-    expect(await control.messages({ to: "34600111222" })).toEqual([expect.objectContaining({ type: "text", text: "hola", waId: "34600111222", status: "accepted" })]);
+    expect(await control.messages({ to: "34600111222" })).toEqual([
+      expect.objectContaining({ type: "text", text: "hola", waId: "34600111222", status: "accepted" }),
+    ]);
   });
 });
 
 describe("webhook bytes", () => {
   it("serialises like Meta (escaped unicode and slashes) and signs exactly those bytes", async () => {
-    expect(metaJson({ name: "José", url: "https://x/y", emoji: "👍" })).toBe('{"name":"Jos\\u00e9","url":"https:\\/\\/x\\/y","emoji":"\\ud83d\\udc4d"}');
+    expect(metaJson({ name: "José", url: "https://x/y", emoji: "👍" })).toBe(
+      '{"name":"Jos\\u00e9","url":"https:\\/\\/x\\/y","emoji":"\\ud83d\\udc4d"}',
+    );
     const receiver = await startWebhookReceiver();
     try {
       await control.configure({ webhookUrl: receiver.url });

@@ -175,7 +175,11 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}): MetaSim
         response = faultError(fault);
       } else {
         const route = graphRoute(method, rest);
-        response = route ? route(core, request) : rest.length === 1 && rest[0] ? graphErrors.objectNotFound(rest[0], method) : graphErrors.unknownPath(url.pathname);
+        response = route
+          ? route(core, request)
+          : rest.length === 1 && rest[0]
+            ? graphErrors.objectNotFound(rest[0], method)
+            : graphErrors.unknownPath(url.pathname);
       }
     } catch (error) {
       if (error instanceof SimGraphError) response = error;
@@ -188,7 +192,9 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}): MetaSim
     // Latency is added after the request took effect, as on the real API: a client that gives up waiting on a
     // send may still have sent the message.
     if (latency > 0) await core.tasks.sleep(latency);
-    log?.(`${method} ${url.pathname} → ${response instanceof SimGraphError ? `${response.httpStatus} ${response.message}` : response.status}`);
+    log?.(
+      `${method} ${url.pathname} → ${response instanceof SimGraphError ? `${response.httpStatus} ${response.message}` : response.status}`,
+    );
     if (response instanceof SimGraphError) fail(response);
     else send(res, response.status, response.body, graphHeaders);
   }
@@ -208,7 +214,10 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}): MetaSim
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://simulator.invalid");
-    const segments = url.pathname.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+    const segments = url.pathname
+      .split("/")
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
     try {
       if (segments[0] === "__sim") await handleSim(req, res, url, segments);
       else await handleGraph(req, res, url, segments);

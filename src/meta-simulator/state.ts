@@ -197,7 +197,10 @@ const registered = {
 } satisfies Partial<SimPhoneNumber>;
 
 /** A number in any state, filling what is not given with a connected, registered number's values. */
-export function buildPhoneNumber(fields: Partial<SimPhoneNumber> & Pick<SimPhoneNumber, "id" | "wabaId" | "displayPhoneNumber" | "verifiedName">, now: number): SimPhoneNumber {
+export function buildPhoneNumber(
+  fields: Partial<SimPhoneNumber> & Pick<SimPhoneNumber, "id" | "wabaId" | "displayPhoneNumber" | "verifiedName">,
+  now: number,
+): SimPhoneNumber {
   return { ...registered, qualityRating: "GREEN", lastOnboardedTime: now, ...fields };
 }
 
@@ -275,20 +278,18 @@ export function createDefaultState(now: number): SimState {
 
   const bodyParamsExample = [["Harinas del Norte", "PO-2024-0042", "125,50 €"]];
   const templates: SimTemplate[] = [
-    ...(["es", "en"] as const).map(
-      (language): SimTemplate => ({
-        id: language === "es" ? defaultTemplates.poNotificationEs.id : defaultTemplates.poNotificationEn.id,
-        wabaId: masterWaba.id,
-        name: "po_notification",
-        language,
-        category: "UTILITY",
-        status: "APPROVED",
-        rejectedReason: "NONE",
-        parameterFormat: "POSITIONAL",
-        components: [{ type: "BODY", text: poBody(language), example: { body_text: bodyParamsExample } }],
-        qualityScore: "GREEN",
-      }),
-    ),
+    ...(["es", "en"] as const).map((language): SimTemplate => ({
+      id: language === "es" ? defaultTemplates.poNotificationEs.id : defaultTemplates.poNotificationEn.id,
+      wabaId: masterWaba.id,
+      name: "po_notification",
+      language,
+      category: "UTILITY",
+      status: "APPROVED",
+      rejectedReason: "NONE",
+      parameterFormat: "POSITIONAL",
+      components: [{ type: "BODY", text: poBody(language), example: { body_text: bodyParamsExample } }],
+      qualityScore: "GREEN",
+    })),
     {
       id: defaultTemplates.helloWorld.id,
       wabaId: masterWaba.id,
@@ -300,7 +301,10 @@ export function createDefaultState(now: number): SimState {
       parameterFormat: "POSITIONAL",
       components: [
         { type: "HEADER", format: "TEXT", text: "Hello World" },
-        { type: "BODY", text: "Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API." },
+        {
+          type: "BODY",
+          text: "Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API.",
+        },
         { type: "FOOTER", text: "WhatsApp Business Platform sample message" },
       ],
       qualityScore: "UNKNOWN",

@@ -5,7 +5,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type ReceivedWebhook = { headers: Record<string, string | string[] | undefined>; rawBody: Buffer; json: unknown; receivedAt: number };
+export type ReceivedWebhook = {
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: Buffer;
+  json: unknown;
+  receivedAt: number;
+};
 
 export async function startWebhookReceiver(options: { statuses?: number[] } = {}) {
   const received: ReceivedWebhook[] = [];

@@ -10,7 +10,10 @@
 import { isIP } from "node:net";
 
 export function clientAddressFrom(forwardedFor: string | null | undefined, trustedProxyHops: number): string | null {
-  const hops = (forwardedFor ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  const hops = (forwardedFor ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const entry = hops[hops.length - 1 - Math.max(0, trustedProxyHops)];
   return entry === undefined ? null : canonicalAddress(entry);
 }

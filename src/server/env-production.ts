@@ -109,8 +109,7 @@ export function productionProblems(source: Record<string, string | undefined>): 
   if (key === undefined || key === "") add("TOKEN_ENCRYPTION_KEY", `required in production: ${makeKey}`);
   else if (developmentSecretValues.includes(key)) {
     add("TOKEN_ENCRYPTION_KEY", `is a development default published in Recado's repository: ${makeKey}`);
-  }
-  else if (new Set(Buffer.from(key, "base64")).size < 16) add("TOKEN_ENCRYPTION_KEY", `not random (too few different bytes): ${makeKey}`);
+  } else if (new Set(Buffer.from(key, "base64")).size < 16) add("TOKEN_ENCRYPTION_KEY", `not random (too few different bytes): ${makeKey}`);
 
   if (source.INNGEST_DEV) add("INNGEST_DEV", "turns off Inngest's signature checks: unset it in production");
   if ((source.RECADO_JOBS ?? "inngest") === "inngest") {

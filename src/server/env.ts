@@ -6,9 +6,7 @@
 import { z } from "zod";
 import { productionProblems, productionRulesApply, type EnvProblem } from "@/server/env-production";
 
-const postgresUrl = z
-  .string()
-  .regex(/^postgres(ql)?:\/\//, "expected a postgres:// URL, e.g. postgresql://postgres@127.0.0.1:5432/recado");
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "expected a postgres:// URL, e.g. postgresql://postgres@127.0.0.1:5432/recado");
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -43,9 +41,15 @@ export const envSchema = z.object({
    */
   RECADO_JOBS: z.enum(["inngest", "inline"], "expected inngest or inline").default("inngest"),
   /** The two-step verification PIN sent with POST /{id}/register (Meta: business-phone-numbers/registration); it becomes the PIN of a number without one. */
-  META_REGISTRATION_PIN: z.string().regex(/^\d{6}$/, "expected the 6-digit two-step verification PIN, e.g. 123456").optional(),
+  META_REGISTRATION_PIN: z
+    .string()
+    .regex(/^\d{6}$/, "expected the 6-digit two-step verification PIN, e.g. 123456")
+    .optional(),
   /** How often every number's health is checked (cron syntax); default every 5 minutes. */
-  HEALTH_CHECK_CRON: z.string().regex(/^\S+( \S+){4,5}$/, "expected a cron expression, e.g. */5 * * * *").optional(),
+  HEALTH_CHECK_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4,5}$/, "expected a cron expression, e.g. */5 * * * *")
+    .optional(),
 
   /** Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the socket address is the client). */
   TRUSTED_PROXY_HOPS: z.coerce

@@ -31,9 +31,19 @@ export async function createAdmin(db: Db) {
   });
 }
 
-export function sessionFor(user: { id: string; email: string; name: string; role: Role; tenantId: string | null; sessionVersion?: number }): Session {
+export function sessionFor(user: {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  tenantId: string | null;
+  sessionVersion?: number;
+}): Session {
   const sessionVersion = user.sessionVersion ?? 0;
-  return { user: { id: user.id, email: user.email, name: user.name, role: user.role, tenantId: user.tenantId, sessionVersion }, expires: new Date(Date.now() + 3600_000).toISOString() };
+  return {
+    user: { id: user.id, email: user.email, name: user.name, role: user.role, tenantId: user.tenantId, sessionVersion },
+    expires: new Date(Date.now() + 3600_000).toISOString(),
+  };
 }
 
 export function callerAs(db: Db, user: Parameters<typeof sessionFor>[0] | null) {
@@ -45,7 +55,13 @@ let numberSeq = 0;
 /** A number of the shared (master) account, in whatever state the test needs. */
 export async function createMasterNumber(
   db: Db,
-  overrides: Partial<{ displayPhoneNumber: string; status: string; platformType: string; qualityRating: "GREEN" | "YELLOW" | "RED" | "UNRATED"; healthStatus: string }> = {},
+  overrides: Partial<{
+    displayPhoneNumber: string;
+    status: string;
+    platformType: string;
+    qualityRating: "GREEN" | "YELLOW" | "RED" | "UNRATED";
+    healthStatus: string;
+  }> = {},
 ) {
   const account = await db.businessAccount.upsert({
     where: { wabaId: "999000000000001" },

@@ -18,7 +18,10 @@ export function sharedSimulator() {
 export async function freshCustomerAccount(db: Db) {
   const control = sharedSimulator();
   await db.businessAccount.deleteMany({ where: { wabaId: customerWabaId } });
-  const { token } = await control.createToken({ wabaIds: [customerWabaId], scopes: ["whatsapp_business_management", "whatsapp_business_messaging"] });
+  const { token } = await control.createToken({
+    wabaIds: [customerWabaId],
+    scopes: ["whatsapp_business_management", "whatsapp_business_messaging"],
+  });
   const account = await db.businessAccount.create({
     data: { wabaId: customerWabaId, name: "Health test account", kind: "TENANT_OWNED", accessTokenEncrypted: encryptSecret(token) },
   });
@@ -28,11 +31,21 @@ export async function freshCustomerAccount(db: Db) {
 let seq = 0;
 
 /** A number in the simulator (in the given state) and its row in our database. */
-export async function createSimNumber(db: Db, accountId: string, state: Omit<Parameters<ReturnType<typeof simulatorControl>["createPhoneNumber"]>[0], "displayPhoneNumber"> = {}) {
+export async function createSimNumber(
+  db: Db,
+  accountId: string,
+  state: Omit<Parameters<ReturnType<typeof simulatorControl>["createPhoneNumber"]>[0], "displayPhoneNumber"> = {},
+) {
   seq += 1;
   const id = `17${Date.now() % 1e10}${seq}`.slice(0, 16);
   const display = `+34 699 ${String(seq).padStart(3, "0")} ${String(Date.now() % 1000).padStart(3, "0")}`;
-  await sharedSimulator().createPhoneNumber({ id, wabaId: customerWabaId, displayPhoneNumber: display, verifiedName: "Test Line", ...state });
+  await sharedSimulator().createPhoneNumber({
+    id,
+    wabaId: customerWabaId,
+    displayPhoneNumber: display,
+    verifiedName: "Test Line",
+    ...state,
+  });
   const row = await db.phoneNumber.create({
     data: { metaPhoneNumberId: id, businessAccountId: accountId, displayPhoneNumber: display, verifiedName: "Test Line" },
   });

@@ -32,7 +32,9 @@ type DmmfModel = {
   primaryKey: { fields: string[] } | null;
   uniqueFields: string[][];
 };
-type Dmmf = { datamodel: { models: DmmfModel[]; enums: { name: string; dbName?: string | null; values: { name: string; dbName?: string | null }[] }[] } };
+type Dmmf = {
+  datamodel: { models: DmmfModel[]; enums: { name: string; dbName?: string | null; values: { name: string; dbName?: string | null }[] }[] };
+};
 
 export type SchemaShape = {
   /** "table.column" → "udt_name null|not null" */
@@ -85,8 +87,8 @@ export function schemaShapeFromPrisma(schemaText: string): SchemaShape {
       columnOf.set(field.name, column);
       let udt =
         field.kind === "enum"
-          ? enumDbName.get(field.type) ?? field.type
-          : (field.nativeType && nativeUdt[field.nativeType[0]]) ?? scalarUdt[field.type] ?? field.type;
+          ? (enumDbName.get(field.type) ?? field.type)
+          : ((field.nativeType && nativeUdt[field.nativeType[0]]) ?? scalarUdt[field.type] ?? field.type);
       if (field.isList) udt = `_${udt}`;
       shape.columns.set(`${table}.${column}`, `${udt} ${field.isRequired || field.isList ? "not null" : "null"}`);
       if (field.isId || field.isUnique) shape.uniques.add(`${table}(${column})`);
@@ -146,13 +148,16 @@ export function diffSchemaShapes(expected: SchemaShape, actual: SchemaShape): st
   for (const column of actual.columns.keys()) {
     if (!expected.columns.has(column)) problems.push(`column ${column} is in the database but not in schema.prisma`);
   }
-  for (const unique of expected.uniques) if (!actual.uniques.has(unique)) problems.push(`unique ${unique} is in schema.prisma but not in the database`);
-  for (const unique of actual.uniques) if (!expected.uniques.has(unique)) problems.push(`unique ${unique} is in the database but not in schema.prisma`);
+  for (const unique of expected.uniques)
+    if (!actual.uniques.has(unique)) problems.push(`unique ${unique} is in schema.prisma but not in the database`);
+  for (const unique of actual.uniques)
+    if (!expected.uniques.has(unique)) problems.push(`unique ${unique} is in the database but not in schema.prisma`);
   for (const [name, values] of expected.enums) {
     const found = actual.enums.get(name);
     if (found !== values) problems.push(`enum ${name}: schema.prisma has [${values}], the database has [${found ?? "nothing"}]`);
   }
-  for (const name of actual.enums.keys()) if (!expected.enums.has(name)) problems.push(`enum ${name} is in the database but not in schema.prisma`);
+  for (const name of actual.enums.keys())
+    if (!expected.enums.has(name)) problems.push(`enum ${name} is in the database but not in schema.prisma`);
   return problems;
 }
 

@@ -7,7 +7,9 @@ export default async function ForbiddenPage({ searchParams }: { searchParams: Pr
   const adminPage = from?.startsWith("/admin");
   return (
     <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-6">
-      <h1 className="text-2xl font-semibold" data-testid="forbidden-title">This page is not available to you</h1>
+      <h1 className="text-2xl font-semibold" data-testid="forbidden-title">
+        This page is not available to you
+      </h1>
       <p className="mt-2 text-stone-600">
         {adminPage
           ? "It is for platform admins. Bakery owners manage their bakery from their own pages."

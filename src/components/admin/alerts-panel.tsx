@@ -21,8 +21,8 @@ export function AlertsPanel() {
   if (alerts.data?.length === 0) {
     return (
       <EmptyState title="No open alerts" icon="✓">
-        Quality drops, flagged or banned numbers, stuck registrations, expired tokens and rejected webhooks will be
-        listed here as they happen, with what to do about each.
+        Quality drops, flagged or banned numbers, stuck registrations, expired tokens and rejected webhooks will be listed here as they
+        happen, with what to do about each.
       </EmptyState>
     );
   }
@@ -40,7 +40,13 @@ export function AlertsPanel() {
             <p className="mt-1 text-xs text-stone-500">
               Last seen {timeAgo(alert.lastSeenAt)}
               {alert.phoneNumberId && (
-                <> · <Link href={`/admin/numbers/${alert.phoneNumberId}`} className="text-brand-700 underline">Open the number</Link></>
+                <>
+                  {" "}
+                  ·{" "}
+                  <Link href={`/admin/numbers/${alert.phoneNumberId}`} className="text-brand-700 underline">
+                    Open the number
+                  </Link>
+                </>
               )}
             </p>
           </div>

@@ -14,10 +14,12 @@ const actionLabel: Record<string, string> = {
 
 function describe(value: unknown) {
   if (!value || typeof value !== "object") return "—";
-  return Object.entries(value as Record<string, unknown>)
-    .filter(([key]) => key !== "phoneNumberId" && key !== "metaPhoneNumberId")
-    .map(([key, v]) => `${key}: ${v === null ? "none" : String(v)}`)
-    .join(", ") || "none";
+  return (
+    Object.entries(value as Record<string, unknown>)
+      .filter(([key]) => key !== "phoneNumberId" && key !== "metaPhoneNumberId")
+      .map(([key, v]) => `${key}: ${v === null ? "none" : String(v)}`)
+      .join(", ") || "none"
+  );
 }
 
 export function AuditTable() {
@@ -25,7 +27,10 @@ export function AuditTable() {
   const [actor, setActor] = useState("");
   const [page, setPage] = useState(1);
   const actions = api.audit.actions.useQuery();
-  const log = api.audit.list.useQuery({ action: action || undefined, actor: actor || undefined, page, pageSize: 25 }, { placeholderData: (p) => p });
+  const log = api.audit.list.useQuery(
+    { action: action || undefined, actor: actor || undefined, page, pageSize: 25 },
+    { placeholderData: (p) => p },
+  );
   const pages = log.data ? Math.max(1, Math.ceil(log.data.total / log.data.pageSize)) : 1;
 
   return (
@@ -33,16 +38,35 @@ export function AuditTable() {
       <div className="flex flex-wrap items-end gap-3">
         <label className="text-sm">
           <span className="block text-stone-600">What</span>
-          <select value={action} onChange={(e) => { setAction(e.target.value); setPage(1); }} aria-label="Filter by action"
-            className="mt-1 rounded-md border border-stone-300 px-2 py-1.5">
+          <select
+            value={action}
+            onChange={(e) => {
+              setAction(e.target.value);
+              setPage(1);
+            }}
+            aria-label="Filter by action"
+            className="mt-1 rounded-md border border-stone-300 px-2 py-1.5"
+          >
             <option value="">Everything</option>
-            {actions.data?.map((a) => <option key={a} value={a}>{actionLabel[a] ?? a}</option>)}
+            {actions.data?.map((a) => (
+              <option key={a} value={a}>
+                {actionLabel[a] ?? a}
+              </option>
+            ))}
           </select>
         </label>
         <label className="text-sm">
           <span className="block text-stone-600">Who</span>
-          <input value={actor} onChange={(e) => { setActor(e.target.value); setPage(1); }} placeholder="e-mail contains…" aria-label="Filter by actor"
-            className="mt-1 rounded-md border border-stone-300 px-2 py-1.5" />
+          <input
+            value={actor}
+            onChange={(e) => {
+              setActor(e.target.value);
+              setPage(1);
+            }}
+            placeholder="e-mail contains…"
+            aria-label="Filter by actor"
+            className="mt-1 rounded-md border border-stone-300 px-2 py-1.5"
+          />
         </label>
       </div>
       {log.data && log.data.total === 0 ? (

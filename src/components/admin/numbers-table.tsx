@@ -37,8 +37,8 @@ export function NumbersTable() {
 
       {numbers.data && numbers.data.numbers.length === 0 ? (
         <EmptyState title="No numbers loaded yet" icon="☎">
-          Press <strong>Refresh from Meta</strong> to load the shared account&apos;s numbers. Each will show its quality
-          rating, its health and the bakery it is assigned to.
+          Press <strong>Refresh from Meta</strong> to load the shared account&apos;s numbers. Each will show its quality rating, its health
+          and the bakery it is assigned to.
         </EmptyState>
       ) : (
         <div className="overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm">
@@ -54,17 +54,27 @@ export function NumbersTable() {
             </thead>
             <tbody className="divide-y divide-stone-100">
               {numbers.isLoading && (
-                <tr><td colSpan={5} className="px-4 py-6 text-center text-stone-500">Loading numbers…</td></tr>
+                <tr>
+                  <td colSpan={5} className="px-4 py-6 text-center text-stone-500">
+                    Loading numbers…
+                  </td>
+                </tr>
               )}
               {numbers.data?.numbers.map((n) => (
                 <tr key={n.id} data-testid="number-row">
                   <td className="px-4 py-3 font-mono">
-                    <Link href={`/admin/numbers/${n.id}`} className="text-brand-700 underline-offset-2 hover:underline" title="Account Health, registration and timeline">
+                    <Link
+                      href={`/admin/numbers/${n.id}`}
+                      className="text-brand-700 underline-offset-2 hover:underline"
+                      title="Account Health, registration and timeline"
+                    >
                       {n.displayPhoneNumber}
                     </Link>
                   </td>
                   <td className="px-4 py-3">{n.verifiedName ?? "—"}</td>
-                  <td className="px-4 py-3"><QualityBadge rating={n.qualityRating} /></td>
+                  <td className="px-4 py-3">
+                    <QualityBadge rating={n.qualityRating} />
+                  </td>
                   <td className="px-4 py-3">
                     <NumberStatusBadge value={n.status} />
                     {n.onboarding && n.onboarding.state !== "CONNECTED" && (
@@ -74,7 +84,9 @@ export function NumbersTable() {
                       </p>
                     )}
                     {n.warnings.map((w) => (
-                      <p key={w} className="mt-1 max-w-xs text-xs text-amber-800">{w}</p>
+                      <p key={w} className="mt-1 max-w-xs text-xs text-amber-800">
+                        {w}
+                      </p>
                     ))}
                   </td>
                   <td className="px-4 py-3">{n.assignedTo ? n.assignedTo.tenantName : <span className="text-stone-500">Free</span>}</td>

@@ -11,11 +11,21 @@ export function TemplateOwners() {
   return (
     <div className="max-h-80 overflow-auto">
       <table className="w-full text-sm" data-testid="template-owners">
-        <thead className="text-left text-stone-600"><tr><th className="py-1 pr-3">Template</th><th className="py-1 pr-3">Language</th><th className="py-1 pr-3">Status</th><th className="py-1">Belongs to</th></tr></thead>
+        <thead className="text-left text-stone-600">
+          <tr>
+            <th className="py-1 pr-3">Template</th>
+            <th className="py-1 pr-3">Language</th>
+            <th className="py-1 pr-3">Status</th>
+            <th className="py-1">Belongs to</th>
+          </tr>
+        </thead>
         <tbody>
           {templates.data.map((t) => (
             <tr key={t.id} className="border-t border-stone-100">
-              <td className="py-1 pr-3 font-mono">{t.name}{t.metaName !== t.name && <div className="text-xs text-stone-400">on Meta: {t.metaName}</div>}</td>
+              <td className="py-1 pr-3 font-mono">
+                {t.name}
+                {t.metaName !== t.name && <div className="text-xs text-stone-400">on Meta: {t.metaName}</div>}
+              </td>
               <td className="py-1 pr-3">{t.language}</td>
               <td className="py-1 pr-3">{t.status.toLowerCase()}</td>
               <td className="py-1">{t.owner ? t.owner.name : <Badge tone="blue">platform</Badge>}</td>

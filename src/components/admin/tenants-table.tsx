@@ -45,7 +45,9 @@ export function TenantsTable() {
           aria-label="Search bakeries"
           className="w-full max-w-sm rounded-md border border-stone-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500"
         />
-        <p className="text-sm text-stone-600">{tenants.data ? `${tenants.data.total} ${tenants.data.total === 1 ? "bakery" : "bakeries"}` : "…"}</p>
+        <p className="text-sm text-stone-600">
+          {tenants.data ? `${tenants.data.total} ${tenants.data.total === 1 ? "bakery" : "bakeries"}` : "…"}
+        </p>
       </div>
       <div className="overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm">
         <table className="min-w-full divide-y divide-stone-200 text-sm">
@@ -62,10 +64,18 @@ export function TenantsTable() {
               <TenantRowView key={tenant.id} tenant={tenant} freeNumbers={freeNumbers} />
             ))}
             {tenants.data?.tenants.length === 0 && (
-              <tr><td colSpan={4} className="px-4 py-8 text-center text-stone-500">No bakery matches “{debouncedSearch}”.</td></tr>
+              <tr>
+                <td colSpan={4} className="px-4 py-8 text-center text-stone-500">
+                  No bakery matches “{debouncedSearch}”.
+                </td>
+              </tr>
             )}
             {tenants.isLoading && (
-              <tr><td colSpan={4} className="px-4 py-8 text-center text-stone-500">Loading bakeries…</td></tr>
+              <tr>
+                <td colSpan={4} className="px-4 py-8 text-center text-stone-500">
+                  Loading bakeries…
+                </td>
+              </tr>
             )}
           </tbody>
         </table>
@@ -92,7 +102,7 @@ function TenantRowView({ tenant, freeNumbers }: { tenant: TenantRow; freeNumbers
     },
     onError: async (error) => {
       if (error.data?.appCode === "CONFIRMATION_REQUIRED") {
-        setWarnings(((error.data.details as { warnings?: string[] } | null)?.warnings) ?? [error.message]);
+        setWarnings((error.data.details as { warnings?: string[] } | null)?.warnings ?? [error.message]);
         return;
       }
       setWarnings(null);
@@ -137,7 +147,8 @@ function TenantRowView({ tenant, freeNumbers }: { tenant: TenantRow; freeNumbers
               <option value="">{freeNumbers.length ? "Choose a free number…" : "No free numbers"}</option>
               {freeNumbers.map((n) => (
                 <option key={n.id} value={n.id}>
-                  {n.displayPhoneNumber} · {n.verifiedName ?? "no name"}{n.warnings.length ? " ⚠" : ""}
+                  {n.displayPhoneNumber} · {n.verifiedName ?? "no name"}
+                  {n.warnings.length ? " ⚠" : ""}
                 </option>
               ))}
             </select>
@@ -160,7 +171,11 @@ function TenantRowView({ tenant, freeNumbers }: { tenant: TenantRow; freeNumbers
           onCancel={() => setWarnings(null)}
           onConfirm={() => assign.mutate({ tenantId: tenant.id, phoneNumberId: selected, acknowledgeWarnings: true })}
         >
-          <ul className="list-disc space-y-1 pl-5">{warnings?.map((w) => <li key={w}>{w}</li>)}</ul>
+          <ul className="list-disc space-y-1 pl-5">
+            {warnings?.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
           <p className="mt-3">{tenant.name} will see the number, but its messages will not go out until this is fixed.</p>
         </ConfirmDialog>
         <ConfirmDialog
@@ -171,8 +186,7 @@ function TenantRowView({ tenant, freeNumbers }: { tenant: TenantRow; freeNumbers
           onCancel={() => setConfirmUnassign(false)}
           onConfirm={() => unassign.mutate({ tenantId: tenant.id })}
         >
-          {tenant.name} will stop sending WhatsApp notifications until another number is assigned. Their owner will see
-          “contact support”.
+          {tenant.name} will stop sending WhatsApp notifications until another number is assigned. Their owner will see “contact support”.
         </ConfirmDialog>
       </td>
     </tr>

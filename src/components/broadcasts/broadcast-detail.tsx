@@ -25,7 +25,10 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
   const onError = (error: { message: string }) => toast("error", error.message);
   const pause = api.broadcasts.pause.useMutation({ onSuccess: () => (toast("success", "Broadcast paused."), refresh()), onError });
   const resume = api.broadcasts.resume.useMutation({ onSuccess: () => (toast("success", "Broadcast resumed."), refresh()), onError });
-  const cancel = api.broadcasts.cancel.useMutation({ onSuccess: () => (toast("success", "Broadcast cancelled."), setConfirmCancel(false), refresh()), onError });
+  const cancel = api.broadcasts.cancel.useMutation({
+    onSuccess: () => (toast("success", "Broadcast cancelled."), setConfirmCancel(false), refresh()),
+    onError,
+  });
   const [confirmCancel, setConfirmCancel] = useState(false);
 
   const p = progress.data;
@@ -39,7 +42,10 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
 
   return (
     <>
-      <PageHeader title={p.name} description={`Template ${p.templateName} (${p.templateLanguage})${p.startedAt ? ` · started ${dateTime(p.startedAt)}` : ""}`} />
+      <PageHeader
+        title={p.name}
+        description={`Template ${p.templateName} (${p.templateLanguage})${p.startedAt ? ` · started ${dateTime(p.startedAt)}` : ""}`}
+      />
       <p className="mb-4 text-sm">
         <Link href="/broadcasts" className="text-emerald-800 hover:underline">
           ← All broadcasts
@@ -54,17 +60,26 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
             </div>
             <div className="flex gap-2">
               {p.status === "SENDING" && (
-                <button className="rounded-md border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-50" onClick={() => pause.mutate({ broadcastId })}>
+                <button
+                  className="rounded-md border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-50"
+                  onClick={() => pause.mutate({ broadcastId })}
+                >
                   Pause
                 </button>
               )}
               {p.status === "PAUSED" && (
-                <button className="rounded-md border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-50" onClick={() => resume.mutate({ broadcastId })}>
+                <button
+                  className="rounded-md border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-50"
+                  onClick={() => resume.mutate({ broadcastId })}
+                >
                   Resume
                 </button>
               )}
               {["SENDING", "PAUSED"].includes(p.status) && (
-                <button className="rounded-md border border-red-300 px-3 py-1.5 text-sm text-red-800 hover:bg-red-50" onClick={() => setConfirmCancel(true)}>
+                <button
+                  className="rounded-md border border-red-300 px-3 py-1.5 text-sm text-red-800 hover:bg-red-50"
+                  onClick={() => setConfirmCancel(true)}
+                >
                   Cancel
                 </button>
               )}
@@ -72,7 +87,14 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
           </div>
           {p.stoppedReason && <p className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800">Why: {p.stoppedReason}</p>}
 
-          <div className="mt-5" role="progressbar" aria-label="Broadcast progress" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+          <div
+            className="mt-5"
+            role="progressbar"
+            aria-label="Broadcast progress"
+            aria-valuenow={percent}
+            aria-valuemin={0}
+            aria-valuemax={100}
+          >
             <StackedBar
               label="Read, delivered, sent, failed and cancelled"
               total={p.total}
@@ -133,7 +155,10 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
               )}
             </div>
           </div>
-          <a href={`/api/broadcasts/${broadcastId}/recipients.csv`} className="mt-4 inline-block text-sm font-medium text-emerald-800 hover:underline">
+          <a
+            href={`/api/broadcasts/${broadcastId}/recipients.csv`}
+            className="mt-4 inline-block text-sm font-medium text-emerald-800 hover:underline"
+          >
             Download the per-recipient report (CSV)
           </a>
         </Card>

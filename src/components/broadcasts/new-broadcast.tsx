@@ -107,7 +107,15 @@ export function NewBroadcast() {
                   className={`${input} w-44`}
                   value={source.kind === "fixed" ? "fixed" : source.field}
                   onChange={(e) =>
-                    setSources(sources.map((s, j) => (j !== i ? s : e.target.value === "fixed" ? { kind: "fixed", value: "" } : { kind: "field", field: e.target.value as "name" | "phone" })))
+                    setSources(
+                      sources.map((s, j) =>
+                        j !== i
+                          ? s
+                          : e.target.value === "fixed"
+                            ? { kind: "fixed", value: "" }
+                            : { kind: "field", field: e.target.value as "name" | "phone" },
+                      ),
+                    )
                   }
                 >
                   <option value="name">Contact&apos;s name</option>
@@ -141,7 +149,9 @@ export function NewBroadcast() {
               {label}
             </label>
           ))}
-          {audienceKind === "tag" && <input aria-label="Tag" className={input} value={tag} onChange={(e) => setTag(e.target.value)} placeholder="clientes" />}
+          {audienceKind === "tag" && (
+            <input aria-label="Tag" className={input} value={tag} onChange={(e) => setTag(e.target.value)} placeholder="clientes" />
+          )}
           {audienceKind === "csv" && (
             <input
               aria-label="Audience CSV"

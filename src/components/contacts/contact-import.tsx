@@ -21,7 +21,9 @@ export function ContactImport({ onDone }: { onDone: () => void }) {
     setProblem(null);
     const parsed = readContactsCsv(await file.text());
     if (!parsed.ok) {
-      setProblem(`No phone column found (columns: ${parsed.foundColumns.join(", ") || "none"}). The first line must name the columns, e.g. “phone,name,opted_in”.`);
+      setProblem(
+        `No phone column found (columns: ${parsed.foundColumns.join(", ") || "none"}). The first line must name the columns, e.g. “phone,name,opted_in”.`,
+      );
       return;
     }
     const total: Report = { processed: 0, imported: 0, duplicates: 0, errors: 0, errorDetails: [] };
@@ -44,12 +46,26 @@ export function ContactImport({ onDone }: { onDone: () => void }) {
   }
 
   return (
-    <Card title="Import contacts from a CSV file" description="Valid rows are added, numbers you already have are counted as duplicates, and invalid rows are listed with the reason. Importing the same file twice changes nothing.">
+    <Card
+      title="Import contacts from a CSV file"
+      description="Valid rows are added, numbers you already have are counted as duplicates, and invalid rows are listed with the reason. Importing the same file twice changes nothing."
+    >
       <div className="space-y-4">
         <div className="flex flex-wrap items-center gap-4">
           <label className="cursor-pointer rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white">
             Choose CSV file
-            <input type="file" accept=".csv,text/csv" className="sr-only" data-testid="csv-input" disabled={running} onChange={(e) => { const f = e.target.files?.[0]; if (f) void upload(f); e.target.value = ""; }} />
+            <input
+              type="file"
+              accept=".csv,text/csv"
+              className="sr-only"
+              data-testid="csv-input"
+              disabled={running}
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) void upload(f);
+                e.target.value = "";
+              }}
+            />
           </label>
           <details className="text-sm text-stone-600">
             <summary className="cursor-pointer">CSV format</summary>
@@ -59,9 +75,23 @@ export function ContactImport({ onDone }: { onDone: () => void }) {
         </div>
         {progress && (
           <div>
-            <div className="flex justify-between text-xs text-stone-600"><span>{running ? "Importing…" : "Done"}</span><span data-testid="import-progress-text">{progress.done.toLocaleString("en")} / {progress.total.toLocaleString("en")} rows</span></div>
-            <div className="mt-1 h-2 overflow-hidden rounded-full bg-stone-100" role="progressbar" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done}>
-              <div className="h-full bg-brand-600 transition-all" style={{ width: `${progress.total ? (100 * progress.done) / progress.total : 100}%` }} />
+            <div className="flex justify-between text-xs text-stone-600">
+              <span>{running ? "Importing…" : "Done"}</span>
+              <span data-testid="import-progress-text">
+                {progress.done.toLocaleString("en")} / {progress.total.toLocaleString("en")} rows
+              </span>
+            </div>
+            <div
+              className="mt-1 h-2 overflow-hidden rounded-full bg-stone-100"
+              role="progressbar"
+              aria-valuemin={0}
+              aria-valuemax={progress.total}
+              aria-valuenow={progress.done}
+            >
+              <div
+                className="h-full bg-brand-600 transition-all"
+                style={{ width: `${progress.total ? (100 * progress.done) / progress.total : 100}%` }}
+              />
             </div>
           </div>
         )}
@@ -69,19 +99,38 @@ export function ContactImport({ onDone }: { onDone: () => void }) {
         {report && (
           <div data-testid="import-report" className="space-y-3">
             <dl className="grid grid-cols-4 gap-3 text-center">
-              {([["processed", "Rows read", "text-stone-900"], ["imported", "Imported", "text-emerald-700"], ["duplicates", "Already there", "text-stone-600"], ["errors", "Not imported", "text-red-700"]] as const).map(([key, label, color]) => (
+              {(
+                [
+                  ["processed", "Rows read", "text-stone-900"],
+                  ["imported", "Imported", "text-emerald-700"],
+                  ["duplicates", "Already there", "text-stone-600"],
+                  ["errors", "Not imported", "text-red-700"],
+                ] as const
+              ).map(([key, label, color]) => (
                 <div key={key} className="rounded-lg bg-stone-50 py-2">
-                  <dd className={`text-xl font-semibold ${color}`} data-testid={`import-${key}`}>{report[key].toLocaleString("en")}</dd>
+                  <dd className={`text-xl font-semibold ${color}`} data-testid={`import-${key}`}>
+                    {report[key].toLocaleString("en")}
+                  </dd>
                   <dt className="text-xs text-stone-600">{label}</dt>
                 </div>
               ))}
             </dl>
             {report.errorDetails.length > 0 && (
               <table className="w-full text-sm" data-testid="import-error-rows">
-                <thead className="text-left text-stone-600"><tr><th className="py-1">Row</th><th>Value</th><th>Why it was skipped</th></tr></thead>
+                <thead className="text-left text-stone-600">
+                  <tr>
+                    <th className="py-1">Row</th>
+                    <th>Value</th>
+                    <th>Why it was skipped</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {report.errorDetails.map((e) => (
-                    <tr key={e.row} className="border-t border-stone-100"><td className="py-1 font-mono">{e.row}</td><td className="font-mono">{e.value || <span className="text-stone-400">(empty)</span>}</td><td>{e.reason}</td></tr>
+                    <tr key={e.row} className="border-t border-stone-100">
+                      <td className="py-1 font-mono">{e.row}</td>
+                      <td className="font-mono">{e.value || <span className="text-stone-400">(empty)</span>}</td>
+                      <td>{e.reason}</td>
+                    </tr>
                   ))}
                 </tbody>
               </table>

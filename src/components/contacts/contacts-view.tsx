@@ -56,13 +56,28 @@ export function ContactsView() {
         >
           <label className="text-sm">
             <span className="block text-stone-600">Phone</span>
-            <input value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+34 612 345 678" className="mt-1 rounded-md border border-stone-300 px-3 py-1.5" required />
+            <input
+              value={phone}
+              onChange={(e) => setPhone(e.target.value)}
+              placeholder="+34 612 345 678"
+              className="mt-1 rounded-md border border-stone-300 px-3 py-1.5"
+              required
+            />
           </label>
           <label className="text-sm">
             <span className="block text-stone-600">Name</span>
-            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Harinas del Norte" className="mt-1 rounded-md border border-stone-300 px-3 py-1.5" />
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="Harinas del Norte"
+              className="mt-1 rounded-md border border-stone-300 px-3 py-1.5"
+            />
           </label>
-          <button type="submit" disabled={create.isPending} className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50">
+          <button
+            type="submit"
+            disabled={create.isPending}
+            className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+          >
             Add (agreed to WhatsApp messages)
           </button>
         </form>
@@ -82,12 +97,24 @@ export function ContactsView() {
         />
         <div className="flex gap-1" role="group" aria-label="Filter">
           {filters.map((f) => (
-            <button key={f.value} type="button" onClick={() => { setFilter(f.value); setPage(1); }} className={`rounded-full px-3 py-1 text-sm ${filter === f.value ? "bg-stone-900 text-white" : "bg-stone-100 text-stone-700"}`}>
+            <button
+              key={f.value}
+              type="button"
+              onClick={() => {
+                setFilter(f.value);
+                setPage(1);
+              }}
+              className={`rounded-full px-3 py-1 text-sm ${filter === f.value ? "bg-stone-900 text-white" : "bg-stone-100 text-stone-700"}`}
+            >
               {f.label}
             </button>
           ))}
         </div>
-        {data && <span className="text-sm text-stone-500" data-testid="contacts-total">{data.total.toLocaleString("en")} contacts</span>}
+        {data && (
+          <span className="text-sm text-stone-500" data-testid="contacts-total">
+            {data.total.toLocaleString("en")} contacts
+          </span>
+        )}
       </div>
 
       {data && data.contacts.length === 0 ? (
@@ -98,7 +125,13 @@ export function ContactsView() {
         <div className="overflow-hidden rounded-xl border border-stone-200 bg-white">
           <table className="w-full text-sm" data-testid="contacts-table">
             <thead className="bg-stone-50 text-left text-stone-600">
-              <tr><th className="px-4 py-2">Name</th><th className="px-4 py-2">Phone</th><th className="px-4 py-2">WhatsApp messages</th><th className="px-4 py-2">Last wrote to you</th><th className="px-4 py-2" /></tr>
+              <tr>
+                <th className="px-4 py-2">Name</th>
+                <th className="px-4 py-2">Phone</th>
+                <th className="px-4 py-2">WhatsApp messages</th>
+                <th className="px-4 py-2">Last wrote to you</th>
+                <th className="px-4 py-2" />
+              </tr>
             </thead>
             <tbody>
               {data?.contacts.map((c) => (
@@ -107,15 +140,27 @@ export function ContactsView() {
                   <td className="px-4 py-2 font-mono">{c.phoneE164}</td>
                   <td className="px-4 py-2">
                     <div className="flex flex-wrap items-center gap-2">
-                      {c.optedIn ? <Badge tone="green">Opted in</Badge> : <Badge tone={c.optedOutAt ? "red" : "gray"}>{c.optedOutAt ? "Opted out" : "Not asked yet"}</Badge>}
+                      {c.optedIn ? (
+                        <Badge tone="green">Opted in</Badge>
+                      ) : (
+                        <Badge tone={c.optedOutAt ? "red" : "gray"}>{c.optedOutAt ? "Opted out" : "Not asked yet"}</Badge>
+                      )}
                       {c.notOnWhatsAppAt && <Badge tone="yellow">Not on WhatsApp: skipped</Badge>}
-                      <button type="button" className="text-xs text-brand-700 underline" onClick={() => setConsent.mutate({ contactId: c.id, optedIn: !c.optedIn })}>
+                      <button
+                        type="button"
+                        className="text-xs text-brand-700 underline"
+                        onClick={() => setConsent.mutate({ contactId: c.id, optedIn: !c.optedIn })}
+                      >
                         {c.optedIn ? "Record opt-out" : "Record opt-in"}
                       </button>
                     </div>
                   </td>
                   <td className="px-4 py-2 text-stone-600">{c.lastInboundAt ? timeAgo(c.lastInboundAt) : "never"}</td>
-                  <td className="px-4 py-2 text-right"><Link href={`/messages/${c.id}`} className="text-brand-700 underline">Conversation</Link></td>
+                  <td className="px-4 py-2 text-right">
+                    <Link href={`/messages/${c.id}`} className="text-brand-700 underline">
+                      Conversation
+                    </Link>
+                  </td>
                 </tr>
               ))}
             </tbody>

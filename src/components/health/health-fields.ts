@@ -21,39 +21,53 @@ export function readHealthField(field: string, value: string | null | undefined)
   switch (field) {
     case "status":
       return (
-        {
-          CONNECTED: { tone: "green", label: "Connected", meaning: "The number can send and receive messages." },
-          PENDING: { tone: "yellow", label: "Pending", meaning: "Not registered on the Cloud API yet." },
-          FLAGGED: { tone: "yellow", label: "Flagged", meaning: "Low quality warning: improve messages or limits may drop." },
-          RESTRICTED: { tone: "red", label: "Restricted", meaning: "Hit its messaging limit or a policy: cannot start conversations for now." },
-          BANNED: { tone: "red", label: "Banned", meaning: "Banned by Meta: appeal in WhatsApp Manager." },
-          DISCONNECTED: { tone: "red", label: "Disconnected", meaning: "No longer registered: complete registration again." },
-          RATE_LIMITED: { tone: "yellow", label: "Rate limited", meaning: "Sending too fast: Meta slows it down for a while." },
-        } as Record<string, Reading>
-      )[value] ?? { tone: "gray", label: value, meaning: "Meta's operating status of the number." };
+        (
+          {
+            CONNECTED: { tone: "green", label: "Connected", meaning: "The number can send and receive messages." },
+            PENDING: { tone: "yellow", label: "Pending", meaning: "Not registered on the Cloud API yet." },
+            FLAGGED: { tone: "yellow", label: "Flagged", meaning: "Low quality warning: improve messages or limits may drop." },
+            RESTRICTED: {
+              tone: "red",
+              label: "Restricted",
+              meaning: "Hit its messaging limit or a policy: cannot start conversations for now.",
+            },
+            BANNED: { tone: "red", label: "Banned", meaning: "Banned by Meta: appeal in WhatsApp Manager." },
+            DISCONNECTED: { tone: "red", label: "Disconnected", meaning: "No longer registered: complete registration again." },
+            RATE_LIMITED: { tone: "yellow", label: "Rate limited", meaning: "Sending too fast: Meta slows it down for a while." },
+          } as Record<string, Reading>
+        )[value] ?? { tone: "gray", label: value, meaning: "Meta's operating status of the number." }
+      );
     case "qualityRating":
       return (
-        {
-          GREEN: { tone: "green", label: "Green", meaning: "High quality: recipients are happy with these messages." },
-          YELLOW: { tone: "yellow", label: "Yellow", meaning: "Medium: some recipients block or report messages. Review templates." },
-          RED: { tone: "red", label: "Red", meaning: "Low: templates may be paused. Act now." },
-          UNRATED: { tone: "gray", label: "Not yet rated", meaning: "Meta rates a number after it has sent messages." },
-        } as Record<string, Reading>
-      )[value] ?? { tone: "gray", label: value, meaning: "" };
+        (
+          {
+            GREEN: { tone: "green", label: "Green", meaning: "High quality: recipients are happy with these messages." },
+            YELLOW: { tone: "yellow", label: "Yellow", meaning: "Medium: some recipients block or report messages. Review templates." },
+            RED: { tone: "red", label: "Red", meaning: "Low: templates may be paused. Act now." },
+            UNRATED: { tone: "gray", label: "Not yet rated", meaning: "Meta rates a number after it has sent messages." },
+          } as Record<string, Reading>
+        )[value] ?? { tone: "gray", label: value, meaning: "" }
+      );
     case "codeVerificationStatus":
       return value === "VERIFIED"
         ? { tone: "green", label: "Verified", meaning: "Ownership confirmed with the SMS or voice code." }
-        : { tone: "yellow", label: value === "EXPIRED" ? "Expired" : "Not verified", meaning: "Confirm ownership with the code in WhatsApp Manager before registering." };
+        : {
+            tone: "yellow",
+            label: value === "EXPIRED" ? "Expired" : "Not verified",
+            meaning: "Confirm ownership with the code in WhatsApp Manager before registering.",
+          };
     case "nameStatus":
       return (
-        {
-          APPROVED: { tone: "green", label: "Approved", meaning: "Meta approved the display name recipients see." },
-          AVAILABLE_WITHOUT_REVIEW: { tone: "green", label: "Available", meaning: "The display name can be used without review." },
-          PENDING_REVIEW: { tone: "blue", label: "In review", meaning: "Meta is reviewing the display name; registration waits for it." },
-          DECLINED: { tone: "red", label: "Declined", meaning: "Meta rejected the name: submit another in WhatsApp Manager." },
-          EXPIRED: { tone: "yellow", label: "Expired", meaning: "The approved name expired: re-register within 14 days of approval." },
-        } as Record<string, Reading>
-      )[value] ?? { tone: "gray", label: value, meaning: "Display-name review status." };
+        (
+          {
+            APPROVED: { tone: "green", label: "Approved", meaning: "Meta approved the display name recipients see." },
+            AVAILABLE_WITHOUT_REVIEW: { tone: "green", label: "Available", meaning: "The display name can be used without review." },
+            PENDING_REVIEW: { tone: "blue", label: "In review", meaning: "Meta is reviewing the display name; registration waits for it." },
+            DECLINED: { tone: "red", label: "Declined", meaning: "Meta rejected the name: submit another in WhatsApp Manager." },
+            EXPIRED: { tone: "yellow", label: "Expired", meaning: "The approved name expired: re-register within 14 days of approval." },
+          } as Record<string, Reading>
+        )[value] ?? { tone: "gray", label: value, meaning: "Display-name review status." }
+      );
     case "platformType":
       return value === NA
         ? { tone: "yellow", label: "Not registered", meaning: "Not on the Cloud API yet: provisioning is incomplete." }
@@ -61,17 +75,27 @@ export function readHealthField(field: string, value: string | null | undefined)
     case "throughputLevel":
       return value === NA
         ? { tone: "yellow", label: "Not set", meaning: "No throughput until the number is registered." }
-        : { tone: "green", label: value === "HIGH" ? "High (1,000/s)" : value === "STANDARD" ? "Standard (80/s)" : value, meaning: "How many messages per second it may send." };
+        : {
+            tone: "green",
+            label: value === "HIGH" ? "High (1,000/s)" : value === "STANDARD" ? "Standard (80/s)" : value,
+            meaning: "How many messages per second it may send.",
+          };
     case "messagingLimit":
-      return { tone: "blue", label: value.replace("TIER_", "").replace("UNLIMITED", "Unlimited"), meaning: "Business-initiated conversations with unique users per 24 hours." };
+      return {
+        tone: "blue",
+        label: value.replace("TIER_", "").replace("UNLIMITED", "Unlimited"),
+        meaning: "Business-initiated conversations with unique users per 24 hours.",
+      };
     case "healthStatus":
       return (
-        {
-          AVAILABLE: { tone: "green", label: "Available", meaning: "Meta sees nothing stopping this number from sending." },
-          LIMITED: { tone: "yellow", label: "Limited", meaning: "It can send with limits: see the reasons below." },
-          BLOCKED: { tone: "red", label: "Blocked", meaning: "It cannot send: see the errors and solutions below." },
-        } as Record<string, Reading>
-      )[value] ?? { tone: "gray", label: value, meaning: "" };
+        (
+          {
+            AVAILABLE: { tone: "green", label: "Available", meaning: "Meta sees nothing stopping this number from sending." },
+            LIMITED: { tone: "yellow", label: "Limited", meaning: "It can send with limits: see the reasons below." },
+            BLOCKED: { tone: "red", label: "Blocked", meaning: "It cannot send: see the errors and solutions below." },
+          } as Record<string, Reading>
+        )[value] ?? { tone: "gray", label: value, meaning: "" }
+      );
     default:
       return { tone: "gray", label: value, meaning: "" };
   }

@@ -30,16 +30,35 @@ export function NumberHealth({ phoneNumberId }: { phoneNumberId: string }) {
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <p className="text-sm text-stone-500"><Link href="/admin/numbers" className="underline">Phone numbers</Link> /</p>
-          <h1 className="font-mono text-2xl font-semibold text-stone-900" data-testid="number-title">{n.displayPhoneNumber}</h1>
+          <p className="text-sm text-stone-500">
+            <Link href="/admin/numbers" className="underline">
+              Phone numbers
+            </Link>{" "}
+            /
+          </p>
+          <h1 className="font-mono text-2xl font-semibold text-stone-900" data-testid="number-title">
+            {n.displayPhoneNumber}
+          </h1>
           <p className="mt-1 text-sm text-stone-600">
             {n.verifiedName ? <>Shown as “{n.verifiedName}” · </> : null}
             {n.account.kind === "MASTER" ? "Shared account" : `Own account of ${n.assignedTo?.tenantName ?? n.account.name}`} ·{" "}
-            {n.assignedTo ? <>assigned to <strong>{n.assignedTo.tenantName}</strong></> : "not assigned"}
+            {n.assignedTo ? (
+              <>
+                assigned to <strong>{n.assignedTo.tenantName}</strong>
+              </>
+            ) : (
+              "not assigned"
+            )}
           </p>
         </div>
         <div className="flex flex-wrap gap-2">
-          <a href={n.whatsappManagerUrl} target="_blank" rel="noreferrer" className="rounded-md border border-stone-300 bg-white px-3 py-2 text-sm font-medium hover:bg-stone-50" data-testid="wa-manager-link">
+          <a
+            href={n.whatsappManagerUrl}
+            target="_blank"
+            rel="noreferrer"
+            className="rounded-md border border-stone-300 bg-white px-3 py-2 text-sm font-medium hover:bg-stone-50"
+            data-testid="wa-manager-link"
+          >
             Open in WhatsApp Manager ↗
           </a>
           <CheckNowButton phoneNumberId={n.id} />
@@ -49,7 +68,12 @@ export function NumberHealth({ phoneNumberId }: { phoneNumberId: string }) {
       <RegistrationBanner view={n} />
 
       <div role="tablist" className="flex gap-1 border-b border-stone-200">
-        {([["health", "Account Health"], ["registration", `Registration (${n.attempts.length})`]] as const).map(([id, label]) => (
+        {(
+          [
+            ["health", "Account Health"],
+            ["registration", `Registration (${n.attempts.length})`],
+          ] as const
+        ).map(([id, label]) => (
           <button
             key={id}
             role="tab"
@@ -73,12 +97,24 @@ function CheckNowButton({ phoneNumberId }: { phoneNumberId: string }) {
   const check = api.health.check.useMutation({
     onSuccess: async (r) => {
       await utils.health.number.invalidate();
-      toast(r.ok ? "success" : "error", r.ok ? (r.changed ? `${r.changed} field${r.changed === 1 ? "" : "s"} changed.` : "Checked: nothing changed.") : `Meta did not answer: ${r.error}`);
+      toast(
+        r.ok ? "success" : "error",
+        r.ok
+          ? r.changed
+            ? `${r.changed} field${r.changed === 1 ? "" : "s"} changed.`
+            : "Checked: nothing changed."
+          : `Meta did not answer: ${r.error}`,
+      );
     },
     onError: (e) => toast("error", e.message),
   });
   return (
-    <button type="button" onClick={() => check.mutate({ phoneNumberId })} disabled={check.isPending} className="rounded-md bg-brand-600 px-3 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">
+    <button
+      type="button"
+      onClick={() => check.mutate({ phoneNumberId })}
+      disabled={check.isPending}
+      className="rounded-md bg-brand-600 px-3 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+    >
       {check.isPending ? "Checking…" : "Check now"}
     </button>
   );
@@ -111,14 +147,25 @@ function RegistrationBanner({ view }: { view: View }) {
   const connected = o.state === "CONNECTED";
   if (connected) {
     return (
-      <div className={`flex items-center gap-3 rounded-xl border px-5 py-3 ${tone.banner}`} data-testid="registration-banner" data-state="CONNECTED">
+      <div
+        className={`flex items-center gap-3 rounded-xl border px-5 py-3 ${tone.banner}`}
+        data-testid="registration-banner"
+        data-state="CONNECTED"
+      >
         <span className={`h-2.5 w-2.5 rounded-full ${tone.dot}`} aria-hidden />
-        <p className="text-sm"><strong data-testid="onboarding-label">{o.label}</strong> — {o.meaning}</p>
+        <p className="text-sm">
+          <strong data-testid="onboarding-label">{o.label}</strong> — {o.meaning}
+        </p>
       </div>
     );
   }
   return (
-    <div className={`rounded-xl border px-5 py-4 ${tone.banner}`} data-testid="registration-banner" data-state={o.state ?? "UNKNOWN"} aria-live="polite">
+    <div
+      className={`rounded-xl border px-5 py-4 ${tone.banner}`}
+      data-testid="registration-banner"
+      data-state={o.state ?? "UNKNOWN"}
+      aria-live="polite"
+    >
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="max-w-2xl space-y-1">
           <p className="flex items-center gap-2 font-semibold">
@@ -129,7 +176,8 @@ function RegistrationBanner({ view }: { view: View }) {
           <p className="text-sm">{o.meaning}</p>
           <p className="text-xs opacity-80">
             In this state {o.since ? timeAgo(o.since) : "—"}
-            {o.timeoutAt ? ` · counts as stuck after ${dateTime(o.timeoutAt)}` : ""} · {view.budget.used} of 10 registration tries used in the last 72 hours
+            {o.timeoutAt ? ` · counts as stuck after ${dateTime(o.timeoutAt)}` : ""} · {view.budget.used} of 10 registration tries used in
+            the last 72 hours
             {view.lastHealthCheckAt ? ` · checked ${timeAgo(view.lastHealthCheckAt)}` : ""}
             {o.inProgress ? " · updating live" : ""}
           </p>
@@ -137,7 +185,9 @@ function RegistrationBanner({ view }: { view: View }) {
             <p className="mt-2 rounded-md bg-white/70 px-3 py-2 text-sm" data-testid="registration-outcome" role="status">
               <strong>Last attempt:</strong> {outcome.message}
               {outcome.metaCode ? ` (Meta ${outcome.metaCode}${outcome.metaSubcode ? `/${outcome.metaSubcode}` : ""})` : ""}
-              {outcome.retryable && !outcome.retryScheduled ? " (The background retry could not be queued right now; the next scheduled health check queues it.)" : ""}
+              {outcome.retryable && !outcome.retryScheduled
+                ? " (The background retry could not be queued right now; the next scheduled health check queues it.)"
+                : ""}
             </p>
           )}
           {view.lastHealthCheckError && <p className="text-sm text-red-800">Last reading failed: {view.lastHealthCheckError}</p>}
@@ -151,7 +201,11 @@ function RegistrationBanner({ view }: { view: View }) {
           >
             {complete.isPending ? "Registering…" : "Complete registration"}
           </button>
-          <button type="button" onClick={() => setConfirmReset(true)} className="rounded-md border border-current px-4 py-2 text-sm font-medium hover:bg-white/60">
+          <button
+            type="button"
+            onClick={() => setConfirmReset(true)}
+            className="rounded-md border border-current px-4 py-2 text-sm font-medium hover:bg-white/60"
+          >
             Reset onboarding
           </button>
         </div>
@@ -165,8 +219,8 @@ function RegistrationBanner({ view }: { view: View }) {
         onConfirm={() => reset.mutate({ phoneNumberId: view.id })}
         onCancel={() => setConfirmReset(false)}
       >
-        The stuck mark and the current state are cleared, Recado reads the number from Meta again and, if needed, starts
-        registering it. The history stays on the timeline, and past tries still count toward Meta&apos;s 10 per 72 hours.
+        The stuck mark and the current state are cleared, Recado reads the number from Meta again and, if needed, starts registering it. The
+        history stays on the timeline, and past tries still count toward Meta&apos;s 10 per 72 hours.
       </ConfirmDialog>
     </div>
   );
@@ -182,7 +236,9 @@ function AccountHealthTab({ view }: { view: View }) {
           return (
             <div key={field} className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm" data-testid={`field-${field}`}>
               <p className="text-xs font-semibold uppercase tracking-wide text-stone-500">{healthFieldTitles[field] ?? field}</p>
-              <div className="mt-2"><Badge tone={r.tone}>{r.label}</Badge></div>
+              <div className="mt-2">
+                <Badge tone={r.tone}>{r.label}</Badge>
+              </div>
               <p className="mt-2 text-xs text-stone-600">{r.meaning}</p>
             </div>
           );
@@ -195,11 +251,14 @@ function AccountHealthTab({ view }: { view: View }) {
           <ul className="mt-3 space-y-2 text-sm">
             {entities.flatMap((e) => [
               ...(e.additionalInfo ?? []).map((info, i) => (
-                <li key={`${e.entityType}-i${i}`}><Badge tone="yellow">{e.entityType}</Badge> {info}</li>
+                <li key={`${e.entityType}-i${i}`}>
+                  <Badge tone="yellow">{e.entityType}</Badge> {info}
+                </li>
               )),
               ...(e.errors ?? []).map((err, i) => (
                 <li key={`${e.entityType}-e${i}`}>
-                  <Badge tone="red">{e.entityType}</Badge> {err.description} {err.possibleSolution ? <em className="text-stone-600">— {err.possibleSolution}</em> : null}
+                  <Badge tone="red">{e.entityType}</Badge> {err.description}{" "}
+                  {err.possibleSolution ? <em className="text-stone-600">— {err.possibleSolution}</em> : null}
                 </li>
               )),
             ])}
@@ -209,14 +268,18 @@ function AccountHealthTab({ view }: { view: View }) {
 
       <section className="rounded-xl border border-stone-200 bg-white p-5 shadow-sm">
         <h2 className="text-base font-semibold">Timeline</h2>
-        <p className="text-sm text-stone-600">Every change Recado saw, newest first: from health checks, Meta&apos;s webhooks and registration.</p>
+        <p className="text-sm text-stone-600">
+          Every change Recado saw, newest first: from health checks, Meta&apos;s webhooks and registration.
+        </p>
         {view.timeline.length === 0 ? (
           <p className="mt-3 text-sm text-stone-500">No changes recorded yet.</p>
         ) : (
           <ol className="mt-4 space-y-2 border-l-2 border-stone-200 pl-4" data-testid="timeline">
             {view.timeline.map((e) => (
               <li key={e.id} className="text-sm">
-                <span className="text-xs text-stone-500">{dateTime(e.createdAt)} · {e.source}</span>
+                <span className="text-xs text-stone-500">
+                  {dateTime(e.createdAt)} · {e.source}
+                </span>
                 <p>
                   <strong>{healthFieldTitles[e.field] ?? timelineFieldTitle(e.field)}</strong>:{" "}
                   {e.previousValue ? <span className="text-stone-500 line-through">{e.previousValue}</span> : null}
@@ -233,7 +296,19 @@ function AccountHealthTab({ view }: { view: View }) {
 }
 
 function timelineFieldTitle(field: string) {
-  return ({ onboardingState: "Onboarding", stuck: "Stuck", accountEvent: "Account event", qualityEvent: "Quality event", accountAlert: "Meta alert", accountReview: "Account review", verifiedName: "Verified name" } as Record<string, string>)[field] ?? field;
+  return (
+    (
+      {
+        onboardingState: "Onboarding",
+        stuck: "Stuck",
+        accountEvent: "Account event",
+        qualityEvent: "Quality event",
+        accountAlert: "Meta alert",
+        accountReview: "Account review",
+        verifiedName: "Verified name",
+      } as Record<string, string>
+    )[field] ?? field
+  );
 }
 
 const outcomeText: Record<string, { tone: "green" | "blue" | "red" | "yellow"; label: string }> = {
@@ -260,13 +335,22 @@ function RegistrationTab({ view }: { view: View }) {
         <p className="mt-4 text-sm text-stone-500">No register calls yet.</p>
       ) : (
         <table className="mt-4 min-w-full text-sm">
-          <thead className="text-left text-xs uppercase text-stone-500"><tr><th className="py-2">When</th><th>Started by</th><th>Outcome</th><th>Meta code</th></tr></thead>
+          <thead className="text-left text-xs uppercase text-stone-500">
+            <tr>
+              <th className="py-2">When</th>
+              <th>Started by</th>
+              <th>Outcome</th>
+              <th>Meta code</th>
+            </tr>
+          </thead>
           <tbody className="divide-y divide-stone-100">
             {view.attempts.map((a) => (
               <tr key={a.id}>
                 <td className="py-2">{dateTime(a.attemptedAt)}</td>
                 <td>{a.trigger}</td>
-                <td><Badge tone={outcomeText[a.outcome]?.tone ?? "gray"}>{outcomeText[a.outcome]?.label ?? a.outcome}</Badge></td>
+                <td>
+                  <Badge tone={outcomeText[a.outcome]?.tone ?? "gray"}>{outcomeText[a.outcome]?.label ?? a.outcome}</Badge>
+                </td>
                 <td className="font-mono">{a.metaCode ? `${a.metaCode}${a.metaSubcode ? `/${a.metaSubcode}` : ""}` : "—"}</td>
               </tr>
             ))}

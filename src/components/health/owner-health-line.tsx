@@ -21,7 +21,11 @@ export function OwnerHealthLine() {
     <p className="flex flex-wrap items-center gap-2 text-sm text-stone-700" data-testid="owner-health-line" data-level={line.data.level}>
       <Badge tone={tones[line.data.level]}>{line.data.text}</Badge>
       <span>{line.data.detail}</span>
-      {line.data.level === "action" && <Link href="/settings/whatsapp/connect" className="font-medium text-brand-700 underline">Reconnect</Link>}
+      {line.data.level === "action" && (
+        <Link href="/settings/whatsapp/connect" className="font-medium text-brand-700 underline">
+          Reconnect
+        </Link>
+      )}
     </p>
   );
 }

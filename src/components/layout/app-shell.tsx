@@ -23,7 +23,11 @@ const navigation: Record<Role, { href: string; label: string; exact?: boolean }[
 
 const roleLabel: Record<Role, string> = { PLATFORM_ADMIN: "Platform admin", TENANT_OWNER: "Bakery owner" };
 
-export function AppShell({ user, tenantName, children }: {
+export function AppShell({
+  user,
+  tenantName,
+  children,
+}: {
   user: { name: string; email: string; role: Role };
   tenantName: string | null;
   children: React.ReactNode;
@@ -40,7 +44,9 @@ export function AppShell({ user, tenantName, children }: {
           <div className="flex items-center gap-3">
             {user.role === "PLATFORM_ADMIN" && <AlertsIndicator />}
             <div className="text-right leading-tight">
-              <div className="text-sm font-medium" data-testid="current-user">{user.name}</div>
+              <div className="text-sm font-medium" data-testid="current-user">
+                {user.name}
+              </div>
               <div className="text-xs text-stone-500">{user.email}</div>
             </div>
             <Badge tone={user.role === "PLATFORM_ADMIN" ? "blue" : "green"}>

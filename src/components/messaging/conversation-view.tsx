@@ -17,8 +17,17 @@ export function ConversationView({ contactId }: { contactId: string }) {
   const [templateName, setTemplateName] = useState("po_notification");
   const [params, setParams] = useState<string[]>([]);
   const onError = (e: { message: string }) => toast("error", e.message);
-  const onSuccess = () => { toast("success", "Sent to WhatsApp."); void utils.messages.conversation.invalidate(); };
-  const sendText = api.messages.sendText.useMutation({ onError, onSuccess: () => { setText(""); onSuccess(); } });
+  const onSuccess = () => {
+    toast("success", "Sent to WhatsApp.");
+    void utils.messages.conversation.invalidate();
+  };
+  const sendText = api.messages.sendText.useMutation({
+    onError,
+    onSuccess: () => {
+      setText("");
+      onSuccess();
+    },
+  });
   const sendTemplate = api.messages.sendTemplate.useMutation({ onError, onSuccess });
 
   if (!conversation.data) return <p className="text-sm text-stone-500">{conversation.error ? conversation.error.message : "Loading…"}</p>;
@@ -34,18 +43,38 @@ export function ConversationView({ contactId }: { contactId: string }) {
         {contact.optedIn ? <Badge tone="green">Opted in</Badge> : <Badge tone="red">Not opted in: nothing can be sent</Badge>}
         {contact.notOnWhatsAppAt && <Badge tone="yellow">Not on WhatsApp</Badge>}
       </div>
-      <div data-testid="window-state" className={`rounded-lg px-4 py-3 text-sm ${window.open ? "bg-emerald-50 text-emerald-900" : "bg-amber-50 text-amber-900"}`}>
-        {window.open
-          ? <>Reply window open until <strong>{dateTime(window.expiresAt!)}</strong>: you can write freely.</>
-          : <>Reply window closed{window.expiredAt ? ` since ${dateTime(window.expiredAt)}` : " (they have not written to you yet)"}: only an approved template can be sent. It reopens for 24 hours when they write.</>}
+      <div
+        data-testid="window-state"
+        className={`rounded-lg px-4 py-3 text-sm ${window.open ? "bg-emerald-50 text-emerald-900" : "bg-amber-50 text-amber-900"}`}
+      >
+        {window.open ? (
+          <>
+            Reply window open until <strong>{dateTime(window.expiresAt!)}</strong>: you can write freely.
+          </>
+        ) : (
+          <>
+            Reply window closed{window.expiredAt ? ` since ${dateTime(window.expiredAt)}` : " (they have not written to you yet)"}: only an
+            approved template can be sent. It reopens for 24 hours when they write.
+          </>
+        )}
       </div>
 
       <div className="space-y-2 rounded-xl border border-stone-200 bg-stone-50 p-4" data-testid="conversation">
         {messages.length === 0 && <p className="text-sm text-stone-500">No messages with this contact yet.</p>}
         {messages.map((m) => (
           <div key={m.id} className={`flex ${m.direction === "OUTBOUND" ? "justify-end" : "justify-start"}`}>
-            <div className={`max-w-md rounded-lg px-3 py-2 text-sm shadow-sm ${m.direction === "OUTBOUND" ? "bg-emerald-100" : "bg-white"}`}>
-              <div>{m.templateName ? <><span className="font-mono text-xs">{m.templateName}</span>: {m.parameters.join(" · ")}</> : m.body}</div>
+            <div
+              className={`max-w-md rounded-lg px-3 py-2 text-sm shadow-sm ${m.direction === "OUTBOUND" ? "bg-emerald-100" : "bg-white"}`}
+            >
+              <div>
+                {m.templateName ? (
+                  <>
+                    <span className="font-mono text-xs">{m.templateName}</span>: {m.parameters.join(" · ")}
+                  </>
+                ) : (
+                  m.body
+                )}
+              </div>
               <div className="mt-1 flex items-center justify-end gap-2 text-xs text-stone-500">
                 {dateTime(m.createdAt)} {m.direction === "OUTBOUND" && <MessageStatusBadge status={m.status} />}
               </div>
@@ -56,23 +85,81 @@ export function ConversationView({ contactId }: { contactId: string }) {
       </div>
 
       {window.open ? (
-        <form className="flex gap-2" onSubmit={(e) => { e.preventDefault(); sendText.mutate({ contactId, body: text }); }}>
-          <input value={text} onChange={(e) => setText(e.target.value)} placeholder="Write a reply" className="flex-1 rounded-md border border-stone-300 px-3 py-2 text-sm" required />
-          <button type="submit" disabled={sendText.isPending} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white disabled:opacity-50">Send</button>
+        <form
+          className="flex gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            sendText.mutate({ contactId, body: text });
+          }}
+        >
+          <input
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="Write a reply"
+            className="flex-1 rounded-md border border-stone-300 px-3 py-2 text-sm"
+            required
+          />
+          <button
+            type="submit"
+            disabled={sendText.isPending}
+            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
+          >
+            Send
+          </button>
         </form>
       ) : null}
       <Card title="Send a template" description="Templates can be sent at any time to contacts who opted in.">
         {approved.length === 0 ? (
           <p className="text-sm text-stone-500">No approved templates yet: see Templates.</p>
         ) : (
-          <form className="flex flex-wrap items-end gap-2" onSubmit={(e) => { e.preventDefault(); if (chosen) sendTemplate.mutate({ contactId, templateName: chosen.name, language: chosen.language, parameters: params.slice(0, chosen.parameterNames.length) }); }}>
-            <select value={chosen ? `${chosen.name}|${chosen.language}` : ""} onChange={(e) => { setTemplateName(e.target.value.split("|")[0] ?? ""); setParams([]); }} className="rounded-md border border-stone-300 px-2 py-1.5 text-sm">
-              {approved.map((t) => <option key={t.id} value={`${t.name}|${t.language}`}>{t.name} ({t.language})</option>)}
+          <form
+            className="flex flex-wrap items-end gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (chosen)
+                sendTemplate.mutate({
+                  contactId,
+                  templateName: chosen.name,
+                  language: chosen.language,
+                  parameters: params.slice(0, chosen.parameterNames.length),
+                });
+            }}
+          >
+            <select
+              value={chosen ? `${chosen.name}|${chosen.language}` : ""}
+              onChange={(e) => {
+                setTemplateName(e.target.value.split("|")[0] ?? "");
+                setParams([]);
+              }}
+              className="rounded-md border border-stone-300 px-2 py-1.5 text-sm"
+            >
+              {approved.map((t) => (
+                <option key={t.id} value={`${t.name}|${t.language}`}>
+                  {t.name} ({t.language})
+                </option>
+              ))}
             </select>
             {chosen?.parameterNames.map((name, i) => (
-              <input key={name} placeholder={`{{${name}}}`} value={params[i] ?? ""} onChange={(e) => { const next = [...params]; next[i] = e.target.value; setParams(next); }} className="w-40 rounded-md border border-stone-300 px-2 py-1.5 text-sm" required />
+              <input
+                key={name}
+                placeholder={`{{${name}}}`}
+                value={params[i] ?? ""}
+                onChange={(e) => {
+                  const next = [...params];
+                  next[i] = e.target.value;
+                  setParams(next);
+                }}
+                className="w-40 rounded-md border border-stone-300 px-2 py-1.5 text-sm"
+                required
+              />
             ))}
-            <button type="submit" disabled={sendTemplate.isPending} className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50">Send template</button>
+            <button
+              type="submit"
+              disabled={sendTemplate.isPending}
+              className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+            >
+              Send template
+            </button>
           </form>
         )}
       </Card>

@@ -2,7 +2,9 @@ import Link from "next/link";
 import { StackedBar } from "@/components/ui/stacked-bar";
 import type { DeliveryFigures as Figures } from "@/server/messaging/figures";
 
-const Dot = ({ className }: { className: string }) => <span className={`mr-1 inline-block h-2.5 w-2.5 rounded-full align-middle ${className}`} aria-hidden />;
+const Dot = ({ className }: { className: string }) => (
+  <span className={`mr-1 inline-block h-2.5 w-2.5 rounded-full align-middle ${className}`} aria-hidden />
+);
 
 /** The last days' outbound messages as a bar with how far they got, and where to look next. */
 export function DeliveryFigures({ figures, messagesHref }: { figures: Figures; messagesHref?: string }) {
@@ -28,7 +30,13 @@ export function DeliveryFigures({ figures, messagesHref }: { figures: Figures; m
         {messagesHref && (
           <>
             {figures.failed > 0 ? "See why each failed and what to do in " : "Every message with its status is in "}
-            <Link className="font-medium text-brand-700 underline" href={figures.failed > 0 ? `${messagesHref}?status=failed` : messagesHref}>Messages</Link>.
+            <Link
+              className="font-medium text-brand-700 underline"
+              href={figures.failed > 0 ? `${messagesHref}?status=failed` : messagesHref}
+            >
+              Messages
+            </Link>
+            .
           </>
         )}
       </p>

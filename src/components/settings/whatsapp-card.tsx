@@ -18,7 +18,7 @@ export function WhatsAppCard() {
     onMutate: async (change) => {
       await utils.settings.whatsapp.cancel();
       const previous = utils.settings.whatsapp.getData();
-      utils.settings.whatsapp.setData(undefined, (current) => (current ? { ...current, ...change } as Settings : current));
+      utils.settings.whatsapp.setData(undefined, (current) => (current ? ({ ...current, ...change } as Settings) : current));
       return { previous };
     },
     onError: (error, _change, context) => {
@@ -32,7 +32,11 @@ export function WhatsAppCard() {
   });
 
   if (!settings.data) {
-    return <Card title="WhatsApp"><p className="text-sm text-stone-500">{settings.error ? `Could not load: ${settings.error.message}` : "Loading…"}</p></Card>;
+    return (
+      <Card title="WhatsApp">
+        <p className="text-sm text-stone-500">{settings.error ? `Could not load: ${settings.error.message}` : "Loading…"}</p>
+      </Card>
+    );
   }
   const s = settings.data;
   const number = s.phoneNumber;
@@ -44,21 +48,25 @@ export function WhatsAppCard() {
           {number ? (
             <div className="flex flex-wrap items-center gap-3">
               <Badge tone="green">✓ WhatsApp configured</Badge>
-              <span className="font-mono text-sm" data-testid="assigned-number">{number.displayPhoneNumber}</span>
+              <span className="font-mono text-sm" data-testid="assigned-number">
+                {number.displayPhoneNumber}
+              </span>
               {number.verifiedName && <span className="text-sm text-stone-600">shown to recipients as “{number.verifiedName}”</span>}
               <OwnerHealthLine />
             </div>
           ) : (
             <div className="rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="contact-support">
-              <strong>No WhatsApp number yet.</strong> Contact support and we will assign one to your bakery. Until then
-              nothing can be sent, even with notifications switched on.
+              <strong>No WhatsApp number yet.</strong> Contact support and we will assign one to your bakery. Until then nothing can be
+              sent, even with notifications switched on.
             </div>
           )}
         </div>
 
         <div className="flex items-start justify-between gap-6">
           <div>
-            <p className="text-sm font-medium text-stone-900" id="whatsapp-toggle-label">Send WhatsApp notifications</p>
+            <p className="text-sm font-medium text-stone-900" id="whatsapp-toggle-label">
+              Send WhatsApp notifications
+            </p>
             <p className="text-sm text-stone-600" data-testid="toggle-explanation">
               {!number
                 ? "You can switch this on now; messages start once a number is assigned."
@@ -75,7 +83,9 @@ export function WhatsAppCard() {
             onClick={() => update.mutate({ enabled: !s.enabled })}
             className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition ${s.enabled ? "bg-brand-600" : "bg-stone-300"}`}
           >
-            <span className={`inline-block h-5 w-5 rounded-full bg-white shadow transition ${s.enabled ? "translate-x-5" : "translate-x-0.5"}`} />
+            <span
+              className={`inline-block h-5 w-5 rounded-full bg-white shadow transition ${s.enabled ? "translate-x-5" : "translate-x-0.5"}`}
+            />
           </button>
         </div>
 
@@ -88,7 +98,11 @@ export function WhatsAppCard() {
             className="mt-2 rounded-md border border-stone-300 px-3 py-2 text-sm"
             aria-label="Message language"
           >
-            {messageLanguages.map((l) => <option key={l.code} value={l.code}>{l.label}</option>)}
+            {messageLanguages.map((l) => (
+              <option key={l.code} value={l.code}>
+                {l.label}
+              </option>
+            ))}
           </select>
         </label>
       </div>

@@ -3,7 +3,16 @@
 import { useEffect, useRef } from "react";
 
 /** A modal question with a clear consequence; `open` drives the native <dialog>. */
-export function ConfirmDialog({ open, title, children, confirmLabel, tone = "danger", busy = false, onConfirm, onCancel }: {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  tone = "danger",
+  busy = false,
+  onConfirm,
+  onCancel,
+}: {
   open: boolean;
   title: string;
   children: React.ReactNode;
@@ -26,7 +35,11 @@ export function ConfirmDialog({ open, title, children, confirmLabel, tone = "dan
         <h2 className="text-lg font-semibold text-stone-900">{title}</h2>
         <div className="mt-2 text-sm text-stone-700">{children}</div>
         <div className="mt-6 flex justify-end gap-3">
-          <button type="button" onClick={onCancel} className="rounded-md border border-stone-300 px-4 py-2 text-sm font-medium hover:bg-stone-50">
+          <button
+            type="button"
+            onClick={onCancel}
+            className="rounded-md border border-stone-300 px-4 py-2 text-sm font-medium hover:bg-stone-50"
+          >
             Cancel
           </button>
           <button

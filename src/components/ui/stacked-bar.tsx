@@ -7,7 +7,14 @@ export function StackedBar({ parts, total, label }: { parts: BarPart[]; total: n
       {total > 0 &&
         parts
           .filter((part) => part.value > 0)
-          .map((part) => <div key={part.label} className={part.className} style={{ width: `${(part.value / total) * 100}%` }} title={`${part.label}: ${part.value}`} />)}
+          .map((part) => (
+            <div
+              key={part.label}
+              className={part.className}
+              style={{ width: `${(part.value / total) * 100}%` }}
+              title={`${part.label}: ${part.value}`}
+            />
+          ))}
     </div>
   );
 }

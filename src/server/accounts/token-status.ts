@@ -16,7 +16,8 @@ export async function markAccountTokenInvalid({ db, businessAccountId, reason }:
     severity: "CRITICAL",
     dedupeKey: `token_invalid:${account.wabaId}`,
     tenantId: account.tenantId ?? undefined,
-    title: account.kind === "MASTER" ? "The shared account's access token was refused" : `${account.name}: WhatsApp access token was refused`,
+    title:
+      account.kind === "MASTER" ? "The shared account's access token was refused" : `${account.name}: WhatsApp access token was refused`,
     message:
       account.kind === "MASTER"
         ? "Meta refused the system-user token of the shared account (error 190): no bakery on it can send. Replace META_ACCESS_TOKEN and restart."

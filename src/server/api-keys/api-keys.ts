@@ -13,7 +13,11 @@ const keyPattern = /^rk_([a-z0-9]{8})_([A-Za-z0-9_-]{43})$/;
 export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
 export async function createApiKey({ db, tenantId, name, actor }: { db: Db; tenantId: string; name: string; actor: Actor }) {
-  const prefix = randomBytes(6).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "x").slice(0, 8);
+  const prefix = randomBytes(6)
+    .toString("base64url")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "x")
+    .slice(0, 8);
   const key = `rk_${prefix}_${randomBytes(32).toString("base64url")}`;
   const row = await db.apiKey.create({ data: { tenantId, name, prefix, keyHash: hashApiKey(key), createdById: actor.userId } });
   await writeAudit(db, { actor, action: "api_key.create", tenantId, targetType: "api_key", targetId: row.id, after: { name, prefix } });
@@ -42,9 +46,15 @@ export async function revokeApiKey({ db, tenantId, apiKeyId, actor }: { db: Db; 
 /** `Authorization: Bearer rk_...` → the key's tenant. Revoked, unknown and malformed keys are all 401. */
 export async function authenticateApiKey({ db, authorization }: { db: Db; authorization: string | null }) {
   const key = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
-  const unauthorized = new AppError("UNAUTHORIZED", "Send a valid API key: `Authorization: Bearer rk_...` (create one in Settings → API keys).");
+  const unauthorized = new AppError(
+    "UNAUTHORIZED",
+    "Send a valid API key: `Authorization: Bearer rk_...` (create one in Settings → API keys).",
+  );
   if (!key || !keyPattern.test(key)) throw unauthorized;
-  const row = await db.apiKey.findUnique({ where: { keyHash: hashApiKey(key) }, select: { id: true, tenantId: true, prefix: true, revokedAt: true, lastUsedAt: true } });
+  const row = await db.apiKey.findUnique({
+    where: { keyHash: hashApiKey(key) },
+    select: { id: true, tenantId: true, prefix: true, revokedAt: true, lastUsedAt: true },
+  });
   if (!row || row.revokedAt) throw unauthorized;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
     await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });

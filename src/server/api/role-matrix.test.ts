@@ -15,11 +15,21 @@ import { simulatorControl } from "@/meta-simulator/control-client";
 
 /** Messaging procedures need a bakery that can send: a simulator number assigned, WhatsApp on, templates synced. */
 async function sendingTenant(db: Db, tenantId: string) {
-  const settings = await db.whatsAppSettings.findUniqueOrThrow({ where: { tenantId }, include: { phoneNumber: { include: { businessAccount: true } } } });
+  const settings = await db.whatsAppSettings.findUniqueOrThrow({
+    where: { tenantId },
+    include: { phoneNumber: { include: { businessAccount: true } } },
+  });
   if (settings.enabled && settings.phoneNumber?.businessAccount.wabaId === "102290129340398") return;
   const account = await masterAccount(db);
-  const sim = await simulatorControl(inject("simulatorUrl")).createPhoneNumber({ id: uniqueGraphId(), displayPhoneNumber: `+34 698 ${Date.now() % 1000} ${Math.floor(Math.random() * 900 + 100)}`, registered: true, wabaId: "102290129340398" } as never);
-  const number = await db.phoneNumber.create({ data: { metaPhoneNumberId: sim.id, businessAccountId: account.id, displayPhoneNumber: sim.id } });
+  const sim = await simulatorControl(inject("simulatorUrl")).createPhoneNumber({
+    id: uniqueGraphId(),
+    displayPhoneNumber: `+34 698 ${Date.now() % 1000} ${Math.floor(Math.random() * 900 + 100)}`,
+    registered: true,
+    wabaId: "102290129340398",
+  } as never);
+  const number = await db.phoneNumber.create({
+    data: { metaPhoneNumberId: sim.id, businessAccountId: account.id, displayPhoneNumber: sim.id },
+  });
   await db.whatsAppSettings.update({ where: { tenantId }, data: { enabled: true, phoneNumberId: number.id } });
   await syncTemplates({ db, businessAccountId: account.id });
 }
@@ -63,8 +73,21 @@ describeRoleMatrix(testDb, [
     procedure: "admin.rerunWebhookItem",
     allowed: ["admin"],
     call: async (caller) => {
-      const event = await testDb().webhookEvent.create({ data: { bodySha256: `matrix-${Math.random()}`, object: "whatsapp_business_account", payload: {}, itemCount: 1 } });
-      const item = await testDb().webhookItem.create({ data: { eventId: event.id, key: `matrix:${Math.random()}`, field: "matrix_probe", kind: "change", payload: {}, status: "QUARANTINED", attempts: 8, quarantineReason: "matrix" } });
+      const event = await testDb().webhookEvent.create({
+        data: { bodySha256: `matrix-${Math.random()}`, object: "whatsapp_business_account", payload: {}, itemCount: 1 },
+      });
+      const item = await testDb().webhookItem.create({
+        data: {
+          eventId: event.id,
+          key: `matrix:${Math.random()}`,
+          field: "matrix_probe",
+          kind: "change",
+          payload: {},
+          status: "QUARANTINED",
+          attempts: 8,
+          quarantineReason: "matrix",
+        },
+      });
       return caller.admin.rerunWebhookItem({ itemId: item.id });
     },
   },
@@ -140,12 +163,30 @@ describeRoleMatrix(testDb, [
   },
   ...(() => {
     // Broadcasts: each owner acts on a bakery of its own that can send (WhatsApp on, a number, an approved template).
-    const draft = { name: "Matrix offer", templateName: "po_notification", parameters: [{ kind: "field" as const, field: "name" as const }, { kind: "fixed" as const, value: "A" }, { kind: "fixed" as const, value: "B" }], audience: { kind: "all" as const } };
+    const draft = {
+      name: "Matrix offer",
+      templateName: "po_notification",
+      parameters: [
+        { kind: "field" as const, field: "name" as const },
+        { kind: "fixed" as const, value: "A" },
+        { kind: "fixed" as const, value: "B" },
+      ],
+      audience: { kind: "all" as const },
+    };
     const broadcastIn = async (world: World, actor: Actor, status: "DRAFT" | "SENDING" | "PAUSED") => {
       const tenantId = actor === "ownerB" ? world.tenantB.id : world.tenantA.id;
       const ready = await makeSendable(testDb(), tenantId);
       return testDb().broadcast.create({
-        data: { tenantId, name: "Matrix", templateName: "po_notification", templateLanguage: "es", parameterSources: draft.parameters, audience: draft.audience, phoneNumberId: ready.phoneNumberId, status },
+        data: {
+          tenantId,
+          name: "Matrix",
+          templateName: "po_notification",
+          templateLanguage: "es",
+          parameterSources: draft.parameters,
+          audience: draft.audience,
+          phoneNumberId: ready.phoneNumberId,
+          status,
+        },
       });
     };
     const ownedByActor = async (result: unknown, world: World, actor: Actor) => {
@@ -184,31 +225,61 @@ describeRoleMatrix(testDb, [
         allowed: owners,
         call: async (caller: Caller, world: World, actor: Actor) => {
           const b = await broadcastIn(world, actor, "DRAFT");
-          await testDb().contact.create({ data: { tenantId: b.tenantId, phoneE164: `+3465${String(Date.now()).slice(-7)}`, optedIn: true } });
+          await testDb().contact.create({
+            data: { tenantId: b.tenantId, phoneE164: `+3465${String(Date.now()).slice(-7)}`, optedIn: true },
+          });
           return caller.broadcasts.start({ broadcastId: b.id });
         },
         ownedBy: ownedByActor,
       },
-      { procedure: "broadcasts.pause", allowed: owners, call: async (caller: Caller, world: World, actor: Actor) => caller.broadcasts.pause({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }) },
-      { procedure: "broadcasts.resume", allowed: owners, call: async (caller: Caller, world: World, actor: Actor) => caller.broadcasts.resume({ broadcastId: (await broadcastIn(world, actor, "PAUSED")).id }) },
-      { procedure: "broadcasts.cancel", allowed: owners, call: async (caller: Caller, world: World, actor: Actor) => caller.broadcasts.cancel({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }) },
+      {
+        procedure: "broadcasts.pause",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) =>
+          caller.broadcasts.pause({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
+      },
+      {
+        procedure: "broadcasts.resume",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) =>
+          caller.broadcasts.resume({ broadcastId: (await broadcastIn(world, actor, "PAUSED")).id }),
+      },
+      {
+        procedure: "broadcasts.cancel",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) =>
+          caller.broadcasts.cancel({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
+      },
       {
         procedure: "broadcasts.progress",
         allowed: owners,
-        call: async (caller: Caller, world: World, actor: Actor) => caller.broadcasts.progress({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
+        call: async (caller: Caller, world: World, actor: Actor) =>
+          caller.broadcasts.progress({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
         ownedBy: ownedByActor,
       },
     ];
   })(),
   // Number health and registration (issue 5): admin-only actions on any number; owners see their own line only.
-  { procedure: "health.number", allowed: ["admin"], call: async (caller) => caller.health.number({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
-  { procedure: "health.check", allowed: ["admin"], call: async (caller) => caller.health.check({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
+  {
+    procedure: "health.number",
+    allowed: ["admin"],
+    call: async (caller) => caller.health.number({ phoneNumberId: (await createMasterNumber(testDb())).id }),
+  },
+  {
+    procedure: "health.check",
+    allowed: ["admin"],
+    call: async (caller) => caller.health.check({ phoneNumberId: (await createMasterNumber(testDb())).id }),
+  },
   {
     procedure: "health.completeRegistration",
     allowed: ["admin"],
     call: async (caller) => caller.health.completeRegistration({ phoneNumberId: (await createMasterNumber(testDb())).id }),
   },
-  { procedure: "health.resetOnboarding", allowed: ["admin"], call: async (caller) => caller.health.resetOnboarding({ phoneNumberId: (await createMasterNumber(testDb())).id }) },
+  {
+    procedure: "health.resetOnboarding",
+    allowed: ["admin"],
+    call: async (caller) => caller.health.resetOnboarding({ phoneNumberId: (await createMasterNumber(testDb())).id }),
+  },
   {
     procedure: "health.mine",
     allowed: ["ownerA", "ownerB"],
@@ -220,7 +291,10 @@ describeRoleMatrix(testDb, [
       return caller.health.mine();
     },
     ownedBy: async (result, world, actor) => {
-      const own = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: ownTenant(world, actor).id }, include: { phoneNumber: true } });
+      const own = await testDb().whatsAppSettings.findUniqueOrThrow({
+        where: { tenantId: ownTenant(world, actor).id },
+        include: { phoneNumber: true },
+      });
       expect((result as { number?: string }).number).toBe(own.phoneNumber?.displayPhoneNumber);
     },
   },
@@ -231,7 +305,10 @@ describeRoleMatrix(testDb, [
     call: (caller) => caller.signup.status(),
     ownedBy: async (result, world, actor) => {
       const status = result as { connected: boolean; wabaId?: string };
-      if (status.connected) expect((await testDb().businessAccount.findUniqueOrThrow({ where: { wabaId: status.wabaId! } })).tenantId).toBe(ownTenant(world, actor).id);
+      if (status.connected)
+        expect((await testDb().businessAccount.findUniqueOrThrow({ where: { wabaId: status.wabaId! } })).tenantId).toBe(
+          ownTenant(world, actor).id,
+        );
     },
   },
   { procedure: "signup.simulatePopup", allowed: ["ownerA", "ownerB"], call: (caller) => caller.signup.simulatePopup() },
@@ -248,7 +325,10 @@ describeRoleMatrix(testDb, [
     ownedBy: async (_result, world, actor) => {
       const account = await testDb().businessAccount.findUniqueOrThrow({ where: { wabaId: customerWabaId } });
       expect(account.tenantId).toBe(ownTenant(world, actor).id);
-      const settings = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: ownTenant(world, actor).id }, include: { phoneNumber: true } });
+      const settings = await testDb().whatsAppSettings.findUniqueOrThrow({
+        where: { tenantId: ownTenant(world, actor).id },
+        include: { phoneNumber: true },
+      });
       expect(settings.phoneNumber?.metaPhoneNumberId).toBe("110000000000001");
     },
   },
@@ -337,7 +417,13 @@ describeRoleMatrix(testDb, [
     allowed: ["ownerA", "ownerB"],
     call: async (caller, world, actor) => {
       if (actor === "ownerA" || actor === "ownerB") await sendingTenant(testDb(), tenantOf(world, actor).id);
-      return caller.templates.create({ name: `matrix_${actor.toLowerCase()}_${Date.now()}`, language: "es", category: "UTILITY", bodyText: "Hola {{1}}", examples: ["Ana"] });
+      return caller.templates.create({
+        name: `matrix_${actor.toLowerCase()}_${Date.now()}`,
+        language: "es",
+        category: "UTILITY",
+        bodyText: "Hola {{1}}",
+        examples: ["Ana"],
+      });
     },
   },
   {
@@ -347,7 +433,18 @@ describeRoleMatrix(testDb, [
       const db = testDb();
       for (const tenant of [world.tenantA, world.tenantB]) {
         const contact = await createContactRow(db, tenant.id);
-        await db.message.create({ data: { tenantId: tenant.id, contactId: contact.id, direction: "OUTBOUND", type: "text", body: `for ${actor}`, source: "test", status: "SENT", statusRank: 2 } });
+        await db.message.create({
+          data: {
+            tenantId: tenant.id,
+            contactId: contact.id,
+            direction: "OUTBOUND",
+            type: "text",
+            body: `for ${actor}`,
+            source: "test",
+            status: "SENT",
+            statusRank: 2,
+          },
+        });
       }
       return caller.messages.list({});
     },
@@ -374,9 +471,18 @@ describeRoleMatrix(testDb, [
       const own = actor === "ownerB" ? world.tenantB : world.tenantA;
       if (actor === "ownerA" || actor === "ownerB") await sendingTenant(testDb(), own.id);
       const contact = await createContactRow(testDb(), own.id);
-      return caller.messages.sendTemplate({ contactId: contact.id, templateName: "po_notification", parameters: ["Matrix", "PO-1", "1 €"] });
+      return caller.messages.sendTemplate({
+        contactId: contact.id,
+        templateName: "po_notification",
+        parameters: ["Matrix", "PO-1", "1 €"],
+      });
     },
-    ownedBy: async (result, world, actor) => ownsTenantRows([await testDb().message.findUniqueOrThrow({ where: { id: (result as { messageId: string }).messageId } })], world, actor),
+    ownedBy: async (result, world, actor) =>
+      ownsTenantRows(
+        [await testDb().message.findUniqueOrThrow({ where: { id: (result as { messageId: string }).messageId } })],
+        world,
+        actor,
+      ),
   },
   {
     procedure: "messages.sendText",
@@ -386,7 +492,11 @@ describeRoleMatrix(testDb, [
       if (actor === "ownerA" || actor === "ownerB") await sendingTenant(testDb(), own.id);
       const contact = await createContactRow(testDb(), own.id, { lastInboundAt: new Date() });
       const settings = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: own.id }, include: { phoneNumber: true } });
-      if (settings.phoneNumber) await simulatorControl(inject("simulatorUrl")).inbound(settings.phoneNumber.metaPhoneNumberId, { from: contact.phoneE164.slice(1), text: "hola" });
+      if (settings.phoneNumber)
+        await simulatorControl(inject("simulatorUrl")).inbound(settings.phoneNumber.metaPhoneNumberId, {
+          from: contact.phoneE164.slice(1),
+          text: "hola",
+        });
       return caller.messages.sendText({ contactId: contact.id, body: "¡Hola!" });
     },
   },
@@ -402,7 +512,10 @@ describeRoleMatrix(testDb, [
       const { wamid, to } = result as { wamid: string; to: string };
       expect((await testDb().user.findUniqueOrThrow({ where: { id: world.users[actor]!.id } })).notificationPhone).toBe(to);
       expect(await testDb().contact.count({ where: { phoneE164: to } })).toBe(0);
-      const settings = await testDb().whatsAppSettings.findUniqueOrThrow({ where: { tenantId: tenantOf(world, actor).id }, include: { phoneNumber: true } });
+      const settings = await testDb().whatsAppSettings.findUniqueOrThrow({
+        where: { tenantId: tenantOf(world, actor).id },
+        include: { phoneNumber: true },
+      });
       const sent = await simulatorControl(inject("simulatorUrl")).messages({ phoneNumberId: settings.phoneNumber!.metaPhoneNumberId });
       expect(sent.find((m) => m.id === wamid)).toMatchObject({ to, template: { name: "po_notification" } });
     },
@@ -423,7 +536,14 @@ describeRoleMatrix(testDb, [
     allowed: ["ownerA", "ownerB"],
     // a key of bakery A for everyone except owner B (who revokes their own): B revoking A's would be NOT_FOUND
     call: async (caller, world, actor) => {
-      const key = await testDb().apiKey.create({ data: { tenantId: (actor === "ownerB" ? world.tenantB : world.tenantA).id, name: "m", prefix: `m${Math.random().toString(36).slice(2, 9)}`, keyHash: Math.random().toString(36) } });
+      const key = await testDb().apiKey.create({
+        data: {
+          tenantId: (actor === "ownerB" ? world.tenantB : world.tenantA).id,
+          name: "m",
+          prefix: `m${Math.random().toString(36).slice(2, 9)}`,
+          keyHash: Math.random().toString(36),
+        },
+      });
       return caller.apiKeys.revoke({ apiKeyId: key.id });
     },
   },

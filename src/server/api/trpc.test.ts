@@ -32,7 +32,11 @@ describe("tRPC procedures", () => {
       path: "echo",
       input: { phone: "612", count: 0 },
       ctx: undefined,
-      shape: { message: (error as TRPCError).message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, path: "echo", stack: "x" } },
+      shape: {
+        message: (error as TRPCError).message,
+        code: -32600,
+        data: { code: "BAD_REQUEST", httpStatus: 400, path: "echo", stack: "x" },
+      },
     }) as { message: string; data: { fieldErrors: Record<string, string[]>; appCode: string; stack?: string } };
     expect(shape.data.fieldErrors.phone).toEqual(["expected E.164, e.g. +34612345678"]);
     expect(shape.data.fieldErrors.count?.[0]).toMatch(/>=\s*1/);
@@ -62,7 +66,9 @@ describe("tRPC procedures", () => {
     const db = testDb();
     const admin = await createAdmin(db);
     await db.user.delete({ where: { id: admin.id } });
-    const error = (await createProbeCaller({ db, session: sessionFor(admin) }).whoseTenant().catch((e: unknown) => e)) as TRPCError;
+    const error = (await createProbeCaller({ db, session: sessionFor(admin) })
+      .whoseTenant()
+      .catch((e: unknown) => e)) as TRPCError;
     expect(error.code).toBe("UNAUTHORIZED");
   });
 });

@@ -57,7 +57,7 @@ export async function listAuditLog({ db, filters, page, pageSize }: { db: Db; fi
     total,
     page,
     pageSize,
-    entries: entries.map((e) => ({ ...e, tenantName: e.tenantId ? tenantName.get(e.tenantId) ?? null : null })),
+    entries: entries.map((e) => ({ ...e, tenantName: e.tenantId ? (tenantName.get(e.tenantId) ?? null) : null })),
   };
 }
 

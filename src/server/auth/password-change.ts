@@ -8,7 +8,12 @@ export const minimumPasswordLength = 12;
  * A new password for a signed-in user who proves the current one. Every session of the user ends, this one
  * included (the session version goes up): whoever copied a cookie or knew the old password is out.
  */
-export async function changePassword({ db, userId, currentPassword, newPassword }: {
+export async function changePassword({
+  db,
+  userId,
+  currentPassword,
+  newPassword,
+}: {
   db: Db;
   userId: string;
   currentPassword: string;

@@ -29,7 +29,12 @@ async function retryAtFor(db: Db, where: { email: string } | { clientAddress: st
   return new Date(recent[recent.length - 1]!.createdAt.getTime() + signInLimits.windowMs);
 }
 
-export async function signInBlock({ db, email, clientAddress, now = new Date() }: {
+export async function signInBlock({
+  db,
+  email,
+  clientAddress,
+  now = new Date(),
+}: {
   db: Db;
   email: string;
   clientAddress: string;
@@ -44,7 +49,12 @@ export async function signInBlock({ db, email, clientAddress, now = new Date() }
   return null;
 }
 
-export async function recordSignInFailure({ db, email, clientAddress, now = new Date() }: {
+export async function recordSignInFailure({
+  db,
+  email,
+  clientAddress,
+  now = new Date(),
+}: {
   db: Db;
   email: string;
   clientAddress: string;
@@ -75,14 +85,24 @@ export function clientAddressOf(forwardedFor: string | null, trustedHops: number
 }
 
 /** The 429 answer to a sign-in POST (before any password is hashed), or null when the attempt may go ahead. */
-export async function throttledSignIn({ db, req, trustedProxyHops, now = new Date() }: {
+export async function throttledSignIn({
+  db,
+  req,
+  trustedProxyHops,
+  now = new Date(),
+}: {
   db: Db;
   req: Request;
   trustedProxyHops: number;
   now?: Date;
 }): Promise<Response | null> {
-  const form = await req.clone().formData().catch(() => null);
-  const email = String(form?.get("email") ?? "").trim().toLowerCase();
+  const form = await req
+    .clone()
+    .formData()
+    .catch(() => null);
+  const email = String(form?.get("email") ?? "")
+    .trim()
+    .toLowerCase();
   const clientAddress = clientAddressOf(req.headers.get("x-forwarded-for"), trustedProxyHops);
   const block = await signInBlock({ db, email, clientAddress, now });
   if (!block) return null;

@@ -14,7 +14,10 @@ export const audienceSchema = z.discriminatedUnion("kind", [
     kind: z.literal("csv"),
     fileName: z.string().max(200),
     /** the phone column of the uploaded file, as typed */
-    phones: z.array(z.string().max(40)).min(1, "expected at least one phone number in the file").max(100_000, "at most 100,000 rows per broadcast"),
+    phones: z
+      .array(z.string().max(40))
+      .min(1, "expected at least one phone number in the file")
+      .max(100_000, "at most 100,000 rows per broadcast"),
   }),
 ]);
 export type Audience = z.infer<typeof audienceSchema>;
@@ -48,7 +51,17 @@ export function audienceCondition(tenantId: string, audience: Audience, csvE164:
 
 export const eligibleContact = Prisma.sql`c."optedIn" AND c."notOnWhatsAppAt" IS NULL`;
 
-export async function countAudience({ db, tenantId, audience, region }: { db: Db; tenantId: string; audience: Audience; region: string }): Promise<AudienceCounts> {
+export async function countAudience({
+  db,
+  tenantId,
+  audience,
+  region,
+}: {
+  db: Db;
+  tenantId: string;
+  audience: Audience;
+  region: string;
+}): Promise<AudienceCounts> {
   const csv = audience.kind === "csv" ? normalizeCsvPhones(audience.phones, region) : { e164: [], invalid: 0 };
   const [row] = await db.$queryRaw<{ eligible: number; opted_out: number; not_on_whatsapp: number; matched: number }[]>`
     SELECT count(*) FILTER (WHERE ${eligibleContact})::int AS eligible,

@@ -10,14 +10,28 @@ import { createMetaSimulator } from "@/meta-simulator/server";
 import { simulatorControl } from "@/meta-simulator/control-client";
 import { broadcastFanOutJob, broadcastSendChunkJob } from "@/server/broadcasts/jobs";
 import { inngestFunctionFor } from "@/server/inngest/provider";
-import { cancelBroadcast, createBroadcast, pauseBroadcast, previewBroadcast, resumeBroadcast, startBroadcast, type BroadcastDraftInput } from "@/server/broadcasts/lifecycle";
+import {
+  cancelBroadcast,
+  createBroadcast,
+  pauseBroadcast,
+  previewBroadcast,
+  resumeBroadcast,
+  startBroadcast,
+  type BroadcastDraftInput,
+} from "@/server/broadcasts/lifecycle";
 import { batchSizeFor, chunkFlowControl, planBroadcastChunks, sendBroadcastChunk, type ChunkEvent } from "@/server/broadcasts/sending";
 import { broadcastProgress, recipientReportCsv, summaryOf } from "@/server/broadcasts/progress";
 import { testDb } from "@/test/db";
 import { createSendingTenant } from "@/test/messaging-world";
 import { callerAs } from "@/test/fixtures";
 
-const sim = createMetaSimulator({ appSecret: "s", statusDelaysMs: { sent: null, delivered: null, read: null }, undeliverableMode: "sync", pairRateLimit: false, seed: 11 });
+const sim = createMetaSimulator({
+  appSecret: "s",
+  statusDelaysMs: { sent: null, delivered: null, read: null },
+  undeliverableMode: "sync",
+  pairRateLimit: false,
+  seed: 11,
+});
 let simUrl = "";
 
 beforeAll(async () => {
@@ -51,7 +65,11 @@ async function bakeryWithContacts(count: number, { level = "HIGH" as "HIGH" | "S
 const draft = (overrides: Partial<BroadcastDraftInput> = {}): BroadcastDraftInput => ({
   name: "Oferta de San Juan",
   templateName: "po_notification",
-  parameters: [{ kind: "field", field: "name" }, { kind: "fixed", value: "PROMO-24" }, { kind: "fixed", value: "20 %" }],
+  parameters: [
+    { kind: "field", field: "name" },
+    { kind: "fixed", value: "PROMO-24" },
+    { kind: "fixed", value: "20 %" },
+  ],
   audience: { kind: "all" },
   ...overrides,
 });
@@ -80,7 +98,10 @@ async function runChunk(chunk: ChunkEvent) {
   const t = new InngestTestEngine({
     function: inngestFunctionFor(broadcastSendChunkJob),
     events: [{ name: "broadcast/chunk.send", data: chunk }],
-    steps: Array.from({ length: 8 }, (_, round) => ({ id: `rate limit wait ${round}`, handler: () => new Promise((resolve) => setTimeout(resolve, 1100)) })),
+    steps: Array.from({ length: 8 }, (_, round) => ({
+      id: `rate limit wait ${round}`,
+      handler: () => new Promise((resolve) => setTimeout(resolve, 1100)),
+    })),
   });
   return (await t.execute()).result;
 }
@@ -101,7 +122,10 @@ describe("pacing configuration", () => {
     const standard = await bakeryWithContacts(1700, { level: "STANDARD" });
     const id = await started(standard.tenant.id);
     const chunks = await planBroadcastChunks({ db: testDb(), broadcastId: id });
-    expect(chunks.map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 1600], [1601, 1700]]); // 20 s of 80 msg/s
+    expect(chunks.map((c) => [c.fromSeq, c.toSeq])).toEqual([
+      [1, 1600],
+      [1601, 1700],
+    ]); // 20 s of 80 msg/s
     expect(chunks.every((c) => c.phoneNumberId === standard.number.id)).toBe(true);
     await testDb().phoneNumber.update({ where: { id: standard.number.id }, data: { throughputLevel: "HIGH" } });
     expect((await planBroadcastChunks({ db: testDb(), broadcastId: id })).map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 1700]]); // HIGH: 20,000 per chunk
@@ -116,7 +140,11 @@ describe("broadcasts", () => {
     expect(preview.renderedBody).toContain("Cliente 0");
     expect(preview.renderedBody).toContain("PROMO-24");
 
-    const csv = await previewBroadcast({ db: testDb(), tenantId: world.tenant.id, input: draft({ audience: { kind: "csv", fileName: "x.csv", phones: [world.phones[0]!, "12", "+34 999"] } }) });
+    const csv = await previewBroadcast({
+      db: testDb(),
+      tenantId: world.tenant.id,
+      input: draft({ audience: { kind: "csv", fileName: "x.csv", phones: [world.phones[0]!, "12", "+34 999"] } }),
+    });
     expect(csv).toMatchObject({ eligible: 1, excludedInvalid: 2 });
 
     const broadcast = await createBroadcast({ db: testDb(), tenantId: world.tenant.id, userId: null, input: draft() });
@@ -132,7 +160,11 @@ describe("broadcasts", () => {
   it("a 1,000-recipient broadcast with some recipients not on WhatsApp ends with the right counts and breakdown", async () => {
     const world = await bakeryWithContacts(1000);
     const notOnWhatsApp = world.phones.filter((_, i) => i % 40 === 7); // 25 of them
-    await fetch(`${simUrl}/__sim/recipients`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ waIds: notOnWhatsApp, onWhatsApp: false }) });
+    await fetch(`${simUrl}/__sim/recipients`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ waIds: notOnWhatsApp, onWhatsApp: false }),
+    });
     const id = await started(world.tenant.id);
 
     const chunks = await fanOut(id, world.tenant.id);
@@ -140,7 +172,11 @@ describe("broadcasts", () => {
     for (const chunk of chunks) await runChunk(chunk);
 
     const progress = await broadcastProgress({ db: testDb(), tenantId: world.tenant.id, broadcastId: id });
-    expect(summaryOf(progress)).toEqual({ broadcast_id: id, status: "completed", results: { total: 1000, sent: 975, failed: 25, failure_breakdown: { not_on_whatsapp: 25 } } });
+    expect(summaryOf(progress)).toEqual({
+      broadcast_id: id,
+      status: "completed",
+      results: { total: 1000, sent: 975, failed: 25, failure_breakdown: { not_on_whatsapp: 25 } },
+    });
     const perRecipient = sentTo(world.phones);
     expect(perRecipient.size).toBe(975);
     expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
@@ -151,7 +187,11 @@ describe("broadcasts", () => {
   it("an injected 130429 pauses the number and resumes without losing or duplicating anyone", async () => {
     const world = await bakeryWithContacts(150);
     const id = await started(world.tenant.id);
-    await fetch(`${simUrl}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ next: [{ type: "error", code: 130429, httpStatus: 400, title: "Rate limit hit" }] }) });
+    await fetch(`${simUrl}/__sim/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ next: [{ type: "error", code: 130429, httpStatus: 400, title: "Rate limit hit" }] }),
+    });
     const [chunk] = await fanOut(id, world.tenant.id);
     const result = await runChunk(chunk!);
 
@@ -187,14 +227,27 @@ describe("broadcasts", () => {
   it("a first batch that fails entirely stops the broadcast and raises the alert", async () => {
     const world = await bakeryWithContacts(450, { level: "STANDARD" });
     const id = await started(world.tenant.id);
-    const messageCalls = async () => (await simulatorControl(simUrl).requestCounts()).byPath[`POST /${world.number.metaPhoneNumberId}/messages`] ?? 0;
+    const messageCalls = async () =>
+      (await simulatorControl(simUrl).requestCounts()).byPath[`POST /${world.number.metaPhoneNumberId}/messages`] ?? 0;
     const messagesBefore = await messageCalls();
-    await fetch(`${simUrl}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ errorRate: 1, error: { code: 190, httpStatus: 401, title: "Error validating access token" }, pathPattern: "/messages" }) });
+    await fetch(`${simUrl}/__sim/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        errorRate: 1,
+        error: { code: 190, httpStatus: 401, title: "Error validating access token" },
+        pathPattern: "/messages",
+      }),
+    });
     try {
       const chunks = await fanOut(id, world.tenant.id);
       for (const chunk of chunks) await runChunk(chunk);
     } finally {
-      await fetch(`${simUrl}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ errorRate: 0, pathPattern: null }) });
+      await fetch(`${simUrl}/__sim/faults`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ errorRate: 0, pathPattern: null }),
+      });
     }
     const broadcast = await testDb().broadcast.findUniqueOrThrow({ where: { id } });
     expect(broadcast.status).toBe("STOPPED");
@@ -220,7 +273,9 @@ describe("broadcasts", () => {
     const world = await bakeryWithContacts(400, { level: "STANDARD" }); // one chunk, five seconds of sending
     const id = await started(world.tenant.id);
     const [chunk] = await fanOut(id, world.tenant.id);
-    const result = await actWhileSending(world, chunk!, 100, () => cancelBroadcast({ db: testDb(), tenantId: world.tenant.id, broadcastId: id }));
+    const result = await actWhileSending(world, chunk!, 100, () =>
+      cancelBroadcast({ db: testDb(), tenantId: world.tenant.id, broadcastId: id }),
+    );
     const sentAtEnd = sentTo(world.phones).size;
 
     expect(result).toMatchObject({ state: "over" });
@@ -238,7 +293,9 @@ describe("broadcasts", () => {
     const world = await bakeryWithContacts(400, { level: "STANDARD" });
     const id = await started(world.tenant.id);
     const [chunk] = await fanOut(id, world.tenant.id);
-    const paused = await actWhileSending(world, chunk!, 100, () => pauseBroadcast({ db: testDb(), tenantId: world.tenant.id, broadcastId: id }));
+    const paused = await actWhileSending(world, chunk!, 100, () =>
+      pauseBroadcast({ db: testDb(), tenantId: world.tenant.id, broadcastId: id }),
+    );
     const sentWhilePaused = sentTo(world.phones).size;
 
     expect(paused).toMatchObject({ state: "paused" });
@@ -264,7 +321,18 @@ describe("broadcasts", () => {
     await testDb().broadcastRecipient.updateMany({ where: { broadcastId: id }, data: { status: "SENDING" } });
     for (const [i, r] of recipients.slice(0, 10).entries()) {
       await testDb().message.create({
-        data: { tenantId: world.tenant.id, phoneNumberId: world.number.id, contactId: r.contactId!, direction: "OUTBOUND", type: "template", source: "broadcast", idempotencyKey: `broadcast:${id}:${r.id}:0`, status: i < 5 ? "ACCEPTED" : "PENDING", statusRank: i < 5 ? 1 : 0, wamid: i < 5 ? `wamid.dead-run-${i}` : null },
+        data: {
+          tenantId: world.tenant.id,
+          phoneNumberId: world.number.id,
+          contactId: r.contactId!,
+          direction: "OUTBOUND",
+          type: "template",
+          source: "broadcast",
+          idempotencyKey: `broadcast:${id}:${r.id}:0`,
+          status: i < 5 ? "ACCEPTED" : "PENDING",
+          statusRank: i < 5 ? 1 : 0,
+          wamid: i < 5 ? `wamid.dead-run-${i}` : null,
+        },
       });
     }
 
@@ -274,7 +342,12 @@ describe("broadcasts", () => {
     expect(after.slice(5, 10).every((r) => r.status === "UNKNOWN")).toBe(true);
     expect(after.slice(10).every((r) => r.status === "SENT")).toBe(true);
     const perRecipient = sentTo(world.phones);
-    expect([...perRecipient.keys()].sort()).toEqual(world.phones.slice(10).map((p) => p.replace("+", "")).sort());
+    expect([...perRecipient.keys()].sort()).toEqual(
+      world.phones
+        .slice(10)
+        .map((p) => p.replace("+", ""))
+        .sort(),
+    );
     expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
   });
 });
@@ -300,11 +373,24 @@ describe("tenant isolation", () => {
 describe("per-recipient report", () => {
   it("neutralises every cell a spreadsheet would run as a formula (OWASP CSV injection)", async () => {
     const world = await bakeryWithContacts(0);
-    const names = ['=HYPERLINK("http://evil.example/x","Pulse aquí")', "+SUM(1,2)", "-2+3", "@cmd", "\t=1", "\r=1", '=1+1\n"multi"', "Marta"];
-    await testDb().contact.createMany({ data: names.map((name, i) => ({ tenantId: world.tenant.id, phoneE164: phoneOf(500 + i), name, optedIn: true })) });
+    const names = [
+      '=HYPERLINK("http://evil.example/x","Pulse aquí")',
+      "+SUM(1,2)",
+      "-2+3",
+      "@cmd",
+      "\t=1",
+      "\r=1",
+      '=1+1\n"multi"',
+      "Marta",
+    ];
+    await testDb().contact.createMany({
+      data: names.map((name, i) => ({ tenantId: world.tenant.id, phoneE164: phoneOf(500 + i), name, optedIn: true })),
+    });
     const broadcastId = await started(world.tenant.id);
     const csv = await recipientReportCsv({ db: testDb(), tenantId: world.tenant.id, broadcastId });
-    const rows = Papa.parse<string[]>(csv).data.slice(1).filter((r) => r.length > 1);
+    const rows = Papa.parse<string[]>(csv)
+      .data.slice(1)
+      .filter((r) => r.length > 1);
     expect(rows.map((r) => r[2]).sort()).toEqual([...names.slice(0, 7).map((n) => `'${n}`), "Marta"].sort());
     // no cell of the file starts a formula: only plain signed numbers (E.164 phones) may begin with "+"
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^(?![+-][\d .,]*$)[=+\-@\t\r]/);

@@ -24,7 +24,10 @@ export const broadcastFanOutJob = defineEventJob({
   async handler({ payload, run, db }) {
     const chunks = await run.run("plan chunks", () => planBroadcastChunks({ db, broadcastId: payload.broadcastId }));
     for (let i = 0; i < chunks.length; i += fanOutBatch) {
-      await run.sendEvent(`fan out ${i / fanOutBatch}`, chunks.slice(i, i + fanOutBatch).map((data) => ({ event: jobEvents.broadcastChunk, data })));
+      await run.sendEvent(
+        `fan out ${i / fanOutBatch}`,
+        chunks.slice(i, i + fanOutBatch).map((data) => ({ event: jobEvents.broadcastChunk, data })),
+      );
     }
     return { chunks: chunks.length };
   },

@@ -10,7 +10,14 @@ import { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { raiseAlert } from "@/server/alerts/alerts";
-import { audienceCondition, countAudience, eligibleContact, normalizeCsvPhones, type Audience, type AudienceCounts } from "@/server/broadcasts/audience";
+import {
+  audienceCondition,
+  countAudience,
+  eligibleContact,
+  normalizeCsvPhones,
+  type Audience,
+  type AudienceCounts,
+} from "@/server/broadcasts/audience";
 import { parametersSql, renderBody, renderParameters, type ParameterSource } from "@/server/broadcasts/parameters";
 import { jobEvents } from "@/server/jobs/events";
 import { enqueueJob } from "@/server/jobs/outbox";
@@ -33,12 +40,27 @@ async function tenantRegion(db: Db, tenantId: string) {
 /** Checks that the bakery can send this template with these parameters; the same refusals as a single send. */
 async function validateDraft(db: Db, tenantId: string, input: BroadcastDraftInput) {
   const from = await loadSendingNumber({ db, tenantId });
-  const content = { kind: "template" as const, templateName: input.templateName, language: input.language, parameters: input.parameters.map(() => "x") };
+  const content = {
+    kind: "template" as const,
+    templateName: input.templateName,
+    language: input.language,
+    parameters: input.parameters.map(() => "x"),
+  };
   const { language, template } = await checkTemplate(db, from, content);
   return { from, language, template };
 }
 
-export async function createBroadcast({ db, tenantId, userId, input }: { db: Db; tenantId: string; userId: string | null; input: BroadcastDraftInput }) {
+export async function createBroadcast({
+  db,
+  tenantId,
+  userId,
+  input,
+}: {
+  db: Db;
+  tenantId: string;
+  userId: string | null;
+  input: BroadcastDraftInput;
+}) {
   const { from, language } = await validateDraft(db, tenantId, input);
   return db.broadcast.create({
     data: {
@@ -70,7 +92,15 @@ export type BroadcastPreview = AudienceCounts & {
 };
 
 /** What will be sent and to how many, without sending or saving anything. */
-export async function previewBroadcast({ db, tenantId, input }: { db: Db; tenantId: string; input: BroadcastDraftInput }): Promise<BroadcastPreview> {
+export async function previewBroadcast({
+  db,
+  tenantId,
+  input,
+}: {
+  db: Db;
+  tenantId: string;
+  input: BroadcastDraftInput;
+}): Promise<BroadcastPreview> {
   const { language, template } = await validateDraft(db, tenantId, input);
   const region = await tenantRegion(db, tenantId);
   const counts = await countAudience({ db, tenantId, audience: input.audience, region });
@@ -96,18 +126,30 @@ export async function previewBroadcast({ db, tenantId, input }: { db: Db; tenant
 export async function startBroadcast({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
   const draft = await ownBroadcast(db, tenantId, broadcastId);
   if (draft.status !== "DRAFT") return { id: draft.id, status: draft.status, total: draft.total, alreadyStarted: true };
-  const input = { name: draft.name, templateName: draft.templateName, language: draft.templateLanguage, parameters: draft.parameterSources as ParameterSource[], audience: draft.audience as Audience };
+  const input = {
+    name: draft.name,
+    templateName: draft.templateName,
+    language: draft.templateLanguage,
+    parameters: draft.parameterSources as ParameterSource[],
+    audience: draft.audience as Audience,
+  };
   const { from } = await validateDraft(db, tenantId, input); // the template may have been paused since the draft
   const region = await tenantRegion(db, tenantId);
   const counts = await countAudience({ db, tenantId, audience: input.audience, region });
   if (counts.eligible === 0) {
-    throw new AppError("VALIDATION_FAILED", "Nobody in this audience can receive the broadcast: no contact has opted in.", { ...counts, field: "audience" });
+    throw new AppError("VALIDATION_FAILED", "Nobody in this audience can receive the broadcast: no contact has opted in.", {
+      ...counts,
+      field: "audience",
+    });
   }
   const csv = input.audience.kind === "csv" ? normalizeCsvPhones(input.audience.phones, region).e164 : [];
 
   return db.$transaction(
     async (tx) => {
-      const claimed = await tx.broadcast.updateMany({ where: { id: draft.id, status: "DRAFT" }, data: { status: "SENDING", startedAt: new Date(), phoneNumberId: from.phoneNumberId } });
+      const claimed = await tx.broadcast.updateMany({
+        where: { id: draft.id, status: "DRAFT" },
+        data: { status: "SENDING", startedAt: new Date(), phoneNumberId: from.phoneNumberId },
+      });
       if (claimed.count === 0) {
         const current = await tx.broadcast.findUniqueOrThrow({ where: { id: draft.id } });
         return { id: current.id, status: current.status, total: current.total, alreadyStarted: true };
@@ -121,9 +163,18 @@ export async function startBroadcast({ db, tenantId, broadcastId }: { db: Db; te
         ON CONFLICT DO NOTHING`;
       await tx.broadcast.update({
         where: { id: draft.id },
-        data: { total, excludedOptedOut: counts.excludedOptedOut, excludedNotOnWhatsApp: counts.excludedNotOnWhatsApp, excludedInvalid: counts.excludedInvalid },
+        data: {
+          total,
+          excludedOptedOut: counts.excludedOptedOut,
+          excludedNotOnWhatsApp: counts.excludedNotOnWhatsApp,
+          excludedInvalid: counts.excludedInvalid,
+        },
       });
-      await enqueueJob(tx, { id: `broadcast-started:${draft.id}`, event: jobEvents.broadcastStarted, data: { broadcastId: draft.id, tenantId } });
+      await enqueueJob(tx, {
+        id: `broadcast-started:${draft.id}`,
+        event: jobEvents.broadcastStarted,
+        data: { broadcastId: draft.id, tenantId },
+      });
       return { id: draft.id, status: "SENDING" as const, total, alreadyStarted: false };
     },
     { timeout: 120_000 },
@@ -160,9 +211,22 @@ export async function cancelBroadcast({ db, tenantId, broadcastId }: { db: Db; t
 }
 
 /** Stops a broadcast whose first batch failed entirely, and tells the admin (alert) and the owner (its status). */
-export async function stopBroadcast({ db, broadcastId, reason, details }: { db: Db; broadcastId: string; reason: string; details: Prisma.InputJsonObject }) {
+export async function stopBroadcast({
+  db,
+  broadcastId,
+  reason,
+  details,
+}: {
+  db: Db;
+  broadcastId: string;
+  reason: string;
+  details: Prisma.InputJsonObject;
+}) {
   const broadcast = await db.broadcast.findUniqueOrThrow({ where: { id: broadcastId }, include: { tenant: { select: { name: true } } } });
-  const changed = await db.broadcast.updateMany({ where: { id: broadcastId, status: { in: ["SENDING", "PAUSED"] } }, data: { status: "STOPPED", stoppedReason: reason, finishedAt: new Date() } });
+  const changed = await db.broadcast.updateMany({
+    where: { id: broadcastId, status: { in: ["SENDING", "PAUSED"] } },
+    data: { status: "STOPPED", stoppedReason: reason, finishedAt: new Date() },
+  });
   if (changed.count === 0) return;
   await db.broadcastRecipient.updateMany({ where: { broadcastId, status: "PENDING" }, data: { status: "CANCELLED" } });
   await raiseAlert({

@@ -6,7 +6,10 @@ import { Prisma } from "@/generated/prisma/client";
 import { z } from "zod";
 
 export const parameterSourceSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("fixed"), value: z.string().trim().min(1, "expected the text for this parameter, e.g. 20% en pan de masa madre").max(1024) }),
+  z.object({
+    kind: z.literal("fixed"),
+    value: z.string().trim().min(1, "expected the text for this parameter, e.g. 20% en pan de masa madre").max(1024),
+  }),
   z.object({ kind: z.literal("field"), field: z.enum(["name", "phone"], "expected a contact field: name or phone") }),
 ]);
 export type ParameterSource = z.infer<typeof parameterSourceSchema>;

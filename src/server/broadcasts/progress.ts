@@ -55,7 +55,15 @@ export type BroadcastProgress = {
 
 type Row = { recipient_status: string; message_status: string | null; app_error_code: string | null; n: number };
 
-export async function broadcastProgress({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }): Promise<BroadcastProgress> {
+export async function broadcastProgress({
+  db,
+  tenantId,
+  broadcastId,
+}: {
+  db: Db;
+  tenantId: string;
+  broadcastId: string;
+}): Promise<BroadcastProgress> {
   const broadcast = await db.broadcast.findFirst({ where: { id: broadcastId, tenantId } });
   if (!broadcast) throw new AppError("NOT_FOUND", "Broadcast not found.", { broadcast_id: broadcastId });
   const rows = await db.$queryRaw<Row[]>`
@@ -118,7 +126,19 @@ export async function listBroadcasts({ db, tenantId }: { db: Db; tenantId: strin
 export async function recipientReportRows({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
   const broadcast = await db.broadcast.findFirst({ where: { id: broadcastId, tenantId }, select: { id: true } });
   if (!broadcast) throw new AppError("NOT_FOUND", "Broadcast not found.", { broadcast_id: broadcastId });
-  return db.$queryRaw<{ seq: number; phone: string; name: string | null; status: string; message_status: string | null; wamid: string | null; error_code: number | null; app_error_code: string | null; error_title: string | null }[]>`
+  return db.$queryRaw<
+    {
+      seq: number;
+      phone: string;
+      name: string | null;
+      status: string;
+      message_status: string | null;
+      wamid: string | null;
+      error_code: number | null;
+      app_error_code: string | null;
+      error_title: string | null;
+    }[]
+  >`
     SELECT r."seq", r."phoneE164" AS phone, r."name", r."status"::text AS status, m."status"::text AS message_status, r."wamid",
            COALESCE(r."errorCode", m."errorCode") AS error_code, COALESCE(r."appErrorCode", m."appErrorCode") AS app_error_code,
            COALESCE(r."errorTitle", m."errorTitle") AS error_title
@@ -127,7 +147,15 @@ export async function recipientReportRows({ db, tenantId, broadcastId }: { db: D
 }
 
 /** The per-recipient report as CSV (quoted where needed, e.g. names with commas; formula-leading cells neutralised). */
-export async function recipientReportCsv({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }): Promise<string> {
+export async function recipientReportCsv({
+  db,
+  tenantId,
+  broadcastId,
+}: {
+  db: Db;
+  tenantId: string;
+  broadcastId: string;
+}): Promise<string> {
   const rows = await recipientReportRows({ db, tenantId, broadcastId });
   return writeCsv({
     fields: ["seq", "phone", "name", "status", "delivery", "wamid", "meta_error_code", "error_code", "reason", "error"],

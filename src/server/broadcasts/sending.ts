@@ -17,7 +17,14 @@
 import type { Db } from "@/server/db";
 import type { jobEvents, PayloadOf } from "@/server/jobs/events";
 import { isAppError } from "@/server/errors";
-import { loadSendingNumber, offerToMeta, prepareSend, recordMetaAnswer, type SendingNumber, type SendResult } from "@/server/messaging/send";
+import {
+  loadSendingNumber,
+  offerToMeta,
+  prepareSend,
+  recordMetaAnswer,
+  type SendingNumber,
+  type SendResult,
+} from "@/server/messaging/send";
 import { startPacedRun, type Deferral, type PacedRun } from "@/server/throughput/paced-run";
 import { throughputLimitFor } from "@/server/throughput/pacing";
 import { stopBroadcast } from "@/server/broadcasts/lifecycle";
@@ -62,14 +69,21 @@ export async function planBroadcastChunks({ db, broadcastId }: { db: Db; broadca
   const size = chunkSizeFor(broadcast.phoneNumber?.throughputLevel);
   const chunks: ChunkEvent[] = [];
   for (let from = 1; from <= broadcast.total; from += size) {
-    chunks.push({ broadcastId, tenantId: broadcast.tenantId, phoneNumberId: broadcast.phoneNumberId, fromSeq: from, toSeq: Math.min(broadcast.total, from + size - 1) });
+    chunks.push({
+      broadcastId,
+      tenantId: broadcast.tenantId,
+      phoneNumberId: broadcast.phoneNumberId,
+      fromSeq: from,
+      toSeq: Math.min(broadcast.total, from + size - 1),
+    });
   }
   return chunks;
 }
 
 type ClaimedRecipient = { id: string; seq: number; contactId: string; parameters: string[]; deferrals: number };
 
-const idempotencyKeyFor = (broadcastId: string, recipient: { id: string; deferrals: number }) => `broadcast:${broadcastId}:${recipient.id}:${recipient.deferrals}`;
+const idempotencyKeyFor = (broadcastId: string, recipient: { id: string; deferrals: number }) =>
+  `broadcast:${broadcastId}:${recipient.id}:${recipient.deferrals}`;
 
 /**
  * Recipients a dead run left in SENDING: with no message they were never offered to Meta and go back to
@@ -126,9 +140,10 @@ function statusWatch(db: Db, broadcastId: string, everyMs = 250) {
     if (performance.now() - readAt >= everyMs) {
       readAt = performance.now();
       const previous = status;
-      status = db.broadcast
-        .findUniqueOrThrow({ where: { id: broadcastId }, select: { status: true } })
-        .then((b) => b.status as string, () => previous); // a failed read keeps the last answer
+      status = db.broadcast.findUniqueOrThrow({ where: { id: broadcastId }, select: { status: true } }).then(
+        (b) => b.status as string,
+        () => previous,
+      ); // a failed read keeps the last answer
     }
     return status;
   };
@@ -145,14 +160,21 @@ type BatchContext = {
   broadcastStatus: () => Promise<string>;
 };
 
-type Outcome = { recipient: ClaimedRecipient } & ({ status: "sent"; result: SendResult } | { status: "failed"; error: Error } | ({ status: "deferred" } & Deferral));
+type Outcome = { recipient: ClaimedRecipient } & (
+  { status: "sent"; result: SendResult } | { status: "failed"; error: Error } | ({ status: "deferred" } & Deferral)
+);
 
 /**
  * One recipient at its turn of the paced run: prepared (checked, attempt recorded) half a second before its slot,
  * offered to Meta at the slot, Meta's answer recorded. A rate limit is not waited out per message: the recipient
  * is handed back (deferred) and, on 130429, the number pauses.
  */
-async function sendToRecipient({ db, chunk, broadcast, from, broadcastStatus }: BatchContext, run: PacedRun, index: number, recipient: ClaimedRecipient): Promise<Outcome> {
+async function sendToRecipient(
+  { db, chunk, broadcast, from, broadcastStatus }: BatchContext,
+  run: PacedRun,
+  index: number,
+  recipient: ClaimedRecipient,
+): Promise<Outcome> {
   const turn = await run.turn(index);
   try {
     if ((await broadcastStatus()) !== "SENDING") throw new Halted();
@@ -160,7 +182,12 @@ async function sendToRecipient({ db, chunk, broadcast, from, broadcastStatus }: 
       db,
       tenantId: broadcast.tenantId,
       contactId: recipient.contactId,
-      content: { kind: "template", templateName: broadcast.templateName, language: broadcast.templateLanguage, parameters: recipient.parameters },
+      content: {
+        kind: "template",
+        templateName: broadcast.templateName,
+        language: broadcast.templateLanguage,
+        parameters: recipient.parameters,
+      },
       source: "broadcast",
       idempotencyKey: idempotencyKeyFor(chunk.broadcastId, recipient),
       from,
@@ -180,11 +207,20 @@ async function sendToRecipient({ db, chunk, broadcast, from, broadcastStatus }: 
 /** Sends one claimed batch at its slots and records every outcome. */
 async function sendBatch(context: BatchContext, claimed: ClaimedRecipient[]): Promise<BatchResult> {
   const { db, chunk, broadcast } = context;
-  const run = await startPacedRun({ db, phoneNumberId: chunk.phoneNumberId, throughputLevel: broadcast.throughputLevel, count: claimed.length });
+  const run = await startPacedRun({
+    db,
+    phoneNumberId: chunk.phoneNumberId,
+    throughputLevel: broadcast.throughputLevel,
+    count: claimed.length,
+  });
   const outcomes = await Promise.all(claimed.map((recipient, index) => sendToRecipient(context, run, index, recipient)));
 
-  const sent = outcomes.flatMap((o) => (o.status === "sent" ? [{ id: o.recipient.id, messageId: o.result.messageId, wamid: o.result.wamid }] : []));
-  const failed = outcomes.flatMap((o): Failure[] => (o.status === "failed" && !(o.error instanceof Halted) ? [{ id: o.recipient.id, ...failureOf(o.error) }] : []));
+  const sent = outcomes.flatMap((o) =>
+    o.status === "sent" ? [{ id: o.recipient.id, messageId: o.result.messageId, wamid: o.result.wamid }] : [],
+  );
+  const failed = outcomes.flatMap((o): Failure[] =>
+    o.status === "failed" && !(o.error instanceof Halted) ? [{ id: o.recipient.id, ...failureOf(o.error) }] : [],
+  );
   const halted = outcomes.flatMap((o) => (o.status === "failed" && o.error instanceof Halted ? [o.recipient.id] : []));
   const deferred = outcomes.flatMap((o) => (o.status === "deferred" ? [{ id: o.recipient.id, retryAfterMs: o.retryAfterMs }] : []));
 
@@ -224,7 +260,13 @@ async function sendBatch(context: BatchContext, claimed: ClaimedRecipient[]): Pr
 export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEvent }): Promise<ChunkResult> {
   const broadcast = await db.broadcast.findUniqueOrThrow({
     where: { id: chunk.broadcastId },
-    select: { status: true, templateName: true, templateLanguage: true, tenantId: true, phoneNumber: { select: { throughputLevel: true } } },
+    select: {
+      status: true,
+      templateName: true,
+      templateLanguage: true,
+      tenantId: true,
+      phoneNumber: { select: { throughputLevel: true } },
+    },
   });
   if (broadcast.status === "PAUSED") return { state: "paused", sent: 0, failed: 0 };
   if (broadcast.status !== "SENDING") return { state: "over", sent: 0, failed: 0 };
@@ -235,12 +277,23 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
     from = await loadSendingNumber({ db, tenantId: broadcast.tenantId });
   } catch (error) {
     // WhatsApp switched off or the number taken away mid-broadcast: nothing can be sent
-    await stopBroadcast({ db, broadcastId: chunk.broadcastId, reason: (error as Error).message, details: { appErrorCode: isAppError(error) ? error.code : "INTERNAL_ERROR" } });
+    await stopBroadcast({
+      db,
+      broadcastId: chunk.broadcastId,
+      reason: (error as Error).message,
+      details: { appErrorCode: isAppError(error) ? error.code : "INTERNAL_ERROR" },
+    });
     return { state: "stopped", sent: 0, failed: 0 };
   }
 
   const throughputLevel = broadcast.phoneNumber?.throughputLevel;
-  const context: BatchContext = { db, chunk, broadcast: { ...broadcast, throughputLevel }, from, broadcastStatus: statusWatch(db, chunk.broadcastId) };
+  const context: BatchContext = {
+    db,
+    chunk,
+    broadcast: { ...broadcast, throughputLevel },
+    from,
+    broadcastStatus: statusWatch(db, chunk.broadcastId),
+  };
   const size = batchSizeFor(throughputLevel);
   const totals = { sent: 0, failed: 0 };
   const add = (result: BatchResult) => {
@@ -273,7 +326,12 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
         add(first);
         if (first.sent === 0 && first.deferred === 0 && first.halted === 0) {
           const common = mostCommon(first.failures.map((f) => f.appErrorCode));
-          await stopBroadcast({ db, broadcastId: chunk.broadcastId, reason: `${common}: ${first.failures[0]?.errorTitle ?? ""}`.slice(0, 300), details: { appErrorCode: common, failed: first.failed } });
+          await stopBroadcast({
+            db,
+            broadcastId: chunk.broadcastId,
+            reason: `${common}: ${first.failures[0]?.errorTitle ?? ""}`.slice(0, 300),
+            details: { appErrorCode: common, failed: first.failed },
+          });
           return { state: "stopped", ...totals };
         }
         continue;

@@ -24,7 +24,9 @@ describe("contacts", () => {
     const { tenant } = await createTenantWithOwner(db);
     const contact = await createContact({ db, tenantId: tenant.id, phone: "+34600000001", optedIn: true });
     expect(contact.optedIn).toBe(true);
-    const results = await Promise.all(Array.from({ length: 5 }, () => setConsent({ db, tenantId: tenant.id, contactId: contact.id, optedIn: false, source: "manual" })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => setConsent({ db, tenantId: tenant.id, contactId: contact.id, optedIn: false, source: "manual" })),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     const records = await db.consentRecord.findMany({ where: { contactId: contact.id }, orderBy: { createdAt: "asc" } });
     expect(records.map((r) => r.optedIn)).toEqual([true, false]);
@@ -38,7 +40,9 @@ describe("contacts", () => {
     const { tenant: a } = await createTenantWithOwner(db);
     const { tenant: b } = await createTenantWithOwner(db);
     const contact = await createContact({ db, tenantId: a.id, phone: "+34600000002" });
-    await expect(setConsent({ db, tenantId: b.id, contactId: contact.id, optedIn: true, source: "manual" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(setConsent({ db, tenantId: b.id, contactId: contact.id, optedIn: true, source: "manual" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });
 
@@ -90,6 +94,8 @@ describe("CSV import", () => {
   });
 
   it("refuses a file without a phone column, naming the columns it found", () => {
-    expect(() => parseContactsCsv("nombre,email\nAna,a@b.c")).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", details: expect.objectContaining({ found_columns: ["nombre", "email"] }) }));
+    expect(() => parseContactsCsv("nombre,email\nAna,a@b.c")).toThrow(
+      expect.objectContaining({ code: "VALIDATION_FAILED", details: expect.objectContaining({ found_columns: ["nombre", "email"] }) }),
+    );
   });
 });

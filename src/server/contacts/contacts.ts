@@ -17,7 +17,19 @@ export async function tenantRegion(db: Db, tenantId: string): Promise<string> {
 }
 
 /** Finds or creates the contact for a phone number (normalised in the tenant's region). */
-export async function upsertContact({ db, tenantId, phone, name, region }: { db: Db; tenantId: string; phone: string; name?: string | null; region?: string }) {
+export async function upsertContact({
+  db,
+  tenantId,
+  phone,
+  name,
+  region,
+}: {
+  db: Db;
+  tenantId: string;
+  phone: string;
+  name?: string | null;
+  region?: string;
+}) {
   const phoneE164 = normalizePhoneOrThrow(phone, region ?? (await tenantRegion(db, tenantId)));
   return db.contact.upsert({
     where: { tenantId_phoneE164: { tenantId, phoneE164 } },
@@ -26,7 +38,14 @@ export async function upsertContact({ db, tenantId, phone, name, region }: { db:
   });
 }
 
-export async function createContact({ db, tenantId, phone, name, optedIn, source = "manual" }: {
+export async function createContact({
+  db,
+  tenantId,
+  phone,
+  name,
+  optedIn,
+  source = "manual",
+}: {
   db: Db;
   tenantId: string;
   phone: string;
@@ -35,7 +54,10 @@ export async function createContact({ db, tenantId, phone, name, optedIn, source
   source?: ConsentSource;
 }) {
   const region = await tenantRegion(db, tenantId);
-  const existed = await db.contact.findUnique({ where: { tenantId_phoneE164: { tenantId, phoneE164: normalizePhoneOrThrow(phone, region) } }, select: { id: true } });
+  const existed = await db.contact.findUnique({
+    where: { tenantId_phoneE164: { tenantId, phoneE164: normalizePhoneOrThrow(phone, region) } },
+    select: { id: true },
+  });
   const contact = await upsertContact({ db, tenantId, phone, name, region });
   // adding a number that is already a contact never changes its consent (it may have sent STOP): only an
   // explicit opt-in (setConsent, recorded with its source) or the contact's own messages do
@@ -47,7 +69,14 @@ export async function createContact({ db, tenantId, phone, name, optedIn, source
  * Opts a contact in or out. Returns true when the state changed (and a consent record was written), false when
  * it already was so — the caller sends a confirmation only on true.
  */
-export async function setConsent({ db, tenantId, contactId, optedIn, source, note }: {
+export async function setConsent({
+  db,
+  tenantId,
+  contactId,
+  optedIn,
+  source,
+  note,
+}: {
   db: Db;
   tenantId: string;
   contactId: string;
@@ -88,7 +117,14 @@ export async function clearNotOnWhatsApp({ db, contactId }: { db: Db; contactId:
 
 export type ContactFilter = "all" | "opted_in" | "opted_out" | "not_on_whatsapp";
 
-export async function listContacts({ db, tenantId, search, filter = "all", page = 1, pageSize = 50 }: {
+export async function listContacts({
+  db,
+  tenantId,
+  search,
+  filter = "all",
+  page = 1,
+  pageSize = 50,
+}: {
   db: Db;
   tenantId: string;
   search?: string;
@@ -100,7 +136,13 @@ export async function listContacts({ db, tenantId, search, filter = "all", page 
   const digits = term?.replace(/[^\d]/g, "");
   const where = {
     tenantId,
-    ...(filter === "opted_in" ? { optedIn: true } : filter === "opted_out" ? { optedIn: false } : filter === "not_on_whatsapp" ? { notOnWhatsAppAt: { not: null } } : {}),
+    ...(filter === "opted_in"
+      ? { optedIn: true }
+      : filter === "opted_out"
+        ? { optedIn: false }
+        : filter === "not_on_whatsapp"
+          ? { notOnWhatsAppAt: { not: null } }
+          : {}),
     ...(term
       ? { OR: [{ name: { contains: term, mode: "insensitive" as const } }, ...(digits ? [{ phoneE164: { contains: digits } }] : [])] }
       : {}),

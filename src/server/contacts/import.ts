@@ -47,7 +47,11 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
     }
     const phoneE164 = toE164(row.phone, region);
     if (!phoneE164) {
-      errorDetails.push({ row: row.row, value: row.phone, reason: `Invalid phone format: use + country code and number, e.g. +34612345678 (without "+" it is read as a ${region} number)` });
+      errorDetails.push({
+        row: row.row,
+        value: row.phone,
+        reason: `Invalid phone format: use + country code and number, e.g. +34612345678 (without "+" it is read as a ${region} number)`,
+      });
       continue;
     }
     if (seen.has(phoneE164)) {
@@ -55,14 +59,25 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
       continue;
     }
     seen.add(phoneE164);
-    valid.push({ phoneE164, name: row.name?.slice(0, 200) || null, optedIn: row.optedIn !== undefined && yes.has(row.optedIn.toLowerCase()) });
+    valid.push({
+      phoneE164,
+      name: row.name?.slice(0, 200) || null,
+      optedIn: row.optedIn !== undefined && yes.has(row.optedIn.toLowerCase()),
+    });
   }
 
   let imported = 0;
   if (valid.length > 0) {
     const now = new Date();
     const created = await db.contact.createManyAndReturn({
-      data: valid.map((v) => ({ tenantId, phoneE164: v.phoneE164, name: v.name, optedIn: v.optedIn, optedInAt: v.optedIn ? now : null, consentSource: v.optedIn ? "import" : null })),
+      data: valid.map((v) => ({
+        tenantId,
+        phoneE164: v.phoneE164,
+        name: v.name,
+        optedIn: v.optedIn,
+        optedInAt: v.optedIn ? now : null,
+        consentSource: v.optedIn ? "import" : null,
+      })),
       skipDuplicates: true,
       select: { id: true, optedIn: true },
     });
@@ -71,7 +86,14 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
     const optIns = created.filter((c) => c.optedIn);
     if (optIns.length > 0) {
       await db.consentRecord.createMany({
-        data: optIns.map((c) => ({ id: randomUUID(), tenantId, contactId: c.id, optedIn: true, source: "import", note: "opted_in column of a CSV import" })),
+        data: optIns.map((c) => ({
+          id: randomUUID(),
+          tenantId,
+          contactId: c.id,
+          optedIn: true,
+          source: "import",
+          note: "opted_in column of a CSV import",
+        })),
       });
     }
   }

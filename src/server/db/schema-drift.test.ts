@@ -12,9 +12,7 @@ describe("schema.prisma and the migrations", () => {
   it("would catch a column added to schema.prisma without a migration", async () => {
     const withExtraColumn = readSchema().replace(/model Tenant \{\n/, "model Tenant {\n  timezone String\n");
     const problems = diffSchemaShapes(schemaShapeFromPrisma(withExtraColumn), await schemaShapeFromDatabase(inject("databaseUrl")));
-    expect(problems).toEqual([
-      "column tenants.timezone (text not null) is in schema.prisma but not in the database: add a migration",
-    ]);
+    expect(problems).toEqual(["column tenants.timezone (text not null) is in schema.prisma but not in the database: add a migration"]);
   });
 
   it("would catch a nullability or uniqueness change without a migration", async () => {

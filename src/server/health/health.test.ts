@@ -25,12 +25,27 @@ const timeline = (phoneNumberId: string) => db.phoneNumberHealthEvent.findMany({
 
 describe("health checks against the simulator", () => {
   it("stores every documented field, keeps each change on the timeline and derives the onboarding state", async () => {
-    const number = await createSimNumber(db, account.account.id, { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: true, qualityRating: "GREEN", status: "CONNECTED" });
+    const number = await createSimNumber(db, account.account.id, {
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "APPROVED",
+      registered: true,
+      qualityRating: "GREEN",
+      status: "CONNECTED",
+    });
     const first = await checkNumberHealth({ db, phoneNumberId: number.id });
     expect(first.ok).toBe(true);
     expect(first.decision).toEqual({ action: "skip", reason: "provisioned" });
     const stored = await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } });
-    expect(stored).toMatchObject({ codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", platformType: "CLOUD_API", throughputLevel: "STANDARD", qualityRating: "GREEN", status: "CONNECTED", healthStatus: "AVAILABLE", onboardingState: "CONNECTED" });
+    expect(stored).toMatchObject({
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "APPROVED",
+      platformType: "CLOUD_API",
+      throughputLevel: "STANDARD",
+      qualityRating: "GREEN",
+      status: "CONNECTED",
+      healthStatus: "AVAILABLE",
+      onboardingState: "CONNECTED",
+    });
     expect(stored.messagingLimit).toBeTruthy();
     expect(stored.healthDetails).toMatchObject({ canSendMessage: "AVAILABLE" });
     expect(stored.lastHealthCheckAt).not.toBeNull();
@@ -45,7 +60,11 @@ describe("health checks against the simulator", () => {
     const second = await checkNumberHealth({ db, phoneNumberId: number.id });
     expect(second.ok && second.changed.map((c) => c.field).sort()).toEqual(expect.arrayContaining(["qualityRating", "status"]));
     const events = await timeline(number.id);
-    expect([...events].reverse().find((e) => e.field === "qualityRating")).toMatchObject({ previousValue: "GREEN", newValue: "RED", source: "poll" });
+    expect([...events].reverse().find((e) => e.field === "qualityRating")).toMatchObject({
+      previousValue: "GREEN",
+      newValue: "RED",
+      source: "poll",
+    });
     expect([...events].reverse().find((e) => e.field === "status")).toMatchObject({ previousValue: "CONNECTED", newValue: "FLAGGED" });
     const alerts = await db.alert.findMany({ where: { phoneNumberId: number.id, acknowledgedAt: null } });
     expect(alerts.map((a) => a.kind).sort()).toEqual(["number_status", "quality_dropped"]);
@@ -57,7 +76,12 @@ describe("health checks against the simulator", () => {
   });
 
   it("alerts on YELLOW and on BANNED / DISCONNECTED, and a banned number needs attention", async () => {
-    const number = await createSimNumber(db, account.account.id, { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: true, qualityRating: "GREEN" });
+    const number = await createSimNumber(db, account.account.id, {
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "APPROVED",
+      registered: true,
+      qualityRating: "GREEN",
+    });
     await checkNumberHealth({ db, phoneNumberId: number.id });
     await control.updatePhoneNumber(number.metaPhoneNumberId, { qualityRating: "YELLOW", status: "BANNED" });
     await checkNumberHealth({ db, phoneNumberId: number.id });
@@ -68,7 +92,11 @@ describe("health checks against the simulator", () => {
   });
 
   it("a refused token (190) marks the account, alerts, and is never read as provisioned", async () => {
-    const number = await createSimNumber(db, account.account.id, { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: true });
+    const number = await createSimNumber(db, account.account.id, {
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "APPROVED",
+      registered: true,
+    });
     await control.expireToken(account.token);
     const result = await checkNumberHealth({ db, phoneNumberId: number.id });
     expect(result.ok).toBe(false);
@@ -78,7 +106,10 @@ describe("health checks against the simulator", () => {
     expect(stored.lastHealthCheckError).not.toContain(account.token);
     expect(stored.businessAccount.tokenInvalidAt).not.toBeNull();
     expect(await db.alert.count({ where: { dedupeKey: "token_invalid:109876543210987", acknowledgedAt: null } })).toBe(1);
-    await db.alert.updateMany({ where: { dedupeKey: "token_invalid:109876543210987" }, data: { dedupeKey: null, acknowledgedAt: new Date() } });
+    await db.alert.updateMany({
+      where: { dedupeKey: "token_invalid:109876543210987" },
+      data: { dedupeKey: null, acknowledgedAt: new Date() },
+    });
   });
 });
 
@@ -88,13 +119,23 @@ describe("health webhooks update the same state (simulator â†’ signed webhook â†
     await control.configure({ webhookUrl: receiver.url });
     // The customer account is not subscribed by default (Meta: webhooks/override: nothing is delivered then).
     await graphClientForAccount(account.account).subscribeApp(account.account.wabaId);
-    const number = await createSimNumber(db, account.account.id, { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: true });
+    const number = await createSimNumber(db, account.account.id, {
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "APPROVED",
+      registered: true,
+    });
     await checkNumberHealth({ db, phoneNumberId: number.id });
 
     const deliverAll = async () => {
       await control.flush();
       for (const hook of receiver.received.splice(0)) {
-        const result = await receiveWebhook({ db, rawBody: hook.rawBody, signatureHeader: String(hook.headers["x-hub-signature-256"]), appSecret: "test-app-secret", source: { ip: null, userAgent: null } });
+        const result = await receiveWebhook({
+          db,
+          rawBody: hook.rawBody,
+          signatureHeader: String(hook.headers["x-hub-signature-256"]),
+          appSecret: "test-app-secret",
+          source: { ip: null, userAgent: null },
+        });
         expect(result.httpStatus).toBe(200);
         if ("eventId" in result && result.eventId) await processWebhookItems({ db, handlers: webhookHandlers, eventId: result.eventId });
       }
@@ -106,7 +147,23 @@ describe("health webhooks update the same state (simulator â†’ signed webhook â†
     await control.sendBatch({
       payload: {
         object: "whatsapp_business_account",
-        entry: [{ id: account.account.wabaId, time: 1795401800, changes: [{ field: "phone_number_name_update", value: { display_phone_number: number.displayPhoneNumber.replace(/\D/g, ""), decision: "REJECTED", requested_verified_name: "Tst", rejection_reason: "NAME_FORMAT_UNACCEPTABLE" } }] }],
+        entry: [
+          {
+            id: account.account.wabaId,
+            time: 1795401800,
+            changes: [
+              {
+                field: "phone_number_name_update",
+                value: {
+                  display_phone_number: number.displayPhoneNumber.replace(/\D/g, ""),
+                  decision: "REJECTED",
+                  requested_verified_name: "Tst",
+                  rejection_reason: "NAME_FORMAT_UNACCEPTABLE",
+                },
+              },
+            ],
+          },
+        ],
       },
     });
     await deliverAll();
@@ -114,8 +171,12 @@ describe("health webhooks update the same state (simulator â†’ signed webhook â†
     const stored = await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } });
     expect(stored).toMatchObject({ throughputLevel: "HIGH", status: "FLAGGED", messagingLimit: "TIER_UNLIMITED", nameStatus: "DECLINED" });
     const events = await timeline(number.id);
-    expect(events.filter((e) => e.source === "webhook").map((e) => e.field)).toEqual(expect.arrayContaining(["throughputLevel", "status", "accountEvent"]));
-    const alerts = await db.alert.findMany({ where: { acknowledgedAt: null, OR: [{ phoneNumberId: number.id }, { kind: "account_update" }] } });
+    expect(events.filter((e) => e.source === "webhook").map((e) => e.field)).toEqual(
+      expect.arrayContaining(["throughputLevel", "status", "accountEvent"]),
+    );
+    const alerts = await db.alert.findMany({
+      where: { acknowledgedAt: null, OR: [{ phoneNumberId: number.id }, { kind: "account_update" }] },
+    });
     expect(alerts.map((a) => a.kind)).toEqual(expect.arrayContaining(["number_status", "account_update", "name_rejected"]));
     await db.alert.updateMany({ where: { kind: "account_update" }, data: { dedupeKey: null, acknowledgedAt: new Date() } });
     await receiver.close();
@@ -126,7 +187,14 @@ describe("display-name approval webhook", () => {
   it("registers a number waiting for provisioning at once, instead of waiting for the next retry round", async () => {
     const receiver = await startWebhookReceiver();
     await control.configure({ webhookUrl: receiver.url });
-    const number = await createSimNumber(db, account.account.id, { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: {} });
+    const number = await createSimNumber(db, account.account.id, {
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "PENDING_REVIEW",
+      registered: false,
+      status: "PENDING",
+      pin: "123456",
+      nameReview: {},
+    });
     await checkNumberHealth({ db, phoneNumberId: number.id });
     expect((await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } })).onboardingState).toBe("PENDING_PROVISIONING");
 
@@ -135,18 +203,47 @@ describe("display-name approval webhook", () => {
     await control.sendBatch({
       payload: {
         object: "whatsapp_business_account",
-        entry: [{ id: account.account.wabaId, time: 1795401900, changes: [{ field: "phone_number_name_update", value: { display_phone_number: number.displayPhoneNumber.replace(/\D/g, ""), decision: "APPROVED", requested_verified_name: "Test Line", rejection_reason: null } }] }],
+        entry: [
+          {
+            id: account.account.wabaId,
+            time: 1795401900,
+            changes: [
+              {
+                field: "phone_number_name_update",
+                value: {
+                  display_phone_number: number.displayPhoneNumber.replace(/\D/g, ""),
+                  decision: "APPROVED",
+                  requested_verified_name: "Test Line",
+                  rejection_reason: null,
+                },
+              },
+            ],
+          },
+        ],
       },
     });
     await control.flush();
     for (const hook of receiver.received.splice(0)) {
-      const result = await receiveWebhook({ db, rawBody: hook.rawBody, signatureHeader: String(hook.headers["x-hub-signature-256"]), appSecret: "test-app-secret", source: { ip: null, userAgent: null } });
-      if ("eventId" in result && result.eventId) expect(await processWebhookItems({ db, handlers: webhookHandlers, eventId: result.eventId })).toMatchObject({ processed: 1 });
+      const result = await receiveWebhook({
+        db,
+        rawBody: hook.rawBody,
+        signatureHeader: String(hook.headers["x-hub-signature-256"]),
+        appSecret: "test-app-secret",
+        source: { ip: null, userAgent: null },
+      });
+      if ("eventId" in result && result.eventId)
+        expect(await processWebhookItems({ db, handlers: webhookHandlers, eventId: result.eventId })).toMatchObject({ processed: 1 });
     }
     await receiver.close();
 
-    expect(await db.registrationAttempt.findMany({ where: { phoneNumberId: number.id } })).toMatchObject([{ trigger: "name_approved", outcome: "SUCCEEDED" }]);
-    expect(await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } })).toMatchObject({ onboardingState: "CONNECTED", nameStatus: "APPROVED", platformType: "CLOUD_API" });
+    expect(await db.registrationAttempt.findMany({ where: { phoneNumberId: number.id } })).toMatchObject([
+      { trigger: "name_approved", outcome: "SUCCEEDED" },
+    ]);
+    expect(await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } })).toMatchObject({
+      onboardingState: "CONNECTED",
+      nameStatus: "APPROVED",
+      platformType: "CLOUD_API",
+    });
   });
 });
 
@@ -157,16 +254,28 @@ describe("the owner's health line", () => {
     const { tenant } = await createTenantWithOwner(db);
     expect((await tenantHealthLine({ db, tenantId: tenant.id })).level).toBe("none");
 
-    const number = await createSimNumber(db, account.account.id, { codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED", registered: true, qualityRating: "GREEN" });
+    const number = await createSimNumber(db, account.account.id, {
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "APPROVED",
+      registered: true,
+      qualityRating: "GREEN",
+    });
     await db.whatsAppSettings.update({ where: { tenantId: tenant.id }, data: { phoneNumberId: number.id } });
     await checkNumberHealth({ db, phoneNumberId: number.id });
-    expect(await tenantHealthLine({ db, tenantId: tenant.id })).toMatchObject({ level: "ok", text: "Connected", number: number.displayPhoneNumber });
+    expect(await tenantHealthLine({ db, tenantId: tenant.id })).toMatchObject({
+      level: "ok",
+      text: "Connected",
+      number: number.displayPhoneNumber,
+    });
 
     await control.updatePhoneNumber(number.metaPhoneNumberId, { qualityRating: "RED" });
     await checkNumberHealth({ db, phoneNumberId: number.id });
     expect(await tenantHealthLine({ db, tenantId: tenant.id })).toMatchObject({ level: "limited" });
 
     await db.phoneNumber.update({ where: { id: number.id }, data: { reauthRequiredAt: new Date() } });
-    expect(await tenantHealthLine({ db, tenantId: tenant.id })).toMatchObject({ level: "action", text: "Action needed: reconnect WhatsApp" });
+    expect(await tenantHealthLine({ db, tenantId: tenant.id })).toMatchObject({
+      level: "action",
+      text: "Action needed: reconnect WhatsApp",
+    });
   });
 });

@@ -39,7 +39,10 @@ export type HealthChanges = Partial<Record<Exclude<TrackedHealthField, "qualityR
 
 const alertingStatuses: Record<string, { severity: AlertSeverity; what: string }> = {
   FLAGGED: { severity: "WARNING", what: "flagged for low quality: improve message quality or its messaging limit may drop" },
-  RESTRICTED: { severity: "CRITICAL", what: "restricted: it reached its messaging limit or broke a policy and cannot start conversations for now" },
+  RESTRICTED: {
+    severity: "CRITICAL",
+    what: "restricted: it reached its messaging limit or broke a policy and cannot start conversations for now",
+  },
   BANNED: { severity: "CRITICAL", what: "banned by Meta: it cannot send; appeal in WhatsApp Manager" },
   DISCONNECTED: { severity: "CRITICAL", what: "disconnected from the Cloud API: it must be registered again" },
 };
@@ -81,7 +84,15 @@ async function alertOnTransition(db: Db, number: NumberRow, field: TrackedHealth
  * alerting transitions raise alerts, and the onboarding state follows. `fullRead` marks a complete read of the
  * number from Meta (the poll, a refresh), as opposed to the partial news a webhook brings.
  */
-export async function applyHealthUpdate({ db, phoneNumberId, changes, source, fullRead = source !== "webhook", details, now = new Date() }: {
+export async function applyHealthUpdate({
+  db,
+  phoneNumberId,
+  changes,
+  source,
+  fullRead = source !== "webhook",
+  details,
+  now = new Date(),
+}: {
   db: Db;
   phoneNumberId: string;
   changes: HealthChanges;
@@ -90,7 +101,10 @@ export async function applyHealthUpdate({ db, phoneNumberId, changes, source, fu
   details?: Prisma.InputJsonValue;
   now?: Date;
 }) {
-  const number = await db.phoneNumber.findUniqueOrThrow({ where: { id: phoneNumberId }, include: { assignment: { select: { tenantId: true } } } });
+  const number = await db.phoneNumber.findUniqueOrThrow({
+    where: { id: phoneNumberId },
+    include: { assignment: { select: { tenantId: true } } },
+  });
   const changed: { field: TrackedHealthField; previous: string | null; next: string | null }[] = [];
   for (const field of trackedHealthFields) {
     if (!(field in changes)) continue;
@@ -105,7 +119,15 @@ export async function applyHealthUpdate({ db, phoneNumberId, changes, source, fu
   });
   if (changed.length > 0) {
     await db.phoneNumberHealthEvent.createMany({
-      data: changed.map((c) => ({ phoneNumberId, source, field: c.field, previousValue: c.previous, newValue: c.next, createdAt: now, ...(details ? { details } : {}) })),
+      data: changed.map((c) => ({
+        phoneNumberId,
+        source,
+        field: c.field,
+        previousValue: c.previous,
+        newValue: c.next,
+        createdAt: now,
+        ...(details ? { details } : {}),
+      })),
     });
   }
   for (const c of changed) await alertOnTransition(db, number, c.field, c.previous, c.next);
@@ -131,7 +153,17 @@ export type HealthCheckResult =
  * Reads a number's health from Meta and applies it. A failed read is stored as the number's last check error
  * and answered as a "wait" decision (never as provisioned); a refused token (190) marks its account and alerts.
  */
-export async function checkNumberHealth({ db, phoneNumberId, source = "poll", now = new Date() }: { db: Db; phoneNumberId: string; source?: string; now?: Date }): Promise<HealthCheckResult> {
+export async function checkNumberHealth({
+  db,
+  phoneNumberId,
+  source = "poll",
+  now = new Date(),
+}: {
+  db: Db;
+  phoneNumberId: string;
+  source?: string;
+  now?: Date;
+}): Promise<HealthCheckResult> {
   const number = await db.phoneNumber.findUniqueOrThrow({ where: { id: phoneNumberId }, include: { businessAccount: true } });
   try {
     const graph = graphClientForAccount(number.businessAccount);
@@ -143,10 +175,21 @@ export async function checkNumberHealth({ db, phoneNumberId, source = "poll", no
   } catch (error) {
     if (!isAppError(error)) throw error;
     if (error.code === "TOKEN_EXPIRED") {
-      await markAccountTokenInvalid({ db, businessAccountId: number.businessAccountId, reason: isGraphApiError(error) ? `Meta error ${error.metaCode ?? ""} on ${error.operation}` : error.message });
+      await markAccountTokenInvalid({
+        db,
+        businessAccountId: number.businessAccountId,
+        reason: isGraphApiError(error) ? `Meta error ${error.metaCode ?? ""} on ${error.operation}` : error.message,
+      });
     }
-    await db.phoneNumber.update({ where: { id: phoneNumberId }, data: { lastHealthCheckAt: now, lastHealthCheckError: error.message.slice(0, 500) } });
-    return { ok: false, decision: registrationDecision({ ok: false, error: error.code }), error: { code: error.code, message: error.message } };
+    await db.phoneNumber.update({
+      where: { id: phoneNumberId },
+      data: { lastHealthCheckAt: now, lastHealthCheckError: error.message.slice(0, 500) },
+    });
+    return {
+      ok: false,
+      decision: registrationDecision({ ok: false, error: error.code }),
+      error: { code: error.code, message: error.message },
+    };
   }
 }
 

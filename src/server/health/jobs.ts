@@ -14,7 +14,10 @@ export const healthCheckFanOutJob = defineCronJob({
   async handler({ run, db }) {
     const ids = await run.run("list numbers", () => phoneNumberIdsToCheck({ db }));
     if (ids.length === 0) return { numbers: 0 };
-    await run.sendEvent("fan out health checks", ids.map((phoneNumberId) => ({ event: jobEvents.numberHealthCheck, data: { phoneNumberId } })));
+    await run.sendEvent(
+      "fan out health checks",
+      ids.map((phoneNumberId) => ({ event: jobEvents.numberHealthCheck, data: { phoneNumberId } })),
+    );
     return { numbers: ids.length };
   },
 });
@@ -30,7 +33,10 @@ export const numberHealthCheckJob = defineEventJob({
   async handler({ payload: { phoneNumberId }, run, db }) {
     const result = await run.run("check health", async () => {
       const check = await checkNumberHealth({ db, phoneNumberId, source: "poll" });
-      const { onboardingState } = await db.phoneNumber.findUniqueOrThrow({ where: { id: phoneNumberId }, select: { onboardingState: true } });
+      const { onboardingState } = await db.phoneNumber.findUniqueOrThrow({
+        where: { id: phoneNumberId },
+        select: { onboardingState: true },
+      });
       return { ok: check.ok, decision: check.decision.action, onboardingState };
     });
     if (result.decision === "register" && result.onboardingState !== "NEEDS_ATTENTION") {

@@ -27,15 +27,20 @@ export const onboardingTimeoutsMs: Record<OnboardingState, number | null> = {
 };
 
 /** Plain words for admins: what is happening and what to do. `tone` picks the colour. */
-export const onboardingStateText: Record<OnboardingState, { label: string; meaning: string; tone: "green" | "amber" | "blue" | "red" | "gray" }> = {
+export const onboardingStateText: Record<
+  OnboardingState,
+  { label: string; meaning: string; tone: "green" | "amber" | "blue" | "red" | "gray" }
+> = {
   PENDING_VERIFICATION: {
     label: "Waiting for verification",
-    meaning: "Meta has not verified that you own this number (SMS or voice code). Finish the code step in WhatsApp Manager; registration follows on its own.",
+    meaning:
+      "Meta has not verified that you own this number (SMS or voice code). Finish the code step in WhatsApp Manager; registration follows on its own.",
     tone: "amber",
   },
   PENDING_PROVISIONING: {
     label: "Waiting for Meta",
-    meaning: "Meta is still reviewing the display name. Recado retries registration on its own (at most 10 tries in 72 hours); nothing to do unless it stays here.",
+    meaning:
+      "Meta is still reviewing the display name. Recado retries registration on its own (at most 10 tries in 72 hours); nothing to do unless it stays here.",
     tone: "blue",
   },
   REGISTERING: {
@@ -50,7 +55,8 @@ export const onboardingStateText: Record<OnboardingState, { label: string; meani
   },
   NEEDS_ATTENTION: {
     label: "Needs attention",
-    meaning: "Registration cannot go on by itself. Read the last attempt below, fix it in WhatsApp Manager, then use “Complete registration” or reset onboarding.",
+    meaning:
+      "Registration cannot go on by itself. Read the last attempt below, fix it in WhatsApp Manager, then use “Complete registration” or reset onboarding.",
     tone: "red",
   },
 };
@@ -58,7 +64,12 @@ export const onboardingStateText: Record<OnboardingState, { label: string; meani
 const blockingStatuses = new Set(["BANNED", "DELETED", "RESTRICTED", "DISABLED"]);
 
 /** The state the number's health fields point to (a REGISTERING or NEEDS_ATTENTION state is kept by the caller). */
-export function onboardingStateFromHealth(fields: { codeVerificationStatus: string | null; platformType: string | null; throughputLevel: string | null; status: string | null }): OnboardingState {
+export function onboardingStateFromHealth(fields: {
+  codeVerificationStatus: string | null;
+  platformType: string | null;
+  throughputLevel: string | null;
+  status: string | null;
+}): OnboardingState {
   if (fields.status && blockingStatuses.has(fields.status)) return "NEEDS_ATTENTION";
   if (isProvisioned(fields)) return "CONNECTED";
   if (fields.codeVerificationStatus && fields.codeVerificationStatus !== "VERIFIED") return "PENDING_VERIFICATION";
@@ -68,7 +79,14 @@ export function onboardingStateFromHealth(fields: { codeVerificationStatus: stri
 type Tx = Prisma.TransactionClient | Db;
 
 /** Moves a number to `state` (no-op when already there), with a timeline entry. */
-export async function setOnboardingState({ db, phoneNumberId, state, source, detail, now = new Date() }: {
+export async function setOnboardingState({
+  db,
+  phoneNumberId,
+  state,
+  source,
+  detail,
+  now = new Date(),
+}: {
   db: Tx;
   phoneNumberId: string;
   state: OnboardingState;
@@ -80,7 +98,15 @@ export async function setOnboardingState({ db, phoneNumberId, state, source, det
   if (current.onboardingState === state) return false;
   await db.phoneNumber.update({ where: { id: phoneNumberId }, data: { onboardingState: state, onboardingStateSince: now, stuckAt: null } });
   await db.phoneNumberHealthEvent.create({
-    data: { phoneNumberId, source, field: "onboardingState", previousValue: current.onboardingState, newValue: state, createdAt: now, ...(detail ? { details: { detail } } : {}) },
+    data: {
+      phoneNumberId,
+      source,
+      field: "onboardingState",
+      previousValue: current.onboardingState,
+      newValue: state,
+      createdAt: now,
+      ...(detail ? { details: { detail } } : {}),
+    },
   });
   return true;
 }
@@ -89,7 +115,14 @@ export async function setOnboardingState({ db, phoneNumberId, state, source, det
 export async function markStuckNumbers({ db, now = new Date() }: { db: Db; now?: Date }) {
   const candidates = await db.phoneNumber.findMany({
     where: { stuckAt: null, onboardingState: { notIn: ["CONNECTED"] }, onboardingStateSince: { not: null } },
-    select: { id: true, metaPhoneNumberId: true, displayPhoneNumber: true, onboardingState: true, onboardingStateSince: true, assignment: { select: { tenantId: true } } },
+    select: {
+      id: true,
+      metaPhoneNumberId: true,
+      displayPhoneNumber: true,
+      onboardingState: true,
+      onboardingStateSince: true,
+      assignment: { select: { tenantId: true } },
+    },
   });
   const stuck = [];
   for (const number of candidates) {
@@ -100,7 +133,15 @@ export async function markStuckNumbers({ db, now = new Date() }: { db: Db; now?:
     const label = onboardingStateText[number.onboardingState!].label;
     const hours = Math.round((now.getTime() - number.onboardingStateSince.getTime()) / HOUR);
     await db.phoneNumberHealthEvent.create({
-      data: { phoneNumberId: number.id, source: "timeout", field: "stuck", previousValue: null, newValue: number.onboardingState, createdAt: now, details: { hours } },
+      data: {
+        phoneNumberId: number.id,
+        source: "timeout",
+        field: "stuck",
+        previousValue: null,
+        newValue: number.onboardingState,
+        createdAt: now,
+        details: { hours },
+      },
     });
     await raiseAlert({
       db,
@@ -123,14 +164,34 @@ export async function markStuckNumbers({ db, now = new Date() }: { db: Db; now?:
  * audit log), then a fresh health reading sets the state again. Past register attempts stay counted: Meta's
  * 72-hour budget does not reset with us.
  */
-export async function resetOnboarding({ db, phoneNumberId, actor }: { db: Db; phoneNumberId: string; actor: { userId: string | null; label: string } }) {
+export async function resetOnboarding({
+  db,
+  phoneNumberId,
+  actor,
+}: {
+  db: Db;
+  phoneNumberId: string;
+  actor: { userId: string | null; label: string };
+}) {
   const number = await db.phoneNumber.findUnique({ where: { id: phoneNumberId }, include: { assignment: { select: { tenantId: true } } } });
   if (!number) {
     throw new AppError("NOT_FOUND", "Phone number not found.", { phoneNumberId });
   }
   await db.$transaction(async (tx) => {
-    await tx.phoneNumber.update({ where: { id: phoneNumberId }, data: { onboardingState: null, onboardingStateSince: new Date(), stuckAt: null } });
-    await tx.phoneNumberHealthEvent.create({ data: { phoneNumberId, source: "reset", field: "onboardingState", previousValue: number.onboardingState, newValue: null, details: { by: actor.label } } });
+    await tx.phoneNumber.update({
+      where: { id: phoneNumberId },
+      data: { onboardingState: null, onboardingStateSince: new Date(), stuckAt: null },
+    });
+    await tx.phoneNumberHealthEvent.create({
+      data: {
+        phoneNumberId,
+        source: "reset",
+        field: "onboardingState",
+        previousValue: number.onboardingState,
+        newValue: null,
+        details: { by: actor.label },
+      },
+    });
     await writeAudit(tx, {
       actor,
       action: "number.onboarding_reset",

@@ -21,7 +21,8 @@ export function registrationDecision(reading: HealthReading): RegistrationDecisi
   // The reference accepts both NOT_VERIFIED and the spec's UNVERIFIED (Meta: business-phone-numbers/phone-numbers); anything but VERIFIED is "not verified".
   if (!codeVerificationStatus) return { action: "wait", reason: "health_unknown", detail: "Meta did not report code_verification_status." };
   if (codeVerificationStatus !== "VERIFIED") return { action: "register", reason: "not_verified" };
-  if (platformType === NOT_APPLICABLE || throughputLevel === NOT_APPLICABLE) return { action: "register", reason: "provisioning_incomplete" };
+  if (platformType === NOT_APPLICABLE || throughputLevel === NOT_APPLICABLE)
+    return { action: "register", reason: "provisioning_incomplete" };
   // Verified, but a provisioning field is missing: we cannot tell it is provisioned, so do not claim it is.
   if (!platformType || !throughputLevel) {
     return { action: "wait", reason: "health_unknown", detail: "Meta did not report platform_type and throughput.level." };
@@ -30,6 +31,10 @@ export function registrationDecision(reading: HealthReading): RegistrationDecisi
 }
 
 /** Provisioned = registered on the Cloud API with a throughput level (what "skip" means above). */
-export function isProvisioned(fields: { codeVerificationStatus?: string | null; platformType?: string | null; throughputLevel?: string | null }): boolean {
+export function isProvisioned(fields: {
+  codeVerificationStatus?: string | null;
+  platformType?: string | null;
+  throughputLevel?: string | null;
+}): boolean {
   return registrationDecision({ ok: true, ...fields }).action === "skip";
 }

@@ -5,22 +5,70 @@ import type { Db } from "@/server/db";
 export async function tenantHealthLine({ db, tenantId }: { db: Db; tenantId: string }) {
   const settings = await db.whatsAppSettings.findUnique({
     where: { tenantId },
-    select: { phoneNumber: { select: { displayPhoneNumber: true, onboardingState: true, status: true, qualityRating: true, healthStatus: true, reauthRequiredAt: true, businessAccount: { select: { kind: true, tokenInvalidAt: true } } } } },
+    select: {
+      phoneNumber: {
+        select: {
+          displayPhoneNumber: true,
+          onboardingState: true,
+          status: true,
+          qualityRating: true,
+          healthStatus: true,
+          reauthRequiredAt: true,
+          businessAccount: { select: { kind: true, tokenInvalidAt: true } },
+        },
+      },
+    },
   });
   const number = settings?.phoneNumber;
-  if (!number) return { level: "none" as const, text: "No WhatsApp number yet.", detail: "Contact support to get a number assigned, or connect your own WhatsApp account." };
+  if (!number)
+    return {
+      level: "none" as const,
+      text: "No WhatsApp number yet.",
+      detail: "Contact support to get a number assigned, or connect your own WhatsApp account.",
+    };
   const ownAccount = number.businessAccount.kind === "TENANT_OWNED";
   if (number.reauthRequiredAt || (ownAccount && number.businessAccount.tokenInvalidAt)) {
-    return { level: "action" as const, number: number.displayPhoneNumber, text: "Action needed: reconnect WhatsApp", detail: "Meta needs you to authorize Recado again. Use “Connect your own WhatsApp” in Settings with the same number." };
+    return {
+      level: "action" as const,
+      number: number.displayPhoneNumber,
+      text: "Action needed: reconnect WhatsApp",
+      detail: "Meta needs you to authorize Recado again. Use “Connect your own WhatsApp” in Settings with the same number.",
+    };
   }
   if (number.status && ["BANNED", "DISCONNECTED", "DELETED"].includes(number.status)) {
-    return { level: "action" as const, number: number.displayPhoneNumber, text: "Action needed: number cannot send", detail: "Meta stopped this number. Support has been alerted and will contact you." };
+    return {
+      level: "action" as const,
+      number: number.displayPhoneNumber,
+      text: "Action needed: number cannot send",
+      detail: "Meta stopped this number. Support has been alerted and will contact you.",
+    };
   }
   if (number.onboardingState && number.onboardingState !== "CONNECTED") {
-    return { level: "limited" as const, number: number.displayPhoneNumber, text: "Being set up", detail: "Meta is still preparing this number; messages can be sent once it is connected. Nothing to do on your side." };
+    return {
+      level: "limited" as const,
+      number: number.displayPhoneNumber,
+      text: "Being set up",
+      detail: "Meta is still preparing this number; messages can be sent once it is connected. Nothing to do on your side.",
+    };
   }
-  if (number.healthStatus === "LIMITED" || number.healthStatus === "BLOCKED" || number.qualityRating === "RED" || number.status === "FLAGGED" || number.status === "RESTRICTED") {
-    return { level: "limited" as const, number: number.displayPhoneNumber, text: "Connected, limited", detail: "Meta limits this number for now (quality or messaging limit). Keep messages relevant; support is watching it." };
+  if (
+    number.healthStatus === "LIMITED" ||
+    number.healthStatus === "BLOCKED" ||
+    number.qualityRating === "RED" ||
+    number.status === "FLAGGED" ||
+    number.status === "RESTRICTED"
+  ) {
+    return {
+      level: "limited" as const,
+      number: number.displayPhoneNumber,
+      text: "Connected, limited",
+      detail: "Meta limits this number for now (quality or messaging limit). Keep messages relevant; support is watching it.",
+    };
   }
-  return { level: "ok" as const, number: number.displayPhoneNumber, text: "Connected", detail: "Your WhatsApp number is healthy and can send messages." };
+  return {
+    level: "ok" as const,
+    number: number.displayPhoneNumber,
+    text: "Connected",
+    detail: "Your WhatsApp number is healthy and can send messages.",
+  };
 }

@@ -21,13 +21,23 @@ async function numbersFor(db: Db, item: StoredWebhookItem, displayPhoneNumber?: 
     : item.wabaId
       ? { businessAccount: { wabaId: item.wabaId } }
       : { id: "__none__" };
-  const rows = await db.phoneNumber.findMany({ where, select: { id: true, displayPhoneNumber: true, metaPhoneNumberId: true, assignment: { select: { tenantId: true } } } });
+  const rows = await db.phoneNumber.findMany({
+    where,
+    select: { id: true, displayPhoneNumber: true, metaPhoneNumberId: true, assignment: { select: { tenantId: true } } },
+  });
   return displayPhoneNumber ? rows.filter((r) => digits(r.displayPhoneNumber) === digits(displayPhoneNumber)) : rows;
 }
 
 async function note(db: Db, phoneNumberId: string, item: StoredWebhookItem, field: string, value: string | undefined, details: Value) {
   await db.phoneNumberHealthEvent.create({
-    data: { phoneNumberId, source: "webhook", field, newValue: value ?? null, details: { webhookField: item.field, ...details } as Prisma.InputJsonValue, createdAt: item.occurredAt ?? new Date() },
+    data: {
+      phoneNumberId,
+      source: "webhook",
+      field,
+      newValue: value ?? null,
+      details: { webhookField: item.field, ...details } as Prisma.InputJsonValue,
+      createdAt: item.occurredAt ?? new Date(),
+    },
   });
 }
 
@@ -45,7 +55,13 @@ async function onQualityUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
   for (const number of await numbersFor(db, item, display)) {
     const current = await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id }, select: { status: true } });
     const numberChanges = { ...changes, ...(event === "UNFLAGGED" && current.status === "FLAGGED" ? { status: "CONNECTED" } : {}) };
-    const { changed } = await applyHealthUpdate({ db, phoneNumberId: number.id, changes: numberChanges, source: "webhook", details: { webhookField: item.field, event } });
+    const { changed } = await applyHealthUpdate({
+      db,
+      phoneNumberId: number.id,
+      changes: numberChanges,
+      source: "webhook",
+      details: { webhookField: item.field, event },
+    });
     if (changed.length === 0) await note(db, number.id, item, "qualityEvent", event, { currentLimit: limit ?? null });
   }
 }
@@ -66,9 +82,21 @@ async function onAccountUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
   const banState = JSON.stringify((value.details?.banInfo as Value | undefined)?.wabaBanState ?? "");
   for (const number of numbers) {
     if (event === "DISABLED_UPDATE" && banState.includes("DISABLE")) {
-      await applyHealthUpdate({ db, phoneNumberId: number.id, changes: { status: "BANNED" }, source: "webhook", details: { webhookField: item.field, event } });
+      await applyHealthUpdate({
+        db,
+        phoneNumberId: number.id,
+        changes: { status: "BANNED" },
+        source: "webhook",
+        details: { webhookField: item.field, event },
+      });
     } else if (event === "DISABLED_UPDATE" && banState.includes("REINSTATE")) {
-      await applyHealthUpdate({ db, phoneNumberId: number.id, changes: { status: "CONNECTED" }, source: "webhook", details: { webhookField: item.field, event } });
+      await applyHealthUpdate({
+        db,
+        phoneNumberId: number.id,
+        changes: { status: "CONNECTED" },
+        source: "webhook",
+        details: { webhookField: item.field, event },
+      });
     }
     await note(db, number.id, item, "accountEvent", event, value.details ?? {});
   }
@@ -82,7 +110,8 @@ async function onAccountUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
       tenantId: numbers.length === 1 ? numbers[0]!.assignment?.tenantId : undefined,
       phoneNumberId: numbers.length === 1 ? numbers[0]!.id : undefined,
       title: `WhatsApp account ${item.wabaId ?? ""}: ${event.replaceAll("_", " ").toLowerCase()}`,
-      message: "Meta changed the standing of this WhatsApp Business Account. Open WhatsApp Manager to read the details and what Meta asks you to do.",
+      message:
+        "Meta changed the standing of this WhatsApp Business Account. Open WhatsApp Manager to read the details and what Meta asks you to do.",
       details: { event, ...(value.details ?? {}) } as Prisma.InputJsonValue,
     });
   }
@@ -102,7 +131,10 @@ export async function applyNameDecision(item: StoredWebhookItem, { db }: { db: D
     await applyHealthUpdate({
       db,
       phoneNumberId: number.id,
-      changes: { ...(nameStatus ? { nameStatus } : {}), ...(decision === "APPROVED" && str(value.requestedVerifiedName) ? { verifiedName: str(value.requestedVerifiedName)! } : {}) },
+      changes: {
+        ...(nameStatus ? { nameStatus } : {}),
+        ...(decision === "APPROVED" && str(value.requestedVerifiedName) ? { verifiedName: str(value.requestedVerifiedName)! } : {}),
+      },
       source: "webhook",
       details: { webhookField: item.field, decision, rejectionReason: str(value.rejectionReason) ?? null },
     });
@@ -125,7 +157,10 @@ export async function applyNameDecision(item: StoredWebhookItem, { db }: { db: D
 async function onAccountAlert(item: StoredWebhookItem, { db }: { db: Db }) {
   const value = item.payload as { entityType?: string; entityId?: string; alertInfo?: Value };
   const info = value.alertInfo ?? {};
-  const numbers = value.entityType === "PHONE_NUMBER" && value.entityId ? await numbersFor(db, { ...item, phoneNumberId: value.entityId }) : await numbersFor(db, item);
+  const numbers =
+    value.entityType === "PHONE_NUMBER" && value.entityId
+      ? await numbersFor(db, { ...item, phoneNumberId: value.entityId })
+      : await numbersFor(db, item);
   for (const number of numbers) await note(db, number.id, item, "accountAlert", str(info.alertType), info);
   const severity = str(info.alertSeverity);
   if (severity === "CRITICAL" || severity === "WARNING") {
@@ -161,7 +196,14 @@ async function onCapabilityUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
   const value = item.payload as Value;
   const limit = str(value.maxDailyConversationsPerBusiness);
   for (const number of await numbersFor(db, item)) {
-    if (limit) await applyHealthUpdate({ db, phoneNumberId: number.id, changes: { messagingLimit: limit }, source: "webhook", details: { webhookField: item.field } });
+    if (limit)
+      await applyHealthUpdate({
+        db,
+        phoneNumberId: number.id,
+        changes: { messagingLimit: limit },
+        source: "webhook",
+        details: { webhookField: item.field },
+      });
     else await note(db, number.id, item, "capability", undefined, value);
   }
 }

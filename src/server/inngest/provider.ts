@@ -14,7 +14,9 @@ const toInngestEvent = ({ event, data }: OutgoingEvent) => ({ name: event.name, 
 export function inngestFunctionFor(definition: JobDefinition) {
   const { trigger, flowControl } = definition;
   const triggers = trigger.kind === "cron" ? [{ cron: trigger.cron }] : trigger.events.map((event) => ({ event: event.name }));
-  const eventsByName = new Map<string, JobEventDefinition>(trigger.kind === "event" ? trigger.events.map((event) => [event.name, event]) : []);
+  const eventsByName = new Map<string, JobEventDefinition>(
+    trigger.kind === "event" ? trigger.events.map((event) => [event.name, event]) : [],
+  );
   return inngest.createFunction(
     {
       id: definition.id,
@@ -23,7 +25,9 @@ export function inngestFunctionFor(definition: JobDefinition) {
       ...(flowControl.throttle ? { throttle: flowControl.throttle } : {}),
       ...(flowControl.singleton ? { singleton: flowControl.singleton } : {}),
       ...(flowControl.retries !== undefined ? { retries: flowControl.retries } : {}),
-      ...(flowControl.cancelOn ? { cancelOn: flowControl.cancelOn.map(({ event, match }) => ({ event: event.name, match: `data.${match}` })) } : {}),
+      ...(flowControl.cancelOn
+        ? { cancelOn: flowControl.cancelOn.map(({ event, match }) => ({ event: event.name, match: `data.${match}` })) }
+        : {}),
     },
     async ({ event, step, logger }) => {
       const source = eventsByName.get(event.name);

@@ -60,12 +60,27 @@ export function defineEventJob<Event extends JobEventDefinition>(definition: {
   handler: JobHandler<PayloadOf<Event>>;
 }): JobDefinition {
   const events = Array.isArray(definition.on) ? definition.on : [definition.on];
-  return { id: definition.id, trigger: { kind: "event", events }, flowControl: definition.flowControl ?? {}, handler: definition.handler as JobHandler<Record<string, unknown>> };
+  return {
+    id: definition.id,
+    trigger: { kind: "event", events },
+    flowControl: definition.flowControl ?? {},
+    handler: definition.handler as JobHandler<Record<string, unknown>>,
+  };
 }
 
 /** A job run on a cron schedule (five fields, UTC), by Inngest or by the inline scheduler alike. */
-export function defineCronJob(definition: { id: string; cron: string; flowControl?: JobFlowControl; handler: JobHandler<Record<string, never>> }): JobDefinition {
-  return { id: definition.id, trigger: { kind: "cron", cron: definition.cron }, flowControl: definition.flowControl ?? {}, handler: definition.handler as JobHandler<Record<string, unknown>> };
+export function defineCronJob(definition: {
+  id: string;
+  cron: string;
+  flowControl?: JobFlowControl;
+  handler: JobHandler<Record<string, never>>;
+}): JobDefinition {
+  return {
+    id: definition.id,
+    trigger: { kind: "cron", cron: definition.cron },
+    flowControl: definition.flowControl ?? {},
+    handler: definition.handler as JobHandler<Record<string, unknown>>,
+  };
 }
 
 /** The payload field an Inngest key expression (`event.data.phoneNumberId`) names. */

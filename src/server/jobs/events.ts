@@ -12,7 +12,10 @@ export type JobEventDefinition<Schema extends z.ZodType<Record<string, unknown>>
   schema: Schema;
 };
 
-const defineEvent = <Schema extends z.ZodType<Record<string, unknown>>>(name: string, schema: Schema): JobEventDefinition<Schema> => ({ name, schema });
+const defineEvent = <Schema extends z.ZodType<Record<string, unknown>>>(name: string, schema: Schema): JobEventDefinition<Schema> => ({
+  name,
+  schema,
+});
 
 const id = (field: string) => {
   const expected = `${field}: expected the record's id, e.g. "cm9x2k0q80000abcd"`;
@@ -46,6 +49,10 @@ export function parsePayload<Event extends JobEventDefinition>(event: Event, dat
   const parsed = event.schema.safeParse(data);
   if (parsed.success) return parsed.data as PayloadOf<Event>;
   // the messages above name their field; zod's own (a missing object, an unknown shape) get the path in front
-  const issues = parsed.error.issues.map((issue) => (issue.message.startsWith(`${issue.path.join(".")}:`) ? issue.message : `${issue.path.join(".") || "(payload)"}: ${issue.message}`)).join("; ");
+  const issues = parsed.error.issues
+    .map((issue) =>
+      issue.message.startsWith(`${issue.path.join(".")}:`) ? issue.message : `${issue.path.join(".") || "(payload)"}: ${issue.message}`,
+    )
+    .join("; ");
   throw new AppError("VALIDATION_FAILED", `${event.name}: payload refused (${issues})`, { event: event.name, issues });
 }

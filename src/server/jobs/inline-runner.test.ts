@@ -18,10 +18,18 @@ describe("registration retry without an Inngest server (shared database)", () =>
   afterAll(() => db.jobOutbox.deleteMany({ where: { name: { in: names } } }));
 
   /** Makes the next round's job due now, as if its wait had passed. */
-  const skipWait = () => db.jobOutbox.updateMany({ where: { dispatchedAt: null, name: { in: names } }, data: { nextAttemptAt: new Date(0) } });
+  const skipWait = () =>
+    db.jobOutbox.updateMany({ where: { dispatchedAt: null, name: { in: names } }, data: { nextAttemptAt: new Date(0) } });
 
   it("runs round by round through the outbox until provisioned", async () => {
-    const number = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: { afterAttempts: 2 } });
+    const number = await createSimNumber(db, accountId(), {
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "PENDING_REVIEW",
+      registered: false,
+      status: "PENDING",
+      pin: "123456",
+      nameReview: { afterAttempts: 2 },
+    });
     expect(await scheduleRegistrationRetry({ db, phoneNumberId: number.id })).toBe(true);
     const transport = inlineTransport(db, [registrationRetryJob]);
 
@@ -45,7 +53,14 @@ describe("registration retry without an Inngest server (shared database)", () =>
   });
 
   it("skips a second retry of a number while one is asleep (singleton per number)", async () => {
-    const number = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: {} });
+    const number = await createSimNumber(db, accountId(), {
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "PENDING_REVIEW",
+      registered: false,
+      status: "PENDING",
+      pin: "123456",
+      nameReview: {},
+    });
     const transport = inlineTransport(db, [registrationRetryJob]);
     await scheduleRegistrationRetry({ db, phoneNumberId: number.id });
     await relayJobs({ db, transport, names });
@@ -56,7 +71,14 @@ describe("registration retry without an Inngest server (shared database)", () =>
   });
 
   it("runs one retry of a number when two requests are relayed together", async () => {
-    const number = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: {} });
+    const number = await createSimNumber(db, accountId(), {
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "PENDING_REVIEW",
+      registered: false,
+      status: "PENDING",
+      pin: "123456",
+      nameReview: {},
+    });
     await scheduleRegistrationRetry({ db, phoneNumberId: number.id });
     await scheduleRegistrationRetry({ db, phoneNumberId: number.id });
     await relayJobs({ db, transport: inlineTransport(db, [registrationRetryJob]), names });
@@ -66,7 +88,10 @@ describe("registration retry without an Inngest server (shared database)", () =>
 
 describe("the inline runner (a database of its own)", () => {
   const ownDb = useOwnDatabase("recado_test_inline", 4);
-  const probe = { name: "probe/counted", schema: z.object({ phoneNumberId: z.string().min(1, "phoneNumberId: expected the number's id") }) };
+  const probe = {
+    name: "probe/counted",
+    schema: z.object({ phoneNumberId: z.string().min(1, "phoneNumberId: expected the number's id") }),
+  };
 
   it("refuses a payload that fails its schema when run: the row is closed with the reason, the handler never runs", async () => {
     const runs: string[] = [];
@@ -106,7 +131,8 @@ describe("the inline runner (a database of its own)", () => {
     const lonely = await enqueueJob(ownDb(), { event: waited, data: { key: "b" } });
     await relayJobs({ db: ownDb(), transport, names: [waited.name] });
     // an hour later: the wait timed out
-    await ownDb().$executeRaw`UPDATE "job_outbox" SET "runState" = jsonb_set("runState", '{waits,answer}', to_jsonb(${new Date(Date.now() - 3_600_000).toISOString()}::text)), "nextAttemptAt" = now() WHERE "id" = ${lonely}`;
+    await ownDb()
+      .$executeRaw`UPDATE "job_outbox" SET "runState" = jsonb_set("runState", '{waits,answer}', to_jsonb(${new Date(Date.now() - 3_600_000).toISOString()}::text)), "nextAttemptAt" = now() WHERE "id" = ${lonely}`;
     await relayJobs({ db: ownDb(), transport, names: [waited.name] });
     const timedOut = await ownDb().jobOutbox.findUniqueOrThrow({ where: { id: lonely } });
     expect(timedOut.dispatchedAt).not.toBeNull();
@@ -115,7 +141,11 @@ describe("the inline runner (a database of its own)", () => {
 
   it("runs a cron job on its expression, once per firing however many schedulers tick", async () => {
     let runs = 0;
-    const job = defineCronJob({ id: "probe-every-two-minutes", cron: "*/2 * * * *", handler: async ({ run }) => run.run("count", async () => ++runs) });
+    const job = defineCronJob({
+      id: "probe-every-two-minutes",
+      cron: "*/2 * * * *",
+      handler: async ({ run }) => run.run("count", async () => ++runs),
+    });
     const startedAt = new Date("2026-03-02T10:00:30Z");
     const scheduler = inlineCronScheduler(ownDb(), [job], { startedAt });
     const otherInstance = inlineCronScheduler(ownDb(), [job], { startedAt });

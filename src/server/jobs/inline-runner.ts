@@ -216,7 +216,8 @@ export function inlineTransport(db: Db, definitions: JobDefinition[], options: I
         await db.$executeRaw`UPDATE "job_outbox" SET "runState" = ${finished}::jsonb WHERE "id" = ${row.id}`;
         outcome.delivered.push(row.id);
       } catch (error) {
-        if (error instanceof Suspended) outcome.later.push({ id: row.id, runAfter: error.runAfter, runState: state as unknown as Prisma.InputJsonObject });
+        if (error instanceof Suspended)
+          outcome.later.push({ id: row.id, runAfter: error.runAfter, runState: state as unknown as Prisma.InputJsonObject });
         else outcome.failed.push({ id: row.id, error: (error as Error).message });
       } finally {
         if (singletonKey) running.set(singletonKey, 0);
@@ -249,7 +250,9 @@ export function inlineCronScheduler(db: Db, definitions: JobDefinition[], { star
       const enqueued: string[] = [];
       for (const { job, cron } of crons) {
         // prev() is strictly before its date: from a millisecond on, a tick at 10:05:00.000 sees the 10:05 firing
-        const fired = CronExpressionParser.parse(cron, { currentDate: new Date(now.getTime() + 1), tz: "UTC" }).prev().toDate();
+        const fired = CronExpressionParser.parse(cron, { currentDate: new Date(now.getTime() + 1), tz: "UTC" })
+          .prev()
+          .toDate();
         if (fired <= lastTick) continue;
         await insertOutboxRow(db, { id: `${cronRowName(job.id)}:${fired.toISOString()}`, name: cronRowName(job.id), data: {} });
         enqueued.push(job.id);

@@ -8,7 +8,13 @@ import { inlineTransport } from "@/server/jobs/inline-runner";
 import { enqueueJob, relayJobs, type JobTransport } from "@/server/jobs/outbox";
 
 const probe = (name: string) => ({ name, schema: z.object({ n: z.number().optional(), key: z.string().optional() }) });
-const probes = { once: probe("probe/once"), rolledBack: probe("probe/rolled-back"), inline: probe("probe/inline"), failing: probe("probe/failing"), forInngest: probe("probe/for-inngest") };
+const probes = {
+  once: probe("probe/once"),
+  rolledBack: probe("probe/rolled-back"),
+  inline: probe("probe/inline"),
+  failing: probe("probe/failing"),
+  forInngest: probe("probe/for-inngest"),
+};
 
 // A database of its own: draining takes every pending row, which must not take other test files' rows.
 const ownDb = useOwnDatabase("recado_test_jobs", 6);
@@ -78,7 +84,10 @@ it("keeps jobs when no Inngest server is reachable, and hands them over once one
   expect(kept.dispatchedAt).toBeNull();
 
   const handed: string[] = [];
-  const reachable: JobTransport = { leaseMs: 1000, send: async (events) => ({ delivered: events.map((e) => (handed.push(e.name), e.id)), failed: [] }) };
+  const reachable: JobTransport = {
+    leaseMs: 1000,
+    send: async (events) => ({ delivered: events.map((e) => (handed.push(e.name), e.id)), failed: [] }),
+  };
   await ownDb().jobOutbox.update({ where: { id: kept.id }, data: { nextAttemptAt: new Date(0) } });
   expect(await relayJobs({ db: ownDb(), transport: reachable })).toMatchObject({ delivered: 1 });
   expect(handed).toEqual(["probe/for-inngest"]);
@@ -86,7 +95,10 @@ it("keeps jobs when no Inngest server is reachable, and hands them over once one
 }, 60_000);
 
 it("refuses a payload that fails its event's schema when sent: nothing is written", async () => {
-  const strict = { name: "probe/strict", schema: z.object({ phoneNumberId: z.string().min(1, "phoneNumberId: expected the number's id") }) };
+  const strict = {
+    name: "probe/strict",
+    schema: z.object({ phoneNumberId: z.string().min(1, "phoneNumberId: expected the number's id") }),
+  };
   await expect(enqueueJob(ownDb(), { event: strict, data: { phoneNumberId: "" } })).rejects.toMatchObject({
     code: "VALIDATION_FAILED",
     message: expect.stringContaining("phoneNumberId: expected the number's id"),

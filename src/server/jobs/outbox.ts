@@ -61,7 +61,12 @@ export const jobRelay = { batchSize: 100, maxBackoffMs: 10 * 60_000 };
 const backoffMs = (attempts: number) => Math.min(jobRelay.maxBackoffMs, 2_000 * 2 ** Math.max(0, attempts - 1));
 
 /** Claims due events (SKIP LOCKED, so several relays never take the same one) and hands them to `transport`. */
-export async function relayJobs({ db, transport, limit = jobRelay.batchSize, names }: {
+export async function relayJobs({
+  db,
+  transport,
+  limit = jobRelay.batchSize,
+  names,
+}: {
   db: Db;
   transport: JobTransport;
   limit?: number;
@@ -91,7 +96,10 @@ export async function relayJobs({ db, transport, limit = jobRelay.batchSize, nam
   }
   for (const { id, runAfter, runState } of outcome.later ?? []) {
     // a wait is not a failed attempt: the backoff stays where it was
-    await db.jobOutbox.update({ where: { id }, data: { nextAttemptAt: runAfter, lastError: null, attempts: { decrement: 1 }, ...(runState ? { runState } : {}) } });
+    await db.jobOutbox.update({
+      where: { id },
+      data: { nextAttemptAt: runAfter, lastError: null, attempts: { decrement: 1 }, ...(runState ? { runState } : {}) },
+    });
   }
   for (const { id, error } of outcome.refused ?? []) {
     await db.jobOutbox.update({ where: { id }, data: { dispatchedAt: new Date(), lastError: error.slice(0, 1000) } });

@@ -35,7 +35,11 @@ type Case = {
 
 async function runWith(provider: Provider, { job, event, mockedSteps = [] }: Case, payload: Record<string, unknown>) {
   if (provider === "inngest") {
-    const engine = new InngestTestEngine({ function: inngestFunctionFor(job), ...(event ? { events: [{ name: event.name, data: payload }] } : {}), steps: mockedSteps });
+    const engine = new InngestTestEngine({
+      function: inngestFunctionFor(job),
+      ...(event ? { events: [{ name: event.name, data: payload }] } : {}),
+      steps: mockedSteps,
+    });
     return { result: (await engine.execute()).result, sentIds: [] as string[] };
   }
   const id = event ? await enqueueJob(db, { event, data: payload }) : await insertOutboxRow(db, { name: cronRowName(job.id), data: {} });
@@ -60,8 +64,19 @@ const registrationSleeps = Array.from({ length: registrationRetryMaxRounds }, (_
 
 describe.each<Provider>(["inngest", "inline"])("each job through the %s provider", (provider) => {
   it("registration retry: fails twice with 100/2388001, registers on the third attempt", async () => {
-    const number = await createSimNumber(db, accountId(), { codeVerificationStatus: "VERIFIED", nameStatus: "PENDING_REVIEW", registered: false, status: "PENDING", pin: "123456", nameReview: { afterAttempts: 2 } });
-    const { result } = await runWith(provider, { job: registrationRetryJob, event: jobEvents.registrationRetry, mockedSteps: registrationSleeps }, { phoneNumberId: number.id });
+    const number = await createSimNumber(db, accountId(), {
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "PENDING_REVIEW",
+      registered: false,
+      status: "PENDING",
+      pin: "123456",
+      nameReview: { afterAttempts: 2 },
+    });
+    const { result } = await runWith(
+      provider,
+      { job: registrationRetryJob, event: jobEvents.registrationRetry, mockedSteps: registrationSleeps },
+      { phoneNumberId: number.id },
+    );
     expect(result).toEqual({ rounds: 3, reason: "provisioned", outcome: "registered" });
     expect((await sharedSimulator().requestCounts()).byPath[`POST /${number.metaPhoneNumberId}/register`]).toBe(3);
     expect((await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } })).onboardingState).toBe("CONNECTED");
@@ -69,7 +84,11 @@ describe.each<Provider>(["inngest", "inline"])("each job through the %s provider
 
   it("health check fan-out: one check per number", async () => {
     await createSimNumber(db, accountId(), { registered: true });
-    const { result, sentIds } = await runWith(provider, { job: healthCheckFanOutJob, mockedSteps: [{ id: "fan out health checks", handler: () => ({ ids: [] }) }] }, {});
+    const { result, sentIds } = await runWith(
+      provider,
+      { job: healthCheckFanOutJob, mockedSteps: [{ id: "fan out health checks", handler: () => ({ ids: [] }) }] },
+      {},
+    );
     const total = await db.phoneNumber.count();
     expect(result).toEqual({ numbers: total });
     if (provider === "inline") {
@@ -80,19 +99,37 @@ describe.each<Provider>(["inngest", "inline"])("each job through the %s provider
 
   it("broadcast: the fan-out plans the chunks, a chunk sends each recipient once", async () => {
     const world = await createSendingTenant(db, simulatorUrl);
-    const phones = Array.from({ length: 30 }, (_, i) => `+3463${provider === "inline" ? 1 : 2}${String(Date.now() % 100_000).padStart(5, "0")}${String(i).padStart(2, "0")}`);
-    await db.contact.createMany({ data: phones.map((phoneE164, i) => ({ tenantId: world.tenant.id, phoneE164, name: `Cliente ${i}`, optedIn: true })) });
+    const phones = Array.from(
+      { length: 30 },
+      (_, i) => `+3463${provider === "inline" ? 1 : 2}${String(Date.now() % 100_000).padStart(5, "0")}${String(i).padStart(2, "0")}`,
+    );
+    await db.contact.createMany({
+      data: phones.map((phoneE164, i) => ({ tenantId: world.tenant.id, phoneE164, name: `Cliente ${i}`, optedIn: true })),
+    });
     const draft = await createBroadcast({
       db,
       tenantId: world.tenant.id,
       userId: null,
-      input: { name: "Oferta", templateName: "po_notification", parameters: [{ kind: "field", field: "name" }, { kind: "fixed", value: "P-1" }, { kind: "fixed", value: "5 %" }], audience: { kind: "all" } },
+      input: {
+        name: "Oferta",
+        templateName: "po_notification",
+        parameters: [
+          { kind: "field", field: "name" },
+          { kind: "fixed", value: "P-1" },
+          { kind: "fixed", value: "5 %" },
+        ],
+        audience: { kind: "all" },
+      },
     });
     await startBroadcast({ db, tenantId: world.tenant.id, broadcastId: draft.id });
     await db.jobOutbox.updateMany({ where: { id: `broadcast-started:${draft.id}` }, data: { dispatchedAt: new Date() } }); // run by hand below
 
     const payload = { broadcastId: draft.id, tenantId: world.tenant.id };
-    const fanOut = await runWith(provider, { job: broadcastFanOutJob, event: jobEvents.broadcastStarted, mockedSteps: [{ id: "fan out 0", handler: () => ({ ids: [] }) }] }, payload);
+    const fanOut = await runWith(
+      provider,
+      { job: broadcastFanOutJob, event: jobEvents.broadcastStarted, mockedSteps: [{ id: "fan out 0", handler: () => ({ ids: [] }) }] },
+      payload,
+    );
     expect(fanOut.result).toEqual({ chunks: 1 });
     const chunk: ChunkEvent = { ...payload, phoneNumberId: world.number.id, fromSeq: 1, toSeq: 30 };
     if (provider === "inline") {
@@ -112,7 +149,10 @@ describe.each<Provider>(["inngest", "inline"])("each job through the %s provider
 describe("a payload that fails its schema when run", () => {
   it("is refused by the Inngest provider before the handler runs (no retry)", async () => {
     const before = await db.registrationAttempt.count();
-    const engine = new InngestTestEngine({ function: inngestFunctionFor(registrationRetryJob), events: [{ name: jobEvents.registrationRetry.name, data: { phoneNumberId: 42 } }] });
+    const engine = new InngestTestEngine({
+      function: inngestFunctionFor(registrationRetryJob),
+      events: [{ name: jobEvents.registrationRetry.name, data: { phoneNumberId: 42 } }],
+    });
     const { error } = await engine.execute();
     expect(error).toMatchObject({ name: "NonRetriableError", message: expect.stringContaining("phoneNumberId") });
     expect(await db.registrationAttempt.count()).toBe(before);

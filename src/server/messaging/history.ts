@@ -16,36 +16,99 @@ export const failureExplanation: Record<string, string> = {
 };
 
 function view(m: {
-  id: string; direction: string; type: string; templateName: string | null; templateLanguage: string | null; parameters: string[]; body: string | null; source: string;
-  wamid: string | null; status: string; statusAt: Date; createdAt: Date; errorCode: number | null; errorTitle: string | null; appErrorCode: string | null;
+  id: string;
+  direction: string;
+  type: string;
+  templateName: string | null;
+  templateLanguage: string | null;
+  parameters: string[];
+  body: string | null;
+  source: string;
+  wamid: string | null;
+  status: string;
+  statusAt: Date;
+  createdAt: Date;
+  errorCode: number | null;
+  errorTitle: string | null;
+  appErrorCode: string | null;
   contact: { id: string; name: string | null; phoneE164: string };
   statusEvents: { status: string; occurredAt: Date }[];
 }) {
   return {
     ...m,
-    explanation: m.status === "FAILED" ? (failureExplanation[m.appErrorCode ?? ""] ?? `WhatsApp refused it${m.errorCode ? ` (error ${m.errorCode}${m.errorTitle ? `: ${m.errorTitle}` : ""})` : ""}.`) : null,
+    explanation:
+      m.status === "FAILED"
+        ? (failureExplanation[m.appErrorCode ?? ""] ??
+          `WhatsApp refused it${m.errorCode ? ` (error ${m.errorCode}${m.errorTitle ? `: ${m.errorTitle}` : ""})` : ""}.`)
+        : null,
   };
 }
 
 const messageSelect = {
-  id: true, direction: true, type: true, templateName: true, templateLanguage: true, parameters: true, body: true, source: true, wamid: true,
-  status: true, statusAt: true, createdAt: true, errorCode: true, errorTitle: true, appErrorCode: true,
+  id: true,
+  direction: true,
+  type: true,
+  templateName: true,
+  templateLanguage: true,
+  parameters: true,
+  body: true,
+  source: true,
+  wamid: true,
+  status: true,
+  statusAt: true,
+  createdAt: true,
+  errorCode: true,
+  errorTitle: true,
+  appErrorCode: true,
   contact: { select: { id: true, name: true, phoneE164: true } },
   statusEvents: { select: { status: true, occurredAt: true }, orderBy: { occurredAt: "asc" as const } },
 } as const;
 
-export async function listMessages({ db, tenantId, page = 1, pageSize = 50, status }: { db: Db; tenantId: string; page?: number; pageSize?: number; status?: "FAILED" }) {
+export async function listMessages({
+  db,
+  tenantId,
+  page = 1,
+  pageSize = 50,
+  status,
+}: {
+  db: Db;
+  tenantId: string;
+  page?: number;
+  pageSize?: number;
+  status?: "FAILED";
+}) {
   const where = { tenantId, ...(status ? { status } : {}) };
   const [total, messages] = await Promise.all([
     db.message.count({ where }),
-    db.message.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (page - 1) * pageSize, take: pageSize, select: messageSelect }),
+    db.message.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      select: messageSelect,
+    }),
   ]);
   return { total, page, pageSize, messages: messages.map(view) };
 }
 
-export async function conversation({ db, tenantId, contactId, now = new Date() }: { db: Db; tenantId: string; contactId: string; now?: Date }) {
+export async function conversation({
+  db,
+  tenantId,
+  contactId,
+  now = new Date(),
+}: {
+  db: Db;
+  tenantId: string;
+  contactId: string;
+  now?: Date;
+}) {
   const contact = await db.contact.findFirst({ where: { id: contactId, tenantId } });
   if (!contact) throw new AppError("NOT_FOUND", "Contact not found.", { contact_id: contactId });
-  const messages = await db.message.findMany({ where: { tenantId, contactId }, orderBy: { createdAt: "asc" }, take: 500, select: messageSelect });
+  const messages = await db.message.findMany({
+    where: { tenantId, contactId },
+    orderBy: { createdAt: "asc" },
+    take: 500,
+    select: messageSelect,
+  });
   return { contact, window: serviceWindow(contact.lastInboundAt, now), messages: messages.map(view) };
 }

@@ -15,7 +15,13 @@ export const startKeywords = ["START", "ALTA", "SUSCRIBIR"];
 
 export function keywordOf(text: string | undefined): string | null {
   if (!text) return null;
-  const word = text.normalize("NFD").replace(/\p{M}/gu, "").trim().replace(/[.!¡¿?\s]+$/u, "").replace(/^[¡¿\s]+/u, "").toUpperCase();
+  const word = text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .trim()
+    .replace(/[.!¡¿?\s]+$/u, "")
+    .replace(/^[¡¿\s]+/u, "")
+    .toUpperCase();
   return word || null;
 }
 
@@ -27,12 +33,24 @@ export const optOutConfirmation: Record<string, (bakery: string) => string> = {
   en: (b) => `You will no longer receive WhatsApp messages from ${b}. Reply START to receive them again.`,
 };
 
-export async function handleInboundMessage({ db, metaPhoneNumberId, message }: { db: Db; metaPhoneNumberId: string; message: InboundMessage }) {
+export async function handleInboundMessage({
+  db,
+  metaPhoneNumberId,
+  message,
+}: {
+  db: Db;
+  metaPhoneNumberId: string;
+  message: InboundMessage;
+}) {
   const from = message.from ?? message.contact?.waId;
   if (!from) return { stored: false as const, reason: "username-only sender" };
   const number = await db.phoneNumber.findUnique({
     where: { metaPhoneNumberId },
-    select: { id: true, businessAccount: true, assignment: { select: { tenantId: true, language: true, tenant: { select: { name: true } } } } },
+    select: {
+      id: true,
+      businessAccount: true,
+      assignment: { select: { tenantId: true, language: true, tenant: { select: { name: true } } } },
+    },
   });
   const tenantId = number?.assignment?.tenantId;
   if (!number || !tenantId) return { stored: false as const, reason: "number not assigned to a bakery" };
@@ -56,16 +74,40 @@ export async function handleInboundMessage({ db, metaPhoneNumberId, message }: {
 
   const keyword = keywordOf(text);
   if (keyword && stopKeywords.includes(keyword)) {
-    const changed = await setConsent({ db, tenantId, contactId: contact.id, optedIn: false, source: "webhook_stop", note: `"${text}" received (${message.messageId})` });
+    const changed = await setConsent({
+      db,
+      tenantId,
+      contactId: contact.id,
+      optedIn: false,
+      source: "webhook_stop",
+      note: `"${text}" received (${message.messageId})`,
+    });
     if (changed) {
       const language = number.assignment?.language ?? "es";
       const body = (optOutConfirmation[language] ?? optOutConfirmation.es!)(number.assignment?.tenant.name ?? "");
-      await sendSystemText({ db, tenantId, phoneNumberId: number.id, metaPhoneNumberId, account: number.businessAccount, contactId: contact.id, to: phoneE164, body, idempotencyKey: `opt-out-confirmation:${message.messageId}` });
+      await sendSystemText({
+        db,
+        tenantId,
+        phoneNumberId: number.id,
+        metaPhoneNumberId,
+        account: number.businessAccount,
+        contactId: contact.id,
+        to: phoneE164,
+        body,
+        idempotencyKey: `opt-out-confirmation:${message.messageId}`,
+      });
     }
     return { stored: inserted > 0, contactId: contact.id, optedOut: changed };
   }
   if (keyword && startKeywords.includes(keyword)) {
-    await setConsent({ db, tenantId, contactId: contact.id, optedIn: true, source: "webhook_start", note: `"${text}" received (${message.messageId})` });
+    await setConsent({
+      db,
+      tenantId,
+      contactId: contact.id,
+      optedIn: true,
+      source: "webhook_start",
+      note: `"${text}" received (${message.messageId})`,
+    });
   }
   return { stored: inserted > 0, contactId: contact.id, optedOut: false };
 }
@@ -74,7 +116,17 @@ export async function handleInboundMessage({ db, metaPhoneNumberId, message }: {
  * A service reply that must go out even though the contact just opted out (the confirmation itself): inside the
  * window the STOP opened, logged like any message, once per idempotency key.
  */
-async function sendSystemText({ db, tenantId, phoneNumberId, metaPhoneNumberId, account, contactId, to, body, idempotencyKey }: {
+async function sendSystemText({
+  db,
+  tenantId,
+  phoneNumberId,
+  metaPhoneNumberId,
+  account,
+  contactId,
+  to,
+  body,
+  idempotencyKey,
+}: {
   db: Db;
   tenantId: string;
   phoneNumberId: string;
@@ -92,9 +144,22 @@ async function sendSystemText({ db, tenantId, phoneNumberId, metaPhoneNumberId, 
     ON CONFLICT ("tenantId", "idempotencyKey") DO NOTHING`;
   if (inserted === 0) return;
   try {
-    const sent = await graphClientForAccount(account).sendTextMessage({ phoneNumberId: metaPhoneNumberId, to, body, bizOpaqueCallbackData: id });
+    const sent = await graphClientForAccount(account).sendTextMessage({
+      phoneNumberId: metaPhoneNumberId,
+      to,
+      body,
+      bizOpaqueCallbackData: id,
+    });
     await db.message.update({ where: { id }, data: { wamid: sent.messageId, status: "ACCEPTED", statusRank: 1, statusAt: new Date() } });
   } catch (error) {
-    await db.message.update({ where: { id }, data: { status: "FAILED", statusRank: 5, appErrorCode: (error as { code?: string }).code ?? "INTERNAL_ERROR", errorTitle: (error as Error).message.slice(0, 200) } });
+    await db.message.update({
+      where: { id },
+      data: {
+        status: "FAILED",
+        statusRank: 5,
+        appErrorCode: (error as { code?: string }).code ?? "INTERNAL_ERROR",
+        errorTitle: (error as Error).message.slice(0, 200),
+      },
+    });
   }
 }

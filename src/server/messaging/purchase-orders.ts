@@ -17,7 +17,14 @@ import { sendMessage, type SendResult } from "@/server/messaging/send";
 
 export const poTemplateName = "po_notification";
 
-export async function notifyPurchaseOrder({ db, tenantId, supplierPhone, supplierName, orderNumber, total }: {
+export async function notifyPurchaseOrder({
+  db,
+  tenantId,
+  supplierPhone,
+  supplierName,
+  orderNumber,
+  total,
+}: {
   db: Db;
   tenantId: string;
   supplierPhone: string;

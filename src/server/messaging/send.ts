@@ -52,27 +52,65 @@ export const sendRetry = { rateLimitAttempts: 3, maxBackoffMs: 16_000 };
 const sendingNumberSelect = {
   enabled: true,
   language: true,
-  phoneNumber: { select: { id: true, metaPhoneNumberId: true, businessAccount: { select: { id: true, kind: true, wabaId: true, accessTokenEncrypted: true, updatedAt: true, tokenInvalidAt: true } } } },
+  phoneNumber: {
+    select: {
+      id: true,
+      metaPhoneNumberId: true,
+      businessAccount: {
+        select: { id: true, kind: true, wabaId: true, accessTokenEncrypted: true, updatedAt: true, tokenInvalidAt: true },
+      },
+    },
+  },
 } as const;
 
 /** Check 1: WhatsApp switched on and a number to send from (or, when allowed, the platform's default number). */
-export async function loadSendingNumber({ db, tenantId, allowDefaultNumber = false }: { db: Db; tenantId: string; allowDefaultNumber?: boolean }): Promise<SendingNumber> {
+export async function loadSendingNumber({
+  db,
+  tenantId,
+  allowDefaultNumber = false,
+}: {
+  db: Db;
+  tenantId: string;
+  allowDefaultNumber?: boolean;
+}): Promise<SendingNumber> {
   const settings = await db.whatsAppSettings.findUnique({ where: { tenantId }, select: sendingNumberSelect });
   if (!settings?.enabled) {
-    throw new AppError("WHATSAPP_NOT_ENABLED", "WhatsApp is switched off for this bakery: switch it on in Settings.", { tenant_id: tenantId, solution: "Switch WhatsApp on in Settings" });
+    throw new AppError("WHATSAPP_NOT_ENABLED", "WhatsApp is switched off for this bakery: switch it on in Settings.", {
+      tenant_id: tenantId,
+      solution: "Switch WhatsApp on in Settings",
+    });
   }
   let number = settings.phoneNumber;
   if (!number && allowDefaultNumber) {
     const defaultId = getEnv().META_DEFAULT_PHONE_NUMBER_ID;
-    number = defaultId ? await db.phoneNumber.findUnique({ where: { metaPhoneNumberId: defaultId }, select: sendingNumberSelect.phoneNumber.select }) : null;
+    number = defaultId
+      ? await db.phoneNumber.findUnique({ where: { metaPhoneNumberId: defaultId }, select: sendingNumberSelect.phoneNumber.select })
+      : null;
   }
   if (!number) {
-    throw new AppError("NO_PHONE_NUMBER_ASSIGNED", "No WhatsApp number is assigned to this bakery yet: ask the platform admin to assign one.", { tenant_id: tenantId });
+    throw new AppError(
+      "NO_PHONE_NUMBER_ASSIGNED",
+      "No WhatsApp number is assigned to this bakery yet: ask the platform admin to assign one.",
+      { tenant_id: tenantId },
+    );
   }
-  return { tenantId, language: settings.language, phoneNumberId: number.id, metaPhoneNumberId: number.metaPhoneNumberId, account: number.businessAccount };
+  return {
+    tenantId,
+    language: settings.language,
+    phoneNumberId: number.id,
+    metaPhoneNumberId: number.metaPhoneNumberId,
+    account: number.businessAccount,
+  };
 }
 
-type Contact = { id: string; phoneE164: string; optedIn: boolean; optedOutAt: Date | null; notOnWhatsAppAt: Date | null; lastInboundAt: Date | null };
+type Contact = {
+  id: string;
+  phoneE164: string;
+  optedIn: boolean;
+  optedOutAt: Date | null;
+  notOnWhatsAppAt: Date | null;
+  lastInboundAt: Date | null;
+};
 
 async function checkContact(db: Db, tenantId: string, contactId: string): Promise<Contact> {
   const contact = await db.contact.findFirst({
@@ -107,11 +145,25 @@ export const templateLanguageFallbacks = ["es", "en"];
 export async function checkTemplate(db: Db, from: SendingNumber, content: Extract<MessageContent, { kind: "template" }>) {
   const languages = content.language ? [content.language] : [...new Set([from.language, ...templateLanguageFallbacks])];
   // only the bakery's own templates and the platform's (templates/ownership.ts): another bakery's is not found
-  const candidates = ownFirst(await db.messageTemplate.findMany({
-    where: { ...templatesNamedWhere(templateScopeOf(from.tenantId, from.account), content.templateName), language: { in: languages } },
-    select: { id: true, name: true, language: true, status: true, rejectedReason: true, parameterNames: true, bodyText: true, ownerTenantId: true },
-  }));
-  const template = languages.map((l) => candidates.find((c) => c.language === l)).find((c) => c && (c.status === "APPROVED" || c.language === languages[0])) ?? candidates[0];
+  const candidates = ownFirst(
+    await db.messageTemplate.findMany({
+      where: { ...templatesNamedWhere(templateScopeOf(from.tenantId, from.account), content.templateName), language: { in: languages } },
+      select: {
+        id: true,
+        name: true,
+        language: true,
+        status: true,
+        rejectedReason: true,
+        parameterNames: true,
+        bodyText: true,
+        ownerTenantId: true,
+      },
+    }),
+  );
+  const template =
+    languages
+      .map((l) => candidates.find((c) => c.language === l))
+      .find((c) => c && (c.status === "APPROVED" || c.language === languages[0])) ?? candidates[0];
   const language = template?.language ?? languages[0]!;
   if (!template) {
     throw new AppError("TEMPLATE_NOT_FOUND", `Template '${content.templateName}' does not exist in language '${language}'`, {
@@ -129,19 +181,35 @@ export async function checkTemplate(db: Db, from: SendingNumber, content: Extrac
     });
   }
   if (template.parameterNames.length !== content.parameters.length) {
-    throw new AppError("TEMPLATE_PARAMS_MISMATCH", `Template expects ${template.parameterNames.length} parameters, but ${content.parameters.length} were provided`, {
-      template_name: content.templateName,
-      expected_params: template.parameterNames.length,
-      provided_params: content.parameters.length,
-      param_names: template.parameterNames,
-    });
+    throw new AppError(
+      "TEMPLATE_PARAMS_MISMATCH",
+      `Template expects ${template.parameterNames.length} parameters, but ${content.parameters.length} were provided`,
+      {
+        template_name: content.templateName,
+        expected_params: template.parameterNames.length,
+        provided_params: content.parameters.length,
+        param_names: template.parameterNames,
+      },
+    );
   }
   /** template.name is Meta's name, which the send uses */
   return { language, template };
 }
 
 /** Every policy check, without sending: the same refusals `sendMessage` would give. */
-export async function checkSend({ db, from, contactId, content, now = new Date() }: { db: Db; from: SendingNumber; contactId: string; content: MessageContent; now?: Date }) {
+export async function checkSend({
+  db,
+  from,
+  contactId,
+  content,
+  now = new Date(),
+}: {
+  db: Db;
+  from: SendingNumber;
+  contactId: string;
+  content: MessageContent;
+  now?: Date;
+}) {
   const contact = await checkContact(db, from.tenantId, contactId);
   if (content.kind === "text") {
     const window = serviceWindow(contact.lastInboundAt, now);
@@ -189,13 +257,30 @@ export type SendRequest = {
 };
 
 /** The checks, then the attempt recorded before Meta is called. Refusals throw; nothing is recorded for them. */
-export async function prepareSend({ db, tenantId, contactId, content, source, idempotencyKey, from: preloaded, allowDefaultNumber, now = new Date() }: SendRequest): Promise<SendPreparation> {
+export async function prepareSend({
+  db,
+  tenantId,
+  contactId,
+  content,
+  source,
+  idempotencyKey,
+  from: preloaded,
+  allowDefaultNumber,
+  now = new Date(),
+}: SendRequest): Promise<SendPreparation> {
   const from = preloaded ?? (await loadSendingNumber({ db, tenantId, allowDefaultNumber }));
   if (from.tenantId !== tenantId) throw new AppError("FORBIDDEN", "The sending number belongs to another bakery.", {});
 
   if (idempotencyKey) {
-    const earlier = await db.message.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } }, select: { id: true, wamid: true, status: true } });
-    if (earlier) return { replayed: true, result: { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true } };
+    const earlier = await db.message.findUnique({
+      where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } },
+      select: { id: true, wamid: true, status: true },
+    });
+    if (earlier)
+      return {
+        replayed: true,
+        result: { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true },
+      };
   }
 
   const { contact, language, metaTemplateName } = await checkSend({ db, from, contactId, content, now });
@@ -210,8 +295,14 @@ export async function prepareSend({ db, tenantId, contactId, content, source, id
     ON CONFLICT ("tenantId", "idempotencyKey") DO NOTHING`;
   if (inserted === 0 && idempotencyKey) {
     // a concurrent attempt with the same key won the insert: it sends, we report it
-    const earlier = await db.message.findUniqueOrThrow({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } }, select: { id: true, wamid: true, status: true } });
-    return { replayed: true, result: { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true } };
+    const earlier = await db.message.findUniqueOrThrow({
+      where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } },
+      select: { id: true, wamid: true, status: true },
+    });
+    return {
+      replayed: true,
+      result: { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true },
+    };
   }
   return { replayed: false, send: { messageId, from, contact, content, language, metaTemplateName } };
 }
@@ -229,8 +320,20 @@ export async function offerToMeta(send: PreparedSend): Promise<MetaAnswer> {
   try {
     const sent =
       content.kind === "template"
-        ? await graph.sendTemplateMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, templateName: send.metaTemplateName ?? content.templateName, languageCode: send.language ?? from.language, bodyParameters: content.parameters, bizOpaqueCallbackData: messageId })
-        : await graph.sendTextMessage({ phoneNumberId: from.metaPhoneNumberId, to: contact.phoneE164, body: content.body, bizOpaqueCallbackData: messageId });
+        ? await graph.sendTemplateMessage({
+            phoneNumberId: from.metaPhoneNumberId,
+            to: contact.phoneE164,
+            templateName: send.metaTemplateName ?? content.templateName,
+            languageCode: send.language ?? from.language,
+            bodyParameters: content.parameters,
+            bizOpaqueCallbackData: messageId,
+          })
+        : await graph.sendTextMessage({
+            phoneNumberId: from.metaPhoneNumberId,
+            to: contact.phoneE164,
+            body: content.body,
+            bizOpaqueCallbackData: messageId,
+          });
     return { ok: true, wamid: sent.messageId };
   } catch (error) {
     return { ok: false, error };
@@ -258,12 +361,25 @@ export async function recordMetaAnswer({ db, send, answer }: { db: Db; send: Pre
  * The call to Meta and its recorded outcome. A rate limit (130429 / 131056) is waited out and tried again up to
  * `rateLimitAttempts` calls in all, then answered as RATE_LIMIT_EXCEEDED.
  */
-export async function deliverSend({ db, send, rateLimitAttempts = sendRetry.rateLimitAttempts }: { db: Db; send: PreparedSend; rateLimitAttempts?: number }): Promise<SendResult> {
+export async function deliverSend({
+  db,
+  send,
+  rateLimitAttempts = sendRetry.rateLimitAttempts,
+}: {
+  db: Db;
+  send: PreparedSend;
+  rateLimitAttempts?: number;
+}): Promise<SendResult> {
   for (let attempt = 0; ; attempt++) {
     const answer = await offerToMeta(send);
     const error = answer.ok ? undefined : answer.error;
     if (isGraphApiError(error) && error.code === "RATE_LIMIT_EXCEEDED" && attempt + 1 < rateLimitAttempts) {
-      await sleep(Math.min(sendRetry.maxBackoffMs, error.metaCode === metaThrottleCodes.pairRate ? pairRateRetryMs(attempt) : (error.retryAfterMs ?? 1000) * 2 ** attempt));
+      await sleep(
+        Math.min(
+          sendRetry.maxBackoffMs,
+          error.metaCode === metaThrottleCodes.pairRate ? pairRateRetryMs(attempt) : (error.retryAfterMs ?? 1000) * 2 ** attempt,
+        ),
+      );
       continue;
     }
     return recordMetaAnswer({ db, send, answer });
@@ -271,7 +387,10 @@ export async function deliverSend({ db, send, rateLimitAttempts = sendRetry.rate
 }
 
 /** Prepare and deliver, for callers that send one message at a time (the UI, the REST API, purchase orders). */
-export async function sendMessage({ rateLimitAttempts, ...request }: SendRequest & {
+export async function sendMessage({
+  rateLimitAttempts,
+  ...request
+}: SendRequest & {
   /** calls to Meta on 130429 / 131056 before giving up with RATE_LIMIT_EXCEEDED */
   rateLimitAttempts?: number;
 }): Promise<SendResult> {
@@ -287,29 +406,55 @@ async function recordFailure(db: Db, messageId: string, failure: { appCode: stri
 }
 
 /** Meta refused the send: log it on the message, apply the consequence, and answer in Recado's words. */
-async function failedByMeta(db: Db, { messageId, error, contact, from }: { messageId: string; error: GraphApiError; contact: Contact; from: SendingNumber }): Promise<AppError> {
+async function failedByMeta(
+  db: Db,
+  { messageId, error, contact, from }: { messageId: string; error: GraphApiError; contact: Contact; from: SendingNumber },
+): Promise<AppError> {
   await recordFailure(db, messageId, { appCode: error.code, metaCode: error.metaCode, title: error.metaMessage || error.code });
   const base = { message_id: messageId, meta_error_code: error.metaCode ?? null };
   switch (error.code) {
     case "RECIPIENT_NOT_ON_WHATSAPP":
       await flagNotOnWhatsApp({ db, contactId: contact.id });
-      return new AppError("RECIPIENT_NOT_ON_WHATSAPP", "Phone number is not registered on WhatsApp", { ...base, phone: contact.phoneE164, contact_id: contact.id }, { cause: error });
+      return new AppError(
+        "RECIPIENT_NOT_ON_WHATSAPP",
+        "Phone number is not registered on WhatsApp",
+        { ...base, phone: contact.phoneE164, contact_id: contact.id },
+        { cause: error },
+      );
     case "CONVERSATION_EXPIRED":
-      return new AppError("CONVERSATION_EXPIRED", "24-hour messaging window has expired", { ...base, conversation_id: contact.id, expired_at: null, solution: "Use an approved template message" }, { cause: error });
+      return new AppError(
+        "CONVERSATION_EXPIRED",
+        "24-hour messaging window has expired",
+        { ...base, conversation_id: contact.id, expired_at: null, solution: "Use an approved template message" },
+        { cause: error },
+      );
     case "RATE_LIMIT_EXCEEDED":
-      return new AppError("RATE_LIMIT_EXCEEDED", "WhatsApp rate limit exceeded", {
-        ...base,
-        limit: error.metaCode === metaThrottleCodes.pairRate ? "pair rate: about 1 message every 6 seconds to the same person" : "the number's throughput (80 msg/s STANDARD, 1,000 msg/s HIGH)",
-        period: error.metaCode === metaThrottleCodes.pairRate ? "6 seconds" : "1 second",
-        retry_after_seconds: Math.ceil((error.retryAfterMs ?? 1000) / 1000),
-      }, { cause: error });
+      return new AppError(
+        "RATE_LIMIT_EXCEEDED",
+        "WhatsApp rate limit exceeded",
+        {
+          ...base,
+          limit:
+            error.metaCode === metaThrottleCodes.pairRate
+              ? "pair rate: about 1 message every 6 seconds to the same person"
+              : "the number's throughput (80 msg/s STANDARD, 1,000 msg/s HIGH)",
+          period: error.metaCode === metaThrottleCodes.pairRate ? "6 seconds" : "1 second",
+          retry_after_seconds: Math.ceil((error.retryAfterMs ?? 1000) / 1000),
+        },
+        { cause: error },
+      );
     case "TOKEN_EXPIRED": {
       const account = await markAccountTokenInvalid({ db, businessAccountId: from.account.id, reason: error.message });
-      return new AppError("TOKEN_EXPIRED", "WhatsApp access token has expired", {
-        ...base,
-        action_required: "Reconnect WhatsApp in Settings",
-        expired_at: account.tokenInvalidAt?.toISOString() ?? new Date().toISOString(),
-      }, { cause: error });
+      return new AppError(
+        "TOKEN_EXPIRED",
+        "WhatsApp access token has expired",
+        {
+          ...base,
+          action_required: "Reconnect WhatsApp in Settings",
+          expired_at: account.tokenInvalidAt?.toISOString() ?? new Date().toISOString(),
+        },
+        { cause: error },
+      );
     }
     default:
       return new AppError(error.code, error.message, { ...base, ...error.details }, { cause: error });

@@ -21,7 +21,18 @@ describe("consent after STOP", () => {
     const { tenant, owner, number, control } = await createSendingTenant(db, simulatorUrl);
     const contact = await createContactRow(db, tenant.id, { name: "Cliente que dijo STOP" });
     await control.inbound(number.metaPhoneNumberId, { from: contact.phoneE164.slice(1), text: "STOP" });
-    await handleInboundMessage({ db, metaPhoneNumberId: number.metaPhoneNumberId, message: { messageId: `wamid.stop-${randomUUID()}`, from: contact.phoneE164.slice(1), timestamp: Math.floor(Date.now() / 1000), type: "text", text: "STOP", errors: [] } });
+    await handleInboundMessage({
+      db,
+      metaPhoneNumberId: number.metaPhoneNumberId,
+      message: {
+        messageId: `wamid.stop-${randomUUID()}`,
+        from: contact.phoneE164.slice(1),
+        timestamp: Math.floor(Date.now() / 1000),
+        type: "text",
+        text: "STOP",
+        errors: [],
+      },
+    });
     const optedOut = await db.contact.findUniqueOrThrow({ where: { id: contact.id } });
     expect(optedOut).toMatchObject({ optedIn: false, consentSource: "webhook_stop" });
     const records = await db.consentRecord.count({ where: { contactId: contact.id } });
@@ -29,13 +40,24 @@ describe("consent after STOP", () => {
     const asOwner = callerAs(db, owner);
 
     // the test notification to that number
-    await expect(asOwner.messages.sendTestNotification({ phone: contact.phoneE164 })).rejects.toMatchObject({ cause: { code: "CONTACT_NOT_OPTED_IN", details: { opted_in: false } } });
+    await expect(asOwner.messages.sendTestNotification({ phone: contact.phoneE164 })).rejects.toMatchObject({
+      cause: { code: "CONTACT_NOT_OPTED_IN", details: { opted_in: false } },
+    });
     // adding the number again, opted in
     await asOwner.contacts.create({ phone: contact.phoneE164, name: "Otra vez", optedIn: true });
     // a CSV import saying yes
     await importContactsCsv({ db, tenantId: tenant.id, csv: `phone,name,opted_in\n${contact.phoneE164},Otra,yes` });
     // a purchase order to it
-    await expect(notifyPurchaseOrder({ db, tenantId: tenant.id, supplierPhone: contact.phoneE164, supplierName: "X", orderNumber: `PO-${randomUUID()}`, total: "1,00 €" })).rejects.toMatchObject({ code: "CONTACT_NOT_OPTED_IN" });
+    await expect(
+      notifyPurchaseOrder({
+        db,
+        tenantId: tenant.id,
+        supplierPhone: contact.phoneE164,
+        supplierName: "X",
+        orderNumber: `PO-${randomUUID()}`,
+        total: "1,00 €",
+      }),
+    ).rejects.toMatchObject({ code: "CONTACT_NOT_OPTED_IN" });
 
     const after = await db.contact.findUniqueOrThrow({ where: { id: contact.id } });
     expect(after).toMatchObject({ optedIn: false, consentSource: "webhook_stop", optedOutAt: optedOut.optedOutAt });
@@ -45,7 +67,11 @@ describe("consent after STOP", () => {
     // an explicit opt-in by the owner is recorded with its source
     expect(await asOwner.contacts.setConsent({ contactId: contact.id, optedIn: true })).toEqual({ changed: true });
     expect(await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).toMatchObject({ optedIn: true, consentSource: "manual" });
-    expect(await db.consentRecord.findFirstOrThrow({ where: { contactId: contact.id }, orderBy: { createdAt: "desc" } })).toMatchObject({ optedIn: true, source: "manual", note: `by ${owner.email}` });
+    expect(await db.consentRecord.findFirstOrThrow({ where: { contactId: contact.id }, orderBy: { createdAt: "desc" } })).toMatchObject({
+      optedIn: true,
+      source: "manual",
+      note: `by ${owner.email}`,
+    });
   });
 
   it("the test notification reaches only the owner's own number, kept on the profile, and creates no contact or message", async () => {
@@ -63,7 +89,10 @@ describe("consent after STOP", () => {
     expect(second.to).toBe(mine);
 
     const sent = await control.messages({ phoneNumberId: number.metaPhoneNumberId });
-    expect(sent.filter((m) => m.id === first.wamid || m.id === second.wamid).map((m) => [m.to, m.template?.name])).toEqual([[mine, "po_notification"], [mine, "po_notification"]]);
+    expect(sent.filter((m) => m.id === first.wamid || m.id === second.wamid).map((m) => [m.to, m.template?.name])).toEqual([
+      [mine, "po_notification"],
+      [mine, "po_notification"],
+    ]);
     expect(sent.every((m) => m.to === mine)).toBe(true);
     expect(await db.contact.count({ where: { tenantId: tenant.id } })).toBe(contactsBefore);
     expect(await db.message.count({ where: { tenantId: tenant.id } })).toBe(messagesBefore);

@@ -19,7 +19,12 @@ import { isGraphApiError } from "@/server/whatsapp";
 
 export type TestNotificationResult = { wamid: string; to: string; confirmedAt: string };
 
-export async function sendTestNotification({ db, tenantId, userId, phone }: {
+export async function sendTestNotification({
+  db,
+  tenantId,
+  userId,
+  phone,
+}: {
   db: Db;
   tenantId: string;
   userId: string;

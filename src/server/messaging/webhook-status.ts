@@ -16,10 +16,17 @@ import type { MessageStatusUpdate } from "@/server/whatsapp/webhook-payload";
  * as biz_opaque_callback_data (Meta: messages/send-messages), which the status echoes: such a status links its wamid to the row itself.
  * A status that matches nothing of ours (another app on the same account, a message sent by hand) is ignored.
  */
-export async function applyStatusUpdate({ db, update }: { db: Db; update: MessageStatusUpdate }): Promise<{ found: boolean; recorded: boolean; moved: boolean }> {
+export async function applyStatusUpdate({
+  db,
+  update,
+}: {
+  db: Db;
+  update: MessageStatusUpdate;
+}): Promise<{ found: boolean; recorded: boolean; moved: boolean }> {
   const applied = await applyToKnownMessage(db, update);
   if (applied.found || !update.bizOpaqueCallbackData) return applied;
-  const linked = await db.$executeRaw`UPDATE "messages" SET "wamid" = ${update.messageId} WHERE "id" = ${update.bizOpaqueCallbackData} AND "wamid" IS NULL`;
+  const linked =
+    await db.$executeRaw`UPDATE "messages" SET "wamid" = ${update.messageId} WHERE "id" = ${update.bizOpaqueCallbackData} AND "wamid" IS NULL`;
   return linked > 0 ? applyToKnownMessage(db, update) : applied;
 }
 

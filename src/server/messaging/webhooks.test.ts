@@ -21,10 +21,27 @@ const simulatorUrl = inject("simulatorUrl");
 resetSharedSimulatorAfterAll(simulatorUrl);
 
 async function outboundMessage(db: Db, tenantId: string, contactId: string, wamid = `wamid.test-${randomUUID()}`) {
-  return db.message.create({ data: { tenantId, contactId, direction: "OUTBOUND", type: "template", templateName: "po_notification", source: "test", wamid, status: "ACCEPTED", statusRank: 1 } });
+  return db.message.create({
+    data: {
+      tenantId,
+      contactId,
+      direction: "OUTBOUND",
+      type: "template",
+      templateName: "po_notification",
+      source: "test",
+      wamid,
+      status: "ACCEPTED",
+      statusRank: 1,
+    },
+  });
 }
 
-const update = (wamid: string, status: string, timestamp: number, errors: { code: number; title?: string }[] = []) => ({ messageId: wamid, status, timestamp, errors });
+const update = (wamid: string, status: string, timestamp: number, errors: { code: number; title?: string }[] = []) => ({
+  messageId: wamid,
+  status,
+  timestamp,
+  errors,
+});
 
 describe("status webhooks", () => {
   it("duplicates and reordering never move a message backwards and leave one history row per status", async () => {
@@ -33,10 +50,20 @@ describe("status webhooks", () => {
     const contact = await createContactRow(db, tenant.id);
     const message = await outboundMessage(db, tenant.id, contact.id);
     const t = 1_780_000_000;
-    for (const [status, at] of [["read", t + 3], ["sent", t + 1], ["read", t + 3], ["delivered", t + 2], ["delivered", t + 2], ["sent", t + 1]] as const) {
+    for (const [status, at] of [
+      ["read", t + 3],
+      ["sent", t + 1],
+      ["read", t + 3],
+      ["delivered", t + 2],
+      ["delivered", t + 2],
+      ["sent", t + 1],
+    ] as const) {
       await applyStatusUpdate({ db, update: update(message.wamid!, status, at) });
     }
-    const after = await db.message.findUniqueOrThrow({ where: { id: message.id }, include: { statusEvents: { orderBy: { occurredAt: "asc" } } } });
+    const after = await db.message.findUniqueOrThrow({
+      where: { id: message.id },
+      include: { statusEvents: { orderBy: { occurredAt: "asc" } } },
+    });
     expect(after.status).toBe("READ");
     expect(after.statusAt.getTime()).toBe((t + 3) * 1000);
     expect(after.statusEvents.map((e) => e.status)).toEqual(["SENT", "DELIVERED", "READ"]);
@@ -50,7 +77,9 @@ describe("status webhooks", () => {
     const t = 1_780_000_000;
     await Promise.all(
       messages.flatMap((m) => [
-        ...["sent", "delivered", "read", "delivered", "sent", "read"].map((s, i) => applyStatusUpdate({ db, update: update(m.wamid!, s, t + i) })),
+        ...["sent", "delivered", "read", "delivered", "sent", "read"].map((s, i) =>
+          applyStatusUpdate({ db, update: update(m.wamid!, s, t + i) }),
+        ),
       ]),
     );
     for (const m of messages) {
@@ -66,12 +95,24 @@ describe("status webhooks", () => {
     const contact = await createContactRow(db, tenant.id);
     const message = await outboundMessage(db, tenant.id, contact.id);
     await applyStatusUpdate({ db, update: update(message.wamid!, "sent", 1_780_000_001) });
-    await applyStatusUpdate({ db, update: update(message.wamid!, "failed", 1_780_000_002, [{ code: 131026, title: "Message undeliverable" }]) });
+    await applyStatusUpdate({
+      db,
+      update: update(message.wamid!, "failed", 1_780_000_002, [{ code: 131026, title: "Message undeliverable" }]),
+    });
     await applyStatusUpdate({ db, update: update(message.wamid!, "delivered", 1_780_000_003) });
     const after = await db.message.findUniqueOrThrow({ where: { id: message.id } });
-    expect(after).toMatchObject({ status: "FAILED", errorCode: 131026, errorTitle: "Message undeliverable", appErrorCode: "RECIPIENT_NOT_ON_WHATSAPP" });
+    expect(after).toMatchObject({
+      status: "FAILED",
+      errorCode: 131026,
+      errorTitle: "Message undeliverable",
+      appErrorCode: "RECIPIENT_NOT_ON_WHATSAPP",
+    });
     expect((await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).notOnWhatsAppAt).toBeInstanceOf(Date);
-    expect(await applyStatusUpdate({ db, update: update("wamid.unknown", "sent", 1) })).toEqual({ found: false, recorded: false, moved: false });
+    expect(await applyStatusUpdate({ db, update: update("wamid.unknown", "sent", 1) })).toEqual({
+      found: false,
+      recorded: false,
+      moved: false,
+    });
   });
 
   it("a failed that arrives after read or delivered is kept in the history but the message keeps its status", async () => {
@@ -86,11 +127,20 @@ describe("status webhooks", () => {
     await applyStatusUpdate({ db, update: update(delivered.wamid!, "delivered", t + 1) });
     await applyStatusUpdate({ db, update: update(delivered.wamid!, "failed", t + 4, [{ code: 131000, title: "Something went wrong" }]) });
 
-    const readAfter = await db.message.findUniqueOrThrow({ where: { id: read.id }, include: { statusEvents: { orderBy: { occurredAt: "asc" } } } });
+    const readAfter = await db.message.findUniqueOrThrow({
+      where: { id: read.id },
+      include: { statusEvents: { orderBy: { occurredAt: "asc" } } },
+    });
     expect(readAfter).toMatchObject({ status: "READ", errorCode: null, appErrorCode: null });
     expect(readAfter.statusAt.getTime()).toBe((t + 2) * 1000);
-    expect(readAfter.statusEvents.map((e) => [e.status, e.errorCode])).toEqual([["READ", null], ["FAILED", 131000]]);
-    const deliveredAfter = await db.message.findUniqueOrThrow({ where: { id: delivered.id }, include: { statusEvents: { orderBy: { occurredAt: "asc" } } } });
+    expect(readAfter.statusEvents.map((e) => [e.status, e.errorCode])).toEqual([
+      ["READ", null],
+      ["FAILED", 131000],
+    ]);
+    const deliveredAfter = await db.message.findUniqueOrThrow({
+      where: { id: delivered.id },
+      include: { statusEvents: { orderBy: { occurredAt: "asc" } } },
+    });
     expect(deliveredAfter.status).toBe("DELIVERED");
     expect(deliveredAfter.statusEvents.map((e) => e.status)).toEqual(["DELIVERED", "FAILED"]);
   });
@@ -99,8 +149,13 @@ describe("status webhooks", () => {
     const db = testDb();
     const { tenant } = await createSendingTenant(db, simulatorUrl);
     const contact = await createContactRow(db, tenant.id);
-    const pending = await db.message.create({ data: { tenantId: tenant.id, contactId: contact.id, direction: "OUTBOUND", type: "text", source: "test", status: "PENDING" } });
-    const result = await applyStatusUpdate({ db, update: { ...update("wamid.early", "sent", 1_780_000_001), bizOpaqueCallbackData: pending.id } });
+    const pending = await db.message.create({
+      data: { tenantId: tenant.id, contactId: contact.id, direction: "OUTBOUND", type: "text", source: "test", status: "PENDING" },
+    });
+    const result = await applyStatusUpdate({
+      db,
+      update: { ...update("wamid.early", "sent", 1_780_000_001), bizOpaqueCallbackData: pending.id },
+    });
     expect(result).toMatchObject({ found: true, moved: true });
     expect(await db.message.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ wamid: "wamid.early", status: "SENT" });
   });
@@ -115,22 +170,42 @@ describe("status webhooks", () => {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", async () => {
-          const result = await receiveWebhook({ db, rawBody: Buffer.concat(chunks), signatureHeader: req.headers["x-hub-signature-256"] as string, appSecret: "own-secret", source: { ip: null, userAgent: null } });
+          const result = await receiveWebhook({
+            db,
+            rawBody: Buffer.concat(chunks),
+            signatureHeader: req.headers["x-hub-signature-256"] as string,
+            appSecret: "own-secret",
+            source: { ip: null, userAgent: null },
+          });
           // processed before answering, so that "the simulator is idle" means "everything is applied"
-          if (result.httpStatus === 200 && result.eventId) await processWebhookItems({ db, handlers: webhookHandlers, eventId: result.eventId });
+          if (result.httpStatus === 200 && result.eventId)
+            await processWebhookItems({ db, handlers: webhookHandlers, eventId: result.eventId });
           res.writeHead(result.httpStatus).end();
         });
       });
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-      const sim = createMetaSimulator({ appSecret: "own-secret", webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, webhookMode, statusDelaysMs: { sent: 5, delivered: 5, read: 5 } });
+      const sim = createMetaSimulator({
+        appSecret: "own-secret",
+        webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+        webhookMode,
+        statusDelaysMs: { sent: 5, delivered: 5, read: 5 },
+      });
       const { url } = await sim.listen(0);
       try {
         // as the send service does: the row first, our id as callback data, the wamid after the answer
-        const message = await db.message.create({ data: { tenantId: tenant.id, contactId: contact.id, direction: "OUTBOUND", type: "template", source: "test", status: "PENDING" } });
+        const message = await db.message.create({
+          data: { tenantId: tenant.id, contactId: contact.id, direction: "OUTBOUND", type: "template", source: "test", status: "PENDING" },
+        });
         const response = await fetch(`${url}/v25.0/106540352242922/messages`, {
           method: "POST",
           headers: { authorization: "Bearer sim-master-token", "content-type": "application/json" },
-          body: JSON.stringify({ messaging_product: "whatsapp", to: contact.phoneE164, type: "template", template: { name: "hello_world", language: { code: "en_US" } }, biz_opaque_callback_data: message.id }),
+          body: JSON.stringify({
+            messaging_product: "whatsapp",
+            to: contact.phoneE164,
+            type: "template",
+            template: { name: "hello_world", language: { code: "en_US" } },
+            biz_opaque_callback_data: message.id,
+          }),
         });
         const wamid = ((await response.json()) as { messages: { id: string }[] }).messages[0]!.id;
         await db.$executeRaw`UPDATE "messages" SET "wamid" = ${wamid}, "status" = 'ACCEPTED', "statusRank" = 1 WHERE "id" = ${message.id} AND "statusRank" < 1`;
@@ -149,7 +224,8 @@ describe("status webhooks", () => {
 
 describe("inbound messages and STOP", () => {
   it("recognises STOP and its localized forms without case or accents", () => {
-    for (const text of ["STOP", "stop", " Baja ", "PARAR!", "atura", "Gelditu", "DÉTER", "bája."]) expect(["STOP", "BAJA", "PARAR", "ATURA", "GELDITU", "DETER"]).toContain(keywordOf(text));
+    for (const text of ["STOP", "stop", " Baja ", "PARAR!", "atura", "Gelditu", "DÉTER", "bája."])
+      expect(["STOP", "BAJA", "PARAR", "ATURA", "GELDITU", "DETER"]).toContain(keywordOf(text));
     expect(keywordOf("stop sending me the promo?")).toBe("STOP SENDING ME THE PROMO");
   });
 
@@ -157,12 +233,29 @@ describe("inbound messages and STOP", () => {
     const db = testDb();
     const { tenant, number } = await createSendingTenant(db, simulatorUrl);
     const at = Math.floor(Date.now() / 1000);
-    const result = await handleInboundMessage({ db, metaPhoneNumberId: number.metaPhoneNumberId, message: { messageId: `wamid.in-${randomUUID()}`, from: "34655000111", timestamp: at, type: "text", text: "¿Tenéis pan de centeno?", errors: [], contact: { name: "Lucía" } } });
+    const result = await handleInboundMessage({
+      db,
+      metaPhoneNumberId: number.metaPhoneNumberId,
+      message: {
+        messageId: `wamid.in-${randomUUID()}`,
+        from: "34655000111",
+        timestamp: at,
+        type: "text",
+        text: "¿Tenéis pan de centeno?",
+        errors: [],
+        contact: { name: "Lucía" },
+      },
+    });
     expect(result.stored).toBe(true);
-    const contact = await db.contact.findUniqueOrThrow({ where: { tenantId_phoneE164: { tenantId: tenant.id, phoneE164: "+34655000111" } } });
+    const contact = await db.contact.findUniqueOrThrow({
+      where: { tenantId_phoneE164: { tenantId: tenant.id, phoneE164: "+34655000111" } },
+    });
     expect(contact).toMatchObject({ name: "Lucía", optedIn: false });
     expect(contact.lastInboundAt?.getTime()).toBe(at * 1000);
-    expect(await db.message.findFirst({ where: { contactId: contact.id, direction: "INBOUND" } })).toMatchObject({ body: "¿Tenéis pan de centeno?", status: "RECEIVED" });
+    expect(await db.message.findFirst({ where: { contactId: contact.id, direction: "INBOUND" } })).toMatchObject({
+      body: "¿Tenéis pan de centeno?",
+      status: "RECEIVED",
+    });
   });
 
   it("STOP twice, and the same STOP delivered concurrently: one opt-out, one confirmation", async () => {
@@ -171,16 +264,31 @@ describe("inbound messages and STOP", () => {
     const contact = await createContactRow(db, tenant.id, { optedIn: true });
     const from = contact.phoneE164.slice(1);
     await control.inbound(number.metaPhoneNumberId, { from, text: "STOP" }); // Meta's side: the window opens
-    const stop = { messageId: `wamid.stop-${randomUUID()}`, from, timestamp: Math.floor(Date.now() / 1000), type: "text", text: "Stop", errors: [] };
-    const concurrently = await Promise.all([1, 2, 3].map(() => handleInboundMessage({ db, metaPhoneNumberId: number.metaPhoneNumberId, message: stop })));
+    const stop = {
+      messageId: `wamid.stop-${randomUUID()}`,
+      from,
+      timestamp: Math.floor(Date.now() / 1000),
+      type: "text",
+      text: "Stop",
+      errors: [],
+    };
+    const concurrently = await Promise.all(
+      [1, 2, 3].map(() => handleInboundMessage({ db, metaPhoneNumberId: number.metaPhoneNumberId, message: stop })),
+    );
     expect(concurrently.filter((r) => "optedOut" in r && r.optedOut)).toHaveLength(1);
-    const second = await handleInboundMessage({ db, metaPhoneNumberId: number.metaPhoneNumberId, message: { ...stop, messageId: `wamid.stop-${randomUUID()}`, text: "BAJA" } });
+    const second = await handleInboundMessage({
+      db,
+      metaPhoneNumberId: number.metaPhoneNumberId,
+      message: { ...stop, messageId: `wamid.stop-${randomUUID()}`, text: "BAJA" },
+    });
     expect(second).toMatchObject({ optedOut: false });
 
     const after = await db.contact.findUniqueOrThrow({ where: { id: contact.id } });
     expect(after).toMatchObject({ optedIn: false, consentSource: "webhook_stop" });
     expect(await db.consentRecord.count({ where: { contactId: contact.id, optedIn: false } })).toBe(1);
-    const confirmations = (await control.messages({ phoneNumberId: number.metaPhoneNumberId })).filter((m) => m.to === contact.phoneE164 || m.waId === from);
+    const confirmations = (await control.messages({ phoneNumberId: number.metaPhoneNumberId })).filter(
+      (m) => m.to === contact.phoneE164 || m.waId === from,
+    );
     expect(confirmations).toHaveLength(1);
     expect(confirmations[0]?.text).toContain("ALTA");
     expect(await db.message.count({ where: { contactId: contact.id, direction: "INBOUND" } })).toBe(2);

@@ -4,5 +4,7 @@ export const serviceWindowMs = 24 * 60 * 60 * 1000;
 export function serviceWindow(lastInboundAt: Date | null, now = new Date()) {
   if (!lastInboundAt) return { open: false as const, expiresAt: null, expiredAt: null };
   const expiresAt = new Date(lastInboundAt.getTime() + serviceWindowMs);
-  return expiresAt > now ? { open: true as const, expiresAt, expiredAt: null } : { open: false as const, expiresAt: null, expiredAt: expiresAt };
+  return expiresAt > now
+    ? { open: true as const, expiresAt, expiredAt: null }
+    : { open: false as const, expiresAt: null, expiredAt: expiresAt };
 }

@@ -7,7 +7,13 @@ import { testDb } from "@/test/db";
 import { createMasterNumber, createTenantWithOwner } from "@/test/fixtures";
 
 const actor = { userId: null, label: "admin@test.recado" };
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error("expected a refusal"); }, (e: unknown) => e as AppError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error("expected a refusal");
+    },
+    (e: unknown) => e as AppError,
+  );
 
 describe("assigning numbers to bakeries", () => {
   it("assigns a free number and records who, when, which tenant and number, before and after", async () => {
@@ -42,7 +48,9 @@ describe("assigning numbers to bakeries", () => {
 
     const error = await failure(assignPhoneNumber({ db, actor, tenantId: other.id, phoneNumberId: number.id }));
     expect(error.code).toBe("CONFLICT");
-    expect(error.message).toBe(`${number.displayPhoneNumber} is already assigned to another tenant: 'Panadería San Juan Test'. Unassign it there first.`);
+    expect(error.message).toBe(
+      `${number.displayPhoneNumber} is already assigned to another tenant: 'Panadería San Juan Test'. Unassign it there first.`,
+    );
     expect(error.details).toEqual({ assignedTenantId: holder.id, assignedTenantName: "Panadería San Juan Test" });
     expect((await db.whatsAppSettings.findUniqueOrThrow({ where: { tenantId: other.id } })).phoneNumberId).toBeNull();
     expect(await db.auditLog.count({ where: { tenantId: other.id } })).toBe(0);
@@ -79,7 +87,10 @@ describe("assigning numbers to bakeries", () => {
   it("lets exactly one of two admins win when both assign the same number at the same moment", async () => {
     const db = testDb();
     for (let round = 0; round < 5; round++) {
-      const [{ tenant: a }, { tenant: b }] = await Promise.all([createTenantWithOwner(db, `Race A${round}`), createTenantWithOwner(db, `Race B${round}`)]);
+      const [{ tenant: a }, { tenant: b }] = await Promise.all([
+        createTenantWithOwner(db, `Race A${round}`),
+        createTenantWithOwner(db, `Race B${round}`),
+      ]);
       const number = await createMasterNumber(db);
       const results = await Promise.allSettled([
         assignPhoneNumber({ db, actor, tenantId: a.id, phoneNumberId: number.id }),

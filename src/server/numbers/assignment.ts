@@ -8,7 +8,12 @@ import { writeAudit, type Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 
-type NumberState = { status: string | null; platformType: string | null; healthStatus: string | null; codeVerificationStatus: string | null };
+type NumberState = {
+  status: string | null;
+  platformType: string | null;
+  healthStatus: string | null;
+  codeVerificationStatus: string | null;
+};
 
 /** Why assigning this number deserves a second look; empty when it can send today. */
 export function assignmentWarnings(number: NumberState): string[] {
@@ -24,8 +29,7 @@ export function assignmentWarnings(number: NumberState): string[] {
   return warnings;
 }
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 
 export type AssignmentResult = {
   tenantId: string;
@@ -36,7 +40,13 @@ export type AssignmentResult = {
   alreadyAssigned: boolean;
 };
 
-export async function assignPhoneNumber({ db, actor, tenantId, phoneNumberId, acknowledgeWarnings = false }: {
+export async function assignPhoneNumber({
+  db,
+  actor,
+  tenantId,
+  phoneNumberId,
+  acknowledgeWarnings = false,
+}: {
   db: Db;
   actor: Actor;
   tenantId: string;
@@ -65,18 +75,19 @@ export async function assignPhoneNumber({ db, actor, tenantId, phoneNumberId, ac
 
       const warnings = assignmentWarnings(number);
       if (warnings.length > 0 && !acknowledgeWarnings) {
-        throw new AppError(
-          "CONFIRMATION_REQUIRED",
-          `${number.displayPhoneNumber} cannot send yet. Confirm to assign it anyway.`,
-          { warnings },
-        );
+        throw new AppError("CONFIRMATION_REQUIRED", `${number.displayPhoneNumber} cannot send yet. Confirm to assign it anyway.`, {
+          warnings,
+        });
       }
 
       await tx.whatsAppSettings.upsert({ where: { tenantId }, create: { tenantId }, update: {} });
       // Conditional update: if another admin gave this bakery a number a moment ago, zero rows change.
       const updated = await tx.whatsAppSettings.updateMany({ where: { tenantId, phoneNumberId: null }, data: { phoneNumberId } });
       if (updated.count === 0) {
-        const current = await tx.whatsAppSettings.findUnique({ where: { tenantId }, select: { phoneNumber: { select: { displayPhoneNumber: true } } } });
+        const current = await tx.whatsAppSettings.findUnique({
+          where: { tenantId },
+          select: { phoneNumber: { select: { displayPhoneNumber: true } } },
+        });
         throw new AppError(
           "CONFLICT",
           `${tenant.name} already has ${current?.phoneNumber?.displayPhoneNumber ?? "a number"}. Unassign it first: a bakery has one number.`,
@@ -102,7 +113,11 @@ export async function assignPhoneNumber({ db, actor, tenantId, phoneNumberId, ac
       where: { phoneNumberId },
       select: { tenantId: true, tenant: { select: { name: true } }, phoneNumber: { select: { displayPhoneNumber: true } } },
     });
-    throw numberTakenError(holder?.phoneNumber?.displayPhoneNumber ?? "This number", holder?.tenantId ?? null, holder?.tenant.name ?? "another bakery");
+    throw numberTakenError(
+      holder?.phoneNumber?.displayPhoneNumber ?? "This number",
+      holder?.tenantId ?? null,
+      holder?.tenant.name ?? "another bakery",
+    );
   }
 }
 
@@ -123,10 +138,14 @@ export async function unassignPhoneNumber({ db, actor, tenantId }: { db: Db; act
     if (!settings) throw new AppError("NOT_FOUND", "No bakery with this id.", { tenantId });
     const number = settings.phoneNumber;
     if (!number) {
-      throw new AppError("NOT_FOUND", `${settings.tenant.name} has no phone number assigned.`, { tenantId, tenantName: settings.tenant.name });
+      throw new AppError("NOT_FOUND", `${settings.tenant.name} has no phone number assigned.`, {
+        tenantId,
+        tenantName: settings.tenant.name,
+      });
     }
     const updated = await tx.whatsAppSettings.updateMany({ where: { tenantId, phoneNumberId: number.id }, data: { phoneNumberId: null } });
-    if (updated.count === 0) throw new AppError("CONFLICT", "The assignment changed while you were unassigning it. Reload and try again.", { tenantId });
+    if (updated.count === 0)
+      throw new AppError("CONFLICT", "The assignment changed while you were unassigning it. Reload and try again.", { tenantId });
     await writeAudit(tx, {
       actor,
       action: "phone_number.unassigned",
@@ -136,6 +155,12 @@ export async function unassignPhoneNumber({ db, actor, tenantId }: { db: Db; act
       before: { phoneNumberId: number.id, metaPhoneNumberId: number.metaPhoneNumberId, displayPhoneNumber: number.displayPhoneNumber },
       after: { phoneNumberId: null },
     });
-    return { tenantId, tenantName: settings.tenant.name, phoneNumberId: number.id, metaPhoneNumberId: number.metaPhoneNumberId, displayPhoneNumber: number.displayPhoneNumber };
+    return {
+      tenantId,
+      tenantName: settings.tenant.name,
+      phoneNumberId: number.id,
+      metaPhoneNumberId: number.metaPhoneNumberId,
+      displayPhoneNumber: number.displayPhoneNumber,
+    };
   });
 }

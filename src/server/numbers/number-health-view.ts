@@ -22,8 +22,21 @@ const inProgress = new Set(["PENDING_VERIFICATION", "PENDING_PROVISIONING", "REG
 /** How fresh a reading must be while onboarding is in progress and the page is watching (live updates). */
 export const liveRefreshAfterMs = 4_000;
 
-export async function numberHealthView({ db, phoneNumberId, live = false, now = new Date() }: { db: Db; phoneNumberId: string; live?: boolean; now?: Date }) {
-  const number = await db.phoneNumber.findUnique({ where: { id: phoneNumberId }, select: { onboardingState: true, lastHealthCheckAt: true } });
+export async function numberHealthView({
+  db,
+  phoneNumberId,
+  live = false,
+  now = new Date(),
+}: {
+  db: Db;
+  phoneNumberId: string;
+  live?: boolean;
+  now?: Date;
+}) {
+  const number = await db.phoneNumber.findUnique({
+    where: { id: phoneNumberId },
+    select: { onboardingState: true, lastHealthCheckAt: true },
+  });
   if (!number) throw new AppError("NOT_FOUND", "Phone number not found.", { phoneNumberId });
   // While onboarding is in progress, a watching page gets a fresh reading from Meta (at most every few seconds),
   // so it turns to Connected on its own when Meta finishes — with or without an Inngest server running.
@@ -60,20 +73,35 @@ export async function numberHealthView({ db, phoneNumberId, live = false, now = 
       messagingLimit: full.messagingLimit,
       healthStatus: full.healthStatus,
     },
-    healthDetails: full.healthDetails as { canSendMessage?: string; entities?: { entityType: string; id?: string; canSendMessage?: string; additionalInfo?: string[]; errors?: { code?: number; description?: string; possibleSolution?: string }[] }[] } | null,
+    healthDetails: full.healthDetails as {
+      canSendMessage?: string;
+      entities?: {
+        entityType: string;
+        id?: string;
+        canSendMessage?: string;
+        additionalInfo?: string[];
+        errors?: { code?: number; description?: string; possibleSolution?: string }[];
+      }[];
+    } | null,
     onboarding: {
       state,
       since: full.onboardingStateSince,
       stuckAt: full.stuckAt,
       inProgress: state === null || inProgress.has(state),
       timeoutAt: timeoutMs !== null && full.onboardingStateSince ? new Date(full.onboardingStateSince.getTime() + timeoutMs) : null,
-      ...(state ? onboardingStateText[state] : { label: "Not checked yet", meaning: "Recado has not read this number from Meta yet.", tone: "gray" as const }),
+      ...(state
+        ? onboardingStateText[state]
+        : { label: "Not checked yet", meaning: "Recado has not read this number from Meta yet.", tone: "gray" as const }),
     },
     reauthRequiredAt: full.reauthRequiredAt,
     lastHealthCheckAt: full.lastHealthCheckAt,
     lastHealthCheckError: full.lastHealthCheckError,
     // onboarding moves are shown with their plain labels ("Waiting for Meta"), other fields with Meta's values
-    timeline: full.healthEvents.map((e) => (e.field === "onboardingState" || e.field === "stuck" ? { ...e, previousValue: stateLabel(e.previousValue), newValue: stateLabel(e.newValue) } : e)),
+    timeline: full.healthEvents.map((e) =>
+      e.field === "onboardingState" || e.field === "stuck"
+        ? { ...e, previousValue: stateLabel(e.previousValue), newValue: stateLabel(e.newValue) }
+        : e,
+    ),
     attempts: full.registrationAttempts,
     budget: { used: budget.used, left: budget.left, nextSlotAt: budget.nextSlotAt },
     whatsappManagerUrl: whatsappManagerUrl(full.businessAccount.wabaId, full.metaPhoneNumberId),

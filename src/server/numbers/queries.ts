@@ -28,7 +28,14 @@ export async function listMasterPhoneNumbers({ db }: { db: Db }) {
       warnings: assignmentWarnings(n),
       assignedTo: n.assignment ? { tenantId: n.assignment.tenantId, tenantName: n.assignment.tenant.name } : null,
       lastSyncedAt: n.lastSyncedAt,
-      onboarding: n.onboardingState ? { state: n.onboardingState, label: onboardingStateText[n.onboardingState].label, tone: onboardingStateText[n.onboardingState].tone, stuck: !!n.stuckAt } : null,
+      onboarding: n.onboardingState
+        ? {
+            state: n.onboardingState,
+            label: onboardingStateText[n.onboardingState].label,
+            tone: onboardingStateText[n.onboardingState].tone,
+            stuck: !!n.stuckAt,
+          }
+        : null,
     })),
   };
 }

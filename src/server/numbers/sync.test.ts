@@ -15,7 +15,13 @@ describe("refreshing the shared account's numbers from the Graph API (simulator 
     const { numbers, lastRefreshedAt } = await listMasterPhoneNumbers({ db });
     expect(lastRefreshedAt?.getTime()).toBe(first.refreshedAt.getTime());
     const byDisplay = new Map(numbers.map((n) => [n.displayPhoneNumber, n]));
-    expect(byDisplay.get("+34 612 345 678")).toMatchObject({ verifiedName: "Bakery Platform", qualityRating: "GREEN", status: "CONNECTED", platformType: "CLOUD_API", warnings: [] });
+    expect(byDisplay.get("+34 612 345 678")).toMatchObject({
+      verifiedName: "Bakery Platform",
+      qualityRating: "GREEN",
+      status: "CONNECTED",
+      platformType: "CLOUD_API",
+      warnings: [],
+    });
     expect(byDisplay.get("+34 612 345 680")).toMatchObject({ verifiedName: "Bakery Notifications", qualityRating: "YELLOW" });
     const pending = byDisplay.get("+34 612 345 681");
     expect(pending).toMatchObject({ qualityRating: "UNRATED", status: "PENDING", platformType: "NOT_APPLICABLE" });

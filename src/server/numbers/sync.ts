@@ -7,7 +7,15 @@ import { phoneNumberColumns, phoneNumberSyncFields } from "@/server/health/field
 import { applyHealthUpdate } from "@/server/health/health";
 import type { GraphClient } from "@/server/whatsapp";
 
-export async function syncMasterPhoneNumbers({ db, graph, wabaId }: { db: Db; graph: Pick<GraphClient, "listPhoneNumbers">; wabaId: string }) {
+export async function syncMasterPhoneNumbers({
+  db,
+  graph,
+  wabaId,
+}: {
+  db: Db;
+  graph: Pick<GraphClient, "listPhoneNumbers">;
+  wabaId: string;
+}) {
   const numbers = await graph.listPhoneNumbers(wabaId, { fields: [...phoneNumberSyncFields] });
   const account = await db.businessAccount.upsert({
     where: { wabaId },
@@ -21,7 +29,10 @@ export async function syncMasterPhoneNumbers({ db, graph, wabaId }: { db: Db; gr
     // lands on the timeline and raises its alerts like one found by the health poll.
     const row =
       (await db.phoneNumber.findUnique({ where: { metaPhoneNumberId: info.id }, select: { id: true } })) ??
-      (await db.phoneNumber.create({ data: { metaPhoneNumberId: info.id, businessAccountId: account.id, ...columns }, select: { id: true } }));
+      (await db.phoneNumber.create({
+        data: { metaPhoneNumberId: info.id, businessAccountId: account.id, ...columns },
+        select: { id: true },
+      }));
     await applyHealthUpdate({ db, phoneNumberId: row.id, changes: columns, source: "sync", now });
   }
   return { synced: numbers.length, refreshedAt: now };

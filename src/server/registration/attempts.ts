@@ -27,11 +27,16 @@ const notYetCodes = new Set([131037, 133015, 133004]);
 
 export async function registrationBudgetState({ db, phoneNumberId, now = new Date() }: { db: Db; phoneNumberId: string; now?: Date }) {
   const since = new Date(now.getTime() - registrationBudget.windowMs);
-  const inWindow = await db.registrationAttempt.findMany({ where: { phoneNumberId, attemptedAt: { gt: since } }, orderBy: { attemptedAt: "asc" }, select: { attemptedAt: true } });
+  const inWindow = await db.registrationAttempt.findMany({
+    where: { phoneNumberId, attemptedAt: { gt: since } },
+    orderBy: { attemptedAt: "asc" },
+    select: { attemptedAt: true },
+  });
   const used = inWindow.length;
   const left = Math.max(0, registrationBudget.maxCalls - used);
   // When the budget is spent, the next call is allowed once the oldest call in the window leaves it.
-  const nextSlotAt = left > 0 ? now : new Date(inWindow[used - registrationBudget.maxCalls]!.attemptedAt.getTime() + registrationBudget.windowMs + 1000);
+  const nextSlotAt =
+    left > 0 ? now : new Date(inWindow[used - registrationBudget.maxCalls]!.attemptedAt.getTime() + registrationBudget.windowMs + 1000);
   return { used, left, nextSlotAt };
 }
 
@@ -52,19 +57,42 @@ export type RegistrationAttemptResult = {
 
 function registrationPin(): string {
   const pin = getEnv().META_REGISTRATION_PIN;
-  if (!pin) throw new AppError("VALIDATION_FAILED", "META_REGISTRATION_PIN is not set: registration needs the 6-digit two-step verification PIN (see .env.example).", { field: "META_REGISTRATION_PIN" });
+  if (!pin)
+    throw new AppError(
+      "VALIDATION_FAILED",
+      "META_REGISTRATION_PIN is not set: registration needs the 6-digit two-step verification PIN (see .env.example).",
+      { field: "META_REGISTRATION_PIN" },
+    );
   return pin;
 }
 
 /** One registration attempt now, if the rule says so and the budget allows. `trigger`: retry, manual, signup. */
-export async function attemptRegistration({ db, phoneNumberId, trigger, now = () => new Date() }: { db: Db; phoneNumberId: string; trigger: string; now?: () => Date }): Promise<RegistrationAttemptResult> {
+export async function attemptRegistration({
+  db,
+  phoneNumberId,
+  trigger,
+  now = () => new Date(),
+}: {
+  db: Db;
+  phoneNumberId: string;
+  trigger: string;
+  now?: () => Date;
+}): Promise<RegistrationAttemptResult> {
   const health = await checkNumberHealth({ db, phoneNumberId, source: trigger === "manual" ? "manual" : "registration", now: now() });
   const decision = health.decision;
   if (decision.action === "wait") {
-    return { outcome: "health_unknown", retryable: true, message: `Could not read the number's state from Meta, so registration was not tried: ${health.ok ? decision.detail : health.error.message}` };
+    return {
+      outcome: "health_unknown",
+      retryable: true,
+      message: `Could not read the number's state from Meta, so registration was not tried: ${health.ok ? decision.detail : health.error.message}`,
+    };
   }
   if (decision.action === "skip") {
-    return { outcome: "already_registered", retryable: false, message: "The number is already registered on the Cloud API. Nothing to do." };
+    return {
+      outcome: "already_registered",
+      retryable: false,
+      message: "The number is already registered on the Cloud API. Nothing to do.",
+    };
   }
 
   const budget = await registrationBudgetState({ db, phoneNumberId, now: now() });
@@ -77,10 +105,15 @@ export async function attemptRegistration({ db, phoneNumberId, trigger, now = ()
     };
   }
 
-  const number = await db.phoneNumber.findUniqueOrThrow({ where: { id: phoneNumberId }, include: { businessAccount: true, assignment: { select: { tenantId: true } } } });
+  const number = await db.phoneNumber.findUniqueOrThrow({
+    where: { id: phoneNumberId },
+    include: { businessAccount: true, assignment: { select: { tenantId: true } } },
+  });
   await setOnboardingState({ db, phoneNumberId, state: "REGISTERING", source: "registration", now: now() });
   const record = (outcome: RegistrationOutcome, extra: { metaCode?: number; metaSubcode?: number; message?: string } = {}) =>
-    db.registrationAttempt.create({ data: { phoneNumberId, trigger, outcome, attemptedAt: now(), ...extra, message: extra.message?.slice(0, 500) } });
+    db.registrationAttempt.create({
+      data: { phoneNumberId, trigger, outcome, attemptedAt: now(), ...extra, message: extra.message?.slice(0, 500) },
+    });
 
   try {
     await graphClientForAccount(number.businessAccount).registerPhoneNumber(number.metaPhoneNumberId, { pin: registrationPin() });
@@ -91,10 +124,28 @@ export async function attemptRegistration({ db, phoneNumberId, trigger, now = ()
     const { metaCode, metaSubcode } = error;
     const meta = { metaCode, metaSubcode, message: error.message };
 
-    if (error.code === "REGISTRATION_PENDING_PROVISIONING" || (metaCode !== undefined && notYetCodes.has(metaCode)) || (error.code === "META_UNAVAILABLE" && !reachedMeta)) {
+    if (
+      error.code === "REGISTRATION_PENDING_PROVISIONING" ||
+      (metaCode !== undefined && notYetCodes.has(metaCode)) ||
+      (error.code === "META_UNAVAILABLE" && !reachedMeta)
+    ) {
       if (reachedMeta) await record("PENDING_PROVISIONING", meta);
-      await setOnboardingState({ db, phoneNumberId, state: "PENDING_PROVISIONING", source: "registration", detail: `Meta ${metaCode ?? ""}/${metaSubcode ?? ""}`, now: now() });
-      return { outcome: "pending_provisioning", retryable: true, metaCode, metaSubcode, message: "Meta has not finished preparing the number (display name still under review). Recado tries again on its own with growing waits; nothing to do now." };
+      await setOnboardingState({
+        db,
+        phoneNumberId,
+        state: "PENDING_PROVISIONING",
+        source: "registration",
+        detail: `Meta ${metaCode ?? ""}/${metaSubcode ?? ""}`,
+        now: now(),
+      });
+      return {
+        outcome: "pending_provisioning",
+        retryable: true,
+        metaCode,
+        metaSubcode,
+        message:
+          "Meta has not finished preparing the number (display name still under review). Recado tries again on its own with growing waits; nothing to do now.",
+      };
     }
     if (error.code === "REGISTRATION_LIMIT_REACHED") {
       await record("LIMIT_REACHED", meta);
@@ -107,33 +158,68 @@ export async function attemptRegistration({ db, phoneNumberId, trigger, now = ()
         phoneNumberId,
         tenantId: number.assignment?.tenantId,
         title: `${number.displayPhoneNumber}: registration blocked for 72 hours`,
-        message: "Meta refused registration: 10 tries in 72 hours were used (error 133016) and the number is blocked for 72 hours. Wait, then use “Complete registration”.",
+        message:
+          "Meta refused registration: 10 tries in 72 hours were used (error 133016) and the number is blocked for 72 hours. Wait, then use “Complete registration”.",
       });
-      return { outcome: "failed", retryable: false, metaCode, metaSubcode, message: "Meta blocked registration for 72 hours after 10 tries (error 133016). Wait 72 hours, then try again." };
+      return {
+        outcome: "failed",
+        retryable: false,
+        metaCode,
+        metaSubcode,
+        message: "Meta blocked registration for 72 hours after 10 tries (error 133016). Wait 72 hours, then try again.",
+      };
     }
     if (reachedMeta) await record("FAILED", meta);
-    if (error.code === "TOKEN_EXPIRED") await markAccountTokenInvalid({ db, businessAccountId: number.businessAccountId, reason: `Meta error ${metaCode ?? ""} on register` });
+    if (error.code === "TOKEN_EXPIRED")
+      await markAccountTokenInvalid({
+        db,
+        businessAccountId: number.businessAccountId,
+        reason: `Meta error ${metaCode ?? ""} on register`,
+      });
     const state = metaCode === 133006 ? "PENDING_VERIFICATION" : "NEEDS_ATTENTION";
     await setOnboardingState({ db, phoneNumberId, state, source: "registration", detail: `Meta ${metaCode ?? error.code}`, now: now() });
     const advice: Record<number, string> = {
       133006: "Meta has not verified the number yet: finish the SMS/voice code step in WhatsApp Manager, then try again.",
-      133005: "The two-step verification PIN does not match the number's PIN: set META_REGISTRATION_PIN to it (or reset the PIN in WhatsApp Manager).",
+      133005:
+        "The two-step verification PIN does not match the number's PIN: set META_REGISTRATION_PIN to it (or reset the PIN in WhatsApp Manager).",
       133016: "",
     };
-    return { outcome: "failed", retryable: false, metaCode, metaSubcode, message: (metaCode !== undefined && advice[metaCode]) || `Registration failed: ${error.message}` };
+    return {
+      outcome: "failed",
+      retryable: false,
+      metaCode,
+      metaSubcode,
+      message: (metaCode !== undefined && advice[metaCode]) || `Registration failed: ${error.message}`,
+    };
   }
 
   await record("SUCCEEDED");
   const after = await checkNumberHealth({ db, phoneNumberId, source: "registration", now: now() });
   if (after.ok && after.decision.action !== "skip") {
     // Meta accepted the call but does not show the number as provisioned yet: keep watching it.
-    return { outcome: "registered", retryable: false, message: "Meta accepted the registration; the number shows as connected once Meta finishes (usually within minutes)." };
+    return {
+      outcome: "registered",
+      retryable: false,
+      message: "Meta accepted the registration; the number shows as connected once Meta finishes (usually within minutes).",
+    };
   }
-  return { outcome: "registered", retryable: false, message: "Registered: the number is connected to the WhatsApp Cloud API and can send messages." };
+  return {
+    outcome: "registered",
+    retryable: false,
+    message: "Registered: the number is connected to the WhatsApp Cloud API and can send messages.",
+  };
 }
 
 /** Reset (src/server/health/onboarding.ts) followed by a fresh reading, which sets the state again. */
-export async function restartOnboarding({ db, phoneNumberId, actor }: { db: Db; phoneNumberId: string; actor: { userId: string | null; label: string } }) {
+export async function restartOnboarding({
+  db,
+  phoneNumberId,
+  actor,
+}: {
+  db: Db;
+  phoneNumberId: string;
+  actor: { userId: string | null; label: string };
+}) {
   await resetOnboarding({ db, phoneNumberId, actor });
   const health = await checkNumberHealth({ db, phoneNumberId, source: "reset" });
   return { decision: health.decision.action, ok: health.ok };

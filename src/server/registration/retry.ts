@@ -25,7 +25,17 @@ export function retryDelayMs(round: number): number {
   return registrationRetryDelaysMs[Math.min(round, registrationRetryDelaysMs.length - 1)]!;
 }
 
-export async function registrationRetryRound({ db, phoneNumberId, round, now = () => new Date() }: { db: Db; phoneNumberId: string; round: number; now?: () => Date }): Promise<RetryRound> {
+export async function registrationRetryRound({
+  db,
+  phoneNumberId,
+  round,
+  now = () => new Date(),
+}: {
+  db: Db;
+  phoneNumberId: string;
+  round: number;
+  now?: () => Date;
+}): Promise<RetryRound> {
   const budget = await registrationBudgetState({ db, phoneNumberId, now: now() });
   if (budget.left === 0) return { done: false, result: null, waitUntil: budget.nextSlotAt.toISOString() };
   const result = await attemptRegistration({ db, phoneNumberId, trigger: "retry", now });

@@ -45,7 +45,12 @@ describe("Embedded Signup (real Postgres + simulator)", () => {
     const { tenantId, actor } = await owner();
     const { code } = await control.createOAuthCode({ wabaId: customerWabaId, phoneNumberId: customerNumber });
 
-    const result = await completeEmbeddedSignup({ db, tenantId, actor, input: { code, wabaId: customerWabaId, phoneNumberId: customerNumber } });
+    const result = await completeEmbeddedSignup({
+      db,
+      tenantId,
+      actor,
+      input: { code, wabaId: customerWabaId, phoneNumberId: customerNumber },
+    });
 
     expect(result).toMatchObject({ status: "connected", reauthorized: false, displayPhoneNumber: "+34 633 100 200" });
     const account = await db.businessAccount.findUniqueOrThrow({ where: { wabaId: customerWabaId } });
@@ -56,7 +61,9 @@ describe("Embedded Signup (real Postgres + simulator)", () => {
     const number = await db.phoneNumber.findUniqueOrThrow({ where: { metaPhoneNumberId: customerNumber }, include: { assignment: true } });
     expect(number).toMatchObject({ onboardingState: "CONNECTED", platformType: "CLOUD_API", status: "CONNECTED", reauthRequiredAt: null });
     expect(number.assignment?.tenantId).toBe(tenantId);
-    expect(await db.registrationAttempt.findMany({ where: { phoneNumberId: number.id } })).toMatchObject([{ trigger: "signup", outcome: "SUCCEEDED" }]);
+    expect(await db.registrationAttempt.findMany({ where: { phoneNumberId: number.id } })).toMatchObject([
+      { trigger: "signup", outcome: "SUCCEEDED" },
+    ]);
     // the app is subscribed to the bakery's account now (it was not before: Meta: solution-providers/manage-webhooks)
     expect(await getGraphClient().listSubscribedApps(customerWabaId)).toHaveLength(1);
     expect(await db.auditLog.count({ where: { action: "whatsapp.own_account_connected", tenantId } })).toBe(1);
@@ -77,7 +84,9 @@ describe("Embedded Signup (real Postgres + simulator)", () => {
   it("a token without the WABA in its management scope is refused", async () => {
     const { tenantId, actor } = await owner();
     const { code } = await control.createOAuthCode({ wabaId: customerWabaId, scopes: ["whatsapp_business_messaging"] });
-    const error = await failure(completeEmbeddedSignup({ db, tenantId, actor, input: { code, wabaId: customerWabaId, phoneNumberId: customerNumber } }));
+    const error = await failure(
+      completeEmbeddedSignup({ db, tenantId, actor, input: { code, wabaId: customerWabaId, phoneNumberId: customerNumber } }),
+    );
     expect(error.code).toBe("PERMISSION_DENIED");
     expect(error.details).toMatchObject({ reason: "waba_not_in_token_scope", wabaId: customerWabaId });
     expect(await db.businessAccount.count({ where: { wabaId: customerWabaId } })).toBe(0);
@@ -87,7 +96,12 @@ describe("Embedded Signup (real Postgres + simulator)", () => {
     const { tenantId, actor } = await owner();
     // Meta is still reviewing the display name: the first register call fails with 100/2388001.
     await control.updatePhoneNumber(customerNumber, { nameStatus: "PENDING_REVIEW", nameReview: { afterAttempts: 1 } });
-    const first = await completeEmbeddedSignup({ db, tenantId, actor, input: { code: (await control.createOAuthCode({ wabaId: customerWabaId })).code } });
+    const first = await completeEmbeddedSignup({
+      db,
+      tenantId,
+      actor,
+      input: { code: (await control.createOAuthCode({ wabaId: customerWabaId })).code },
+    });
     expect(first.status).toBe("pending");
     expect(first.registration).toMatchObject({ outcome: "pending_provisioning", metaCode: 100, metaSubcode: 2388001 });
     expect(first.message).toContain("run “Connect WhatsApp” again with the same number");
@@ -96,14 +110,41 @@ describe("Embedded Signup (real Postgres + simulator)", () => {
     expect(await ownAccountStatus({ db, tenantId })).toMatchObject({ connected: true, reauthRequired: true });
 
     // Another number of the same account is refused, naming the connected one; nothing changes.
-    await control.createPhoneNumber({ id: "110000000000002", wabaId: customerWabaId, displayPhoneNumber: "+34 633 100 201", verifiedName: "Goiko 2", codeVerificationStatus: "VERIFIED", nameStatus: "APPROVED" });
-    const other = await failure(completeEmbeddedSignup({ db, tenantId, actor, input: { code: (await control.createOAuthCode({ wabaId: customerWabaId })).code, wabaId: customerWabaId, phoneNumberId: "110000000000002" } }));
+    await control.createPhoneNumber({
+      id: "110000000000002",
+      wabaId: customerWabaId,
+      displayPhoneNumber: "+34 633 100 201",
+      verifiedName: "Goiko 2",
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "APPROVED",
+    });
+    const other = await failure(
+      completeEmbeddedSignup({
+        db,
+        tenantId,
+        actor,
+        input: {
+          code: (await control.createOAuthCode({ wabaId: customerWabaId })).code,
+          wabaId: customerWabaId,
+          phoneNumberId: "110000000000002",
+        },
+      }),
+    );
     expect(other.code).toBe("CONFLICT");
     expect(other.message).toContain("+34 633 100 200");
     expect(await db.phoneNumber.count({ where: { metaPhoneNumberId: "110000000000002" } })).toBe(0);
 
     // The same number again: registered now, flag cleared.
-    const again = await completeEmbeddedSignup({ db, tenantId, actor, input: { code: (await control.createOAuthCode({ wabaId: customerWabaId })).code, wabaId: customerWabaId, phoneNumberId: customerNumber } });
+    const again = await completeEmbeddedSignup({
+      db,
+      tenantId,
+      actor,
+      input: {
+        code: (await control.createOAuthCode({ wabaId: customerWabaId })).code,
+        wabaId: customerWabaId,
+        phoneNumberId: customerNumber,
+      },
+    });
     expect(again).toMatchObject({ status: "connected", reauthorized: true });
     const cleared = await db.phoneNumber.findUniqueOrThrow({ where: { metaPhoneNumberId: customerNumber } });
     expect(cleared).toMatchObject({ reauthRequiredAt: null, onboardingState: "CONNECTED" });
@@ -115,14 +156,21 @@ describe("Embedded Signup (real Postgres + simulator)", () => {
     const a = await owner();
     await completeEmbeddedSignup({ db, ...a, input: { code: (await control.createOAuthCode({ wabaId: customerWabaId })).code } });
     const b = await owner();
-    const error = await failure(completeEmbeddedSignup({ db, ...b, input: { code: (await control.createOAuthCode({ wabaId: customerWabaId })).code } }));
+    const error = await failure(
+      completeEmbeddedSignup({ db, ...b, input: { code: (await control.createOAuthCode({ wabaId: customerWabaId })).code } }),
+    );
     expect(error.code).toBe("CONFLICT");
   });
 
   it("while a number awaits re-authorization its inbound webhooks are still stored and processed", async () => {
     const { tenantId, actor } = await owner();
     await control.updatePhoneNumber(customerNumber, { nameStatus: "PENDING_REVIEW", nameReview: {} });
-    await completeEmbeddedSignup({ db, tenantId, actor, input: { code: (await control.createOAuthCode({ wabaId: customerWabaId })).code } });
+    await completeEmbeddedSignup({
+      db,
+      tenantId,
+      actor,
+      input: { code: (await control.createOAuthCode({ wabaId: customerWabaId })).code },
+    });
     const number = await db.phoneNumber.findUniqueOrThrow({ where: { metaPhoneNumberId: customerNumber } });
     expect(number.reauthRequiredAt).not.toBeNull();
     // and its token was refused meanwhile
@@ -136,7 +184,13 @@ describe("Embedded Signup (real Postgres + simulator)", () => {
     expect(receiver.received).toHaveLength(2);
     const eventIds: string[] = [];
     for (const hook of receiver.received) {
-      const result = await receiveWebhook({ db, rawBody: hook.rawBody, signatureHeader: String(hook.headers["x-hub-signature-256"]), appSecret: "test-app-secret", source: { ip: null, userAgent: null } });
+      const result = await receiveWebhook({
+        db,
+        rawBody: hook.rawBody,
+        signatureHeader: String(hook.headers["x-hub-signature-256"]),
+        appSecret: "test-app-secret",
+        source: { ip: null, userAgent: null },
+      });
       expect(result.httpStatus).toBe(200);
       if ("eventId" in result && result.eventId) {
         eventIds.push(result.eventId);
@@ -150,6 +204,9 @@ describe("Embedded Signup (real Postgres + simulator)", () => {
       ["phone_number_quality_update", "PROCESSED"],
     ]);
     expect((await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } })).messagingLimit).toBe("TIER_UNLIMITED");
-    await db.alert.updateMany({ where: { dedupeKey: `token_invalid:${customerWabaId}` }, data: { dedupeKey: null, acknowledgedAt: new Date() } });
+    await db.alert.updateMany({
+      where: { dedupeKey: `token_invalid:${customerWabaId}` },
+      data: { dedupeKey: null, acknowledgedAt: new Date() },
+    });
   });
 });

@@ -58,20 +58,37 @@ async function exchangeCode(graph: GraphClient, code: string): Promise<string> {
 async function validatedWabaId(graph: GraphClient, token: string, claimedWabaId: string | undefined): Promise<string> {
   const env = getEnv();
   const info = await graph.debugToken(token, { appId: env.META_APP_ID, appSecret: env.META_APP_SECRET });
-  if (!info.isValid) throw new AppError("TOKEN_EXPIRED", "Meta says the new token is not valid. Start “Connect WhatsApp” again.", { reason: "token_invalid" });
+  if (!info.isValid)
+    throw new AppError("TOKEN_EXPIRED", "Meta says the new token is not valid. Start “Connect WhatsApp” again.", {
+      reason: "token_invalid",
+    });
   const granted = info.granularScopes.find((s) => s.scope === MANAGEMENT)?.targetIds ?? [];
   // The newest onboarded WABA comes first (Meta: solution-providers/manage-accounts).
   const wabaId = claimedWabaId ?? granted[0];
   if (!wabaId || !granted.includes(wabaId)) {
-    throw new AppError("PERMISSION_DENIED", "The permission you gave Recado does not include your WhatsApp Business Account. Start “Connect WhatsApp” again and allow access to the account.", {
-      reason: "waba_not_in_token_scope",
-      wabaId: wabaId ?? null,
-    });
+    throw new AppError(
+      "PERMISSION_DENIED",
+      "The permission you gave Recado does not include your WhatsApp Business Account. Start “Connect WhatsApp” again and allow access to the account.",
+      {
+        reason: "waba_not_in_token_scope",
+        wabaId: wabaId ?? null,
+      },
+    );
   }
   return wabaId;
 }
 
-export async function completeEmbeddedSignup({ db, tenantId, actor, input }: { db: Db; tenantId: string; actor: Actor; input: SignupInput }): Promise<SignupResult> {
+export async function completeEmbeddedSignup({
+  db,
+  tenantId,
+  actor,
+  input,
+}: {
+  db: Db;
+  tenantId: string;
+  actor: Actor;
+  input: SignupInput;
+}): Promise<SignupResult> {
   const master = getGraphClient();
   const token = await exchangeCode(master, input.code);
   const graph = master.withToken(token);
@@ -81,31 +98,51 @@ export async function completeEmbeddedSignup({ db, tenantId, actor, input }: { d
   const numbers = await graph.listPhoneNumbers(wabaId, { fields: [...phoneNumberSyncFields] });
   const info = input.phoneNumberId ? numbers.find((n) => n.id === input.phoneNumberId) : numbers.length === 1 ? numbers[0] : undefined;
   if (!info) {
-    throw new AppError("NOT_FOUND", input.phoneNumberId ? "That phone number is not in the WhatsApp account you connected." : "Pick the phone number to connect: the account has none or several.", {
-      wabaId,
-      phoneNumberId: input.phoneNumberId ?? null,
-      numbersInAccount: numbers.length,
-    });
+    throw new AppError(
+      "NOT_FOUND",
+      input.phoneNumberId
+        ? "That phone number is not in the WhatsApp account you connected."
+        : "Pick the phone number to connect: the account has none or several.",
+      {
+        wabaId,
+        phoneNumberId: input.phoneNumberId ?? null,
+        numbersInAccount: numbers.length,
+      },
+    );
   }
 
   // Re-authorization rules: a bakery keeps its own number; another bakery's (or the platform's) is never taken.
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true } });
   const existingAccount = await db.businessAccount.findUnique({ where: { wabaId } });
   if (existingAccount && (existingAccount.kind === "MASTER" || existingAccount.tenantId !== tenantId)) {
-    throw new AppError("CONFLICT", "This WhatsApp Business Account is already connected to Recado by someone else. Contact support.", { wabaId });
-  }
-  const ownNumbers = await db.phoneNumber.findMany({ where: { businessAccount: { tenantId, kind: "TENANT_OWNED" } }, select: { id: true, metaPhoneNumberId: true, displayPhoneNumber: true } });
-  const previous = ownNumbers[0];
-  if (previous && previous.metaPhoneNumberId !== info.id) {
-    throw new AppError("CONFLICT", `Your bakery is connected with ${previous.displayPhoneNumber}. Re-authorize with that same number; to switch to another number, contact support.`, {
-      reason: "different_number",
-      connectedNumber: previous.displayPhoneNumber,
-      offeredPhoneNumberId: info.id,
+    throw new AppError("CONFLICT", "This WhatsApp Business Account is already connected to Recado by someone else. Contact support.", {
+      wabaId,
     });
   }
-  const taken = await db.phoneNumber.findUnique({ where: { metaPhoneNumberId: info.id }, select: { businessAccount: { select: { tenantId: true, kind: true } } } });
+  const ownNumbers = await db.phoneNumber.findMany({
+    where: { businessAccount: { tenantId, kind: "TENANT_OWNED" } },
+    select: { id: true, metaPhoneNumberId: true, displayPhoneNumber: true },
+  });
+  const previous = ownNumbers[0];
+  if (previous && previous.metaPhoneNumberId !== info.id) {
+    throw new AppError(
+      "CONFLICT",
+      `Your bakery is connected with ${previous.displayPhoneNumber}. Re-authorize with that same number; to switch to another number, contact support.`,
+      {
+        reason: "different_number",
+        connectedNumber: previous.displayPhoneNumber,
+        offeredPhoneNumberId: info.id,
+      },
+    );
+  }
+  const taken = await db.phoneNumber.findUnique({
+    where: { metaPhoneNumberId: info.id },
+    select: { businessAccount: { select: { tenantId: true, kind: true } } },
+  });
   if (taken && (taken.businessAccount.kind === "MASTER" || taken.businessAccount.tenantId !== tenantId)) {
-    throw new AppError("CONFLICT", "This phone number is already used in Recado by someone else. Contact support.", { phoneNumberId: info.id });
+    throw new AppError("CONFLICT", "This phone number is already used in Recado by someone else. Contact support.", {
+      phoneNumberId: info.id,
+    });
   }
 
   const reauthorized = !!previous;
@@ -122,7 +159,11 @@ export async function completeEmbeddedSignup({ db, tenantId, actor, input }: { d
       create: { metaPhoneNumberId: info.id, businessAccountId: account.id, ...columns },
     });
     // The bakery now sends from its own number (a shared number it held goes back to the pool).
-    await tx.whatsAppSettings.upsert({ where: { tenantId }, update: { phoneNumberId: number.id }, create: { tenantId, phoneNumberId: number.id } });
+    await tx.whatsAppSettings.upsert({
+      where: { tenantId },
+      update: { phoneNumberId: number.id },
+      create: { tenantId, phoneNumberId: number.id },
+    });
     await writeAudit(tx, {
       actor,
       action: reauthorized ? "whatsapp.own_account_reauthorized" : "whatsapp.own_account_connected",
@@ -134,7 +175,15 @@ export async function completeEmbeddedSignup({ db, tenantId, actor, input }: { d
     return { number, account };
   });
   if (reauthorized) {
-    await db.phoneNumberHealthEvent.create({ data: { phoneNumberId: number.id, source: "signup", field: "reauthorization", newValue: "reauthorized", details: { by: actor.label } } });
+    await db.phoneNumberHealthEvent.create({
+      data: {
+        phoneNumberId: number.id,
+        source: "signup",
+        field: "reauthorization",
+        newValue: "reauthorized",
+        details: { by: actor.label },
+      },
+    });
   }
 
   await graph.subscribeApp(account.wabaId);
@@ -144,7 +193,15 @@ export async function completeEmbeddedSignup({ db, tenantId, actor, input }: { d
   const connected = registration.outcome === "registered" || registration.outcome === "already_registered";
   if (!connected) {
     await db.phoneNumber.update({ where: { id: number.id }, data: { reauthRequiredAt: new Date() } });
-    await db.phoneNumberHealthEvent.create({ data: { phoneNumberId: number.id, source: "signup", field: "reauthorization", newValue: "required", details: { outcome: registration.outcome } } });
+    await db.phoneNumberHealthEvent.create({
+      data: {
+        phoneNumberId: number.id,
+        source: "signup",
+        field: "reauthorization",
+        newValue: "required",
+        details: { outcome: registration.outcome },
+      },
+    });
   }
   return {
     status: connected ? "connected" : "pending",
@@ -162,7 +219,13 @@ export async function completeEmbeddedSignup({ db, tenantId, actor, input }: { d
 export async function ownAccountStatus({ db, tenantId }: { db: Db; tenantId: string }) {
   const number = await db.phoneNumber.findFirst({
     where: { businessAccount: { tenantId, kind: "TENANT_OWNED" } },
-    select: { displayPhoneNumber: true, verifiedName: true, onboardingState: true, reauthRequiredAt: true, businessAccount: { select: { wabaId: true, tokenInvalidAt: true } } },
+    select: {
+      displayPhoneNumber: true,
+      verifiedName: true,
+      onboardingState: true,
+      reauthRequiredAt: true,
+      businessAccount: { select: { wabaId: true, tokenInvalidAt: true } },
+    },
   });
   if (!number) return { connected: false as const };
   return {

@@ -32,7 +32,10 @@ export function templatesNamedWhere(scope: TemplateScope, name: string): Prisma.
   if (!scope.sharedAccount) return { businessAccountId: scope.businessAccountId, OR: [{ name }, { tenantName: name }] };
   return {
     businessAccountId: scope.businessAccountId,
-    OR: [{ ownerTenantId: scope.tenantId, tenantName: name }, { ownerTenantId: null, name }],
+    OR: [
+      { ownerTenantId: scope.tenantId, tenantName: name },
+      { ownerTenantId: null, name },
+    ],
   };
 }
 

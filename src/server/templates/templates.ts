@@ -8,7 +8,14 @@ import { graphClientForAccount } from "@/server/accounts/graph";
 import { markAccountTokenInvalid } from "@/server/accounts/token-status";
 import { isGraphApiError, type GraphClient, type TemplateCategory, type TemplateInfo } from "@/server/whatsapp";
 import type { TemplateStatusUpdate } from "@/server/whatsapp/webhook-payload";
-import { bakeryNameOf, ownershipFromMetaName, ownershipOfNewTemplate, templateScopeOf, tenantIdsForTags, visibleTemplatesWhere } from "@/server/templates/ownership";
+import {
+  bakeryNameOf,
+  ownershipFromMetaName,
+  ownershipOfNewTemplate,
+  templateScopeOf,
+  tenantIdsForTags,
+  visibleTemplatesWhere,
+} from "@/server/templates/ownership";
 
 function rowOf(t: TemplateInfo) {
   return {
@@ -23,20 +30,36 @@ function rowOf(t: TemplateInfo) {
 }
 
 /** Every template of one account, all pages; returns how many were stored. */
-export async function syncTemplates({ db, businessAccountId, graph }: { db: Db; businessAccountId: string; /** default: the account's own client */ graph?: GraphClient }) {
+export async function syncTemplates({
+  db,
+  businessAccountId,
+  graph,
+}: {
+  db: Db;
+  businessAccountId: string;
+  /** default: the account's own client */ graph?: GraphClient;
+}) {
   const account = await db.businessAccount.findUniqueOrThrow({ where: { id: businessAccountId } });
   let templates: TemplateInfo[];
   try {
     templates = await (graph ?? graphClientForAccount(account)).listMessageTemplates(account.wabaId);
   } catch (error) {
-    if (isGraphApiError(error) && error.code === "TOKEN_EXPIRED") await markAccountTokenInvalid({ db, businessAccountId, reason: error.message });
+    if (isGraphApiError(error) && error.code === "TOKEN_EXPIRED")
+      await markAccountTokenInvalid({ db, businessAccountId, reason: error.message });
     throw error;
   }
   const now = new Date();
-  const tenantIds = account.kind === "MASTER" ? await tenantIdsForTags(db, templates.map((t) => t.name)) : [];
+  const tenantIds =
+    account.kind === "MASTER"
+      ? await tenantIdsForTags(
+          db,
+          templates.map((t) => t.name),
+        )
+      : [];
   for (const t of templates) {
     // ownership is decided when a row is created and never changed by a sync
-    const ownership = account.kind === "MASTER" ? ownershipFromMetaName(t.name, tenantIds) : { ownerTenantId: account.tenantId, tenantName: null };
+    const ownership =
+      account.kind === "MASTER" ? ownershipFromMetaName(t.name, tenantIds) : { ownerTenantId: account.tenantId, tenantName: null };
     await db.messageTemplate.upsert({
       where: { businessAccountId_name_language: { businessAccountId, name: t.name, language: t.language } },
       update: { ...rowOf(t), lastSyncedAt: now },
@@ -62,9 +85,17 @@ export async function syncAllTemplates({ db }: { db: Db }) {
 
 /** The business account a tenant sends from: its number's account. */
 export async function accountOfTenant({ db, tenantId }: { db: Db; tenantId: string }) {
-  const settings = await db.whatsAppSettings.findUnique({ where: { tenantId }, select: { phoneNumber: { select: { businessAccount: true } } } });
+  const settings = await db.whatsAppSettings.findUnique({
+    where: { tenantId },
+    select: { phoneNumber: { select: { businessAccount: true } } },
+  });
   const account = settings?.phoneNumber?.businessAccount;
-  if (!account) throw new AppError("NO_PHONE_NUMBER_ASSIGNED", "No WhatsApp number is assigned to this bakery yet: ask the platform admin to assign one.", { tenantId });
+  if (!account)
+    throw new AppError(
+      "NO_PHONE_NUMBER_ASSIGNED",
+      "No WhatsApp number is assigned to this bakery yet: ask the platform admin to assign one.",
+      { tenantId },
+    );
   return account;
 }
 
@@ -73,7 +104,11 @@ export async function listTenantTemplates({ db, tenantId }: { db: Db; tenantId: 
   const account = await accountOfTenant({ db, tenantId });
   const templates = await db.messageTemplate.findMany({ where: visibleTemplatesWhere(templateScopeOf(tenantId, account)) });
   return templates
-    .map(({ ownerTenantId, tenantName, name, ...t }) => ({ ...t, name: bakeryNameOf({ name, tenantName }), platform: ownerTenantId === null && account.kind === "MASTER" }))
+    .map(({ ownerTenantId, tenantName, name, ...t }) => ({
+      ...t,
+      name: bakeryNameOf({ name, tenantName }),
+      platform: ownerTenantId === null && account.kind === "MASTER",
+    }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language) || Number(a.platform) - Number(b.platform));
 }
 
@@ -81,7 +116,10 @@ export async function listTenantTemplates({ db, tenantId }: { db: Db; tenantId: 
 export async function listAllTemplates({ db }: { db: Db }) {
   const templates = await db.messageTemplate.findMany({
     orderBy: [{ name: "asc" }, { language: "asc" }],
-    include: { ownerTenant: { select: { id: true, name: true } }, businessAccount: { select: { wabaId: true, kind: true, tenant: { select: { id: true, name: true } } } } },
+    include: {
+      ownerTenant: { select: { id: true, name: true } },
+      businessAccount: { select: { wabaId: true, kind: true, tenant: { select: { id: true, name: true } } } },
+    },
     take: 1000,
   });
   return templates.map((t) => ({
@@ -101,7 +139,15 @@ export async function syncTenantTemplates({ db, tenantId }: { db: Db; tenantId: 
   return syncTemplates({ db, businessAccountId: account.id });
 }
 
-export async function createTemplate({ db, tenantId, name, language, category, bodyText, examples }: {
+export async function createTemplate({
+  db,
+  tenantId,
+  name,
+  language,
+  category,
+  bodyText,
+  examples,
+}: {
   db: Db;
   tenantId: string;
   name: string;
@@ -114,13 +160,26 @@ export async function createTemplate({ db, tenantId, name, language, category, b
   const scope = templateScopeOf(tenantId, account);
   const ownership = ownershipOfNewTemplate(scope, name);
   if (scope.sharedAccount) {
-    const platform = await db.messageTemplate.findFirst({ where: { businessAccountId: account.id, ownerTenantId: null, name, language }, select: { id: true } });
+    const platform = await db.messageTemplate.findFirst({
+      where: { businessAccountId: account.id, ownerTenantId: null, name, language },
+      select: { id: true },
+    });
     if (platform) {
-      throw new AppError("CONFLICT", `'${name}' is a platform template every bakery can already use: choose another name for yours.`, { field: "name", template_name: name, language });
+      throw new AppError("CONFLICT", `'${name}' is a platform template every bakery can already use: choose another name for yours.`, {
+        field: "name",
+        template_name: name,
+        language,
+      });
     }
   }
   const graph = graphClientForAccount(account);
-  const created = await graph.createMessageTemplate({ wabaId: account.wabaId, name: ownership.metaName, language, category, components: [{ type: "BODY", text: bodyText, examples }] });
+  const created = await graph.createMessageTemplate({
+    wabaId: account.wabaId,
+    name: ownership.metaName,
+    language,
+    category,
+    components: [{ type: "BODY", text: bodyText, examples }],
+  });
   const parameterNames = [...new Set([...bodyText.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1] ?? ""))];
   const data = {
     metaTemplateId: created.id,
@@ -158,13 +217,23 @@ export async function applyTemplateStatusUpdate({ db, wabaId, update }: { db: Db
   // a template created elsewhere (Meta's UI) that we have not synced yet: remember it; the next sync fills in the body
   const account = await db.businessAccount.findUnique({ where: { wabaId }, select: { id: true, kind: true, tenantId: true } });
   if (!account) return { updated: 0 };
-  const ownership = account.kind === "MASTER"
-    ? ownershipFromMetaName(update.templateName, await tenantIdsForTags(db, [update.templateName]))
-    : { ownerTenantId: account.tenantId, tenantName: null };
+  const ownership =
+    account.kind === "MASTER"
+      ? ownershipFromMetaName(update.templateName, await tenantIdsForTags(db, [update.templateName]))
+      : { ownerTenantId: account.tenantId, tenantName: null };
   await db.messageTemplate.upsert({
     where: { businessAccountId_name_language: { businessAccountId: account.id, name: update.templateName, language: update.language } },
     update: { metaTemplateId: update.templateId, status, rejectedReason: status === "REJECTED" ? reason : null },
-    create: { businessAccountId: account.id, metaTemplateId: update.templateId, name: update.templateName, language: update.language, category: update.category ?? null, status, rejectedReason: status === "REJECTED" ? reason : null, ...ownership },
+    create: {
+      businessAccountId: account.id,
+      metaTemplateId: update.templateId,
+      name: update.templateName,
+      language: update.language,
+      category: update.category ?? null,
+      status,
+      rejectedReason: status === "REJECTED" ? reason : null,
+      ...ownership,
+    },
   });
   return { updated: 1 };
 }

@@ -14,7 +14,12 @@ async function addMessages(tenantId: string, statuses: string[], daysAgo = 0) {
   const contact = await createContactRow(testDb(), tenantId);
   await testDb().message.createMany({
     data: statuses.map((status) => ({
-      tenantId, contactId: contact.id, direction: "OUTBOUND" as const, type: "template", source: "broadcast", status: status as never,
+      tenantId,
+      contactId: contact.id,
+      direction: "OUTBOUND" as const,
+      type: "template",
+      source: "broadcast",
+      status: status as never,
       createdAt: new Date(Date.now() - daysAgo * 24 * 3600 * 1000),
     })),
   });
@@ -35,7 +40,17 @@ describe("bakery overview", () => {
     const a = await bakeryWithMessages([]);
     const b = await bakeryWithMessages([]);
     await testDb().broadcast.create({
-      data: { tenantId: a.tenant.id, name: "Oferta", templateName: "po_notification", templateLanguage: "es", parameterSources: [], audience: { kind: "all" }, status: "STOPPED", stoppedReason: "TOKEN_EXPIRED: Error validating access token", finishedAt: new Date() },
+      data: {
+        tenantId: a.tenant.id,
+        name: "Oferta",
+        templateName: "po_notification",
+        templateLanguage: "es",
+        parameterSources: [],
+        audience: { kind: "all" },
+        status: "STOPPED",
+        stoppedReason: "TOKEN_EXPIRED: Error validating access token",
+        finishedAt: new Date(),
+      },
     });
 
     const forA = await callerAs(testDb(), a.owner).bakery.overview();
@@ -49,7 +64,12 @@ describe("bakery overview", () => {
     await bakeryWithMessages(["READ", "FAILED"]);
     await bakeryWithMessages(["DELIVERED", "SENT"]);
     const after = (await callerAs(testDb(), admin).admin.stats()).lastDays;
-    expect({ total: after.total - before.total, read: after.read - before.read, delivered: after.delivered - before.delivered, onTheWay: after.onTheWay - before.onTheWay, failed: after.failed - before.failed })
-      .toEqual({ total: 4, read: 1, delivered: 1, onTheWay: 1, failed: 1 });
+    expect({
+      total: after.total - before.total,
+      read: after.read - before.read,
+      delivered: after.delivered - before.delivered,
+      onTheWay: after.onTheWay - before.onTheWay,
+      failed: after.failed - before.failed,
+    }).toEqual({ total: 4, read: 1, delivered: 1, onTheWay: 1, failed: 1 });
   });
 });

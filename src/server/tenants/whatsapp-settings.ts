@@ -7,7 +7,6 @@ import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { messageLanguageCodes, type MessageLanguage } from "@/lib/languages";
 
-
 export async function getWhatsAppSettings({ db, tenantId }: { db: Db; tenantId: string }) {
   const settings = await db.whatsAppSettings.upsert({
     where: { tenantId },
@@ -25,15 +24,17 @@ export async function getWhatsAppSettings({ db, tenantId }: { db: Db; tenantId: 
     language: settings.language,
     phoneNumber: number,
     /** plain words for the owner: can notifications go out, and if not, why */
-    sendingState: !number
-      ? ("NO_NUMBER" as const)
-      : !settings.enabled
-        ? ("OFF" as const)
-        : ("READY" as const),
+    sendingState: !number ? ("NO_NUMBER" as const) : !settings.enabled ? ("OFF" as const) : ("READY" as const),
   };
 }
 
-export async function updateWhatsAppSettings({ db, actor, tenantId, enabled, language }: {
+export async function updateWhatsAppSettings({
+  db,
+  actor,
+  tenantId,
+  enabled,
+  language,
+}: {
   db: Db;
   actor: Actor;
   tenantId: string;
@@ -47,11 +48,24 @@ export async function updateWhatsAppSettings({ db, actor, tenantId, enabled, lan
     });
   }
   await db.$transaction(async (tx) => {
-    const before = await tx.whatsAppSettings.upsert({ where: { tenantId }, create: { tenantId }, update: {}, select: { enabled: true, language: true } });
+    const before = await tx.whatsAppSettings.upsert({
+      where: { tenantId },
+      create: { tenantId },
+      update: {},
+      select: { enabled: true, language: true },
+    });
     const after = { enabled: enabled ?? before.enabled, language: language ?? before.language };
     if (after.enabled === before.enabled && after.language === before.language) return;
     await tx.whatsAppSettings.update({ where: { tenantId }, data: after });
-    await writeAudit(tx, { actor, action: "whatsapp_settings.updated", tenantId, targetType: "whatsapp_settings", targetId: tenantId, before, after });
+    await writeAudit(tx, {
+      actor,
+      action: "whatsapp_settings.updated",
+      tenantId,
+      targetType: "whatsapp_settings",
+      targetId: tenantId,
+      before,
+      after,
+    });
   });
   return getWhatsAppSettings({ db, tenantId });
 }

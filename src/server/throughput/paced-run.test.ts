@@ -7,7 +7,12 @@ import { testDb } from "@/test/db";
 import { createMasterNumber } from "@/test/fixtures";
 
 // A simulator of its own: its throughput windows and pair buckets must not be shared with other test files.
-const sim = createMetaSimulator({ appSecret: "s", statusDelaysMs: { sent: null, delivered: null, read: null }, undeliverableMode: "sync", seed: 5 });
+const sim = createMetaSimulator({
+  appSecret: "s",
+  statusDelaysMs: { sent: null, delivered: null, read: null },
+  undeliverableMode: "sync",
+  seed: 5,
+});
 let graph: ReturnType<typeof createGraphClient>;
 
 beforeAll(async () => {
@@ -20,7 +25,13 @@ afterAll(() => sim.close());
 type Outcome = { item: string } & ({ status: "sent" } | { status: "failed"; error: Error } | ({ status: "deferred" } & Deferral));
 
 /** Each recipient at its turn of one paced run: the Graph call at its slot, Meta's refusal turned into a deferral or a failure. */
-async function sendRun({ db, phoneNumberId, throughputLevel, items, pairAttemptOf = () => 0 }: {
+async function sendRun({
+  db,
+  phoneNumberId,
+  throughputLevel,
+  items,
+  pairAttemptOf = () => 0,
+}: {
   db: Db;
   phoneNumberId: string;
   throughputLevel: string;
@@ -34,7 +45,12 @@ async function sendRun({ db, phoneNumberId, throughputLevel, items, pairAttemptO
       try {
         const slot = await turn.slot();
         try {
-          await graph.sendTemplateMessage({ phoneNumberId: "106540352242922", to: item, templateName: "hello_world", languageCode: "en_US" });
+          await graph.sendTemplateMessage({
+            phoneNumberId: "106540352242922",
+            to: item,
+            templateName: "hello_world",
+            languageCode: "en_US",
+          });
         } finally {
           slot.answered();
         }
@@ -72,7 +88,12 @@ describe("a paced run", () => {
 
     // the rerun (at the number's real level), once Meta's second has passed, sends only what was handed back
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const rerun = await sendRun({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items: deferred.map((o) => o.item) });
+    const rerun = await sendRun({
+      db: testDb(),
+      phoneNumberId: number.id,
+      throughputLevel: "STANDARD",
+      items: deferred.map((o) => o.item),
+    });
     expect(rerun.outcomes.every((o) => o.status === "sent")).toBe(true);
     const perRecipient = new Map<string, number>();
     for (const message of sim.sentMessages()) perRecipient.set(message.waId, (perRecipient.get(message.waId) ?? 0) + 1);
@@ -82,10 +103,20 @@ describe("a paced run", () => {
 
   it("the pair limit defers only the recipient that hit it; a refused recipient fails alone with Meta's code", async () => {
     const number = await createMasterNumber(testDb());
-    await fetch(`${sim.url}/__sim/recipients`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ waIds: ["+34619999999"], onWhatsApp: false }) });
+    await fetch(`${sim.url}/__sim/recipients`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ waIds: ["+34619999999"], onWhatsApp: false }),
+    });
     // 50 messages to one customer (Meta's burst allows 45) plus other recipients
     const items = [...Array.from({ length: 50 }, () => "+34610000001"), ...recipients(10, 500), "+34619999999"];
-    const { outcomes } = await sendRun({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items, pairAttemptOf: () => 1 });
+    const { outcomes } = await sendRun({
+      db: testDb(),
+      phoneNumberId: number.id,
+      throughputLevel: "STANDARD",
+      items,
+      pairAttemptOf: () => 1,
+    });
     const pairDeferred = outcomes.filter((o) => o.status === "deferred" && o.reason === "pair_rate");
     expect(pairDeferred.length).toBe(5);
     expect(pairDeferred.every((o) => o.item === "+34610000001" && o.status === "deferred" && o.retryAfterMs === 4000)).toBe(true);

@@ -58,7 +58,12 @@ export type PacedRun = {
 };
 
 /** Reserves `count` slots on the number's shared pacing row and hands out each item's turn. */
-export async function startPacedRun({ db, phoneNumberId, throughputLevel, count }: {
+export async function startPacedRun({
+  db,
+  phoneNumberId,
+  throughputLevel,
+  count,
+}: {
   db: Db;
   /** our phone number row id (the pacing key) */
   phoneNumberId: string;
@@ -114,7 +119,12 @@ export async function startPacedRun({ db, phoneNumberId, throughputLevel, count 
         async deferral(error, pairAttempts) {
           const metaCode = isAppError(error) ? error.metaCode : undefined;
           if (metaCode === metaThrottleCodes.throughput) {
-            pausedUntil = await pauseNumberSending({ db, phoneNumberId, forMs: throughputPauseMs, reason: "Meta answered 130429 (throughput reached)" });
+            pausedUntil = await pauseNumberSending({
+              db,
+              phoneNumberId,
+              forMs: throughputPauseMs,
+              reason: "Meta answered 130429 (throughput reached)",
+            });
             return { reason: "throughput", retryAfterMs: throughputPauseMs };
           }
           if (metaCode === metaThrottleCodes.pairRate) return { reason: "pair_rate", retryAfterMs: pairRateRetryMs(pairAttempts) };

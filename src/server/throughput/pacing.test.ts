@@ -56,7 +56,12 @@ describe("send slots shared through Postgres", () => {
 });
 
 describe("pacing against the simulator's throughput limit", () => {
-  const sim = createMetaSimulator({ appSecret: "s", statusDelaysMs: { sent: null, delivered: null, read: null }, pairRateLimit: false, seed: 3 });
+  const sim = createMetaSimulator({
+    appSecret: "s",
+    statusDelaysMs: { sent: null, delivered: null, read: null },
+    pairRateLimit: false,
+    seed: 3,
+  });
   let url = "";
   beforeAll(async () => {
     url = (await sim.listen(0)).url;

@@ -42,7 +42,12 @@ export type SlotReservation = {
 };
 
 /** Reserves `count` consecutive send slots for a number at `perSecond`. One round trip. */
-export async function reserveSendSlots({ db, phoneNumberId, count, perSecond }: {
+export async function reserveSendSlots({
+  db,
+  phoneNumberId,
+  count,
+  perSecond,
+}: {
   db: Db;
   phoneNumberId: string;
   count: number;
@@ -64,7 +69,13 @@ export async function reserveSendSlots({ db, phoneNumberId, count, perSecond }: 
       "updatedAt" = now()
     RETURNING ("nextSlotAtMs" - ${span})::float8 AS start_ms, (extract(epoch from clock_timestamp()) * 1000)::float8 AS now_ms`;
   const row = rows[0]!;
-  return { count, intervalMs, firstSlotInMs: Math.max(0, row.start_ms - row.now_ms), reservedAt: Date.now(), firstSlotAtDbMs: row.start_ms };
+  return {
+    count,
+    intervalMs,
+    firstSlotInMs: Math.max(0, row.start_ms - row.now_ms),
+    reservedAt: Date.now(),
+    firstSlotAtDbMs: row.start_ms,
+  };
 }
 
 /** Milliseconds from now until slot `index` of a reservation (0 when it has come). */
@@ -129,7 +140,13 @@ export class SlidingSecondGuard {
  * Waits for slot `index` of a reservation, then for room in the guard at the number's real `limit`. The call to
  * Meta leaves now; call the returned function once Meta has answered.
  */
-export async function waitForReservedSlot(reservation: SlotReservation, index: number, guard: SlidingSecondGuard, key: string, limit: number): Promise<() => void> {
+export async function waitForReservedSlot(
+  reservation: SlotReservation,
+  index: number,
+  guard: SlidingSecondGuard,
+  key: string,
+  limit: number,
+): Promise<() => void> {
   const wait = delayUntilSlot(reservation, index);
   if (wait > 0) await sleep(wait);
   return guard.admit(key, limit);
@@ -139,7 +156,17 @@ export async function waitForReservedSlot(reservation: SlotReservation, index: n
  * After Meta answered 130429: no slots for this number until `forMs` from now (never shortening a longer pause
  * already set). Returns when sending may resume (database clock).
  */
-export async function pauseNumberSending({ db, phoneNumberId, forMs, reason }: { db: Db; phoneNumberId: string; forMs: number; reason: string }) {
+export async function pauseNumberSending({
+  db,
+  phoneNumberId,
+  forMs,
+  reason,
+}: {
+  db: Db;
+  phoneNumberId: string;
+  forMs: number;
+  reason: string;
+}) {
   const rows = await db.$queryRaw<{ paused_until: Date }[]>`
     INSERT INTO "send_pacing" ("phoneNumberId", "nextSlotAtMs", "pausedUntil", "pauseReason", "updatedAt")
     VALUES (${phoneNumberId}, extract(epoch from clock_timestamp()) * 1000 + ${forMs},

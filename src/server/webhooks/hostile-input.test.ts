@@ -30,7 +30,14 @@ const handlers: WebhookHandlers = { ...webhookHandlers };
 const registerWebhookHandler = (field: string, handler: WebhookHandler) => void (handlers[field] = handler);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-function post(body: string, { signature = sign(body), forwardedFor, trustedProxyHops = 0 }: { signature?: string | null; forwardedFor?: string; trustedProxyHops?: number } = {}) {
+function post(
+  body: string,
+  {
+    signature = sign(body),
+    forwardedFor,
+    trustedProxyHops = 0,
+  }: { signature?: string | null; forwardedFor?: string; trustedProxyHops?: number } = {},
+) {
   const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "facebookexternalua" };
   if (signature) headers["x-hub-signature-256"] = signature;
   if (forwardedFor !== undefined) headers["x-forwarded-for"] = forwardedFor;
@@ -40,7 +47,12 @@ function post(body: string, { signature = sign(body), forwardedFor, trustedProxy
 
 const messagesChange = (statuses: unknown[], messages: unknown[] = []) => ({
   field: "messages",
-  value: { messaging_product: "whatsapp", metadata: { display_phone_number: "34612345678", phone_number_id: "PN-HOSTILE" }, statuses, messages },
+  value: {
+    messaging_product: "whatsapp",
+    metadata: { display_phone_number: "34612345678", phone_number_id: "PN-HOSTILE" },
+    statuses,
+    messages,
+  },
 });
 const envelope = (entries: unknown[]) => ({ object: "whatsapp_business_account", entry: entries });
 
@@ -55,7 +67,17 @@ async function outboundMessages(db: Db, count: number) {
   return Promise.all(
     Array.from({ length: count }, () =>
       db.message.create({
-        data: { tenantId: world.tenantId, contactId: world.contactId, direction: "OUTBOUND", type: "template", templateName: "po_notification", source: "test", wamid: `wamid.H${randomUUID()}`, status: "SENT", statusRank: 2 },
+        data: {
+          tenantId: world.tenantId,
+          contactId: world.contactId,
+          direction: "OUTBOUND",
+          type: "template",
+          templateName: "po_notification",
+          source: "test",
+          wamid: `wamid.H${randomUUID()}`,
+          status: "SENT",
+          statusRank: 2,
+        },
       }),
     ),
   );
@@ -75,7 +97,10 @@ describe("one bad item never sinks a batch", () => {
     await processWebhookItems({ db, handlers });
     expect(await db.message.findUniqueOrThrow({ where: { id: message!.id } })).toMatchObject({ status: "DELIVERED" });
 
-    const quarantined = await db.webhookItem.findMany({ where: { status: "QUARANTINED", payload: { path: ["id"], string_contains: "wamid.bad-" } }, orderBy: { createdAt: "asc" } });
+    const quarantined = await db.webhookItem.findMany({
+      where: { status: "QUARANTINED", payload: { path: ["id"], string_contains: "wamid.bad-" } },
+      orderBy: { createdAt: "asc" },
+    });
     const mine = quarantined.filter((q) => [msTimestamp.id, textTimestamp.id].includes((q.payload as { id: string }).id));
     expect(mine).toHaveLength(2);
     for (const item of mine) expect(item.quarantineReason).toMatch(/statuses\[\d\]\.timestamp: expected/);
@@ -102,10 +127,26 @@ describe("one bad item never sinks a batch", () => {
     const badStatus = fc.oneof(
       fc.record({ marker: marker(), id: fc.constant("wamid.never"), status: fc.constant("delivered"), timestamp: badTimestamp }),
       fc.record({ marker: marker(), status: fc.constant("delivered"), timestamp: fc.constant(String(nowSeconds())) }),
-      fc.record({ marker: marker(), id: fc.oneof(fc.integer(), fc.constant(""), fc.constant(null), fc.array(fc.string())), status: fc.constant("delivered"), timestamp: fc.constant(String(nowSeconds())) }),
-      fc.record({ marker: marker(), id: fc.constant("wamid.never"), status: fc.oneof(fc.integer(), fc.constant(null), fc.object()), timestamp: fc.constant(String(nowSeconds())) }),
+      fc.record({
+        marker: marker(),
+        id: fc.oneof(fc.integer(), fc.constant(""), fc.constant(null), fc.array(fc.string())),
+        status: fc.constant("delivered"),
+        timestamp: fc.constant(String(nowSeconds())),
+      }),
+      fc.record({
+        marker: marker(),
+        id: fc.constant("wamid.never"),
+        status: fc.oneof(fc.integer(), fc.constant(null), fc.object()),
+        timestamp: fc.constant(String(nowSeconds())),
+      }),
     );
-    const badMessage = fc.record({ marker: marker(), id: fc.constant("wamid.in-never"), from: fc.constant("34600000001"), type: fc.constant("text"), timestamp: badTimestamp });
+    const badMessage = fc.record({
+      marker: marker(),
+      id: fc.constant("wamid.in-never"),
+      from: fc.constant("34600000001"),
+      type: fc.constant("text"),
+      timestamp: badTimestamp,
+    });
     const badEntry = fc.oneof(
       fc.record({ marker: marker(), id: fc.oneof(fc.constant(null), fc.object(), fc.boolean()), changes: fc.constant([]) }),
       fc.record({ marker: marker(), id: fc.constant("WABA-H"), changes: fc.oneof(fc.string(), fc.integer(), fc.object()) }),
@@ -114,9 +155,18 @@ describe("one bad item never sinks a batch", () => {
     const badChange = fc.oneof(
       fc.record({ marker: marker(), value: fc.object() }),
       fc.record({ marker: marker(), field: fc.oneof(fc.integer(), fc.constant("")), value: fc.object() }),
-      fc.record({ field: fc.constant("messages"), value: fc.record({ marker: marker(), statuses: fc.oneof(fc.string(), fc.integer(), fc.object()) }) }),
+      fc.record({
+        field: fc.constant("messages"),
+        value: fc.record({ marker: marker(), statuses: fc.oneof(fc.string(), fc.integer(), fc.object()) }),
+      }),
     );
-    const unknownFields = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !["id", "status", "timestamp", "errors", "conversation", "pricing"].includes(k)), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 });
+    const unknownFields = fc.dictionary(
+      fc
+        .string({ minLength: 1, maxLength: 12 })
+        .filter((k) => !["id", "status", "timestamp", "errors", "conversation", "pricing"].includes(k)),
+      fc.jsonValue({ maxDepth: 3 }),
+      { maxKeys: 3 },
+    );
     const deepNesting = fc.integer({ min: 40, max: 6000 });
 
     await fc.assert(
@@ -131,7 +181,13 @@ describe("one bad item never sinks a batch", () => {
         fc.boolean(),
         async (validCount, extraFields, badStatuses, badMessages, badEntries, badChanges, nesting, reverse) => {
           const messages = await outboundMessages(db, validCount);
-          const valid = messages.map((m, i) => ({ ...extraFields, id: m.wamid, status: "delivered", timestamp: String(nowSeconds() - 60 + i), recipient_id: "34600000001" }));
+          const valid = messages.map((m, i) => ({
+            ...extraFields,
+            id: m.wamid,
+            status: "delivered",
+            timestamp: String(nowSeconds() - 60 + i),
+            recipient_id: "34600000001",
+          }));
           const statuses = reverse ? [...badStatuses, ...valid].reverse() : [...valid, ...badStatuses];
           const entries: unknown[] = [{ id: "WABA-H", changes: [messagesChange(statuses, badMessages), ...badChanges] }, ...badEntries];
           // written as text: JSON.stringify itself overflows the stack on such values
@@ -163,9 +219,15 @@ describe("one bad item never sinks a batch", () => {
           const markers = [...badStatuses, ...badMessages, ...badEntries].map((b) => b.marker);
           for (const change of badChanges) markers.push("marker" in change ? change.marker : change.value.marker);
           const stored = quarantined.map((i) => JSON.stringify(i.payload));
-          for (const m of markers) expect(stored.some((s) => s.includes(m)), `bad item ${m} quarantined`).toBe(true);
+          for (const m of markers)
+            expect(
+              stored.some((s) => s.includes(m)),
+              `bad item ${m} quarantined`,
+            ).toBe(true);
           expect(quarantined).toHaveLength(markers.length);
-          expect(items.filter((i) => i.status !== "QUARANTINED").every((i) => i.status === "PROCESSED" || i.status === "IGNORED")).toBe(true);
+          expect(items.filter((i) => i.status !== "QUARANTINED").every((i) => i.status === "PROCESSED" || i.status === "IGNORED")).toBe(
+            true,
+          );
         },
       ),
       { numRuns: 40 },
@@ -182,7 +244,10 @@ describe("one bad item never sinks a batch", () => {
     const justOver = JSON.stringify({ ...envelope([]), pad: "y".repeat(webhookBodyLimitBytes) });
     expect((await post(justOver)).httpStatus).toBe(413);
 
-    const deep = JSON.stringify(envelope([{ id: "WABA-H", changes: [{ field: "messages", value: "__DEEP__" }] }])).replace('"__DEEP__"', `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`);
+    const deep = JSON.stringify(envelope([{ id: "WABA-H", changes: [{ field: "messages", value: "__DEEP__" }] }])).replace(
+      '"__DEEP__"',
+      `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`,
+    );
     const nested = await post(deep);
     expect(nested).toMatchObject({ httpStatus: 400, body: { error: expect.stringContaining("nested more than") } });
     expect(await db.webhookEvent.count()).toBe(before);
@@ -196,7 +261,19 @@ describe("an item whose processing keeps failing", () => {
     registerWebhookHandler("always_failing_probe", async () => {
       throw new Error("handler bug");
     });
-    const answer = await post(JSON.stringify(envelope([{ id: "WABA-H", changes: [{ field: "always_failing_probe", value: { run: randomUUID() } }, { field: "always_failing_probe", value: { run: randomUUID() } }] }])));
+    const answer = await post(
+      JSON.stringify(
+        envelope([
+          {
+            id: "WABA-H",
+            changes: [
+              { field: "always_failing_probe", value: { run: randomUUID() } },
+              { field: "always_failing_probe", value: { run: randomUUID() } },
+            ],
+          },
+        ]),
+      ),
+    );
     expect(answer.httpStatus).toBe(200);
     const event = await db.webhookEvent.findFirstOrThrow({ orderBy: { receivedAt: "desc" } });
     let at = Date.now();
@@ -205,8 +282,12 @@ describe("an item whose processing keeps failing", () => {
       at += 3_600_000 + 1_000;
     }
     const items = await db.webhookItem.findMany({ where: { eventId: event.id } });
-    expect(items.map((i) => [i.status, i.attempts])).toEqual([["QUARANTINED", webhookProcessing.maxAttempts], ["QUARANTINED", webhookProcessing.maxAttempts]]);
-    for (const item of items) expect(item.quarantineReason).toBe(`processing failed ${webhookProcessing.maxAttempts} times; last error: handler bug`);
+    expect(items.map((i) => [i.status, i.attempts])).toEqual([
+      ["QUARANTINED", webhookProcessing.maxAttempts],
+      ["QUARANTINED", webhookProcessing.maxAttempts],
+    ]);
+    for (const item of items)
+      expect(item.quarantineReason).toBe(`processing failed ${webhookProcessing.maxAttempts} times; last error: handler bug`);
     expect(await processWebhookItems({ db, handlers, eventId: event.id, now: new Date(at) })).toMatchObject({ claimed: 0 });
     const alerts = await db.alert.findMany({ where: { kind: "webhook_item_quarantined", acknowledgedAt: null } });
     expect(alerts).toHaveLength(1);
@@ -224,13 +305,17 @@ describe("admins re-run a quarantined item", () => {
     await post(JSON.stringify(envelope([{ id: "WABA-H", changes: [{ field: "fixable_probe", value: { run: randomUUID() } }] }])));
     const event = await db.webhookEvent.findFirstOrThrow({ orderBy: { receivedAt: "desc" } });
     let at = Date.now();
-    for (let attempt = 1; attempt <= webhookProcessing.maxAttempts; attempt++, at += 3_601_000) await processWebhookItems({ db, handlers, eventId: event.id, now: new Date(at) });
+    for (let attempt = 1; attempt <= webhookProcessing.maxAttempts; attempt++, at += 3_601_000)
+      await processWebhookItems({ db, handlers, eventId: event.id, now: new Date(at) });
     const failed = await db.webhookItem.findFirstOrThrow({ where: { eventId: event.id } });
     expect(failed.status).toBe("QUARANTINED");
 
     const listed = await admin.admin.quarantinedWebhookItems();
     expect(listed.total).toBeGreaterThanOrEqual(1);
-    expect(listed.items.find((i) => i.id === failed.id)).toMatchObject({ quarantineReason: expect.stringContaining("bug before the fix"), rawItem: expect.stringContaining("run") });
+    expect(listed.items.find((i) => i.id === failed.id)).toMatchObject({
+      quarantineReason: expect.stringContaining("bug before the fix"),
+      rawItem: expect.stringContaining("run"),
+    });
 
     broken = false;
     // the router runs the app's handlers; this file's probe field is handed in beside them
@@ -242,14 +327,30 @@ describe("admins re-run a quarantined item", () => {
     const bad = { id: `wamid.bad-${randomUUID()}`, status: "delivered", timestamp: "soon" };
     await post(JSON.stringify(envelope([{ id: "WABA-H", changes: [messagesChange([bad])] }])));
     const invalid = await db.webhookItem.findFirstOrThrow({ where: { status: "QUARANTINED", payload: { path: ["id"], equals: bad.id } } });
-    await expect(admin.admin.rerunWebhookItem({ itemId: invalid.id })).rejects.toMatchObject({ cause: { code: "VALIDATION_FAILED", details: { reason: expect.stringContaining("timestamp") } } });
+    await expect(admin.admin.rerunWebhookItem({ itemId: invalid.id })).rejects.toMatchObject({
+      cause: { code: "VALIDATION_FAILED", details: { reason: expect.stringContaining("timestamp") } },
+    });
     expect((await db.webhookItem.findUniqueOrThrow({ where: { id: invalid.id } })).status).toBe("QUARANTINED");
 
     // one quarantined by an older, stricter parser is stored and applied now that it validates
     const [message] = await outboundMessages(db, 1);
-    const payload = envelope([{ id: "WABA-H", changes: [messagesChange([{ id: message!.wamid, status: "read", timestamp: String(nowSeconds()) }])] }]);
-    const legacy = await db.webhookEvent.create({ data: { bodySha256: `legacy-${randomUUID()}`, object: "whatsapp_business_account", payload: payload as never, itemCount: 1 } });
-    const old = await db.webhookItem.create({ data: { eventId: legacy.id, key: `invalid:messages:legacy-${randomUUID()}`, field: "messages", kind: "invalid", payload: {}, status: "QUARANTINED", quarantineReason: "older rule" } });
+    const payload = envelope([
+      { id: "WABA-H", changes: [messagesChange([{ id: message!.wamid, status: "read", timestamp: String(nowSeconds()) }])] },
+    ]);
+    const legacy = await db.webhookEvent.create({
+      data: { bodySha256: `legacy-${randomUUID()}`, object: "whatsapp_business_account", payload: payload as never, itemCount: 1 },
+    });
+    const old = await db.webhookItem.create({
+      data: {
+        eventId: legacy.id,
+        key: `invalid:messages:legacy-${randomUUID()}`,
+        field: "messages",
+        kind: "invalid",
+        payload: {},
+        status: "QUARANTINED",
+        quarantineReason: "older rule",
+      },
+    });
     expect(await admin.admin.rerunWebhookItem({ itemId: old.id })).toMatchObject({ status: "PROCESSED", storedItems: 1 });
     expect(await db.message.findUniqueOrThrow({ where: { id: message!.id } })).toMatchObject({ status: "READ" });
     expect(await db.auditLog.count({ where: { action: "webhook_item.rerun", targetId: { in: [failed.id, old.id] } } })).toBe(2);
@@ -260,9 +361,12 @@ describe("forged POSTs", () => {
   it("100 forged POSTs from one source write at most 2 security-event rows; the spoofed part of the header is never stored", async () => {
     const db = testDb();
     const before = await db.securityEvent.count();
-    const spoof = '<img src=x onerror=alert(1)>, 10.0.0.1';
+    const spoof = "<img src=x onerror=alert(1)>, 10.0.0.1";
     const results = [];
-    for (let i = 0; i < 100; i++) results.push(await post(JSON.stringify(envelope([])), { signature: i % 2 ? null : "sha256=00", forwardedFor: `${spoof}, 198.51.100.77` }));
+    for (let i = 0; i < 100; i++)
+      results.push(
+        await post(JSON.stringify(envelope([])), { signature: i % 2 ? null : "sha256=00", forwardedFor: `${spoof}, 198.51.100.77` }),
+      );
     expect(results.every((r) => r.httpStatus === 401)).toBe(true);
     const rows = await db.securityEvent.findMany({ where: { sourceIp: "198.51.100.77" } });
     expect(rows.length).toBeGreaterThanOrEqual(1);
@@ -276,7 +380,7 @@ describe("forged POSTs", () => {
     expect(all.some((r) => (r.sourceIp ?? "").includes("<") || (r.sourceIp ?? "").includes(","))).toBe(false);
   });
 
-  it("a header that is not an IP at the trusted entry is stored as \"invalid\"; entries left of it are never read", async () => {
+  it('a header that is not an IP at the trusted entry is stored as "invalid"; entries left of it are never read', async () => {
     const db = testDb();
     await post(JSON.stringify(envelope([])), { signature: null, forwardedFor: "<script>x</script>" });
     const invalid = await db.securityEvent.findFirstOrThrow({ where: { sourceIp: "invalid" }, orderBy: { lastSeenAt: "desc" } });
@@ -295,7 +399,8 @@ describe("forged POSTs", () => {
   it("many sources in one minute share an overflow row once the per-minute cap is reached", async () => {
     const db = testDb();
     const cap = securityEventLimits.sourcesPerMinute;
-    securityEventLimits.sourcesPerMinute = (await db.securityEvent.count({ where: { createdAt: { gte: new Date(Math.floor(Date.now() / 60_000) * 60_000) } } })) + 3;
+    securityEventLimits.sourcesPerMinute =
+      (await db.securityEvent.count({ where: { createdAt: { gte: new Date(Math.floor(Date.now() / 60_000) * 60_000) } } })) + 3;
     try {
       const before = await db.securityEvent.count();
       for (let i = 0; i < 20; i++) await post(JSON.stringify(envelope([])), { signature: null, forwardedFor: `192.0.2.${i + 1}` });

@@ -32,14 +32,21 @@ it("coalesces kicks from many requests into one drain that also picks up items s
     seen.set(item.key, (seen.get(item.key) ?? 0) + 1);
   });
   const batch = (n: number) =>
-    JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA1", changes: Array.from({ length: 5 }, (_, i) => ({ field: "kick_probe", value: { n, i } })) }] });
+    JSON.stringify({
+      object: "whatsapp_business_account",
+      entry: [{ id: "WABA1", changes: Array.from({ length: 5 }, (_, i) => ({ field: "kick_probe", value: { n, i } })) }],
+    });
 
   await deliver(batch(1));
   const first = kickWebhookProcessing(ownDb(), handlers);
   // while the first drain is held inside a handler, more batches arrive and kick again
   await new Promise((resolve) => setTimeout(resolve, 50));
   for (let n = 2; n <= 4; n++) await deliver(batch(n));
-  const kicks = [kickWebhookProcessing(ownDb(), handlers), kickWebhookProcessing(ownDb(), handlers), kickWebhookProcessing(ownDb(), handlers)];
+  const kicks = [
+    kickWebhookProcessing(ownDb(), handlers),
+    kickWebhookProcessing(ownDb(), handlers),
+    kickWebhookProcessing(ownDb(), handlers),
+  ];
   expect(kicks.every((kick) => kick === first)).toBe(true);
   release();
   await Promise.all([first, ...kicks]);

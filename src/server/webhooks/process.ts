@@ -44,7 +44,13 @@ async function claimItems(db: Db, { eventId, limit, now }: { eventId?: string; l
 }
 
 /** Claims up to `limit` items (of one batch, or any) and dispatches each to the handler of its field in `handlers`. */
-export async function processWebhookItems({ db, handlers, eventId, limit = webhookProcessing.batchSize, now = new Date() }: {
+export async function processWebhookItems({
+  db,
+  handlers,
+  eventId,
+  limit = webhookProcessing.batchSize,
+  now = new Date(),
+}: {
   db: Db;
   handlers: WebhookHandlers;
   eventId?: string;
@@ -72,7 +78,10 @@ export async function processWebhookItems({ db, handlers, eventId, limit = webho
 
   const doneAt = new Date();
   if (processed.length) {
-    await db.webhookItem.updateMany({ where: { id: { in: processed } }, data: { status: "PROCESSED", processedAt: doneAt, lastError: null } });
+    await db.webhookItem.updateMany({
+      where: { id: { in: processed } },
+      data: { status: "PROCESSED", processedAt: doneAt, lastError: null },
+    });
   }
   if (ignored.length) {
     await db.webhookItem.updateMany({ where: { id: { in: ignored } }, data: { status: "IGNORED", processedAt: doneAt } });
@@ -81,9 +90,14 @@ export async function processWebhookItems({ db, handlers, eventId, limit = webho
   for (const { id, error, attempts } of failed) {
     await db.webhookItem.update({
       where: { id },
-      data: attempts >= webhookProcessing.maxAttempts
-        ? { status: "QUARANTINED", lastError: error, quarantineReason: `processing failed ${attempts} times; last error: ${error}`.slice(0, 1000) }
-        : { status: "FAILED", lastError: error },
+      data:
+        attempts >= webhookProcessing.maxAttempts
+          ? {
+              status: "QUARANTINED",
+              lastError: error,
+              quarantineReason: `processing failed ${attempts} times; last error: ${error}`.slice(0, 1000),
+            }
+          : { status: "FAILED", lastError: error },
     });
   }
   if (exhausted.length) {
@@ -111,7 +125,6 @@ export async function drainWebhookItems({ db, handlers, maxBatches = 20 }: { db:
   }
   return total;
 }
-
 
 const inFlight = new WeakMap<Db, { running: Promise<void>; again: boolean }>();
 

@@ -28,8 +28,16 @@ export async function listQuarantinedItems({ db, limit = 50 }: { db: Db; limit?:
       orderBy: { createdAt: "desc" },
       take: limit,
       select: {
-        id: true, field: true, kind: true, wabaId: true, phoneNumberId: true,
-        quarantineReason: true, lastError: true, attempts: true, payload: true, createdAt: true,
+        id: true,
+        field: true,
+        kind: true,
+        wabaId: true,
+        phoneNumberId: true,
+        quarantineReason: true,
+        lastError: true,
+        attempts: true,
+        payload: true,
+        createdAt: true,
       },
     }),
   ]);
@@ -37,7 +45,17 @@ export async function listQuarantinedItems({ db, limit = 50 }: { db: Db; limit?:
   return { total, items: items.map((i) => ({ ...i, rawItem: JSON.stringify(i.payload, null, 2).slice(0, 4000), payload: undefined })) };
 }
 
-export async function rerunQuarantinedItem({ db, handlers, itemId, actor }: { db: Db; handlers: WebhookHandlers; itemId: string; actor: Actor }) {
+export async function rerunQuarantinedItem({
+  db,
+  handlers,
+  itemId,
+  actor,
+}: {
+  db: Db;
+  handlers: WebhookHandlers;
+  itemId: string;
+  actor: Actor;
+}) {
   const item = await db.webhookItem.findUnique({
     where: { id: itemId },
     select: { id: true, key: true, kind: true, status: true, eventId: true, quarantineReason: true },

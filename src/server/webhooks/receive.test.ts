@@ -51,7 +51,10 @@ async function deliver(body: string, signature: string | null = sign(body)) {
 
 describe("webhook handshake", () => {
   it("echoes the challenge for the right token and refuses others", () => {
-    expect(answerHandshake({ mode: "subscribe", verifyToken: "tok", challenge: "1158201444" }, "tok")).toEqual({ status: 200, body: "1158201444" });
+    expect(answerHandshake({ mode: "subscribe", verifyToken: "tok", challenge: "1158201444" }, "tok")).toEqual({
+      status: 200,
+      body: "1158201444",
+    });
     expect(answerHandshake({ mode: "subscribe", verifyToken: "nope", challenge: "1" }, "tok").status).toBe(403);
     expect(answerHandshake({ mode: "subscribe", verifyToken: null, challenge: "1" }, "tok").status).toBe(403);
     expect(answerHandshake({ mode: null, verifyToken: "tok", challenge: "1" }, "tok").status).toBe(400);
@@ -118,12 +121,30 @@ describe("storing and dispatching batches", () => {
     const [a, b, c, d] = [wamid(), wamid(), wamid(), wamid()];
     const body = JSON.stringify(
       envelope(
-        { id: "WABA1", changes: [statusChange("PN1", [{ id: a, status: "sent" }, { id: a, status: "delivered" }]), inboundChange("PN1", b, "STOP")] },
+        {
+          id: "WABA1",
+          changes: [
+            statusChange("PN1", [
+              { id: a, status: "sent" },
+              { id: a, status: "delivered" },
+            ]),
+            inboundChange("PN1", b, "STOP"),
+          ],
+        },
         {
           id: "WABA2",
           changes: [
             statusChange("PN2", [{ id: c, status: "read" }]),
-            { field: "message_template_status_update", value: { event: "APPROVED", message_template_id: 99, message_template_name: "po_notification", message_template_language: "es", reason: null } },
+            {
+              field: "message_template_status_update",
+              value: {
+                event: "APPROVED",
+                message_template_id: 99,
+                message_template_name: "po_notification",
+                message_template_language: "es",
+                reason: null,
+              },
+            },
             { field: "some_future_field", value: { anything: d } },
           ],
         },
@@ -154,14 +175,34 @@ describe("storing and dispatching batches", () => {
 
   it("keeps one copy of a batch delivered twice, one after the other and concurrently", async () => {
     const ids = [wamid(), wamid(), wamid()];
-    const body = JSON.stringify(envelope({ id: "WABA1", changes: [statusChange("PN1", ids.map((id) => ({ id, status: "delivered" })))] }));
+    const body = JSON.stringify(
+      envelope({
+        id: "WABA1",
+        changes: [
+          statusChange(
+            "PN1",
+            ids.map((id) => ({ id, status: "delivered" })),
+          ),
+        ],
+      }),
+    );
     const first = await deliver(body);
     const again = await deliver(body);
     expect(first).toMatchObject({ storedItems: 3, duplicateBatch: false });
     expect(again).toMatchObject({ httpStatus: 200, storedItems: 0, duplicateItems: 3, duplicateBatch: true });
 
     const ids2 = [wamid(), wamid()];
-    const body2 = JSON.stringify(envelope({ id: "WABA1", changes: [statusChange("PN1", ids2.map((id) => ({ id, status: "read" })))] }));
+    const body2 = JSON.stringify(
+      envelope({
+        id: "WABA1",
+        changes: [
+          statusChange(
+            "PN1",
+            ids2.map((id) => ({ id, status: "read" })),
+          ),
+        ],
+      }),
+    );
     const results = await Promise.all(Array.from({ length: 6 }, () => deliver(body2)));
     expect(results.every((r) => r.httpStatus === 200)).toBe(true);
     expect(results.filter((r) => r.httpStatus === 200 && !r.duplicateBatch)).toHaveLength(1);
@@ -171,7 +212,17 @@ describe("storing and dispatching batches", () => {
   it("recognises an item re-delivered inside a different batch", async () => {
     const id = wamid();
     const one = JSON.stringify(envelope({ id: "WABA1", changes: [statusChange("PN1", [{ id, status: "delivered" }])] }));
-    const other = JSON.stringify(envelope({ id: "WABA1", changes: [statusChange("PN1", [{ id, status: "delivered" }, { id, status: "read" }])] }));
+    const other = JSON.stringify(
+      envelope({
+        id: "WABA1",
+        changes: [
+          statusChange("PN1", [
+            { id, status: "delivered" },
+            { id, status: "read" },
+          ]),
+        ],
+      }),
+    );
     expect(await deliver(one)).toMatchObject({ storedItems: 1 });
     expect(await deliver(other)).toMatchObject({ storedItems: 1, duplicateItems: 1, duplicateBatch: false });
   });
@@ -185,7 +236,9 @@ describe("storing and dispatching batches", () => {
     const changes = Array.from({ length: 40 }, (_, i) => ({ field: "race_probe", value: { n: i, run: wamid() } }));
     const result = await deliver(JSON.stringify(envelope({ id: "WABA1", changes })));
     if (result.httpStatus !== 200) throw new Error("not stored");
-    const summaries = await Promise.all(Array.from({ length: 4 }, () => processWebhookItems({ db: testDb(), handlers, eventId: result.eventId ?? undefined, limit: 15 })));
+    const summaries = await Promise.all(
+      Array.from({ length: 4 }, () => processWebhookItems({ db: testDb(), handlers, eventId: result.eventId ?? undefined, limit: 15 })),
+    );
     const again = await processWebhookItems({ db: testDb(), handlers, eventId: result.eventId ?? undefined });
     expect(summaries.reduce((n, s) => n + s.processed, 0) + again.processed).toBe(40);
     expect(seen.size).toBe(40);
@@ -199,19 +252,26 @@ describe("storing and dispatching batches", () => {
       if (calls === 1) throw new Error("database hiccup");
     });
     const result = await deliver(JSON.stringify(envelope({ id: "WABA1", changes: [{ field: "flaky_probe", value: { run: wamid() } }] })));
-    const eventId = result.httpStatus === 200 ? result.eventId ?? undefined : undefined;
+    const eventId = result.httpStatus === 200 ? (result.eventId ?? undefined) : undefined;
     const now = new Date();
     expect(await processWebhookItems({ db: testDb(), handlers, eventId, now })).toMatchObject({ failed: 1 });
     const failed = await testDb().webhookItem.findFirstOrThrow({ where: { eventId } });
     expect(failed).toMatchObject({ status: "FAILED", lastError: "database hiccup", attempts: 1 });
 
-    expect(await processWebhookItems({ db: testDb(), handlers, eventId, now: new Date(now.getTime() + 5_000) })).toMatchObject({ claimed: 0 });
-    expect(await processWebhookItems({ db: testDb(), handlers, eventId, now: new Date(now.getTime() + 31_000) })).toMatchObject({ processed: 1 });
+    expect(await processWebhookItems({ db: testDb(), handlers, eventId, now: new Date(now.getTime() + 5_000) })).toMatchObject({
+      claimed: 0,
+    });
+    expect(await processWebhookItems({ db: testDb(), handlers, eventId, now: new Date(now.getTime() + 31_000) })).toMatchObject({
+      processed: 1,
+    });
 
     // a processor that claimed an item and died leaves it PROCESSING; after 5 minutes it is claimed again
     const stuck = await deliver(JSON.stringify(envelope({ id: "WABA1", changes: [{ field: "flaky_probe", value: { run: wamid() } }] })));
-    const stuckId = stuck.httpStatus === 200 ? stuck.eventId ?? undefined : undefined;
-    await testDb().webhookItem.updateMany({ where: { eventId: stuckId }, data: { status: "PROCESSING", claimedAt: new Date(Date.now() - 6 * 60_000) } });
+    const stuckId = stuck.httpStatus === 200 ? (stuck.eventId ?? undefined) : undefined;
+    await testDb().webhookItem.updateMany({
+      where: { eventId: stuckId },
+      data: { status: "PROCESSING", claimedAt: new Date(Date.now() - 6 * 60_000) },
+    });
     expect(await processWebhookItems({ db: testDb(), handlers, eventId: stuckId })).toMatchObject({ processed: 1 });
   });
 

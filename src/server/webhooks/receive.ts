@@ -40,7 +40,12 @@ function constantTimeEqual(a: string, b: string) {
  * The POST as the route sees it: the body read up to webhookBodyLimitBytes (413 above it, recorded like any
  * refused call), the sender taken from the trusted proxy hop, then receiveWebhook. Answers what Meta is sent.
  */
-export async function handleWebhookPost({ db, req, appSecret, trustedProxyHops }: {
+export async function handleWebhookPost({
+  db,
+  req,
+  appSecret,
+  trustedProxyHops,
+}: {
   db: Db;
   req: Request;
   appSecret: string;
@@ -49,8 +54,17 @@ export async function handleWebhookPost({ db, req, appSecret, trustedProxyHops }
   const source = webhookSourceOf(req.headers, trustedProxyHops);
   const rawBody = await readBodyWithin(req, webhookBodyLimitBytes);
   if (!rawBody) {
-    await recordRefusedWebhook({ db, reason: "body too large", source, bodyBytes: Number(req.headers.get("content-length")) || webhookBodyLimitBytes + 1 });
-    return { httpStatus: 413, body: { error: `The body is larger than ${webhookBodyLimitBytes} bytes (3 MiB), the most Meta sends.` }, storedItems: 0 };
+    await recordRefusedWebhook({
+      db,
+      reason: "body too large",
+      source,
+      bodyBytes: Number(req.headers.get("content-length")) || webhookBodyLimitBytes + 1,
+    });
+    return {
+      httpStatus: 413,
+      body: { error: `The body is larger than ${webhookBodyLimitBytes} bytes (3 MiB), the most Meta sends.` },
+      storedItems: 0,
+    };
   }
   const result = await receiveWebhook({ db, rawBody, signatureHeader: req.headers.get("x-hub-signature-256"), appSecret, source });
   if (result.httpStatus !== 200) return { httpStatus: result.httpStatus, body: { error: result.error }, storedItems: 0 };
@@ -62,7 +76,14 @@ export async function handleWebhookPost({ db, req, appSecret, trustedProxyHops }
 }
 
 export type ReceiveResult =
-  | { httpStatus: 200; eventId: string | null; storedItems: number; quarantinedItems: number; duplicateItems: number; duplicateBatch: boolean }
+  | {
+      httpStatus: 200;
+      eventId: string | null;
+      storedItems: number;
+      quarantinedItems: number;
+      duplicateItems: number;
+      duplicateBatch: boolean;
+    }
   | { httpStatus: 400 | 401 | 413; error: string };
 
 export async function receiveWebhook({
@@ -87,7 +108,7 @@ export async function receiveWebhook({
   const json = parseWebhookJson(Buffer.from(rawBody).toString("utf8"));
   const envelope = json.ok ? safeParseWebhookPayload(json.json) : null;
   if (!envelope?.ok) {
-    const detail = json.ok ? "expected {\"object\": string, \"entry\": [...]}" : json.reason.startsWith("nested") ? json.reason : "not JSON";
+    const detail = json.ok ? 'expected {"object": string, "entry": [...]}' : json.reason.startsWith("nested") ? json.reason : "not JSON";
     await recordRefusedWebhook({ db, reason: "payload not a webhook envelope", source, bodyBytes: rawBody.byteLength, detail });
     return { httpStatus: 400, error: `Signed body is not a WhatsApp webhook envelope (${detail}).` };
   }
@@ -140,7 +161,13 @@ type ItemRow = {
  * before) and its items (each skipped if its idempotency key was stored before, from any batch). Concurrent
  * deliveries of the same batch or item serialise on the unique indexes; exactly one copy wins.
  */
-async function storeBatch({ db, bodySha256, object, payload, items }: {
+async function storeBatch({
+  db,
+  bodySha256,
+  object,
+  payload,
+  items,
+}: {
   db: Db;
   bodySha256: string;
   object: string;

@@ -13,7 +13,14 @@ import type { WebhookSource } from "@/server/webhooks/request-source";
 
 export const securityEventLimits = { sourcesPerMinute: 100 };
 
-export async function recordRefusedWebhook({ db, reason, source, bodyBytes, detail, now = new Date() }: {
+export async function recordRefusedWebhook({
+  db,
+  reason,
+  source,
+  bodyBytes,
+  detail,
+  now = new Date(),
+}: {
   db: Db;
   reason: string;
   source: WebhookSource;

@@ -19,7 +19,12 @@ beforeAll(async () => {
   sim = createMetaSimulator({ statusDelaysMs: { sent: null }, webhookUrl: null });
   const { url } = await sim.listen(0);
   control = simulatorControl(url);
-  graph = createGraphClient({ baseUrl: url, apiVersion: "v25.0", accessToken: simulatorDefaults.masterAccessToken, retry: { baseDelayMs: 5 } });
+  graph = createGraphClient({
+    baseUrl: url,
+    apiVersion: "v25.0",
+    accessToken: simulatorDefaults.masterAccessToken,
+    retry: { baseDelayMs: 5 },
+  });
 });
 beforeEach(() => sim.reset());
 afterAll(() => sim.close());
@@ -84,7 +89,10 @@ describe("phone numbers", () => {
 
   it("lists every number of the account across pages", async () => {
     await control.clearRequestCounts();
-    const numbers = await graph.listPhoneNumbers(masterWaba.id, { pageSize: 1, fields: ["display_phone_number", "verified_name", "quality_rating", "status"] });
+    const numbers = await graph.listPhoneNumbers(masterWaba.id, {
+      pageSize: 1,
+      fields: ["display_phone_number", "verified_name", "quality_rating", "status"],
+    });
     expect(numbers.map((n) => [n.displayPhoneNumber, n.verifiedName, n.qualityRating, n.status])).toEqual([
       ["+34 612 345 681", "Bakery Orders", "UNRATED", "PENDING"],
       ["+34 612 345 680", "Bakery Notifications", "YELLOW", "CONNECTED"],
@@ -172,7 +180,12 @@ describe("Embedded Signup tokens", () => {
 describe("messages", () => {
   it("sends a text inside the customer service window", async () => {
     await control.inbound(platform.id, { from: "34600111222", text: "Hola" });
-    const sent = await graph.sendTextMessage({ phoneNumberId: platform.id, to: "+34 600 111 222", body: "¡Hola! ¿Qué tal?", previewUrl: false });
+    const sent = await graph.sendTextMessage({
+      phoneNumberId: platform.id,
+      to: "+34 600 111 222",
+      body: "¡Hola! ¿Qué tal?",
+      previewUrl: false,
+    });
     expect(sent.messageId).toMatch(/^wamid\./);
     expect(sent).toMatchObject({ waId: "34600111222", input: "+34 600 111 222" });
     expect(sent.messageStatus).toBeUndefined();
@@ -211,7 +224,10 @@ describe("templates", () => {
       ["po_notification", "en", "APPROVED", "UTILITY", ["1", "2", "3"]],
       ["hello_world", "en_US", "APPROVED", "UTILITY", []],
     ]);
-    expect(templates[0]).toMatchObject({ parameterFormat: "POSITIONAL", components: [{ type: "BODY", text: expect.stringContaining("{{1}}") }] });
+    expect(templates[0]).toMatchObject({
+      parameterFormat: "POSITIONAL",
+      components: [{ type: "BODY", text: expect.stringContaining("{{1}}") }],
+    });
   });
 
   it("creates a template (PENDING) and filters by status", async () => {
@@ -238,7 +254,10 @@ describe("templates", () => {
   it("refuses invalid names and duplicates the way Meta does", async () => {
     const base = { wabaId: masterWaba.id, language: "es", category: "UTILITY", components: [{ type: "BODY", text: "Hola" }] } as const;
     await expect(graph.createMessageTemplate({ ...base, name: "Bad-Name" })).rejects.toMatchObject({ code: "META_ERROR", metaCode: 100 });
-    await expect(graph.createMessageTemplate({ ...base, name: "po_notification" })).rejects.toMatchObject({ metaCode: 100, metaSubcode: 2388024 });
+    await expect(graph.createMessageTemplate({ ...base, name: "po_notification" })).rejects.toMatchObject({
+      metaCode: 100,
+      metaSubcode: 2388024,
+    });
   });
 });
 

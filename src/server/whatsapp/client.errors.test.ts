@@ -58,9 +58,18 @@ describe("templates", () => {
     await control.createTemplate({ name: "paused_one", language: "es", status: "PAUSED", bodyText: "Hola" });
     await control.createTemplate({ name: "disabled_one", language: "es", status: "DISABLED", bodyText: "Hola" });
     await control.createTemplate({ name: "pending_one", language: "es", status: "PENDING", bodyText: "Hola" });
-    expect(await failure(template({ templateName: "paused_one", bodyParameters: [] }))).toMatchObject({ metaCode: 132015, code: "TEMPLATE_NOT_APPROVED" });
-    expect(await failure(template({ templateName: "disabled_one", bodyParameters: [] }))).toMatchObject({ metaCode: 132016, code: "TEMPLATE_NOT_APPROVED" });
-    expect(await failure(template({ templateName: "pending_one", bodyParameters: [] }))).toMatchObject({ metaCode: 132001, code: "TEMPLATE_NOT_FOUND" });
+    expect(await failure(template({ templateName: "paused_one", bodyParameters: [] }))).toMatchObject({
+      metaCode: 132015,
+      code: "TEMPLATE_NOT_APPROVED",
+    });
+    expect(await failure(template({ templateName: "disabled_one", bodyParameters: [] }))).toMatchObject({
+      metaCode: 132016,
+      code: "TEMPLATE_NOT_APPROVED",
+    });
+    expect(await failure(template({ templateName: "pending_one", bodyParameters: [] }))).toMatchObject({
+      metaCode: 132001,
+      code: "TEMPLATE_NOT_FOUND",
+    });
   });
 
   it("132000 when the parameter count does not match", async () => {
@@ -91,7 +100,9 @@ describe("recipients not on WhatsApp", () => {
     const sent = await template({ to: "+34600000001" });
     await control.flush();
     const [delivery] = await control.webhooks({ field: "messages" });
-    const status = (delivery?.payload as { entry: { changes: { value: { statuses: { id: string; status: string; errors: { code: number }[] }[] } }[] }[] }).entry[0]?.changes[0]?.value.statuses[0];
+    const status = (
+      delivery?.payload as { entry: { changes: { value: { statuses: { id: string; status: string; errors: { code: number }[] }[] } }[] }[] }
+    ).entry[0]?.changes[0]?.value.statuses[0];
     expect(status).toMatchObject({ id: sent.messageId, status: "failed", errors: [{ code: 131026 }] });
   });
 
@@ -104,7 +115,12 @@ describe("recipients not on WhatsApp", () => {
 
 describe("limits", () => {
   it("130429 when a STANDARD number gets more than 80 messages in one second", async () => {
-    const sends = Array.from({ length: 81 }, (_, i) => template({ to: `346000${String(i).padStart(5, "0")}` }).then(() => null, (error: unknown) => error));
+    const sends = Array.from({ length: 81 }, (_, i) =>
+      template({ to: `346000${String(i).padStart(5, "0")}` }).then(
+        () => null,
+        (error: unknown) => error,
+      ),
+    );
     const errors = (await Promise.all(sends)).filter((e) => e !== null);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ metaCode: 130429, code: "RATE_LIMIT_EXCEEDED", kind: "throttled", retryAfterMs: 1000 });
@@ -113,12 +129,26 @@ describe("limits", () => {
     await expect(template({ to: "34699999999" })).resolves.toBeDefined();
     // and a HIGH number takes 1,000 per second
     await control.updatePhoneNumber(platform.id, { throughput: "HIGH" });
-    const high = await Promise.all(Array.from({ length: 120 }, (_, i) => template({ to: `346100${String(i).padStart(5, "0")}` }).then(() => "ok", () => "failed")));
+    const high = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        template({ to: `346100${String(i).padStart(5, "0")}` }).then(
+          () => "ok",
+          () => "failed",
+        ),
+      ),
+    );
     expect(high.filter((r) => r === "failed")).toHaveLength(0);
   });
 
   it("131056 after a burst of 45 to the same recipient, then one per 6 s", async () => {
-    const results = await Promise.all(Array.from({ length: 46 }, () => template().then(() => null, (error: unknown) => error)));
+    const results = await Promise.all(
+      Array.from({ length: 46 }, () =>
+        template().then(
+          () => null,
+          (error: unknown) => error,
+        ),
+      ),
+    );
     const errors = results.filter((e) => e !== null);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ metaCode: 131056, code: "RATE_LIMIT_EXCEEDED", kind: "throttled" });
@@ -130,7 +160,14 @@ describe("limits", () => {
 
   it("the pair limit can be switched off (benchmarks)", async () => {
     await control.configure({ pairRateLimit: { enabled: false } });
-    const results = await Promise.all(Array.from({ length: 60 }, () => template().then(() => "ok", () => "failed")));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        template().then(
+          () => "ok",
+          () => "failed",
+        ),
+      ),
+    );
     expect(results.every((r) => r === "ok")).toBe(true);
   });
 });
@@ -141,12 +178,21 @@ describe("tokens and permissions", () => {
     const tenant = graph.withToken(token.token);
     await expect(tenant.getPhoneNumber(platform.id)).resolves.toBeDefined();
     await control.expireToken(token.token);
-    expect(await failure(tenant.getPhoneNumber(platform.id))).toMatchObject({ metaCode: 190, metaSubcode: 463, code: "TOKEN_EXPIRED", kind: "auth", httpStatus: 401 });
+    expect(await failure(tenant.getPhoneNumber(platform.id))).toMatchObject({
+      metaCode: 190,
+      metaSubcode: 463,
+      code: "TOKEN_EXPIRED",
+      kind: "auth",
+      httpStatus: 401,
+    });
 
     const revoked = await control.createToken({ wabaIds: [masterWaba.id] });
     await control.revokeToken(revoked.token);
     expect(await failure(graph.withToken(revoked.token).getPhoneNumber(platform.id))).toMatchObject({ metaCode: 190, metaSubcode: 467 });
-    expect(await failure(graph.withToken("EAAG-unknown-token").getPhoneNumber(platform.id))).toMatchObject({ metaCode: 190, code: "TOKEN_EXPIRED" });
+    expect(await failure(graph.withToken("EAAG-unknown-token").getPhoneNumber(platform.id))).toMatchObject({
+      metaCode: 190,
+      code: "TOKEN_EXPIRED",
+    });
   });
 
   it("190 for the master token once expired through the control API", async () => {
@@ -156,14 +202,23 @@ describe("tokens and permissions", () => {
 
   it("10 without the messaging permission; 100/33 outside the token's accounts", async () => {
     const managementOnly = await control.createToken({ wabaIds: [masterWaba.id], scopes: ["whatsapp_business_management"] });
-    expect(await failure(graph.withToken(managementOnly.token).sendTemplateMessage({ phoneNumberId: platform.id, to: "34600999888", templateName: "hello_world", languageCode: "en_US" }))).toMatchObject({
+    expect(
+      await failure(
+        graph
+          .withToken(managementOnly.token)
+          .sendTemplateMessage({ phoneNumberId: platform.id, to: "34600999888", templateName: "hello_world", languageCode: "en_US" }),
+      ),
+    ).toMatchObject({
       metaCode: 10,
       code: "PERMISSION_DENIED",
       kind: "auth",
       httpStatus: 403,
     });
     const customerOnly = await control.createToken({ wabaIds: [customerWaba.id] });
-    expect(await failure(graph.withToken(customerOnly.token).getPhoneNumber(platform.id))).toMatchObject({ metaCode: 100, metaSubcode: 33 });
+    expect(await failure(graph.withToken(customerOnly.token).getPhoneNumber(platform.id))).toMatchObject({
+      metaCode: 100,
+      metaSubcode: 33,
+    });
   });
 });
 
@@ -187,7 +242,12 @@ describe("registration", () => {
   });
 
   it("a name review that completes after N seconds", async () => {
-    const phone = await control.createPhoneNumber({ displayPhoneNumber: "+34 699 000 111", registered: false, pin: null, nameReview: { afterSeconds: 60 } });
+    const phone = await control.createPhoneNumber({
+      displayPhoneNumber: "+34 699 000 111",
+      registered: false,
+      pin: null,
+      nameReview: { afterSeconds: 60 },
+    });
     expect(await failure(graph.registerPhoneNumber(phone.id, { pin: "111111" }))).toMatchObject({ metaSubcode: 2388001 });
     now += 61_000;
     expect((await graph.getPhoneNumber(phone.id, ["name_status"])).nameStatus).toBe("APPROVED");
@@ -210,13 +270,24 @@ describe("registration", () => {
   });
 
   it("133005 for a wrong PIN when two-step verification is on, 133006 for an unverified number", async () => {
-    expect(await failure(graph.registerPhoneNumber(platform.id, { pin: "000000" }))).toMatchObject({ metaCode: 133005, code: "META_ERROR" });
-    const unverified = await control.createPhoneNumber({ displayPhoneNumber: "+34 699 000 222", codeVerificationStatus: "NOT_VERIFIED", registered: false });
+    expect(await failure(graph.registerPhoneNumber(platform.id, { pin: "000000" }))).toMatchObject({
+      metaCode: 133005,
+      code: "META_ERROR",
+    });
+    const unverified = await control.createPhoneNumber({
+      displayPhoneNumber: "+34 699 000 222",
+      codeVerificationStatus: "NOT_VERIFIED",
+      registered: false,
+    });
     expect(await failure(graph.registerPhoneNumber(unverified.id, { pin: "123123" }))).toMatchObject({ metaCode: 133006 });
   });
 
   it("133010 when sending from a number that is not registered", async () => {
-    expect(await failure(graph.sendTemplateMessage({ phoneNumberId: pending.id, to: "34600999888", templateName: "hello_world", languageCode: "en_US" }))).toMatchObject({
+    expect(
+      await failure(
+        graph.sendTemplateMessage({ phoneNumberId: pending.id, to: "34600999888", templateName: "hello_world", languageCode: "en_US" }),
+      ),
+    ).toMatchObject({
       metaCode: 133010,
       code: "PHONE_NUMBER_NOT_REGISTERED",
     });
@@ -230,22 +301,45 @@ describe("the token never leaks", () => {
     const secretSim = createMetaSimulator({ accessTokens: [secretToken], statusDelaysMs: { sent: null } });
     const { url: secretUrl } = await secretSim.listen(0);
     try {
-      const client = createGraphClient({ baseUrl: secretUrl, apiVersion, accessToken: secretToken, timeoutMs: 200, retry: { maxAttempts: 1 } });
+      const client = createGraphClient({
+        baseUrl: secretUrl,
+        apiVersion,
+        accessToken: secretToken,
+        timeoutMs: 200,
+        retry: { maxAttempts: 1 },
+      });
       const secretControl = simulatorControl(secretUrl);
       await secretControl.setFaults({
-        next: [{ type: "error", code: 100, title: `Malformed access token ${secretToken}`, details: `access_token=${secretToken} is not valid` }, { type: "latency", ms: 400 }],
+        next: [
+          { type: "error", code: 100, title: `Malformed access token ${secretToken}`, details: `access_token=${secretToken} is not valid` },
+          { type: "latency", ms: 400 },
+        ],
       });
       const errors = [
         await failure(client.getPhoneNumber(platform.id)),
         await failure(client.getPhoneNumber(platform.id)),
         await failure(client.sendTextMessage({ phoneNumberId: platform.id, to: "34600111222", body: "hi" })),
         await failure(client.debugToken(secretToken, { appId: simulatorDefaults.appId, appSecret: "wrong-secret-value" })),
-        await failure(createGraphClient({ baseUrl: "http://127.0.0.1:9", apiVersion, accessToken: secretToken, retry: { maxAttempts: 1 } }).getPhoneNumber(platform.id)),
+        await failure(
+          createGraphClient({
+            baseUrl: "http://127.0.0.1:9",
+            apiVersion,
+            accessToken: secretToken,
+            retry: { maxAttempts: 1 },
+          }).getPhoneNumber(platform.id),
+        ),
       ];
       await secretControl.expireToken(secretToken);
       errors.push(await failure(client.listPhoneNumbers(masterWaba.id)));
 
-      expect(errors.map((e) => e.code)).toEqual(["META_ERROR", "META_UNAVAILABLE", "CONVERSATION_EXPIRED", "TOKEN_EXPIRED", "META_UNAVAILABLE", "TOKEN_EXPIRED"]);
+      expect(errors.map((e) => e.code)).toEqual([
+        "META_ERROR",
+        "META_UNAVAILABLE",
+        "CONVERSATION_EXPIRED",
+        "TOKEN_EXPIRED",
+        "META_UNAVAILABLE",
+        "TOKEN_EXPIRED",
+      ]);
       expect(errors[0]?.message).toContain("[redacted]");
       for (const error of errors) {
         for (const text of [error.message, String(error), JSON.stringify(error), JSON.stringify(error.details), error.stack ?? ""]) {

@@ -55,7 +55,13 @@ async function closedPort(): Promise<number> {
 
 const calls = async (key: string) => (await control.requestCounts()).byPath[key] ?? 0;
 const sendTemplate = () =>
-  graph.sendTemplateMessage({ phoneNumberId: platform.id, to: "34600999888", templateName: "po_notification", languageCode: "en", bodyParameters: ["A", "B", "C"] });
+  graph.sendTemplateMessage({
+    phoneNumberId: platform.id,
+    to: "34600999888",
+    templateName: "po_notification",
+    languageCode: "en",
+    bodyParameters: ["A", "B", "C"],
+  });
 
 describe("reads", () => {
   it("retry 5xx with backoff and succeed", async () => {
@@ -67,7 +73,14 @@ describe("reads", () => {
   it("give up after maxAttempts with META_UNAVAILABLE", async () => {
     await control.setFaults({ serverErrorRate: 1 });
     const error = await failure(graph.getPhoneNumber(platform.id));
-    expect(error).toMatchObject({ code: "META_UNAVAILABLE", kind: "retryable", httpStatus: 500, metaCode: 2, attempts: 3, outcome: "rejected" });
+    expect(error).toMatchObject({
+      code: "META_UNAVAILABLE",
+      kind: "retryable",
+      httpStatus: 500,
+      metaCode: 2,
+      attempts: 3,
+      outcome: "rejected",
+    });
     expect(await calls(phonePath)).toBe(3);
   });
 
@@ -80,7 +93,13 @@ describe("reads", () => {
   it("fail with META_UNAVAILABLE when every attempt times out", async () => {
     await control.setFaults({ latencyMs: 400, pathPattern: "^GET " });
     const error = await failure(graph.listPhoneNumbers(masterWaba.id));
-    expect(error).toMatchObject({ code: "META_UNAVAILABLE", kind: "retryable", attempts: 3, outcome: "unknown", details: { transport: "timeout" } });
+    expect(error).toMatchObject({
+      code: "META_UNAVAILABLE",
+      kind: "retryable",
+      attempts: 3,
+      outcome: "unknown",
+      details: { transport: "timeout" },
+    });
   });
 
   it("retry a dropped connection", async () => {
@@ -90,16 +109,36 @@ describe("reads", () => {
   });
 
   it("retry a connection that cannot be made, then report it", async () => {
-    const nowhere = createGraphClient({ baseUrl: `http://127.0.0.1:${await closedPort()}`, apiVersion: "v25.0", accessToken: "t0ken-x", retry: { maxAttempts: 2, baseDelayMs: 1 } });
-    expect(await failure(nowhere.getPhoneNumber(platform.id))).toMatchObject({ code: "META_UNAVAILABLE", attempts: 2, outcome: "rejected", details: { transport: "connect" } });
+    const nowhere = createGraphClient({
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      apiVersion: "v25.0",
+      accessToken: "t0ken-x",
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+    });
+    expect(await failure(nowhere.getPhoneNumber(platform.id))).toMatchObject({
+      code: "META_UNAVAILABLE",
+      attempts: 2,
+      outcome: "rejected",
+      details: { transport: "connect" },
+    });
   });
 
   it("wait out a short throttle but not a long one", async () => {
-    const patient = createGraphClient({ baseUrl: url, apiVersion: "v25.0", accessToken: simulatorDefaults.masterAccessToken, retry: { baseDelayMs: 1, maxThrottleWaitMs: 1000 } });
+    const patient = createGraphClient({
+      baseUrl: url,
+      apiVersion: "v25.0",
+      accessToken: simulatorDefaults.masterAccessToken,
+      retry: { baseDelayMs: 1, maxThrottleWaitMs: 1000 },
+    });
     await control.setFaults({ next: [{ type: "error", code: 130429, title: "Rate limit hit" }] });
     await expect(patient.getPhoneNumber(platform.id)).resolves.toBeDefined();
     await control.setFaults({ next: [{ type: "error", code: 80007, httpStatus: 429, title: "Rate limit" }] });
-    expect(await failure(patient.getPhoneNumber(platform.id))).toMatchObject({ code: "RATE_LIMIT_EXCEEDED", kind: "throttled", retryAfterMs: 300_000, attempts: 1 });
+    expect(await failure(patient.getPhoneNumber(platform.id))).toMatchObject({
+      code: "RATE_LIMIT_EXCEEDED",
+      kind: "throttled",
+      retryAfterMs: 300_000,
+      attempts: 1,
+    });
   });
 
   it("do not retry auth failures", async () => {
@@ -111,7 +150,10 @@ describe("reads", () => {
 
 describe("sends", () => {
   it("are retried when Meta answers with a transient error, and go out once", async () => {
-    await control.setFaults({ next: [{ type: "server_error" }, { type: "error", code: 131000, httpStatus: 500, title: "Something went wrong" }], pathPattern: "/messages$" });
+    await control.setFaults({
+      next: [{ type: "server_error" }, { type: "error", code: 131000, httpStatus: 500, title: "Something went wrong" }],
+      pathPattern: "/messages$",
+    });
     await expect(sendTemplate()).resolves.toMatchObject({ messageStatus: "accepted" });
     expect(await calls(sendPath)).toBe(3);
     expect(await control.messages()).toHaveLength(1);
@@ -133,7 +175,9 @@ describe("sends", () => {
   });
 
   it("leave throttling to the caller, with a hint", async () => {
-    await control.setFaults({ next: [{ type: "error", code: 130429, title: "Rate limit hit", details: "Cloud API message throughput has been reached." }] });
+    await control.setFaults({
+      next: [{ type: "error", code: 130429, title: "Rate limit hit", details: "Cloud API message throughput has been reached." }],
+    });
     const error = await failure(sendTemplate());
     expect(error).toMatchObject({ code: "RATE_LIMIT_EXCEEDED", kind: "throttled", retryAfterMs: 1000, attempts: 1, metaCode: 130429 });
     expect(error.details.metaDetails).toBe("Cloud API message throughput has been reached.");
@@ -143,14 +187,21 @@ describe("sends", () => {
 describe("registration", () => {
   it("is never repeated once it reached Meta, even on a 5xx (each call spends the 10 per 72 h)", async () => {
     await control.setFaults({ next: [{ type: "server_error" }] });
-    expect(await failure(graph.registerPhoneNumber(platform.id, { pin: defaultPin }))).toMatchObject({ code: "META_UNAVAILABLE", attempts: 1 });
+    expect(await failure(graph.registerPhoneNumber(platform.id, { pin: defaultPin }))).toMatchObject({
+      code: "META_UNAVAILABLE",
+      attempts: 1,
+    });
     expect(await calls(`POST /${platform.id}/register`)).toBe(1);
   });
 });
 
 describe("fault rates", () => {
   it("errorRate answers the configured error on matching paths only", async () => {
-    await control.setFaults({ errorRate: 1, error: { code: 131016, title: "Service unavailable", httpStatus: 503 }, pathPattern: "phone_numbers" });
+    await control.setFaults({
+      errorRate: 1,
+      error: { code: 131016, title: "Service unavailable", httpStatus: 503 },
+      pathPattern: "phone_numbers",
+    });
     expect(await failure(graph.listPhoneNumbers(masterWaba.id))).toMatchObject({ metaCode: 131016, kind: "retryable", attempts: 3 });
     await expect(graph.getPhoneNumber(platform.id)).resolves.toBeDefined();
     await control.clearFaults();

@@ -95,7 +95,11 @@ export type TemplateComponentInput =
   | { type: "FOOTER"; text: string }
   | {
       type: "BUTTONS";
-      buttons: ({ type: "QUICK_REPLY"; text: string } | { type: "URL"; text: string; url: string } | { type: "PHONE_NUMBER"; text: string; phoneNumber: string })[];
+      buttons: (
+        | { type: "QUICK_REPLY"; text: string }
+        | { type: "URL"; text: string; url: string }
+        | { type: "PHONE_NUMBER"; text: string; phoneNumber: string }
+      )[];
     };
 
 const connectErrorCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
@@ -199,9 +203,18 @@ export function createGraphClient(config: GraphClientConfig) {
 
     const result = spec.schema.safeParse(parsed);
     if (!result.success) {
-      const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+      const issues = result.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+        .join("; ");
       throw new GraphApiError(
-        { operation, attempts: attemptNo, httpStatus: response.status, outcome: "rejected", parseIssues: `unexpected response shape: ${redact(issues, secrets)}` },
+        {
+          operation,
+          attempts: attemptNo,
+          httpStatus: response.status,
+          outcome: "rejected",
+          parseIssues: `unexpected response shape: ${redact(issues, secrets)}`,
+        },
         { kind: "permanent", appCode: "META_ERROR" },
       );
     }
@@ -255,7 +268,8 @@ export function createGraphClient(config: GraphClientConfig) {
     }
   }
 
-  const withId = (fields: readonly string[] | undefined) => (fields && fields.length > 0 ? [...new Set(["id", ...fields])].join(",") : undefined);
+  const withId = (fields: readonly string[] | undefined) =>
+    fields && fields.length > 0 ? [...new Set(["id", ...fields])].join(",") : undefined;
 
   return {
     /** The same client for another token (e.g. a bakery's own account after Embedded Signup). */
@@ -276,7 +290,10 @@ export function createGraphClient(config: GraphClientConfig) {
     },
 
     /** Every number of an account, all pages. */
-    async listPhoneNumbers(wabaId: string, options: { fields?: readonly PhoneNumberField[]; pageSize?: number } = {}): Promise<PhoneNumberInfo[]> {
+    async listPhoneNumbers(
+      wabaId: string,
+      options: { fields?: readonly PhoneNumberField[]; pageSize?: number } = {},
+    ): Promise<PhoneNumberInfo[]> {
       const nodes = await allPages([graphId(wabaId, "wabaId"), "phone_numbers"], phoneNumberNodeSchema, {
         fields: withId(options.fields),
         limit: String(options.pageSize ?? 100),
@@ -286,11 +303,16 @@ export function createGraphClient(config: GraphClientConfig) {
 
     /** Meta: business-phone-numbers/registration. Budgeted: each call that reaches Meta counts toward 10 per number per 72 h, so it is never repeated here. */
     async registerPhoneNumber(phoneNumberId: string, options: { pin: string; dataLocalizationRegion?: string }): Promise<void> {
-      if (!/^\d{6}$/.test(options.pin)) throw new AppError("VALIDATION_FAILED", "The two-step verification PIN must be 6 digits.", { field: "pin" });
+      if (!/^\d{6}$/.test(options.pin))
+        throw new AppError("VALIDATION_FAILED", "The two-step verification PIN must be 6 digits.", { field: "pin" });
       await request({
         method: "POST",
         path: [graphId(phoneNumberId, "phoneNumberId"), "register"],
-        json: { messaging_product: "whatsapp", pin: options.pin, ...(options.dataLocalizationRegion ? { data_localization_region: options.dataLocalizationRegion } : {}) },
+        json: {
+          messaging_product: "whatsapp",
+          pin: options.pin,
+          ...(options.dataLocalizationRegion ? { data_localization_region: options.dataLocalizationRegion } : {}),
+        },
         schema: successSchema,
         policy: "budgeted",
         secrets: [options.pin],
@@ -298,7 +320,12 @@ export function createGraphClient(config: GraphClientConfig) {
     },
 
     async deregisterPhoneNumber(phoneNumberId: string): Promise<void> {
-      await request({ method: "POST", path: [graphId(phoneNumberId, "phoneNumberId"), "deregister"], schema: successSchema, policy: "budgeted" });
+      await request({
+        method: "POST",
+        path: [graphId(phoneNumberId, "phoneNumberId"), "deregister"],
+        schema: successSchema,
+        policy: "budgeted",
+      });
     },
 
     /** Subscribes this app to the account's webhooks (Meta: solution-providers/manage-webhooks); idempotent on Meta's side. */
@@ -306,7 +333,9 @@ export function createGraphClient(config: GraphClientConfig) {
       await request({
         method: "POST",
         path: [graphId(wabaId, "wabaId"), "subscribed_apps"],
-        json: options.overrideCallbackUri ? { override_callback_uri: options.overrideCallbackUri, verify_token: options.verifyToken } : undefined,
+        json: options.overrideCallbackUri
+          ? { override_callback_uri: options.overrideCallbackUri, verify_token: options.verifyToken }
+          : undefined,
         schema: successSchema,
         policy: "idempotent",
         secrets: options.verifyToken ? [options.verifyToken] : [],
@@ -314,7 +343,12 @@ export function createGraphClient(config: GraphClientConfig) {
     },
 
     async listSubscribedApps(wabaId: string): Promise<SubscribedApp[]> {
-      const result = await request({ method: "GET", path: [graphId(wabaId, "wabaId"), "subscribed_apps"], schema: subscribedAppsSchema, policy: "idempotent" });
+      const result = await request({
+        method: "GET",
+        path: [graphId(wabaId, "wabaId"), "subscribed_apps"],
+        schema: subscribedAppsSchema,
+        policy: "idempotent",
+      });
       return result.data.map((app) => ({
         ...(app.whatsapp_business_api_data?.id ? { appId: app.whatsapp_business_api_data.id } : {}),
         ...(app.whatsapp_business_api_data?.name ? { name: app.whatsapp_business_api_data.name } : {}),
@@ -324,14 +358,27 @@ export function createGraphClient(config: GraphClientConfig) {
     },
 
     async unsubscribeApp(wabaId: string): Promise<void> {
-      await request({ method: "DELETE", path: [graphId(wabaId, "wabaId"), "subscribed_apps"], schema: successSchema, policy: "idempotent" });
+      await request({
+        method: "DELETE",
+        path: [graphId(wabaId, "wabaId"), "subscribed_apps"],
+        schema: successSchema,
+        policy: "idempotent",
+      });
     },
 
     /**
      * Embedded Signup (Meta: embedded-signup/onboarding-customers-as-a-tech-provider): the 30-second, single-use code for a business token. Not idempotent: a retry after
      * a lost answer would only meet "code has been used".
      */
-    async exchangeCodeForToken({ appId, appSecret, code }: { appId: string; appSecret: string; code: string }): Promise<{ accessToken: string; tokenType?: string; expiresInSeconds?: number }> {
+    async exchangeCodeForToken({
+      appId,
+      appSecret,
+      code,
+    }: {
+      appId: string;
+      appSecret: string;
+      code: string;
+    }): Promise<{ accessToken: string; tokenType?: string; expiresInSeconds?: number }> {
       const result = await request({
         method: "POST",
         path: ["oauth", "access_token"],
@@ -341,7 +388,11 @@ export function createGraphClient(config: GraphClientConfig) {
         policy: "not_idempotent",
         secrets: [appSecret, code],
       });
-      return { accessToken: result.access_token, ...(result.token_type ? { tokenType: result.token_type } : {}), ...(result.expires_in !== undefined ? { expiresInSeconds: result.expires_in } : {}) };
+      return {
+        accessToken: result.access_token,
+        ...(result.token_type ? { tokenType: result.token_type } : {}),
+        ...(result.expires_in !== undefined ? { expiresInSeconds: result.expires_in } : {}),
+      };
     },
 
     /**
@@ -363,7 +414,14 @@ export function createGraphClient(config: GraphClientConfig) {
       return toTokenDebugInfo(result);
     },
 
-    async sendTextMessage({ phoneNumberId, to, body, previewUrl = false, replyToMessageId, bizOpaqueCallbackData }: {
+    async sendTextMessage({
+      phoneNumberId,
+      to,
+      body,
+      previewUrl = false,
+      replyToMessageId,
+      bizOpaqueCallbackData,
+    }: {
       phoneNumberId: string;
       to: string;
       body: string;
@@ -391,7 +449,14 @@ export function createGraphClient(config: GraphClientConfig) {
     },
 
     /** Meta: messages/send-messages: positional body parameters in placeholder order, or `{ name, text }` for named templates. */
-    async sendTemplateMessage({ phoneNumberId, to, templateName, languageCode, bodyParameters = [], bizOpaqueCallbackData }: {
+    async sendTemplateMessage({
+      phoneNumberId,
+      to,
+      templateName,
+      languageCode,
+      bodyParameters = [],
+      bizOpaqueCallbackData,
+    }: {
       phoneNumberId: string;
       to: string;
       templateName: string;
@@ -399,7 +464,9 @@ export function createGraphClient(config: GraphClientConfig) {
       bodyParameters?: readonly TemplateBodyParameter[];
       bizOpaqueCallbackData?: string;
     }): Promise<SentMessage> {
-      const parameters = bodyParameters.map((p) => (typeof p === "string" ? { type: "text", text: p } : { type: "text", parameter_name: p.name, text: p.text }));
+      const parameters = bodyParameters.map((p) =>
+        typeof p === "string" ? { type: "text", text: p } : { type: "text", parameter_name: p.name, text: p.text },
+      );
       const result = await request({
         method: "POST",
         path: [graphId(phoneNumberId, "phoneNumberId"), "messages"],
@@ -408,7 +475,11 @@ export function createGraphClient(config: GraphClientConfig) {
           recipient_type: "individual",
           to,
           type: "template",
-          template: { name: templateName, language: { code: languageCode }, ...(parameters.length > 0 ? { components: [{ type: "body", parameters }] } : {}) },
+          template: {
+            name: templateName,
+            language: { code: languageCode },
+            ...(parameters.length > 0 ? { components: [{ type: "body", parameters }] } : {}),
+          },
           ...(bizOpaqueCallbackData ? { biz_opaque_callback_data: bizOpaqueCallbackData } : {}),
         },
         schema: sendResultSchema,
@@ -450,7 +521,9 @@ export function createGraphClient(config: GraphClientConfig) {
       const components = input.components.map((c) => {
         switch (c.type) {
           case "HEADER":
-            return "text" in c ? { type: "HEADER", format: "TEXT", text: c.text, ...(c.example ? { example: { header_text: [c.example] } } : {}) } : { type: "HEADER", format: c.format };
+            return "text" in c
+              ? { type: "HEADER", format: "TEXT", text: c.text, ...(c.example ? { example: { header_text: [c.example] } } : {}) }
+              : { type: "HEADER", format: c.format };
           case "BODY":
             return { type: "BODY", text: c.text, ...(c.examples?.length ? { example: { body_text: [c.examples] } } : {}) };
           case "FOOTER":
@@ -459,7 +532,11 @@ export function createGraphClient(config: GraphClientConfig) {
             return {
               type: "BUTTONS",
               buttons: c.buttons.map((b) =>
-                b.type === "URL" ? { type: "URL", text: b.text, url: b.url } : b.type === "PHONE_NUMBER" ? { type: "PHONE_NUMBER", text: b.text, phone_number: b.phoneNumber } : { type: "QUICK_REPLY", text: b.text },
+                b.type === "URL"
+                  ? { type: "URL", text: b.text, url: b.url }
+                  : b.type === "PHONE_NUMBER"
+                    ? { type: "PHONE_NUMBER", text: b.text, phone_number: b.phoneNumber }
+                    : { type: "QUICK_REPLY", text: b.text },
               ),
             };
         }
@@ -467,11 +544,21 @@ export function createGraphClient(config: GraphClientConfig) {
       const result = await request({
         method: "POST",
         path: [graphId(input.wabaId, "wabaId"), "message_templates"],
-        json: { name: input.name, language: input.language, category: input.category, components, ...(input.parameterFormat ? { parameter_format: input.parameterFormat } : {}) },
+        json: {
+          name: input.name,
+          language: input.language,
+          category: input.category,
+          components,
+          ...(input.parameterFormat ? { parameter_format: input.parameterFormat } : {}),
+        },
         schema: createdTemplateSchema,
         policy: "not_idempotent",
       });
-      return { id: result.id, status: result.status.toUpperCase(), ...(result.category ? { category: result.category.toUpperCase() } : {}) };
+      return {
+        id: result.id,
+        status: result.status.toUpperCase(),
+        ...(result.category ? { category: result.category.toUpperCase() } : {}),
+      };
     },
   };
 }

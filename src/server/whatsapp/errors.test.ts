@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/server/errors";
-import { GraphApiError, classifyGraphError, pairRateRetryMs, regainAccessMinutesFrom, type GraphErrorFacts, type GraphErrorKind } from "@/server/whatsapp/errors";
+import {
+  GraphApiError,
+  classifyGraphError,
+  pairRateRetryMs,
+  regainAccessMinutesFrom,
+  type GraphErrorFacts,
+  type GraphErrorKind,
+} from "@/server/whatsapp/errors";
 
 const table: [string, GraphErrorFacts, GraphErrorKind, string, number | undefined][] = [
   // sending

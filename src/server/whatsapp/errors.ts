@@ -46,7 +46,11 @@ type Rule = Omit<GraphErrorClassification, "retryAfterMs"> & { retryAfterMs?: nu
 const permanent = (appCode: AppErrorCode): Rule => ({ kind: "permanent", appCode });
 const auth = (appCode: AppErrorCode): Rule => ({ kind: "auth", appCode });
 const retryable = (retryAfterMs?: number): Rule => ({ kind: "retryable", appCode: "META_UNAVAILABLE", retryAfterMs });
-const throttled = (retryAfterMs: number, appCode: AppErrorCode = "RATE_LIMIT_EXCEEDED"): Rule => ({ kind: "throttled", appCode, retryAfterMs });
+const throttled = (retryAfterMs: number, appCode: AppErrorCode = "RATE_LIMIT_EXCEEDED"): Rule => ({
+  kind: "throttled",
+  appCode,
+  retryAfterMs,
+});
 
 const rulesByCode: Record<number, Rule> = {
   // Meta: support/error-codes auth: the token is expired, invalidated or missing.
@@ -121,7 +125,8 @@ export function classifyGraphError(facts: GraphErrorFacts): GraphErrorClassifica
     (facts.httpStatus === 429 ? throttled(MINUTE) : undefined) ??
     permanent("META_ERROR");
 
-  const regainMs = facts.regainAccessMinutes !== undefined && facts.regainAccessMinutes > 0 ? facts.regainAccessMinutes * MINUTE : undefined;
+  const regainMs =
+    facts.regainAccessMinutes !== undefined && facts.regainAccessMinutes > 0 ? facts.regainAccessMinutes * MINUTE : undefined;
   const retryAfterMs = rule.kind === "throttled" && regainMs !== undefined ? regainMs : rule.retryAfterMs;
   return { kind: rule.kind, appCode: rule.appCode, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
 }
@@ -147,7 +152,8 @@ export function regainAccessMinutesFrom(header: string | null | undefined): numb
 }
 
 const plainMessages: Partial<Record<AppErrorCode, string>> = {
-  RECIPIENT_NOT_ON_WHATSAPP: "The recipient cannot receive WhatsApp messages (not a WhatsApp user, terms not accepted, or an outdated app).",
+  RECIPIENT_NOT_ON_WHATSAPP:
+    "The recipient cannot receive WhatsApp messages (not a WhatsApp user, terms not accepted, or an outdated app).",
   CONVERSATION_EXPIRED: "The 24-hour customer service window is closed: only an approved template can be sent to this contact now.",
   RATE_LIMIT_EXCEEDED: "Meta's rate limit was reached; wait before trying again.",
   TOKEN_EXPIRED: "The Meta access token is expired, revoked or invalid; the account must be re-authorized.",
@@ -156,7 +162,8 @@ const plainMessages: Partial<Record<AppErrorCode, string>> = {
   TEMPLATE_NOT_APPROVED: "The template is paused or disabled by Meta and cannot be sent.",
   TEMPLATE_PARAMS_MISMATCH: "The template parameters do not match the template's placeholders.",
   PHONE_NUMBER_NOT_REGISTERED: "The phone number is not registered on the WhatsApp Cloud API.",
-  REGISTRATION_PENDING_PROVISIONING: "Meta has not finished provisioning the number (display name review); registration has to be retried later.",
+  REGISTRATION_PENDING_PROVISIONING:
+    "Meta has not finished provisioning the number (display name review); registration has to be retried later.",
   REGISTRATION_LIMIT_REACHED: "Too many register/deregister calls for this number (10 per 72 hours); Meta blocks it for 72 hours.",
   META_UNAVAILABLE: "Meta's API is unavailable or did not answer in time.",
   META_ERROR: "Meta rejected the request.",
@@ -200,25 +207,35 @@ export class GraphApiError extends AppError {
 
   constructor(init: GraphApiErrorInit, classification: GraphErrorClassification = classifyGraphError(init)) {
     const { kind, appCode, retryAfterMs } = classification;
-    const reference = init.code !== undefined ? `#${init.code}${init.subcode !== undefined ? `/${init.subcode}` : ""}` : init.transport ? init.transport : `HTTP ${init.httpStatus ?? "?"}`;
+    const reference =
+      init.code !== undefined
+        ? `#${init.code}${init.subcode !== undefined ? `/${init.subcode}` : ""}`
+        : init.transport
+          ? init.transport
+          : `HTTP ${init.httpStatus ?? "?"}`;
     const explanation = [init.metaMessage, init.metaDetails, init.userMessage, init.parseIssues].filter(Boolean).join(" — ");
-    super(appCode, `${plainMessages[appCode] ?? "Meta rejected the request."} (${init.operation}: ${reference}${explanation ? ` ${explanation}` : ""})`, {
-      kind,
-      operation: init.operation,
-      attempts: init.attempts,
-      outcome: init.outcome,
-      ...(init.httpStatus !== undefined ? { httpStatus: init.httpStatus } : {}),
-      ...(init.code !== undefined ? { metaCode: init.code } : {}),
-      ...(init.subcode !== undefined ? { metaSubcode: init.subcode } : {}),
-      ...(init.metaType ? { metaType: init.metaType } : {}),
-      ...(init.metaMessage ? { metaMessage: init.metaMessage } : {}),
-      ...(init.metaDetails ? { metaDetails: init.metaDetails } : {}),
-      ...(init.userTitle ? { userTitle: init.userTitle } : {}),
-      ...(init.userMessage ? { userMessage: init.userMessage } : {}),
-      ...(init.fbtraceId ? { fbtraceId: init.fbtraceId } : {}),
-      ...(init.transport ? { transport: init.transport } : {}),
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    }, { metaCode: init.code, metaSubcode: init.subcode });
+    super(
+      appCode,
+      `${plainMessages[appCode] ?? "Meta rejected the request."} (${init.operation}: ${reference}${explanation ? ` ${explanation}` : ""})`,
+      {
+        kind,
+        operation: init.operation,
+        attempts: init.attempts,
+        outcome: init.outcome,
+        ...(init.httpStatus !== undefined ? { httpStatus: init.httpStatus } : {}),
+        ...(init.code !== undefined ? { metaCode: init.code } : {}),
+        ...(init.subcode !== undefined ? { metaSubcode: init.subcode } : {}),
+        ...(init.metaType ? { metaType: init.metaType } : {}),
+        ...(init.metaMessage ? { metaMessage: init.metaMessage } : {}),
+        ...(init.metaDetails ? { metaDetails: init.metaDetails } : {}),
+        ...(init.userTitle ? { userTitle: init.userTitle } : {}),
+        ...(init.userMessage ? { userMessage: init.userMessage } : {}),
+        ...(init.fbtraceId ? { fbtraceId: init.fbtraceId } : {}),
+        ...(init.transport ? { transport: init.transport } : {}),
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      },
+      { metaCode: init.code, metaSubcode: init.subcode },
+    );
     this.name = "GraphApiError";
     this.kind = kind;
     this.transport = init.transport;

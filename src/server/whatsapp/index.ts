@@ -1,5 +1,12 @@
 /** Meta Graph API client, error classification and webhook parsing. Knows nothing of Recado's database. */
-export { createGraphClient, type GraphClient, type GraphClientConfig, type RetryOptions, type TemplateBodyParameter, type TemplateComponentInput } from "@/server/whatsapp/client";
+export {
+  createGraphClient,
+  type GraphClient,
+  type GraphClientConfig,
+  type RetryOptions,
+  type TemplateBodyParameter,
+  type TemplateComponentInput,
+} from "@/server/whatsapp/client";
 export {
   classifyGraphError,
   GraphApiError,

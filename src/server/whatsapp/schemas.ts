@@ -18,7 +18,17 @@ export type NameStatus = Open<"APPROVED" | "AVAILABLE_WITHOUT_REVIEW" | "DECLINE
 export type PlatformType = Open<"CLOUD_API" | "ON_PREMISE" | "NOT_APPLICABLE">;
 export type ThroughputLevel = Open<"STANDARD" | "HIGH" | "NOT_APPLICABLE">;
 export type PhoneNumberStatus = Open<
-  "PENDING" | "DELETED" | "MIGRATED" | "BANNED" | "RESTRICTED" | "RATE_LIMITED" | "FLAGGED" | "CONNECTED" | "DISCONNECTED" | "UNKNOWN" | "UNVERIFIED"
+  | "PENDING"
+  | "DELETED"
+  | "MIGRATED"
+  | "BANNED"
+  | "RESTRICTED"
+  | "RATE_LIMITED"
+  | "FLAGGED"
+  | "CONNECTED"
+  | "DISCONNECTED"
+  | "UNKNOWN"
+  | "UNVERIFIED"
 >;
 export type Availability = Open<"AVAILABLE" | "LIMITED" | "BLOCKED">;
 
@@ -47,7 +57,9 @@ const healthEntity = z.object({
   can_receive_call_sip: z.string().optional(),
   additional_info: z.array(z.string()).optional(),
   errors: z
-    .array(z.object({ error_code: z.number().optional(), error_description: z.string().optional(), possible_solution: z.string().optional() }))
+    .array(
+      z.object({ error_code: z.number().optional(), error_description: z.string().optional(), possible_solution: z.string().optional() }),
+    )
     .optional(),
 });
 
@@ -133,7 +145,11 @@ export function toHealthStatus(health: z.infer<typeof healthStatusSchema>): Heal
       canSendMessage: e.can_send_message,
       canReceiveCallSip: e.can_receive_call_sip,
       additionalInfo: e.additional_info ?? [],
-      errors: (e.errors ?? []).map((x) => ({ code: x.error_code, description: x.error_description, possibleSolution: x.possible_solution })),
+      errors: (e.errors ?? []).map((x) => ({
+        code: x.error_code,
+        description: x.error_description,
+        possibleSolution: x.possible_solution,
+      })),
     })),
   };
 }
@@ -230,7 +246,11 @@ export const subscribedAppsSchema = pageOf(
 
 export type SubscribedApp = { appId?: string; name?: string; link?: string; overrideCallbackUri?: string };
 
-export const oauthTokenSchema = z.object({ access_token: z.string().min(1), token_type: z.string().optional(), expires_in: z.number().optional() });
+export const oauthTokenSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.number().optional(),
+});
 
 export const debugTokenSchema = z.object({
   data: z.object({
@@ -317,7 +337,9 @@ const templateComponentSchema = z.object({
   type: z.string(),
   format: z.string().optional(),
   text: z.string().optional(),
-  buttons: z.array(z.object({ type: z.string(), text: z.string().optional(), url: z.string().optional(), phone_number: z.string().optional() })).optional(),
+  buttons: z
+    .array(z.object({ type: z.string(), text: z.string().optional(), url: z.string().optional(), phone_number: z.string().optional() }))
+    .optional(),
 });
 
 export const templateNodeSchema = z.object({
@@ -385,7 +407,17 @@ export function toTemplateInfo(node: z.infer<typeof templateNodeSchema>): Templa
   };
 }
 
-export const templateFields = ["id", "name", "language", "status", "category", "parameter_format", "rejected_reason", "components", "quality_score"] as const;
+export const templateFields = [
+  "id",
+  "name",
+  "language",
+  "status",
+  "category",
+  "parameter_format",
+  "rejected_reason",
+  "components",
+  "quality_score",
+] as const;
 
 export const createdTemplateSchema = z.object({ id: graphId, status: z.string(), category: z.string().optional() });
 

@@ -40,7 +40,13 @@ const batch = {
         },
         {
           field: "message_template_status_update",
-          value: { event: "REJECTED", message_template_id: 1689556908129835, message_template_name: "po_notification", message_template_language: "es", reason: "INVALID_FORMAT" },
+          value: {
+            event: "REJECTED",
+            message_template_id: 1689556908129835,
+            message_template_name: "po_notification",
+            message_template_language: "es",
+            reason: "INVALID_FORMAT",
+          },
         },
       ],
     },
@@ -48,8 +54,17 @@ const batch = {
       id: "109876543210987",
       time: 1750000100,
       changes: [
-        { field: "phone_number_quality_update", value: { display_phone_number: "34633100200", event: "THROUGHPUT_UPGRADE", current_limit: "TIER_UNLIMITED" } },
-        { field: "account_update", value: { event: "ACCOUNT_RESTRICTION", restriction_info: [{ restriction_type: "RESTRICTED_BIZ_INITIATED_MESSAGING", expiration: 1750086500 }] } },
+        {
+          field: "phone_number_quality_update",
+          value: { display_phone_number: "34633100200", event: "THROUGHPUT_UPGRADE", current_limit: "TIER_UNLIMITED" },
+        },
+        {
+          field: "account_update",
+          value: {
+            event: "ACCOUNT_RESTRICTION",
+            restriction_info: [{ restriction_type: "RESTRICTED_BIZ_INITIATED_MESSAGING", expiration: 1750086500 }],
+          },
+        },
         { field: "brand_new_field", value: { some_value: { nested_key: 1 } } },
       ],
     },
@@ -112,17 +127,39 @@ describe("flattenWebhookBatch", () => {
         errors: [],
       },
     });
-    expect(failed).toMatchObject({ key: "status:wamid.OUT2:failed", value: { errors: [{ code: 131026, title: "Message undeliverable", details: "not on WhatsApp" }] } });
+    expect(failed).toMatchObject({
+      key: "status:wamid.OUT2:failed",
+      value: { errors: [{ code: 131026, title: "Message undeliverable", details: "not on WhatsApp" }] },
+    });
     expect(inbound).toMatchObject({
       key: "message:wamid.IN1",
-      value: { messageId: "wamid.IN1", from: "34600111222", type: "text", text: "STOP", contact: { waId: "34600111222", name: "Ana Pérez" } },
+      value: {
+        messageId: "wamid.IN1",
+        from: "34600111222",
+        type: "text",
+        text: "STOP",
+        contact: { waId: "34600111222", name: "Ana Pérez" },
+      },
     });
   });
 
   it("maps the other known fields to camelCase", () => {
-    expect(items[3]?.value).toEqual({ event: "REJECTED", templateId: "1689556908129835", templateName: "po_notification", language: "es", reason: "INVALID_FORMAT" });
-    expect(items[4]).toMatchObject({ wabaId: "109876543210987", occurredAt: new Date(1750000100 * 1000), value: { displayPhoneNumber: "34633100200", event: "THROUGHPUT_UPGRADE", currentLimit: "TIER_UNLIMITED" } });
-    expect(items[5]?.value).toEqual({ event: "ACCOUNT_RESTRICTION", details: { restrictionInfo: [{ restrictionType: "RESTRICTED_BIZ_INITIATED_MESSAGING", expiration: 1750086500 }] } });
+    expect(items[3]?.value).toEqual({
+      event: "REJECTED",
+      templateId: "1689556908129835",
+      templateName: "po_notification",
+      language: "es",
+      reason: "INVALID_FORMAT",
+    });
+    expect(items[4]).toMatchObject({
+      wabaId: "109876543210987",
+      occurredAt: new Date(1750000100 * 1000),
+      value: { displayPhoneNumber: "34633100200", event: "THROUGHPUT_UPGRADE", currentLimit: "TIER_UNLIMITED" },
+    });
+    expect(items[5]?.value).toEqual({
+      event: "ACCOUNT_RESTRICTION",
+      details: { restrictionInfo: [{ restrictionType: "RESTRICTED_BIZ_INITIATED_MESSAGING", expiration: 1750086500 }] },
+    });
     expect(items[6]?.value).toEqual({ someValue: { nestedKey: 1 } });
   });
 
@@ -149,7 +186,17 @@ describe("flattenWebhookBatch", () => {
   it("turns a status of an unexpected shape into an invalid item with its reason and raw value; its neighbours are kept", () => {
     const odd = {
       object: "whatsapp_business_account",
-      entry: [{ id: waba, changes: [{ field: "messages", value: { metadata, statuses: [{ no_id: true }, { id: "wamid.OK", status: "read", timestamp: "1750000003" }] } }] }],
+      entry: [
+        {
+          id: waba,
+          changes: [
+            {
+              field: "messages",
+              value: { metadata, statuses: [{ no_id: true }, { id: "wamid.OK", status: "read", timestamp: "1750000003" }] },
+            },
+          ],
+        },
+      ],
     };
     const [item, ok] = flattenWebhookBatch(parseWebhookPayload(odd));
     expect(item).toMatchObject({ kind: "invalid", field: "messages", phoneNumberId: "106540352242922", value: { no_id: true } });
@@ -169,7 +216,12 @@ describe("flattenWebhookBatch", () => {
     ["years ahead", String(Math.floor(Date.now() / 1000) + 400 * 86400)],
     ["missing", undefined],
   ])("refuses a status timestamp that is %s (never dated 1970 or year 33658)", (_case, timestamp) => {
-    const body = { object: "whatsapp_business_account", entry: [{ id: waba, changes: [{ field: "messages", value: { metadata, statuses: [{ id: "wamid.T", status: "delivered", timestamp }] } }] }] };
+    const body = {
+      object: "whatsapp_business_account",
+      entry: [
+        { id: waba, changes: [{ field: "messages", value: { metadata, statuses: [{ id: "wamid.T", status: "delivered", timestamp }] } }] },
+      ],
+    };
     const [item] = flattenWebhookBatch(parseWebhookPayload(body));
     expect(item?.kind).toBe("invalid");
     expect(item?.kind === "invalid" && item.reason).toMatch(/statuses\[0\]\.timestamp/);
@@ -188,7 +240,15 @@ describe("flattenWebhookBatch", () => {
               value: {
                 metadata,
                 contacts: [{ user_id: "US.13491208655302741918", profile: { name: "Bo", username: "bo" } }],
-                messages: [{ from_user_id: "US.13491208655302741918", id: "wamid.IN2", timestamp: "1750000150", type: "image", image: { mime_type: "image/jpeg", id: "1" } }],
+                messages: [
+                  {
+                    from_user_id: "US.13491208655302741918",
+                    id: "wamid.IN2",
+                    timestamp: "1750000150",
+                    type: "image",
+                    image: { mime_type: "image/jpeg", id: "1" },
+                  },
+                ],
                 errors: [{ code: 130429, title: "Rate limit hit" }],
               },
             },
@@ -197,7 +257,14 @@ describe("flattenWebhookBatch", () => {
       ],
     };
     const [message, errors] = flattenWebhookBatch(parseWebhookPayload(payload));
-    expect(message).toMatchObject({ kind: "message", value: { fromUserId: "US.13491208655302741918", contact: { userId: "US.13491208655302741918", username: "bo" }, content: { mimeType: "image/jpeg", id: "1" } } });
+    expect(message).toMatchObject({
+      kind: "message",
+      value: {
+        fromUserId: "US.13491208655302741918",
+        contact: { userId: "US.13491208655302741918", username: "bo" },
+        content: { mimeType: "image/jpeg", id: "1" },
+      },
+    });
     expect(message?.value).not.toHaveProperty("from");
     expect(errors).toMatchObject({ kind: "errors", occurredAt: new Date(1750000200 * 1000), value: { errors: [{ code: 130429 }] } });
   });

@@ -25,14 +25,19 @@ export const webhookTimestampWindow = { earliest: Date.UTC(2020, 0, 1) / 1000, s
 function unixSecondsAt(now: Date) {
   const latest = Math.floor(now.getTime() / 1000) + webhookTimestampWindow.skewSeconds;
   return z
-    .union([z.string().regex(/^\d{1,12}$/, "expected Unix seconds as digits, e.g. \"1763850000\""), z.number().int("expected whole Unix seconds")])
+    .union([
+      z.string().regex(/^\d{1,12}$/, 'expected Unix seconds as digits, e.g. "1763850000"'),
+      z.number().int("expected whole Unix seconds"),
+    ])
     .transform(Number)
     .refine((v) => v >= webhookTimestampWindow.earliest && v <= latest, {
       message: `expected Unix seconds between ${webhookTimestampWindow.earliest} (2020-01-01) and ${latest} (a day from now)`,
     });
 }
 /** Seconds that are only informative (a conversation's expiry): kept when they are a number, dropped otherwise. */
-const optionalSeconds = z.unknown().transform((v) => (typeof v === "number" || (typeof v === "string" && /^\d{1,12}$/.test(v)) ? Number(v) : undefined));
+const optionalSeconds = z
+  .unknown()
+  .transform((v) => (typeof v === "number" || (typeof v === "string" && /^\d{1,12}$/.test(v)) ? Number(v) : undefined));
 
 // --- raw JSON ---------------------------------------------------------------------------------------------------
 
@@ -43,7 +48,10 @@ export const webhookMaxNesting = 32;
  * JSON.parse after a linear scan for nesting depth: a body nested deeper than Meta ever sends is refused before
  * anything recursive (validation, key hashing, Postgres' jsonb input) sees it.
  */
-export function parseWebhookJson(text: string, maxNesting = webhookMaxNesting): { ok: true; json: unknown } | { ok: false; reason: string } {
+export function parseWebhookJson(
+  text: string,
+  maxNesting = webhookMaxNesting,
+): { ok: true; json: unknown } | { ok: false; reason: string } {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -97,42 +105,54 @@ const metaErrorSchema = z.object({
   href: z.string().optional(),
 });
 
-const statusSchemaAt = (now: Date) => z.object({
-  id: z.string().min(1),
-  status: z.string().min(1),
-  timestamp: unixSecondsAt(now),
-  recipient_id: z.string().optional(),
-  recipient_user_id: z.string().optional(),
-  conversation: z
-    .object({ id: z.string().optional(), expiration_timestamp: optionalSeconds, origin: z.object({ type: z.string() }).optional() })
-    .optional(),
-  pricing: z
-    .object({ billable: z.boolean().optional(), pricing_model: z.string().optional(), type: z.string().optional(), category: z.string().optional() })
-    .optional(),
-  biz_opaque_callback_data: z.string().optional(),
-  errors: z.array(metaErrorSchema).optional(),
-});
+const statusSchemaAt = (now: Date) =>
+  z.object({
+    id: z.string().min(1),
+    status: z.string().min(1),
+    timestamp: unixSecondsAt(now),
+    recipient_id: z.string().optional(),
+    recipient_user_id: z.string().optional(),
+    conversation: z
+      .object({ id: z.string().optional(), expiration_timestamp: optionalSeconds, origin: z.object({ type: z.string() }).optional() })
+      .optional(),
+    pricing: z
+      .object({
+        billable: z.boolean().optional(),
+        pricing_model: z.string().optional(),
+        type: z.string().optional(),
+        category: z.string().optional(),
+      })
+      .optional(),
+    biz_opaque_callback_data: z.string().optional(),
+    errors: z.array(metaErrorSchema).optional(),
+  });
 
-const inboundMessageSchemaAt = (now: Date) => z.looseObject({
-  id: z.string().min(1),
-  from: z.string().optional(),
-  from_user_id: z.string().optional(),
-  timestamp: unixSecondsAt(now),
-  type: z.string().min(1),
-  text: z.object({ body: z.string() }).optional(),
-  button: z.object({ payload: z.string().optional(), text: z.string().optional() }).optional(),
-  interactive: z
-    .object({
-      type: z.string(),
-      button_reply: z.object({ id: z.string(), title: z.string().optional() }).optional(),
-      list_reply: z.object({ id: z.string(), title: z.string().optional(), description: z.string().optional() }).optional(),
-    })
-    .optional(),
-  context: z
-    .object({ from: z.string().optional(), id: z.string().optional(), forwarded: z.boolean().optional(), frequently_forwarded: z.boolean().optional() })
-    .optional(),
-  errors: z.array(metaErrorSchema).optional(),
-});
+const inboundMessageSchemaAt = (now: Date) =>
+  z.looseObject({
+    id: z.string().min(1),
+    from: z.string().optional(),
+    from_user_id: z.string().optional(),
+    timestamp: unixSecondsAt(now),
+    type: z.string().min(1),
+    text: z.object({ body: z.string() }).optional(),
+    button: z.object({ payload: z.string().optional(), text: z.string().optional() }).optional(),
+    interactive: z
+      .object({
+        type: z.string(),
+        button_reply: z.object({ id: z.string(), title: z.string().optional() }).optional(),
+        list_reply: z.object({ id: z.string(), title: z.string().optional(), description: z.string().optional() }).optional(),
+      })
+      .optional(),
+    context: z
+      .object({
+        from: z.string().optional(),
+        id: z.string().optional(),
+        forwarded: z.boolean().optional(),
+        frequently_forwarded: z.boolean().optional(),
+      })
+      .optional(),
+    errors: z.array(metaErrorSchema).optional(),
+  });
 
 const contactSchema = z.object({
   wa_id: z.string().optional(),
@@ -286,7 +306,10 @@ const dateOf = (seconds: number | undefined) => (seconds !== undefined ? new Dat
 function reasonOf(error: z.ZodError, prefix: string): string {
   return error.issues
     .slice(0, 3)
-    .map((issue) => `${[prefix, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("").replace(/^\./, "")}: ${issue.message}`)
+    .map(
+      (issue) =>
+        `${[prefix, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("").replace(/^\./, "")}: ${issue.message}`,
+    )
     .join("; ")
     .slice(0, 500);
 }
@@ -317,7 +340,12 @@ function toStatus(s: RawStatus): MessageStatusUpdate {
     recipientUserId: s.recipient_user_id,
     errors: errorsOf(s.errors),
     pricing: s.pricing
-      ? withoutUndefined({ billable: s.pricing.billable, pricingModel: s.pricing.pricing_model, type: s.pricing.type, category: s.pricing.category })
+      ? withoutUndefined({
+          billable: s.pricing.billable,
+          pricingModel: s.pricing.pricing_model,
+          type: s.pricing.type,
+          category: s.pricing.category,
+        })
       : undefined,
     conversation: s.conversation
       ? withoutUndefined({ id: s.conversation.id, originType: s.conversation.origin?.type, expiresAt: s.conversation.expiration_timestamp })
@@ -342,10 +370,20 @@ function toInbound(m: RawInbound, contacts: z.infer<typeof contactSchema>[]): In
     text: m.text?.body,
     button: m.button ? withoutUndefined({ payload: m.button.payload, text: m.button.text }) : undefined,
     interactive: m.interactive
-      ? withoutUndefined({ type: m.interactive.type, id: reply?.id, title: reply?.title, description: m.interactive.list_reply?.description })
+      ? withoutUndefined({
+          type: m.interactive.type,
+          id: reply?.id,
+          title: reply?.title,
+          description: m.interactive.list_reply?.description,
+        })
       : undefined,
     context: m.context
-      ? withoutUndefined({ from: m.context.from, messageId: m.context.id, forwarded: m.context.forwarded, frequentlyForwarded: m.context.frequently_forwarded })
+      ? withoutUndefined({
+          from: m.context.from,
+          messageId: m.context.id,
+          forwarded: m.context.forwarded,
+          frequentlyForwarded: m.context.frequently_forwarded,
+        })
       : undefined,
     contact: contact
       ? withoutUndefined({ waId: contact.wa_id, userId: contact.user_id, name: contact.profile?.name, username: contact.profile?.username })
@@ -376,7 +414,9 @@ export function flattenWebhookBatch(payload: WebhookEnvelope, { now = new Date()
     const parsedEntry = entrySchema.safeParse(rawEntry);
     if (!parsedEntry.success) {
       const wabaId = graphId.safeParse((rawEntry as { id?: unknown } | null)?.id);
-      items.push(invalidItem("entry", wabaId.success ? wabaId.data : null, undefined, rawEntry, reasonOf(parsedEntry.error, `entry[${entryIndex}]`)));
+      items.push(
+        invalidItem("entry", wabaId.success ? wabaId.data : null, undefined, rawEntry, reasonOf(parsedEntry.error, `entry[${entryIndex}]`)),
+      );
       return;
     }
     const entry = parsedEntry.data;
@@ -418,7 +458,13 @@ export function flattenWebhookBatch(payload: WebhookEnvelope, { now = new Date()
           items.push({ ...base, kind: "message", key: `message:${m.id}`, occurredAt: dateOf(m.timestamp), value: toInbound(m, contacts) });
         });
         if (value.errors?.length) {
-          items.push({ ...base, kind: "errors", key: `errors:${hashOf(field, wabaId, entry.time ?? null, value.errors)}`, occurredAt: entryTime, value: { errors: errorsOf(value.errors) } });
+          items.push({
+            ...base,
+            kind: "errors",
+            key: `errors:${hashOf(field, wabaId, entry.time ?? null, value.errors)}`,
+            occurredAt: entryTime,
+            value: { errors: errorsOf(value.errors) },
+          });
         }
         return;
       }
@@ -496,5 +542,12 @@ export function flattenWebhookBatch(payload: WebhookEnvelope, { now = new Date()
 }
 
 function invalidItem(field: string, wabaId: string | null, entryTime: number | undefined, raw: unknown, reason: string): WebhookItem {
-  return { field, wabaId, kind: "invalid", key: `invalid:${field}:${hashOf(field, wabaId, entryTime ?? null, raw ?? null)}`, reason, value: raw ?? null };
+  return {
+    field,
+    wabaId,
+    kind: "invalid",
+    key: `invalid:${field}:${hashOf(field, wabaId, entryTime ?? null, raw ?? null)}`,
+    reason,
+    value: raw ?? null,
+  };
 }

@@ -20,7 +20,14 @@ describe("verifyWebhookSignature", () => {
   });
 
   it("reports a malformed header", () => {
-    for (const header of ["sha1=abc", "sha256=", `sha256=${"z".repeat(64)}`, hmac(body).slice(0, -2), `${hmac(body)}00`, hmac(body).slice(7)]) {
+    for (const header of [
+      "sha1=abc",
+      "sha256=",
+      `sha256=${"z".repeat(64)}`,
+      hmac(body).slice(0, -2),
+      `${hmac(body)}00`,
+      hmac(body).slice(7),
+    ]) {
       expect(verifyWebhookSignature(body, header, secret)).toEqual({ ok: false, reason: "malformed" });
     }
   });
@@ -53,9 +60,11 @@ describe("verifyWebhookSignature", () => {
 });
 
 describe("signWebhookBody", () => {
-  it("is HMAC-SHA256 of the raw body with the app secret, as hex after \"sha256=\" (a known answer, computed with openssl)", () => {
+  it('is HMAC-SHA256 of the raw body with the app secret, as hex after "sha256=" (a known answer, computed with openssl)', () => {
     // printf '%s' '{"object":"whatsapp_business_account","entry":[]}' | openssl dgst -sha256 -hmac test-app-secret
-    expect(signWebhookBody('{"object":"whatsapp_business_account","entry":[]}', secret)).toBe("sha256=c84a394cc475525991e78ff16e430b02e47f953877d2af0ade26956ce6f384dc");
+    expect(signWebhookBody('{"object":"whatsapp_business_account","entry":[]}', secret)).toBe(
+      "sha256=c84a394cc475525991e78ff16e430b02e47f953877d2af0ade26956ce6f384dc",
+    );
   });
 
   it("produces what verify accepts, for bytes and strings alike", () => {

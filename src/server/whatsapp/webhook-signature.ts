@@ -18,7 +18,11 @@ export function signWebhookBody(rawBody: Uint8Array | string, appSecret: string)
  * Constant-time check of the header against the body. `appSecret` may list several secrets, so an app-secret
  * rotation can accept the old and the new one for a transition window (Meta: webhooks/create-webhook-endpoint).
  */
-export function verifyWebhookSignature(rawBody: Uint8Array, headerValue: string | null | undefined, appSecret: string | readonly string[]): SignatureCheck {
+export function verifyWebhookSignature(
+  rawBody: Uint8Array,
+  headerValue: string | null | undefined,
+  appSecret: string | readonly string[],
+): SignatureCheck {
   if (headerValue === null || headerValue === undefined || headerValue.trim() === "") return { ok: false, reason: "missing" };
   const hex = headerPattern.exec(headerValue.trim())?.[1];
   if (!hex) return { ok: false, reason: "malformed" };

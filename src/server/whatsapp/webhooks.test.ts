@@ -49,7 +49,13 @@ function itemsOf(received: ReceivedWebhook[]): WebhookItem[] {
 const statusesOf = (items: WebhookItem[]) => items.filter((i) => i.kind === "status").map((i) => i.value.status);
 
 const sendTemplate = (to = "34600999888") =>
-  graph.sendTemplateMessage({ phoneNumberId: platform.id, to, templateName: "po_notification", languageCode: "es", bodyParameters: ["A", "B", "C"] });
+  graph.sendTemplateMessage({
+    phoneNumberId: platform.id,
+    to,
+    templateName: "po_notification",
+    languageCode: "es",
+    bodyParameters: ["A", "B", "C"],
+  });
 
 describe("status webhooks", () => {
   it("arrive sent → delivered → read, signed, with Meta's envelope", async () => {
@@ -57,8 +63,16 @@ describe("status webhooks", () => {
     const received = await receiver.waitFor((r) => r.length >= 3);
     const items = itemsOf(received);
     expect(statusesOf(items)).toEqual(["sent", "delivered", "read"]);
-    expect(items.map((i) => i.key)).toEqual([`status:${sent.messageId}:sent`, `status:${sent.messageId}:delivered`, `status:${sent.messageId}:read`]);
-    expect(items[0]).toMatchObject({ wabaId: masterWaba.id, phoneNumberId: platform.id, value: { recipientId: "34600999888", pricing: { category: "utility" } } });
+    expect(items.map((i) => i.key)).toEqual([
+      `status:${sent.messageId}:sent`,
+      `status:${sent.messageId}:delivered`,
+      `status:${sent.messageId}:read`,
+    ]);
+    expect(items[0]).toMatchObject({
+      wabaId: masterWaba.id,
+      phoneNumberId: platform.id,
+      value: { recipientId: "34600999888", pricing: { category: "utility" } },
+    });
     const body = received[0]?.json as { object: string; entry: { changes: { value: { metadata: unknown } }[] }[] };
     expect(body.object).toBe("whatsapp_business_account");
     expect(body.entry[0]?.changes[0]?.value.metadata).toEqual({ display_phone_number: "34612345678", phone_number_id: platform.id });
@@ -154,9 +168,26 @@ describe("account-level webhooks", () => {
     await sim.whenIdle();
     const items = itemsOf(receiver.received).sort((a, b) => a.kind.localeCompare(b.kind));
     expect(items.map((i) => [i.kind, i.value])).toEqual([
-      ["account_update", { event: "ACCOUNT_RESTRICTION", details: { restrictionInfo: [expect.objectContaining({ restrictionType: "RESTRICTED_BIZ_INITIATED_MESSAGING" })] } }],
-      ["quality_update", expect.objectContaining({ displayPhoneNumber: "34612345678", event: "THROUGHPUT_UPGRADE", currentLimit: "TIER_UNLIMITED" })],
-      ["template_status", expect.objectContaining({ event: "PAUSED", templateId: defaultTemplates.poNotificationEs.id, templateName: "po_notification", language: "es" })],
+      [
+        "account_update",
+        {
+          event: "ACCOUNT_RESTRICTION",
+          details: { restrictionInfo: [expect.objectContaining({ restrictionType: "RESTRICTED_BIZ_INITIATED_MESSAGING" })] },
+        },
+      ],
+      [
+        "quality_update",
+        expect.objectContaining({ displayPhoneNumber: "34612345678", event: "THROUGHPUT_UPGRADE", currentLimit: "TIER_UNLIMITED" }),
+      ],
+      [
+        "template_status",
+        expect.objectContaining({
+          event: "PAUSED",
+          templateId: defaultTemplates.poNotificationEs.id,
+          templateName: "po_notification",
+          language: "es",
+        }),
+      ],
       ["template_status", expect.objectContaining({ event: "REJECTED", templateName: "hello_world", reason: "PROMOTIONAL" })],
     ]);
     // and the state follows: the paused template can no longer be sent, the number is now HIGH throughput
@@ -166,7 +197,13 @@ describe("account-level webhooks", () => {
 
   it("a created template is approved after the review delay, with a webhook", async () => {
     await control.configure({ templateReviewMs: 5 });
-    const created = await graph.createMessageTemplate({ wabaId: masterWaba.id, name: "pickup_ready", language: "es", category: "UTILITY", components: [{ type: "BODY", text: "Listo {{1}}" }] });
+    const created = await graph.createMessageTemplate({
+      wabaId: masterWaba.id,
+      name: "pickup_ready",
+      language: "es",
+      category: "UTILITY",
+      components: [{ type: "BODY", text: "Listo {{1}}" }],
+    });
     await sim.whenIdle();
     expect(itemsOf(receiver.received)[0]).toMatchObject({ kind: "template_status", value: { event: "APPROVED", templateId: created.id } });
     expect((await graph.listMessageTemplates(masterWaba.id, { status: "APPROVED" })).map((t) => t.name)).toContain("pickup_ready");
@@ -192,7 +229,16 @@ describe("custom batches", () => {
                 ],
               },
             },
-            { field: "message_template_status_update", value: { event: "APPROVED", message_template_id: 1, message_template_name: "x", message_template_language: "es", reason: "NONE" } },
+            {
+              field: "message_template_status_update",
+              value: {
+                event: "APPROVED",
+                message_template_id: 1,
+                message_template_name: "x",
+                message_template_language: "es",
+                reason: "NONE",
+              },
+            },
           ],
         },
         { id: customerWaba.id, time: 1750000100, changes: [{ field: "account_update", value: { event: "PARTNER_ADDED" } }] },
@@ -201,7 +247,12 @@ describe("custom batches", () => {
     await control.sendBatch({ payload });
     const [webhook] = await receiver.waitFor((r) => r.length >= 1);
     expect(receiver.received).toHaveLength(1);
-    expect(itemsOf([webhook!]).map((i) => i.key.split(":")[0])).toEqual(["status", "status", "message_template_status_update", "account_update"]);
+    expect(itemsOf([webhook!]).map((i) => i.key.split(":")[0])).toEqual([
+      "status",
+      "status",
+      "message_template_status_update",
+      "account_update",
+    ]);
   });
 
   it("raw bytes are signed exactly as given", async () => {

@@ -13,7 +13,11 @@ import { jobDefinitions } from "@/server/wiring";
 const maxConcurrentRelays = 4;
 // on globalThis: the ticker (instrumentation) and route handlers are separate bundles, and inline flow control
 // (one chunk per number at a time) holds only if the process has one inline transport
-const globalJobs = globalThis as unknown as { recadoTicker?: NodeJS.Timeout; recadoInlineJobs?: JobTransport; recadoJobs?: { held: boolean; relays: number } };
+const globalJobs = globalThis as unknown as {
+  recadoTicker?: NodeJS.Timeout;
+  recadoInlineJobs?: JobTransport;
+  recadoJobs?: { held: boolean; relays: number };
+};
 const tickerState = () => (globalJobs.recadoJobs ??= { held: false, relays: 0 });
 
 /** This process's inline transport for every job the wiring lists. */
@@ -53,7 +57,9 @@ export async function settleInlineJobs(db: Db, { timeoutMs = 30_000 } = {}) {
     // runs; a failed one (lastError) waits out its backoff and is not waited for
     await db.jobOutbox.updateMany({ where: { dispatchedAt: null, attempts: 0 }, data: { nextAttemptAt: new Date() } });
     await relayJobs({ db, transport });
-    const left = await db.jobOutbox.count({ where: { dispatchedAt: null, OR: [{ attempts: 0 }, { nextAttemptAt: { gt: new Date() }, lastError: null }] } });
+    const left = await db.jobOutbox.count({
+      where: { dispatchedAt: null, OR: [{ attempts: 0 }, { nextAttemptAt: { gt: new Date() }, lastError: null }] },
+    });
     if (left === 0) return { settled: true, rounds: round };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

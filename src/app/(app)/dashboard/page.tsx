@@ -22,7 +22,10 @@ export default async function DashboardPage() {
           {broadcast.stoppedReason && <p className="mt-1">Why: {broadcast.stoppedReason}</p>}
           <p className="mt-1">
             Nobody else was tried, so no customer got it twice or half-sent. Our team has been alerted too. Fix the cause (see the{" "}
-            <Link className="font-medium underline" href={`/broadcasts/${broadcast.id}`}>broadcast</Link>), then start a new broadcast.
+            <Link className="font-medium underline" href={`/broadcasts/${broadcast.id}`}>
+              broadcast
+            </Link>
+            ), then start a new broadcast.
           </p>
         </div>
       ))}
@@ -35,14 +38,19 @@ export default async function DashboardPage() {
             </div>
           ) : (
             <p className="text-sm text-stone-700" data-testid="whatsapp-status">
-              No WhatsApp number is assigned to your bakery yet. <strong>Contact support</strong> and we will assign one;
-              until then notifications cannot be sent.
+              No WhatsApp number is assigned to your bakery yet. <strong>Contact support</strong> and we will assign one; until then
+              notifications cannot be sent.
             </p>
           )}
-          <div className="mt-3"><OwnerHealthLine /></div>
+          <div className="mt-3">
+            <OwnerHealthLine />
+          </div>
           <p className="mt-3 text-sm text-stone-600">
             Notifications are {bakery.whatsapp.enabled ? "on" : "off"}. Change it in{" "}
-            <Link className="font-medium text-brand-700 underline" href="/settings">Settings</Link>.
+            <Link className="font-medium text-brand-700 underline" href="/settings">
+              Settings
+            </Link>
+            .
           </p>
         </Card>
         <Card title={`Messages sent in the last ${bakery.lastDays.days} days`}>

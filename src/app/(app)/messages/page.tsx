@@ -7,7 +7,10 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
   const { status } = await searchParams;
   return (
     <>
-      <PageHeader title="Messages" description="Everything your bakery sent and received on WhatsApp, with what happened to each message." />
+      <PageHeader
+        title="Messages"
+        description="Everything your bakery sent and received on WhatsApp, with what happened to each message."
+      />
       <MessageHistory initialFailedOnly={status === "failed"} />
     </>
   );

@@ -6,7 +6,10 @@ export const metadata = { title: "Templates" };
 export default function TemplatesPage() {
   return (
     <>
-      <PageHeader title="Templates" description="Messages approved by Meta that you can send at any time, e.g. the purchase-order notification." />
+      <PageHeader
+        title="Templates"
+        description="Messages approved by Meta that you can send at any time, e.g. the purchase-order notification."
+      />
       <TemplatesView />
     </>
   );

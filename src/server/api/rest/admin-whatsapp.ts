@@ -19,7 +19,12 @@ export type RestContext = { db: Db; session: Session | null; adminApiToken: stri
 async function asAdmin(req: Request, ctx: RestContext, run: (actor: Awaited<ReturnType<typeof resolveAdminActor>>) => Promise<Response>) {
   try {
     assertStorableRequest(req);
-    const actor = await resolveAdminActor({ db: ctx.db, authorization: req.headers.get("authorization"), session: ctx.session, adminApiToken: ctx.adminApiToken });
+    const actor = await resolveAdminActor({
+      db: ctx.db,
+      authorization: req.headers.get("authorization"),
+      session: ctx.session,
+      adminApiToken: ctx.adminApiToken,
+    });
     return await run(actor);
   } catch (error) {
     return errorResponse(error);
@@ -52,7 +57,12 @@ const tenantsQuery = z.object({
 export function listTenantsRest(req: Request, ctx: RestContext) {
   return asAdmin(req, ctx, async () => {
     const query = tenantsQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
-    const result = await listTenantsWithWhatsApp({ db: ctx.db, search: query.search || undefined, page: query.page, pageSize: query.page_size });
+    const result = await listTenantsWithWhatsApp({
+      db: ctx.db,
+      search: query.search || undefined,
+      page: query.page,
+      pageSize: query.page_size,
+    });
     return Response.json(
       result.tenants.map((t) => ({
         tenant_id: t.id,
@@ -68,7 +78,7 @@ export function listTenantsRest(req: Request, ctx: RestContext) {
 }
 
 const assignBody = z.object({
-  phone_number_id: z.string().regex(/^\d+$/, "expected Meta's numeric phone number id, e.g. \"106540352242922\""),
+  phone_number_id: z.string().regex(/^\d+$/, 'expected Meta\'s numeric phone number id, e.g. "106540352242922"'),
   // accepted for compatibility with older scripts; the number's display form comes from our records
   display_phone_number: z.string().optional(),
   acknowledge_warnings: z.boolean().default(false),
@@ -83,7 +93,13 @@ export function assignPhoneRest(req: Request, ctx: RestContext, tenantId: string
         field: "phone_number_id",
       });
     }
-    const result = await assignPhoneNumber({ db: ctx.db, actor, tenantId, phoneNumberId: number.id, acknowledgeWarnings: body.acknowledge_warnings });
+    const result = await assignPhoneNumber({
+      db: ctx.db,
+      actor,
+      tenantId,
+      phoneNumberId: number.id,
+      acknowledgeWarnings: body.acknowledge_warnings,
+    });
     return Response.json({
       success: true,
       message: `Phone number ${result.displayPhoneNumber} assigned to tenant '${result.tenantName}'`,

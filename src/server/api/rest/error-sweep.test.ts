@@ -108,7 +108,11 @@ const routes: Record<string, Sweep> = {
       ),
     "NUL byte": () =>
       localJobsRest(
-        new Request(`http://localhost/api/local/jobs?x=${encodeURIComponent(nul)}`, { method: "POST", headers: asAdmin, body: JSON.stringify({ action: nul }) }),
+        new Request(`http://localhost/api/local/jobs?x=${encodeURIComponent(nul)}`, {
+          method: "POST",
+          headers: asAdmin,
+          body: JSON.stringify({ action: nul }),
+        }),
         admin(),
         localInline,
       ),

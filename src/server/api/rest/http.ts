@@ -64,7 +64,12 @@ function sameSecret(a: string, b: string) {
 }
 
 /** An admin: the bearer token ADMIN_API_TOKEN, or the session of a user who is PLATFORM_ADMIN in the database. */
-export async function resolveAdminActor({ db, authorization, session, adminApiToken }: {
+export async function resolveAdminActor({
+  db,
+  authorization,
+  session,
+  adminApiToken,
+}: {
   db: Db;
   authorization: string | null;
   session: Session | null;
@@ -77,7 +82,8 @@ export async function resolveAdminActor({ db, authorization, session, adminApiTo
     }
     return { userId: null, label: "admin-api-token" };
   }
-  if (!session?.user?.id) throw new AppError("UNAUTHORIZED", "Sign in as a platform admin or send `Authorization: Bearer <ADMIN_API_TOKEN>`.");
+  if (!session?.user?.id)
+    throw new AppError("UNAUTHORIZED", "Sign in as a platform admin or send `Authorization: Bearer <ADMIN_API_TOKEN>`.");
   const user = await activeSessionUser(db, session.user);
   if (!user) throw new AppError("UNAUTHORIZED", "Your session has ended. Sign in again.");
   if (user.role !== "PLATFORM_ADMIN") throw new AppError("FORBIDDEN", "This API is available to platform admins only.");
@@ -89,7 +95,9 @@ export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T
   try {
     body = await req.json();
   } catch {
-    throw new AppError("VALIDATION_FAILED", "The request body must be JSON, e.g. {\"phone_number_id\": \"106540352242922\"}.", { field: "body" });
+    throw new AppError("VALIDATION_FAILED", 'The request body must be JSON, e.g. {"phone_number_id": "106540352242922"}.', {
+      field: "body",
+    });
   }
   assertStorableText(body);
   return schema.parse(body);

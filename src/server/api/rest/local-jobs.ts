@@ -22,7 +22,12 @@ export async function localJobsRest(req: Request, ctx: RestContext, env: Pick<En
       throw new AppError("NOT_FOUND", "Background jobs can be driven by hand only in local mode with RECADO_JOBS=inline.");
     }
     assertStorableRequest(req);
-    await resolveAdminActor({ db: ctx.db, authorization: req.headers.get("authorization"), session: ctx.session, adminApiToken: ctx.adminApiToken });
+    await resolveAdminActor({
+      db: ctx.db,
+      authorization: req.headers.get("authorization"),
+      session: ctx.session,
+      adminApiToken: ctx.adminApiToken,
+    });
     const { action } = await parseJsonBody(req, body);
     if (action === "settle") return Response.json(await settleInlineJobs(ctx.db));
     return Response.json(await holdBackgroundJobs(action === "hold"));

@@ -8,8 +8,21 @@ const simulatorUrl = inject("simulatorUrl");
 resetSharedSimulatorAfterAll(simulatorUrl);
 const url = "http://localhost/api/v1/purchase-orders";
 const post = (body: unknown, key?: string) =>
-  createPurchaseOrderRest(new Request(url, { method: "POST", headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify(body) }), { db: testDb() });
-const order = (overrides: Record<string, unknown> = {}) => ({ supplier_phone: uniquePhone(), supplier_name: "Harinas del Norte", order_number: `PO-${Date.now()}-${Math.random()}`, total: "245,80 €", ...overrides });
+  createPurchaseOrderRest(
+    new Request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify(body),
+    }),
+    { db: testDb() },
+  );
+const order = (overrides: Record<string, unknown> = {}) => ({
+  supplier_phone: uniquePhone(),
+  supplier_name: "Harinas del Norte",
+  order_number: `PO-${Date.now()}-${Math.random()}`,
+  total: "245,80 €",
+  ...overrides,
+});
 
 describe("POST /api/v1/purchase-orders", () => {
   it("sends po_notification with its three parameters in the tenant's language from the tenant's number; the same order twice sends once", async () => {
@@ -23,7 +36,10 @@ describe("POST /api/v1/purchase-orders", () => {
     expect(json).toMatchObject({ success: true, status: "queued", message_status: "accepted", duplicate: false });
     const sent = await control.messages({ phoneNumberId: number.metaPhoneNumberId });
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ to: body.supplier_phone, template: { name: "po_notification", language: "en", bodyParameters: ["Harinas del Norte", body.order_number, "245,80 €"] } });
+    expect(sent[0]).toMatchObject({
+      to: body.supplier_phone,
+      template: { name: "po_notification", language: "en", bodyParameters: ["Harinas del Norte", body.order_number, "245,80 €"] },
+    });
 
     const again = await post(body, key);
     expect(await again.json()).toMatchObject({ success: true, message_id: json.message_id, duplicate: true });
@@ -38,11 +54,20 @@ describe("POST /api/v1/purchase-orders", () => {
     await db.contact.create({ data: { tenantId: tenant.id, phoneE164: phone, optedIn: false, optedOutAt: new Date() } });
     const response = await post(order({ supplier_phone: phone }), key);
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ success: false, status: "refused", error: { code: "CONTACT_NOT_OPTED_IN", details: { opted_in: false } } });
+    expect(await response.json()).toMatchObject({
+      success: false,
+      status: "refused",
+      error: { code: "CONTACT_NOT_OPTED_IN", details: { opted_in: false } },
+    });
     const invalid = await post(order({ supplier_phone: "555-1234" }), key);
-    expect(await invalid.json()).toMatchObject({ status: "refused", error: { code: "INVALID_PHONE_FORMAT", details: { provided: "555-1234" } } });
+    expect(await invalid.json()).toMatchObject({
+      status: "refused",
+      error: { code: "INVALID_PHONE_FORMAT", details: { provided: "555-1234" } },
+    });
     const missing = await post({ supplier_name: "x" }, key);
-    expect(await missing.json()).toMatchObject({ error: { code: "VALIDATION_FAILED", details: { fieldErrors: { supplier_phone: [expect.stringContaining("+34612345678")] } } } });
+    expect(await missing.json()).toMatchObject({
+      error: { code: "VALIDATION_FAILED", details: { fieldErrors: { supplier_phone: [expect.stringContaining("+34612345678")] } } },
+    });
     expect(await control.messages({ phoneNumberId: number.metaPhoneNumberId })).toHaveLength(0);
   });
 
@@ -66,7 +91,12 @@ describe("POST /api/v1/purchase-orders", () => {
         details: {
           order_number: first.order_number,
           differs: ["supplier_phone", "supplier_name"],
-          first_order: { message_id: accepted.message_id, supplier_phone: first.supplier_phone, supplier_name: "Harinas del Norte", total: "245,80 €" },
+          first_order: {
+            message_id: accepted.message_id,
+            supplier_phone: first.supplier_phone,
+            supplier_name: "Harinas del Norte",
+            total: "245,80 €",
+          },
           this_order: { supplier_phone: otherSupplier.supplier_phone, supplier_name: "Lácteos del Valle", total: "245,80 €" },
         },
       },
@@ -76,7 +106,9 @@ describe("POST /api/v1/purchase-orders", () => {
 
     const otherTotal = await post({ ...first, total: 300 }, key);
     expect(otherTotal.status).toBe(409);
-    expect(await otherTotal.json()).toMatchObject({ error: { code: "IDEMPOTENCY_CONFLICT", details: { differs: ["total"], this_order: { total: "300,00 €" } } } });
+    expect(await otherTotal.json()).toMatchObject({
+      error: { code: "IDEMPOTENCY_CONFLICT", details: { differs: ["total"], this_order: { total: "300,00 €" } } },
+    });
 
     // the same order again, identical, is still a duplicate of the first
     expect(await (await post(first, key)).json()).toMatchObject({ success: true, message_id: accepted.message_id, duplicate: true });
@@ -93,7 +125,13 @@ describe("POST /api/v1/purchase-orders", () => {
       const json = await response.json();
       expect(json.error.code).toBe("VALIDATION_FAILED");
       expect(json.error.details.fieldErrors.total?.[0]).toContain("245,80 €");
-      if (total !== "") expect(json.error.details).toMatchObject({ field: "total", expected: expect.stringContaining("positive amount"), example: "245,80 €", provided: total });
+      if (total !== "")
+        expect(json.error.details).toMatchObject({
+          field: "total",
+          expected: expect.stringContaining("positive amount"),
+          example: "245,80 €",
+          provided: total,
+        });
     }
     for (const total of [245.8, "245,80 €", "€1.245,80", "245.80 EUR", "1 000 000 €"]) {
       expect((await post(order({ total }), key)).status, `total ${JSON.stringify(total)}`).toBe(202);

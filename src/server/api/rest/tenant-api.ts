@@ -13,7 +13,11 @@ import { assertStorableRequest, errorResponse, parseJsonBody } from "@/server/ap
 
 export type TenantRestContext = { db: Db };
 
-async function withApiKey(req: Request, ctx: TenantRestContext, run: (caller: Awaited<ReturnType<typeof authenticateApiKey>>) => Promise<Response>) {
+async function withApiKey(
+  req: Request,
+  ctx: TenantRestContext,
+  run: (caller: Awaited<ReturnType<typeof authenticateApiKey>>) => Promise<Response>,
+) {
   try {
     assertStorableRequest(req);
     return await run(await authenticateApiKey({ db: ctx.db, authorization: req.headers.get("authorization") }));
@@ -25,12 +29,24 @@ async function withApiKey(req: Request, ctx: TenantRestContext, run: (caller: Aw
   }
 }
 
-const totalExpected = "expected the total as a number (245.8) or text with its currency, e.g. \"245,80 €\"";
+const totalExpected = 'expected the total as a number (245.8) or text with its currency, e.g. "245,80 €"';
 
 const purchaseOrderBody = z.strictObject({
-  supplier_phone: z.string({ error: "expected the supplier's phone, e.g. \"+34612345678\"" }).trim().min(1, "expected the supplier's phone, e.g. \"+34612345678\"").max(40),
-  supplier_name: z.string({ error: "expected the supplier's name, e.g. \"Harinas del Norte\"" }).trim().min(1, "expected the supplier's name, e.g. \"Harinas del Norte\"").max(120),
-  order_number: z.string({ error: "expected the order number, e.g. \"PO-1042\"" }).trim().min(1, "expected the order number, e.g. \"PO-1042\"").max(60),
+  supplier_phone: z
+    .string({ error: 'expected the supplier\'s phone, e.g. "+34612345678"' })
+    .trim()
+    .min(1, 'expected the supplier\'s phone, e.g. "+34612345678"')
+    .max(40),
+  supplier_name: z
+    .string({ error: 'expected the supplier\'s name, e.g. "Harinas del Norte"' })
+    .trim()
+    .min(1, 'expected the supplier\'s name, e.g. "Harinas del Norte"')
+    .max(120),
+  order_number: z
+    .string({ error: 'expected the order number, e.g. "PO-1042"' })
+    .trim()
+    .min(1, 'expected the order number, e.g. "PO-1042"')
+    .max(60),
   total: z.union([z.string().trim().min(1, totalExpected).max(40, totalExpected), z.number()], { error: totalExpected }),
 });
 
@@ -38,9 +54,23 @@ export function createPurchaseOrderRest(req: Request, ctx: TenantRestContext) {
   return withApiKey(req, ctx, async ({ tenantId }) => {
     const body = await parseJsonBody(req, purchaseOrderBody);
     const total = orderTotalText(body.total);
-    const result = await notifyPurchaseOrder({ db: ctx.db, tenantId, supplierPhone: body.supplier_phone, supplierName: body.supplier_name, orderNumber: body.order_number, total });
+    const result = await notifyPurchaseOrder({
+      db: ctx.db,
+      tenantId,
+      supplierPhone: body.supplier_phone,
+      supplierName: body.supplier_name,
+      orderNumber: body.order_number,
+      total,
+    });
     return Response.json(
-      { success: true, status: "queued", message_id: result.messageId, wamid: result.wamid, message_status: result.status.toLowerCase(), duplicate: result.replayed },
+      {
+        success: true,
+        status: "queued",
+        message_id: result.messageId,
+        wamid: result.wamid,
+        message_status: result.status.toLowerCase(),
+        duplicate: result.replayed,
+      },
       { status: 202 },
     );
   });

@@ -12,7 +12,14 @@ export const adminRouter = createTRPCRouter({
   /** Re-runs one quarantined item once its cause is fixed (webhooks/quarantine.ts). */
   rerunWebhookItem: adminProcedure
     .input(z.object({ itemId: z.string().min(1, "expected the id of a quarantined webhook item") }))
-    .mutation(({ ctx, input }) => rerunQuarantinedItem({ db: ctx.db, handlers: webhookHandlers, itemId: input.itemId, actor: { userId: ctx.user.id, label: ctx.user.email } })),
+    .mutation(({ ctx, input }) =>
+      rerunQuarantinedItem({
+        db: ctx.db,
+        handlers: webhookHandlers,
+        itemId: input.itemId,
+        actor: { userId: ctx.user.id, label: ctx.user.email },
+      }),
+    ),
   /** Ends every session of a user (a lost laptop, a leaked cookie): their next request must sign in again. */
   signOutEverywhere: adminProcedure
     .input(z.object({ userId: z.string().min(1, "expected the id of the user to sign out") }))

@@ -15,7 +15,12 @@ export const auditRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input: { page, pageSize, ...filters } }) =>
-      listAuditLog({ db: ctx.db, filters: { ...filters, actor: filters.actor || undefined, action: filters.action || undefined }, page, pageSize }),
+      listAuditLog({
+        db: ctx.db,
+        filters: { ...filters, actor: filters.actor || undefined, action: filters.action || undefined },
+        page,
+        pageSize,
+      }),
     ),
   actions: adminProcedure.query(({ ctx }) => listAuditActions({ db: ctx.db })),
 });

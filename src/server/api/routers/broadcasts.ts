@@ -2,7 +2,14 @@ import { createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
 import { audienceSchema } from "@/server/broadcasts/audience";
 import { parameterSourceSchema } from "@/server/broadcasts/parameters";
 import { broadcastProgress, listBroadcasts } from "@/server/broadcasts/progress";
-import { cancelBroadcast, createBroadcast, pauseBroadcast, previewBroadcast, resumeBroadcast, startBroadcast } from "@/server/broadcasts/lifecycle";
+import {
+  cancelBroadcast,
+  createBroadcast,
+  pauseBroadcast,
+  previewBroadcast,
+  resumeBroadcast,
+  startBroadcast,
+} from "@/server/broadcasts/lifecycle";
 
 const draftInput = z.object({
   name: z.string().trim().min(1, "expected a name for the broadcast, e.g. Oferta de San Juan").max(120),
@@ -18,10 +25,22 @@ const byId = z.object({ broadcastId: z.string().min(1, "expected the broadcast i
 export const broadcastsRouter = createTRPCRouter({
   list: tenantProcedure.query(({ ctx }) => listBroadcasts({ db: ctx.db, tenantId: ctx.tenantId })),
   preview: tenantProcedure.input(draftInput).query(({ ctx, input }) => previewBroadcast({ db: ctx.db, tenantId: ctx.tenantId, input })),
-  create: tenantProcedure.input(draftInput).mutation(({ ctx, input }) => createBroadcast({ db: ctx.db, tenantId: ctx.tenantId, userId: ctx.user.id, input })),
-  start: tenantProcedure.input(byId).mutation(({ ctx, input }) => startBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
-  pause: tenantProcedure.input(byId).mutation(({ ctx, input }) => pauseBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
-  resume: tenantProcedure.input(byId).mutation(({ ctx, input }) => resumeBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
-  cancel: tenantProcedure.input(byId).mutation(({ ctx, input }) => cancelBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
-  progress: tenantProcedure.input(byId).query(({ ctx, input }) => broadcastProgress({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  create: tenantProcedure
+    .input(draftInput)
+    .mutation(({ ctx, input }) => createBroadcast({ db: ctx.db, tenantId: ctx.tenantId, userId: ctx.user.id, input })),
+  start: tenantProcedure
+    .input(byId)
+    .mutation(({ ctx, input }) => startBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  pause: tenantProcedure
+    .input(byId)
+    .mutation(({ ctx, input }) => pauseBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  resume: tenantProcedure
+    .input(byId)
+    .mutation(({ ctx, input }) => resumeBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  cancel: tenantProcedure
+    .input(byId)
+    .mutation(({ ctx, input }) => cancelBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  progress: tenantProcedure
+    .input(byId)
+    .query(({ ctx, input }) => broadcastProgress({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
 });

@@ -2,14 +2,16 @@ import { adminProcedure, createTRPCRouter, tenantProcedure, z } from "@/server/a
 import { clearNotOnWhatsApp, consentHistory, createContact, listContacts, setConsent } from "@/server/contacts/contacts";
 import { importContactRows, importContactsCsv, importLimits } from "@/server/contacts/import";
 
-const contactId = z.string({ error: "expected a contact id, e.g. \"cm3...\"" }).min(1, "expected a contact id, e.g. \"cm3...\"");
+const contactId = z.string({ error: 'expected a contact id, e.g. "cm3..."' }).min(1, 'expected a contact id, e.g. "cm3..."');
 
 export const contactsRouter = createTRPCRouter({
   list: tenantProcedure
     .input(
       z.object({
-        search: z.string().trim().max(100, "expected at most 100 characters, e.g. \"Harinas\"").optional(),
-        filter: z.enum(["all", "opted_in", "opted_out", "not_on_whatsapp"], { error: "expected all, opted_in, opted_out or not_on_whatsapp" }).default("all"),
+        search: z.string().trim().max(100, 'expected at most 100 characters, e.g. "Harinas"').optional(),
+        filter: z
+          .enum(["all", "opted_in", "opted_out", "not_on_whatsapp"], { error: "expected all, opted_in, opted_out or not_on_whatsapp" })
+          .default("all"),
         page: z.number().int().min(1, "expected a page number from 1, e.g. 2").default(1),
       }),
     )
@@ -18,34 +20,63 @@ export const contactsRouter = createTRPCRouter({
   create: tenantProcedure
     .input(
       z.object({
-        phone: z.string().trim().min(1, "expected a phone number, e.g. \"+34612345678\" or \"612 34 56 78\"").max(40),
+        phone: z.string().trim().min(1, 'expected a phone number, e.g. "+34612345678" or "612 34 56 78"').max(40),
         name: z.string().trim().max(200, "expected at most 200 characters").optional(),
         optedIn: z.boolean().default(false),
       }),
     )
-    .mutation(({ ctx, input }) => createContact({ db: ctx.db, tenantId: ctx.tenantId, phone: input.phone, name: input.name, optedIn: input.optedIn, source: "manual" })),
+    .mutation(({ ctx, input }) =>
+      createContact({ db: ctx.db, tenantId: ctx.tenantId, phone: input.phone, name: input.name, optedIn: input.optedIn, source: "manual" }),
+    ),
 
   setConsent: tenantProcedure
     .input(z.object({ contactId, optedIn: z.boolean({ error: "expected true (opt in) or false (opt out)" }) }))
-    .mutation(async ({ ctx, input }) => ({ changed: await setConsent({ db: ctx.db, tenantId: ctx.tenantId, contactId: input.contactId, optedIn: input.optedIn, source: "manual", note: `by ${ctx.user.email}` }) })),
+    .mutation(async ({ ctx, input }) => ({
+      changed: await setConsent({
+        db: ctx.db,
+        tenantId: ctx.tenantId,
+        contactId: input.contactId,
+        optedIn: input.optedIn,
+        source: "manual",
+        note: `by ${ctx.user.email}`,
+      }),
+    })),
 
-  consentHistory: tenantProcedure.input(z.object({ contactId })).query(({ ctx, input }) => consentHistory({ db: ctx.db, tenantId: ctx.tenantId, contactId: input.contactId })),
+  consentHistory: tenantProcedure
+    .input(z.object({ contactId }))
+    .query(({ ctx, input }) => consentHistory({ db: ctx.db, tenantId: ctx.tenantId, contactId: input.contactId })),
 
   /** One chunk of a large import, parsed in the browser with the same parser: the UI shows progress per chunk. */
   importRows: tenantProcedure
     .input(
       z.object({
         rows: z
-          .array(z.object({ row: z.number().int().min(1), phone: z.string().max(100), name: z.string().max(500).optional(), optedIn: z.string().max(20).optional() }))
+          .array(
+            z.object({
+              row: z.number().int().min(1),
+              phone: z.string().max(100),
+              name: z.string().max(500).optional(),
+              optedIn: z.string().max(20).optional(),
+            }),
+          )
           .max(importLimits.rowsPerChunk, `expected at most ${importLimits.rowsPerChunk} rows per chunk`),
       }),
     )
     .mutation(({ ctx, input }) => importContactRows({ db: ctx.db, tenantId: ctx.tenantId, rows: input.rows })),
 
   importCsv: tenantProcedure
-    .input(z.object({ csv: z.string().min(1, "expected the CSV text, e.g. \"phone,name\\n+34612345678,Ana\"").max(5_000_000, "expected at most 5 MB; use the upload in Contacts for larger files") }))
+    .input(
+      z.object({
+        csv: z
+          .string()
+          .min(1, 'expected the CSV text, e.g. "phone,name\\n+34612345678,Ana"')
+          .max(5_000_000, "expected at most 5 MB; use the upload in Contacts for larger files"),
+      }),
+    )
     .mutation(({ ctx, input }) => importContactsCsv({ db: ctx.db, tenantId: ctx.tenantId, csv: input.csv })),
 
   /** Meta said "not on WhatsApp" (131026): only an admin clears the flag, e.g. after the person installs WhatsApp. */
-  clearNotOnWhatsApp: adminProcedure.input(z.object({ contactId })).mutation(({ ctx, input }) => clearNotOnWhatsApp({ db: ctx.db, contactId: input.contactId })),
+  clearNotOnWhatsApp: adminProcedure
+    .input(z.object({ contactId }))
+    .mutation(({ ctx, input }) => clearNotOnWhatsApp({ db: ctx.db, contactId: input.contactId })),
 });

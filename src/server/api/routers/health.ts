@@ -30,8 +30,16 @@ export const healthRouter = createTRPCRouter({
 
   /** "Reset onboarding" (after a confirmation dialog): clears the stuck state and starts over. */
   resetOnboarding: adminProcedure.input(phoneNumberInput).mutation(async ({ ctx, input }) => {
-    const result = await restartOnboarding({ db: ctx.db, phoneNumberId: input.phoneNumberId, actor: { userId: ctx.user.id, label: ctx.user.email } });
-    const retryScheduled = await scheduleRegistrationRetry({ db: ctx.db, phoneNumberId: input.phoneNumberId, when: result.decision === "register" });
+    const result = await restartOnboarding({
+      db: ctx.db,
+      phoneNumberId: input.phoneNumberId,
+      actor: { userId: ctx.user.id, label: ctx.user.email },
+    });
+    const retryScheduled = await scheduleRegistrationRetry({
+      db: ctx.db,
+      phoneNumberId: input.phoneNumberId,
+      when: result.decision === "register",
+    });
     return { ...result, retryScheduled };
   }),
 

@@ -18,11 +18,11 @@ export const numbersRouter = createTRPCRouter({
 
   assign: adminProcedure
     .input(z.object({ tenantId: id("bakery"), phoneNumberId: id("phone number"), acknowledgeWarnings: z.boolean().default(false) }))
-    .mutation(({ ctx, input }) =>
-      assignPhoneNumber({ db: ctx.db, actor: { userId: ctx.user.id, label: ctx.user.email }, ...input }),
-    ),
+    .mutation(({ ctx, input }) => assignPhoneNumber({ db: ctx.db, actor: { userId: ctx.user.id, label: ctx.user.email }, ...input })),
 
   unassign: adminProcedure
     .input(z.object({ tenantId: id("bakery") }))
-    .mutation(({ ctx, input }) => unassignPhoneNumber({ db: ctx.db, actor: { userId: ctx.user.id, label: ctx.user.email }, tenantId: input.tenantId })),
+    .mutation(({ ctx, input }) =>
+      unassignPhoneNumber({ db: ctx.db, actor: { userId: ctx.user.id, label: ctx.user.email }, tenantId: input.tenantId }),
+    ),
 });

@@ -11,11 +11,15 @@ export const templatesRouter = createTRPCRouter({
   create: tenantProcedure
     .input(
       z.object({
-        name: z.string().regex(/^[a-z0-9_]{1,512}$/, "expected lowercase letters, digits and underscores, e.g. \"order_ready\""),
+        name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'expected lowercase letters, digits and underscores, e.g. "order_ready"'),
         language: z.enum(messageLanguageCodes, { error: `expected one of ${messageLanguageCodes.join(", ")}, e.g. "es"` }),
         category: z.enum(["UTILITY", "MARKETING"], { error: "expected UTILITY or MARKETING" }),
-        bodyText: z.string().trim().min(1, "expected the message text, e.g. \"Hola {{1}}, tu pedido está listo\"").max(1024, "expected at most 1,024 characters"),
-        examples: z.array(z.string().trim().min(1, "expected an example value for each placeholder, e.g. \"Ana\"").max(200)).max(20),
+        bodyText: z
+          .string()
+          .trim()
+          .min(1, 'expected the message text, e.g. "Hola {{1}}, tu pedido está listo"')
+          .max(1024, "expected at most 1,024 characters"),
+        examples: z.array(z.string().trim().min(1, 'expected an example value for each placeholder, e.g. "Ana"').max(200)).max(20),
       }),
     )
     .mutation(({ ctx, input }) => createTemplate({ db: ctx.db, tenantId: ctx.tenantId, ...input })),

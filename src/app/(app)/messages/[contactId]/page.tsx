@@ -7,7 +7,9 @@ export default async function ConversationPage({ params }: { params: Promise<{ c
   const { contactId } = await params;
   return (
     <>
-      <Link href="/messages" className="mb-4 inline-block text-sm text-brand-700 underline">← All messages</Link>
+      <Link href="/messages" className="mb-4 inline-block text-sm text-brand-700 underline">
+        ← All messages
+      </Link>
       <ConversationView contactId={contactId} />
     </>
   );

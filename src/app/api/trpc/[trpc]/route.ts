@@ -11,7 +11,8 @@ const handler = (req: Request) =>
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () => createTRPCContext({ db: getDb(), session: await getServerAuthSession(), simulatedSignupPopup: simulatedSignupPopupFor(getEnv()) }),
+    createContext: async () =>
+      createTRPCContext({ db: getDb(), session: await getServerAuthSession(), simulatedSignupPopup: simulatedSignupPopupFor(getEnv()) }),
     // answers carry one bakery's (or the platform's) data: never kept by a browser or a shared cache
     responseMeta: () => ({ headers: new Headers({ "Cache-Control": "no-store" }) }),
     // unexpected errors are logged once, with their reference id, by the error formatter (src/server/api/trpc.ts)

@@ -6,7 +6,10 @@ export const metadata = { title: "Connect your own WhatsApp" };
 export default function ConnectWhatsAppPage() {
   return (
     <>
-      <PageHeader title="Connect your own WhatsApp" description="Use your bakery's own WhatsApp Business Account (Meta's Embedded Signup)." />
+      <PageHeader
+        title="Connect your own WhatsApp"
+        description="Use your bakery's own WhatsApp Business Account (Meta's Embedded Signup)."
+      />
       <ConnectWhatsApp />
     </>
   );
