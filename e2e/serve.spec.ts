@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { encode } from "next-auth/jwt";
 import { createDatabase, defaultServerUrl, dropDatabase, uniqueDatabaseName } from "../scripts/lib/database";
 import { applyMigrations } from "../scripts/lib/migrate";
+import { strongProductionEnv } from "../scripts/lib/strong-env";
 
 // `npm run serve` with strong values starts the production build, and the attacks of the demo fail against it:
 // a cookie made with the demo's public NEXTAUTH_SECRET, an unsigned Inngest step run, unsigned introspection.
@@ -22,27 +22,12 @@ test.beforeAll(async () => {
   const databaseUrl = await createDatabase(serverUrl, database);
   await applyMigrations(databaseUrl);
   server = spawn("npx", ["tsx", "scripts/serve.ts", "--port", String(port), "--hostname", "127.0.0.1"], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+    env: strongProductionEnv({
       DATABASE_URL: databaseUrl,
       NEXTAUTH_URL: base,
-      NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
-      META_GRAPH_BASE_URL: "https://graph.facebook.com",
-      META_GRAPH_API_VERSION: "v25.0",
-      META_APP_ID: "100000000000001",
-      META_APP_SECRET: randomBytes(16).toString("hex"),
-      META_MASTER_WABA_ID: "102290129340398",
-      META_ACCESS_TOKEN: `EAAG${randomBytes(48).toString("base64url")}`,
-      META_WEBHOOK_VERIFY_TOKEN: randomBytes(24).toString("hex"),
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-      ADMIN_API_TOKEN: randomBytes(32).toString("base64"),
-      RECADO_JOBS: "inngest",
-      INNGEST_SIGNING_KEY: `signkey-prod-${randomBytes(32).toString("hex")}`,
-      INNGEST_EVENT_KEY: randomBytes(32).toString("base64url"),
       // no Inngest server here: relaying fails and is retried, which is what production does while Inngest is down
       INNGEST_BASE_URL: "http://127.0.0.1:9",
-    } as unknown as NodeJS.ProcessEnv,
+    }) as unknown as NodeJS.ProcessEnv,
     detached: true,
   });
   const started = server;

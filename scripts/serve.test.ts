@@ -4,36 +4,15 @@
  * after validation; starting the built server is covered by e2e/production.spec.ts).
  */
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { developmentSecretValues } from "@/server/env-production";
 import { localEnv } from "./lib/dev-env";
+import { strongProductionEnv } from "./lib/strong-env";
 
 const demo = localEnv({ port: 3000, simPort: 4010, databaseUrl: "postgresql://postgres@127.0.0.1:54329/postgres", poolMax: 1 });
 
-/** What an operator following the README sets: strong random values, Meta's Graph API, Inngest Cloud. */
-function strongEnv(): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "/tmp",
-    DATABASE_URL: "postgresql://recado@db.internal:5432/recado",
-    NEXTAUTH_URL: "https://recado.example.com",
-    NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
-    META_GRAPH_BASE_URL: "https://graph.facebook.com",
-    META_GRAPH_API_VERSION: "v25.0",
-    META_APP_ID: "100000000000001",
-    META_APP_SECRET: randomBytes(16).toString("hex"),
-    META_MASTER_WABA_ID: "102290129340398",
-    META_ACCESS_TOKEN: `EAAG${randomBytes(48).toString("base64url")}`,
-    META_WEBHOOK_VERIFY_TOKEN: randomBytes(24).toString("hex"),
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    ADMIN_API_TOKEN: randomBytes(32).toString("base64"),
-    RECADO_JOBS: "inngest",
-    INNGEST_SIGNING_KEY: `signkey-prod-${randomBytes(32).toString("hex")}`,
-    INNGEST_EVENT_KEY: randomBytes(32).toString("base64url"),
-  };
-}
+const strongEnv = () => strongProductionEnv();
 
 function serve(env: Record<string, string | undefined>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {

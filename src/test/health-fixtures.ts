@@ -53,6 +53,19 @@ export async function createSimNumber(
 }
 
 /**
+ * A number whose ownership is verified but whose display name is still in review: its first two register calls
+ * fail with 100/2388001, the third succeeds (the simulator finishes the review), as Meta's do.
+ */
+export const numberAwaitingNameReview = {
+  codeVerificationStatus: "VERIFIED",
+  nameStatus: "PENDING_REVIEW",
+  registered: false,
+  status: "PENDING",
+  pin: "123456",
+  nameReview: { afterAttempts: 2 },
+} as const satisfies Parameters<typeof createSimNumber>[2];
+
+/**
  * For a test file on the customer account: the shared simulator reset and a fresh account before each test, and
  * both put back after the file. Returns the current account's id.
  */

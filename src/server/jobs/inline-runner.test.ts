@@ -7,7 +7,7 @@ import { insertOutboxRow, enqueueJob, relayJobs } from "@/server/jobs/outbox";
 import { registrationRetryJob } from "@/server/registration/jobs";
 import { scheduleRegistrationRetry } from "@/server/registration/retry";
 import { testDb } from "@/test/db";
-import { createSimNumber, useFreshCustomerAccount } from "@/test/health-fixtures";
+import { createSimNumber, numberAwaitingNameReview, useFreshCustomerAccount } from "@/test/health-fixtures";
 import { useOwnDatabase } from "@/test/own-database";
 
 describe("registration retry without an Inngest server (shared database)", () => {
@@ -22,14 +22,7 @@ describe("registration retry without an Inngest server (shared database)", () =>
     db.jobOutbox.updateMany({ where: { dispatchedAt: null, name: { in: names } }, data: { nextAttemptAt: new Date(0) } });
 
   it("runs round by round through the outbox until provisioned", async () => {
-    const number = await createSimNumber(db, accountId(), {
-      codeVerificationStatus: "VERIFIED",
-      nameStatus: "PENDING_REVIEW",
-      registered: false,
-      status: "PENDING",
-      pin: "123456",
-      nameReview: { afterAttempts: 2 },
-    });
+    const number = await createSimNumber(db, accountId(), numberAwaitingNameReview);
     expect(await scheduleRegistrationRetry({ db, phoneNumberId: number.id })).toBe(true);
     const transport = inlineTransport(db, [registrationRetryJob]);
 

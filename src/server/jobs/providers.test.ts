@@ -17,7 +17,7 @@ import { enqueueJob, insertOutboxRow, relayJobs } from "@/server/jobs/outbox";
 import { registrationRetryJob } from "@/server/registration/jobs";
 import { registrationRetryMaxRounds } from "@/server/registration/retry";
 import { testDb } from "@/test/db";
-import { createSimNumber, sharedSimulator, useFreshCustomerAccount } from "@/test/health-fixtures";
+import { createSimNumber, numberAwaitingNameReview, sharedSimulator, useFreshCustomerAccount } from "@/test/health-fixtures";
 import { createSendingTenant, resetSharedSimulatorAfterAll } from "@/test/messaging-world";
 
 const db = testDb();
@@ -64,14 +64,7 @@ const registrationSleeps = Array.from({ length: registrationRetryMaxRounds }, (_
 
 describe.each<Provider>(["inngest", "inline"])("each job through the %s provider", (provider) => {
   it("registration retry: fails twice with 100/2388001, registers on the third attempt", async () => {
-    const number = await createSimNumber(db, accountId(), {
-      codeVerificationStatus: "VERIFIED",
-      nameStatus: "PENDING_REVIEW",
-      registered: false,
-      status: "PENDING",
-      pin: "123456",
-      nameReview: { afterAttempts: 2 },
-    });
+    const number = await createSimNumber(db, accountId(), numberAwaitingNameReview);
     const { result } = await runWith(
       provider,
       { job: registrationRetryJob, event: jobEvents.registrationRetry, mockedSteps: registrationSleeps },

@@ -5,7 +5,7 @@ import { jobEvents } from "@/server/jobs/events";
 import { registrationRetryJob } from "@/server/registration/jobs";
 import { registrationRetryMaxRounds } from "@/server/registration/retry";
 import { testDb } from "@/test/db";
-import { createSimNumber, sharedSimulator, useFreshCustomerAccount } from "@/test/health-fixtures";
+import { createSimNumber, numberAwaitingNameReview, sharedSimulator, useFreshCustomerAccount } from "@/test/health-fixtures";
 
 const db = testDb();
 const control = sharedSimulator();
@@ -32,14 +32,7 @@ function run(phoneNumberId: string) {
 describe("registration-retry (Inngest function, real Postgres + simulator)", () => {
   it("fails twice with 100/2388001, succeeds on the third attempt, and stops once provisioned", async () => {
     // Meta's display-name review finishes after two failed register calls (the simulator's pending number).
-    const number = await createSimNumber(db, accountId(), {
-      codeVerificationStatus: "VERIFIED",
-      nameStatus: "PENDING_REVIEW",
-      registered: false,
-      status: "PENDING",
-      pin: "123456",
-      nameReview: { afterAttempts: 2 },
-    });
+    const number = await createSimNumber(db, accountId(), numberAwaitingNameReview);
     const { result, ctx } = await run(number.id);
 
     expect(result).toEqual({ rounds: 3, reason: "provisioned", outcome: "registered" });
