@@ -63,8 +63,8 @@ describe("npm run serve: production configuration", { timeout: 60_000 }, () => {
         ...(process.env[name]
           ? [expectRefused({ ...strongEnv(), [name]: process.env[name] }, name, /development default|too guessable|not random/)]
           : []),
-        // ADMIN_API_TOKEN may be unset (admin sessions only); empty is refused like any other missing secret
-        expectRefused(name === "ADMIN_API_TOKEN" ? { ...strongEnv(), [name]: "" } : without(strongEnv(), name), name, /required/),
+        expectRefused(without(strongEnv(), name), name, /required/),
+        expectRefused({ ...strongEnv(), [name]: "" }, name, /required/),
       ]);
     });
   }

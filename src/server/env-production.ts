@@ -93,8 +93,6 @@ export function productionProblems(source: Record<string, string | undefined>): 
 
   for (const rule of secretRules) {
     const value = source[rule.name];
-    // ADMIN_API_TOKEN may stay unset (the admin REST API then accepts admin sessions only)
-    if (rule.name === "ADMIN_API_TOKEN" && value === undefined) continue;
     const problem = secretProblem(value, rule.minLength, rule.make);
     if (problem) add(rule.name, problem);
   }
