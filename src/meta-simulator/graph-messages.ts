@@ -3,8 +3,8 @@
  *
  * Checks run in this order; Meta says the same bad request can fail with different codes depending on which
  * validation runs first, so clients must not depend on the order: auth → number registered and not banned →
- * request shape → template existence/approval/parameter count → 24 h window for free-form → throughput
- * (130429) → pair rate (131056).
+ * request shape (`to` or `recipient`) → template existence/approval/parameter count → 24 h window for free-form →
+ * throughput upgrade in progress (131057) → throughput (130429) → pair rate (131056) → portfolio messaging limit.
  *
  * 131026 (recipient not on WhatsApp): the send is *accepted* (200 with a wamid) and then fails with a `failed`
  * status webhook carrying errors[{code: 131026}]. The reference says 200 only means accepted and delivery
