@@ -313,10 +313,12 @@ export class SimulatorCore {
 
   /** The user with this phone number, created (with a derived BSUID) on first sight. */
   userByPhone(waId: string, name = "Simulated Customer"): SimUser {
-    const known = [...this.state.users.values()].find((u) => u.waId === waId);
+    const knownId = this.state.userIdByPhone.get(waId);
+    const known = knownId ? this.state.users.get(knownId) : undefined;
     if (known) return known;
     const user: SimUser = { userId: bsuidFor(`phone:${waId}`, waId), waId, username: null, name };
     this.state.users.set(user.userId, user);
+    this.state.userIdByPhone.set(waId, user.userId);
     return user;
   }
 

@@ -195,6 +195,8 @@ export type SimState = {
   sentMessages: SimSentMessage[];
   /** every user the simulator has seen, by BSUID */
   users: Map<string, SimUser>;
+  /** phone number → BSUID of the users that have one */
+  userIdByPhone: Map<string, string>;
   /** `${phoneNumberId}|${userKey}` → end of the 72 h free entry point window (Meta: pricing) */
   freeEntryPointUntil: Map<string, number>;
   /** BSUIDs of users who stopped marketing messages from this business (Meta: webhooks/reference/user_preferences) */
@@ -360,6 +362,7 @@ export function createDefaultState(now: number): SimState {
     inboundMessages: new Map(),
     sentMessages: [],
     users: new Map(),
+    userIdByPhone: new Map(),
     freeEntryPointUntil: new Map(),
     marketingStopped: new Set(),
     marketingLimited: new Set(),
