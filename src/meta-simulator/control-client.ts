@@ -3,7 +3,7 @@
  * benchmarks that run the simulator in another process. Plain fetch; nothing here is part of Meta's API.
  */
 import type { FaultConfig, FaultStep, SimulatorConfig } from "./core";
-import type { SimPhoneNumber, SimSentMessage, SimTemplate, SimToken } from "./state";
+import type { SimPhoneNumber, SimSentMessage, SimTemplate, SimToken, SimUser } from "./state";
 import type { WebhookDelivery } from "./webhooks";
 
 export type PhoneNumberInput = Partial<
@@ -23,14 +23,18 @@ export type PhoneNumberInput = Partial<
   resetRegistrationLimit?: boolean;
 };
 
-export type InboundInput = {
-  from: string;
+/** A user by phone number (`from`), or a username user without one (`username`, optionally with its BSUID `userId`). */
+export type UserRef = { from?: string; userId?: string; username?: string };
+
+export type InboundInput = UserRef & {
   name?: string;
   text?: string;
   button?: { payload: string; text: string };
   contextMessageId?: string;
   id?: string;
   timestamp?: number;
+  /** from a click-to-WhatsApp ad: a `referral` and a 72 h free entry point window */
+  entryPoint?: boolean;
 };
 
 export type WebhookDeliveryView = WebhookDelivery & { payload: unknown };
@@ -44,7 +48,11 @@ export type ConfigInput = Partial<{
   throughputMps: Partial<SimulatorConfig["throughputMps"]>;
   undeliverableMode: SimulatorConfig["undeliverableMode"];
   templateReviewMs: number | null;
+  marketingLimitShare: number;
+  portfolioMessagingLimit: number | null;
 }>;
+
+export type TemplateRef = { templateId?: string; wabaId?: string; name?: string; language?: string };
 
 export class SimulatorControlError extends Error {
   constructor(
@@ -130,6 +138,23 @@ export function simulatorControl(baseUrl: string) {
         "/inbound",
         Array.isArray(messages) ? { phoneNumberId, messages } : { phoneNumberId, ...messages },
       ),
+    createUser: (input: UserRef & { name?: string }) => call<SimUser>("POST", "/users", input),
+    setMarketingPreference: (input: UserRef & { phoneNumberId: string; value: "stop" | "resume" }) =>
+      call<{ user: SimUser; delivery: { id: number; state: string } }>("POST", "/users/preferences", input),
+    setMarketingLimited: (input: UserRef & { limited: boolean }) =>
+      call<{ user: SimUser; limited: boolean }>("POST", "/users/marketing-limit", input),
+    portfolioLimit: (wabaId?: string) =>
+      call<{ wabaId: string; limit: number | null; used: number }>("GET", `/portfolio-limit${wabaId ? `?wabaId=${wabaId}` : ""}`),
+    startThroughputUpgrade: (phoneNumberId: string, durationMs?: number) =>
+      call<{ phoneNumberId: string; maintenanceUntil: number }>(
+        "POST",
+        `/phone-numbers/${encodeURIComponent(phoneNumberId)}/throughput-upgrade`,
+        durationMs === undefined ? {} : { durationMs },
+      ),
+    setTemplateCategory: (input: TemplateRef & { newCategory: SimTemplate["category"] }) =>
+      call<{ template: SimTemplate; delivery: { id: number; state: string } }>("POST", "/templates/category", input),
+    setTemplateQuality: (input: TemplateRef & { newQualityScore: SimTemplate["qualityScore"] }) =>
+      call<{ template: SimTemplate; delivery: { id: number; state: string } }>("POST", "/templates/quality", input),
     qualityUpdate: (input: {
       phoneNumberId: string;
       event: string;

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { FaultConfig, SimulatorConfig, SimulatorCore } from "./core";
-import { noFaults } from "./core";
+import { bsuidPattern, freeEntryPointWindowMs, noFaults } from "./core";
 import { customerWaba, masterWaba } from "./defaults";
 import {
   allScopes,
@@ -20,6 +20,7 @@ import {
   type SimPhoneNumber,
   type SimTemplate,
   type SimToken,
+  type SimUser,
 } from "./state";
 
 export type ControlResponse = { status: number; body: unknown };
@@ -131,6 +132,8 @@ const configSchema = z.object({
     .optional(),
   undeliverableMode: z.enum(["webhook", "sync"]).optional(),
   templateReviewMs: z.number().min(0).nullable().optional(),
+  marketingLimitShare: z.number().min(0).max(1).optional(),
+  portfolioMessagingLimit: z.number().int().min(0).nullable().optional(),
 });
 
 const faultError = z.object({
@@ -175,8 +178,14 @@ const oauthCodeSchema = z.object({
   scopes: z.array(z.string()).default(["whatsapp_business_management", "whatsapp_business_messaging"]),
 });
 
-const inboundMessage = z.object({
-  from: z.string().regex(/^\+?\d{7,15}$/),
+const phoneDigits = z.string().regex(/^\+?\d{7,15}$/, "expected a phone number of 7 to 15 digits, e.g. 34600111222");
+const bsuid = z.string().regex(bsuidPattern, "expected a business-scoped user id, e.g. ES.13491208655302741918");
+const usernameSchema = z.string().regex(/^[a-z0-9._]{3,35}$/i, "expected a username of 3 to 35 letters, digits, dots or underscores");
+
+/** A user by phone number, or a username user without one (Meta: business-scoped-user-ids). */
+const userRef = z.object({ from: phoneDigits.optional(), userId: bsuid.optional(), username: usernameSchema.optional() });
+
+const inboundMessage = userRef.extend({
   name: z.string().default("Simulated Customer"),
   text: z.string().optional(),
   /** a quick-reply button press on a template instead of text */
@@ -185,6 +194,8 @@ const inboundMessage = z.object({
   contextMessageId: z.string().optional(),
   id: z.string().optional(),
   timestamp: z.number().int().optional(),
+  /** the user came from a click-to-WhatsApp ad: `referral` on the message and a 72 h free entry point window (Meta: pricing) */
+  entryPoint: z.boolean().optional(),
 });
 const inboundSchema = z.union([
   z.object({ phoneNumberId: numericId, messages: z.array(inboundMessage).min(1) }),
@@ -217,6 +228,24 @@ const templateCreateSchema = z.object({
   qualityScore: z.enum(["GREEN", "YELLOW", "RED", "UNKNOWN"]).default("UNKNOWN"),
 });
 
+const userPreferenceSchema = userRef.extend({ phoneNumberId: numericId, value: z.enum(["stop", "resume"]) });
+const marketingLimitSchema = userRef.extend({ limited: z.boolean() });
+const userCreateSchema = userRef.extend({ name: z.string().default("Simulated Customer") });
+const templateRef = z.object({
+  templateId: numericId.optional(),
+  wabaId: numericId.default(masterWaba.id),
+  name: z.string().optional(),
+  language: z.string().optional(),
+});
+const templateCategorySchema = templateRef.extend({ newCategory: z.enum(["MARKETING", "UTILITY", "AUTHENTICATION"]) });
+const templateQualitySchema = templateRef.extend({ newQualityScore: z.enum(["GREEN", "YELLOW", "RED", "UNKNOWN"]) });
+const throughputUpgradeSchema = z.object({
+  durationMs: z
+    .number()
+    .min(0)
+    .default(5 * 60 * 1000),
+});
+
 const qualitySchema = z.object({
   phoneNumberId: numericId,
   event: z
@@ -224,6 +253,7 @@ const qualitySchema = z.object({
     .min(1)
     .transform((e) => e.toUpperCase()),
   qualityRating: z.enum(qualityRatings).optional(),
+  /** pre-2026 payload fields (removed by Meta in February 2026), only sent when given */
   currentLimit: z.string().optional(),
   oldLimit: z.string().optional(),
 });
@@ -244,7 +274,20 @@ function phoneOr404(core: SimulatorCore, id: string): SimPhoneNumber {
   return phone;
 }
 
-function findTemplate(core: SimulatorCore, input: z.infer<typeof templateStatusSchema>): SimTemplate {
+/** The user a control call names: by phone number (created on first sight), or by username / BSUID. */
+function resolveUser(core: SimulatorCore, input: z.infer<typeof userRef>, name = "Simulated Customer"): SimUser {
+  if (input.from) {
+    const user = core.userByPhone(input.from.replace(/^\+/, ""), name);
+    if (input.username) user.username = input.username;
+    return user;
+  }
+  if (input.username) return core.usernameUser(input.username, input.userId, name);
+  const known = input.userId ? core.state.users.get(input.userId) : undefined;
+  if (!known) throw new ControlError(400, "Name the user: from (a phone number), username, or the userId of a user the simulator knows.");
+  return known;
+}
+
+function findTemplate(core: SimulatorCore, input: z.infer<typeof templateRef>): SimTemplate {
   const template = input.templateId
     ? core.state.templates.get(input.templateId)
     : [...core.state.templates.values()].find(
@@ -262,6 +305,8 @@ function mergeConfig(core: SimulatorCore, input: z.infer<typeof configSchema>): 
     ...(input.webhookMode ? { webhookMode: input.webhookMode } : {}),
     ...(input.undeliverableMode ? { undeliverableMode: input.undeliverableMode } : {}),
     ...(input.templateReviewMs !== undefined ? { templateReviewMs: input.templateReviewMs } : {}),
+    ...(input.marketingLimitShare !== undefined ? { marketingLimitShare: input.marketingLimitShare } : {}),
+    ...(input.portfolioMessagingLimit !== undefined ? { portfolioMessagingLimit: input.portfolioMessagingLimit } : {}),
     statusDelaysMs: { ...c.statusDelaysMs, ...input.statusDelaysMs },
     webhookRetry: { ...c.webhookRetry, ...input.webhookRetry },
     pairRateLimit: { ...c.pairRateLimit, ...input.pairRateLimit },
@@ -322,23 +367,44 @@ function injectInbound(core: SimulatorCore, input: z.infer<typeof inboundSchema>
   const phone = phoneOr404(core, input.phoneNumberId);
   const messages = "messages" in input ? input.messages : [input];
   const now = core.now();
-  const contacts = new Map<string, { profile: { name: string }; wa_id: string }>();
+  const contacts = new Map<string, Record<string, unknown>>();
   const ids: string[] = [];
   const payloadMessages = messages.map((m) => {
-    const from = m.from.replace(/^\+/, "");
-    const id = m.id ?? core.random.wamid(from);
+    const user = resolveUser(core, m, m.name);
+    const key = core.userKey(user);
+    const id = m.id ?? core.random.wamid(key);
     const at = m.timestamp !== undefined ? m.timestamp * 1000 : now;
     ids.push(id);
-    contacts.set(from, { profile: { name: m.name }, wa_id: from });
+    // Meta: business-scoped-user-ids: user_id always, wa_id only when the user's phone number is shared.
+    contacts.set(user.userId, {
+      profile: { name: m.name, ...(user.username ? { username: user.username } : {}) },
+      ...(user.waId ? { wa_id: user.waId } : {}),
+      user_id: user.userId,
+    });
     // Meta: messages/send-messages: a user message opens (or renews) the 24 h customer service window for that number.
-    core.state.lastInboundAt.set(`${phone.id}|${from}`, Math.max(at, core.state.lastInboundAt.get(`${phone.id}|${from}`) ?? 0));
-    core.state.inboundMessages.set(id, { id, phoneNumberId: phone.id, from, receivedAt: at });
+    core.state.lastInboundAt.set(`${phone.id}|${key}`, Math.max(at, core.state.lastInboundAt.get(`${phone.id}|${key}`) ?? 0));
+    if (m.entryPoint) core.state.freeEntryPointUntil.set(`${phone.id}|${key}`, at + freeEntryPointWindowMs);
+    core.state.inboundMessages.set(id, { id, phoneNumberId: phone.id, from: key, receivedAt: at });
     const content = m.button ? { type: "button", button: m.button } : { type: "text", text: { body: m.text ?? "" } };
     return {
-      from,
+      ...(user.waId ? { from: user.waId } : {}),
+      from_user_id: user.userId,
       id,
       timestamp: core.unixSeconds(at),
       ...(m.contextMessageId ? { context: { from: phone.displayPhoneNumber.replace(/\D/g, ""), id: m.contextMessageId } } : {}),
+      // Meta: webhooks/reference/messages: a message from a click-to-WhatsApp ad carries `referral`.
+      ...(m.entryPoint
+        ? {
+            referral: {
+              source_url: "https://fb.me/simulated-ad",
+              source_id: "120200000000000001",
+              source_type: "ad",
+              headline: "Fresh bread every morning",
+              body: "Order on WhatsApp",
+              ctwa_clid: `ctwa.${id.slice(-16)}`,
+            },
+          }
+        : {}),
       ...content,
     };
   });
@@ -352,25 +418,20 @@ function injectInbound(core: SimulatorCore, input: z.infer<typeof inboundSchema>
 function qualityUpdate(core: SimulatorCore, input: z.infer<typeof qualitySchema>) {
   const phone = phoneOr404(core, input.phoneNumberId);
   if (input.qualityRating) phone.qualityRating = input.qualityRating;
-  let currentLimit = input.currentLimit ?? phone.businessMessagingLimit;
   if (input.event === "THROUGHPUT_UPGRADE") {
-    // Meta: throughput: the upgrade to 1,000 mps arrives with limit TIER_UNLIMITED.
+    // Meta: throughput, webhooks/reference/phone_number_quality_update: the upgrade to 1,000 mps arrives as TIER_UNLIMITED.
     phone.registeredThroughput = "HIGH";
     if (phone.platformType === "CLOUD_API") phone.throughputLevel = "HIGH";
-    currentLimit = input.currentLimit ?? "TIER_UNLIMITED";
+    phone.businessMessagingLimit = "TIER_UNLIMITED";
+    phone.messagingLimitTier = "TIER_UNLIMITED";
   }
   if (input.event === "FLAGGED") phone.status = "FLAGGED";
   if (input.event === "UNFLAGGED" && phone.status === "FLAGGED") phone.status = "CONNECTED";
-  const oldLimit = input.oldLimit ?? (currentLimit !== phone.businessMessagingLimit ? phone.businessMessagingLimit : undefined);
-  phone.businessMessagingLimit = currentLimit;
-  phone.messagingLimitTier = currentLimit;
-  const value = {
-    display_phone_number: phone.displayPhoneNumber.replace(/\D/g, ""),
-    event: input.event,
-    current_limit: currentLimit,
-    ...(oldLimit ? { old_limit: oldLimit } : {}),
-    max_daily_conversations_per_business: currentLimit,
-  };
+  if (input.currentLimit) {
+    phone.businessMessagingLimit = input.currentLimit;
+    phone.messagingLimitTier = input.currentLimit;
+  }
+  const value = core.qualityUpdateValue(phone, input.event, { currentLimit: input.currentLimit, oldLimit: input.oldLimit });
   return core.webhooks.send(
     core.webhookTarget(phone.wabaId, "phone_number_quality_update"),
     core.envelope(phone.wabaId, [{ field: "phone_number_quality_update", value }], true),
@@ -463,6 +524,13 @@ export async function handleControl(
         core.state.phoneNumbers.set(id, phone);
         return ok(phone, 201);
       }
+      case method === "POST" && path[0] === "phone-numbers" && path[2] === "throughput-upgrade" && path.length === 3: {
+        const phone = phoneOr404(core, path[1] ?? "");
+        const { durationMs } = parse(throughputUpgradeSchema, body);
+        const until = core.now() + durationMs;
+        core.state.maintenanceUntil.set(phone.id, until);
+        return ok({ phoneNumberId: phone.id, maintenanceUntil: until });
+      }
       case method === "PATCH" && path[0] === "phone-numbers" && path.length === 2: {
         const phone = phoneOr404(core, path[1] ?? "");
         applyPhoneFields(core, phone, parse(phoneFields, body));
@@ -495,6 +563,19 @@ export async function handleControl(
         const input = parse(templateStatusSchema, body);
         const template = findTemplate(core, input);
         const delivery = core.setTemplateStatus(template, input.event, input.reason);
+        return ok({ template, delivery: { id: delivery.id, state: delivery.state } });
+      }
+
+      case route === "POST /templates/category": {
+        const input = parse(templateCategorySchema, body);
+        const template = findTemplate(core, input);
+        const delivery = core.setTemplateCategory(template, input.newCategory);
+        return ok({ template, delivery: { id: delivery.id, state: delivery.state } });
+      }
+      case route === "POST /templates/quality": {
+        const input = parse(templateQualitySchema, body);
+        const template = findTemplate(core, input);
+        const delivery = core.setTemplateQuality(template, input.newQualityScore);
         return ok({ template, delivery: { id: delivery.id, state: delivery.state } });
       }
 
@@ -538,6 +619,29 @@ export async function handleControl(
       }
       case route === "POST /inbound":
         return ok(injectInbound(core, parse(inboundSchema, body)));
+      case route === "POST /users": {
+        const input = parse(userCreateSchema, body);
+        return ok(resolveUser(core, input, input.name), 201);
+      }
+      case route === "POST /users/preferences": {
+        const input = parse(userPreferenceSchema, body);
+        const phone = phoneOr404(core, input.phoneNumberId);
+        const user = resolveUser(core, input);
+        const delivery = core.setMarketingPreference(phone, user, input.value);
+        return ok({ user, delivery: { id: delivery.id, state: delivery.state } });
+      }
+      case route === "POST /users/marketing-limit": {
+        const input = parse(marketingLimitSchema, body);
+        const user = resolveUser(core, input);
+        if (input.limited) core.state.marketingLimited.add(user.userId);
+        else core.state.marketingLimited.delete(user.userId);
+        return ok({ user, limited: input.limited });
+      }
+      case route === "GET /portfolio-limit": {
+        const wabaId = query.get("wabaId") ?? masterWaba.id;
+        if (!core.state.wabas.has(wabaId)) throw new ControlError(404, `No account ${wabaId}.`);
+        return ok({ wabaId, ...core.portfolioUsage(wabaId) });
+      }
 
       case route === "POST /webhooks/phone-number-quality": {
         const delivery = qualityUpdate(core, parse(qualitySchema, body));

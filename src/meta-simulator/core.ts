@@ -8,11 +8,14 @@ import { RandomSource } from "./prng";
 import {
   allScopes,
   createDefaultState,
+  type SimDeliveryFailure,
   type SimPhoneNumber,
+  type SimPricing,
   type SimSentMessage,
   type SimState,
   type SimTemplate,
   type SimToken,
+  type SimUser,
 } from "./state";
 import { TaskTracker } from "./tasks";
 import { WebhookDispatcher, type WebhookMode, type WebhookRetry, type WebhookTarget } from "./webhooks";
@@ -52,6 +55,16 @@ export type SimulatorConfig = {
   undeliverableMode: "webhook" | "sync";
   /** templates created through the API are approved after this long (null: they stay PENDING until told) */
   templateReviewMs: number | null;
+  /**
+   * Meta: support/error-codes (131049): the share (0–1) of marketing templates to a user who already got one in
+   * the last 24 h that Meta does not deliver. 0 turns the dice off; `POST /__sim/users/marketing-limit` forces it.
+   */
+  marketingLimitShare: number;
+  /**
+   * Meta: messaging-limits: users one account (all its numbers) may reach with business-initiated messages in a
+   * rolling 24 h; null = unlimited.
+   */
+  portfolioMessagingLimit: number | null;
   faults: FaultConfig;
 };
 
@@ -69,6 +82,8 @@ export type MetaSimulatorOptions = {
   throughputMps?: Partial<SimulatorConfig["throughputMps"]>;
   undeliverableMode?: SimulatorConfig["undeliverableMode"];
   templateReviewMs?: number | null;
+  marketingLimitShare?: number;
+  portfolioMessagingLimit?: number | null;
   /** the app whose code exchange and app token the simulator accepts */
   appId?: string;
   /** client_secret for /oauth/access_token and app tokens; defaults to appSecret */
@@ -99,6 +114,8 @@ function initialConfig(options: MetaSimulatorOptions): SimulatorConfig {
     throughputMps: { STANDARD: 80, HIGH: 1000, ...options.throughputMps },
     undeliverableMode: options.undeliverableMode ?? "webhook",
     templateReviewMs: options.templateReviewMs ?? null,
+    marketingLimitShare: options.marketingLimitShare ?? 0,
+    portfolioMessagingLimit: options.portfolioMessagingLimit ?? null,
     faults: noFaults(),
   };
 }
@@ -106,6 +123,33 @@ function initialConfig(options: MetaSimulatorOptions): SimulatorConfig {
 export type AuthContext = { token: SimToken };
 
 const DAY = 24 * 60 * 60 * 1000;
+export const freeEntryPointWindowMs = 3 * DAY;
+
+/** Meta: business-scoped-user-ids: a BSUID is the user's ISO country code, a dot and up to 128 alphanumerics. */
+export const bsuidPattern = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
+
+const countryByDialCode: [string, string][] = [
+  ["34", "ES"],
+  ["351", "PT"],
+  ["33", "FR"],
+  ["39", "IT"],
+  ["49", "DE"],
+  ["44", "GB"],
+  ["52", "MX"],
+  ["54", "AR"],
+  ["55", "BR"],
+  ["1", "US"],
+];
+
+/** A stable BSUID for a phone number or username (FNV-1a, 64 bits): the same user always gets the same id. */
+export function bsuidFor(key: string, waId: string | null): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(key, "utf8")) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  const country = (waId && countryByDialCode.find(([code]) => waId.startsWith(code))?.[1]) ?? "US";
+  return `${country}.${hash.toString().padStart(20, "0")}`;
+}
+
+const errorHref = "https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes";
 
 export class SimulatorCore {
   readonly options: MetaSimulatorOptions;
@@ -259,9 +303,144 @@ export class SimulatorCore {
     return true;
   }
 
-  windowOpen(phoneId: string, waId: string): boolean {
-    const last = this.state.lastInboundAt.get(`${phoneId}|${waId}`);
+  /** `userKey` is the user's phone number when known, else their BSUID: windows and pair limits are kept under it. */
+  windowOpen(phoneId: string, userKey: string): boolean {
+    const last = this.state.lastInboundAt.get(`${phoneId}|${userKey}`);
     return last !== undefined && this.now() - last < DAY;
+  }
+
+  // --- users (Meta: business-scoped-user-ids) ---------------------------------------------------------------
+
+  /** The user with this phone number, created (with a derived BSUID) on first sight. */
+  userByPhone(waId: string, name = "Simulated Customer"): SimUser {
+    const knownId = this.state.userIdByPhone.get(waId);
+    const known = knownId ? this.state.users.get(knownId) : undefined;
+    if (known) return known;
+    const user: SimUser = { userId: bsuidFor(`phone:${waId}`, waId), waId, username: null, name };
+    this.state.users.set(user.userId, user);
+    this.state.userIdByPhone.set(waId, user.userId);
+    return user;
+  }
+
+  /** A user identified by username only (no phone number shared), with the given or a derived BSUID. */
+  usernameUser(username: string, userId: string | undefined, name: string): SimUser {
+    const id = userId ?? bsuidFor(`username:${username}`, null);
+    const user = this.state.users.get(id) ?? { userId: id, waId: null, username, name };
+    user.username = username;
+    this.state.users.set(id, user);
+    return user;
+  }
+
+  userKey(user: SimUser): string {
+    return user.waId ?? user.userId;
+  }
+
+  // --- pricing and marketing limits -----------------------------------------------------------------------
+
+  /**
+   * Meta: pricing (per-message pricing, since 2025-07-01): service messages are free inside the customer-service
+   * window, so are utility templates sent inside it; everything inside a free entry point window (72 h after a
+   * click-to-WhatsApp ad or page button) is free; the rest is charged by the template's category.
+   */
+  pricingFor(phoneId: string, user: SimUser, templateCategory: SimTemplate["category"] | null): SimPricing {
+    const category = templateCategory ? (templateCategory.toLowerCase() as SimPricing["category"]) : "service";
+    const entryPointUntil = this.state.freeEntryPointUntil.get(`${phoneId}|${this.userKey(user)}`);
+    if (entryPointUntil !== undefined && this.now() < entryPointUntil)
+      return { billable: false, pricing_model: "PMP", category, type: "free_entry_point" };
+    const windowOpen = this.windowOpen(phoneId, this.userKey(user));
+    if (templateCategory === null || (templateCategory === "UTILITY" && windowOpen))
+      return { billable: false, pricing_model: "PMP", category, type: "free_customer_service" };
+    return { billable: true, pricing_model: "PMP", category, type: "regular" };
+  }
+
+  /**
+   * Why a marketing template the API accepted will not be delivered: the user stopped marketing messages (131050),
+   * Meta limits marketing to them (131049, forced, or a `marketingLimitShare` of repeat sends within 24 h).
+   */
+  marketingFailure(user: SimUser): SimDeliveryFailure | null {
+    if (this.state.marketingStopped.has(user.userId)) return "marketing_stopped";
+    const now = this.now();
+    const recent = (this.state.marketingSends.get(user.userId) ?? []).filter((at) => now - at < DAY);
+    this.state.marketingSends.set(user.userId, [...recent, now]);
+    if (this.state.marketingLimited.has(user.userId)) return "marketing_limit";
+    const share = this.config.marketingLimitShare;
+    if (recent.length > 0 && share > 0 && this.random.float() < share) return "marketing_limit";
+    return null;
+  }
+
+  /**
+   * Meta: messaging-limits (since 2025-10-07): the limit counts unique users reached with business-initiated
+   * messages (templates outside an open customer-service window) in a rolling 24 h, across every number of the
+   * portfolio. Throws when a new user would go beyond it; records the user otherwise.
+   */
+  takePortfolioQuota(wabaId: string, user: SimUser, businessInitiated: boolean): void {
+    const limit = this.config.portfolioMessagingLimit;
+    if (!businessInitiated || limit === null) return;
+    const now = this.now();
+    const reached = this.state.businessInitiated.get(wabaId) ?? new Map<string, number>();
+    for (const [userId, at] of reached) if (now - at >= DAY) reached.delete(userId);
+    this.state.businessInitiated.set(wabaId, reached);
+    if (reached.has(user.userId)) return;
+    if (reached.size >= limit) throw graphErrors.portfolioLimit(limit);
+    reached.set(user.userId, now);
+  }
+
+  /** Users reached with business-initiated messages in the last 24 h, per account (for GET /__sim/portfolio-limit). */
+  portfolioUsage(wabaId: string): { limit: number | null; used: number } {
+    const now = this.now();
+    const reached = [...(this.state.businessInitiated.get(wabaId)?.values() ?? [])].filter((at) => now - at < DAY);
+    return { limit: this.config.portfolioMessagingLimit, used: reached.length };
+  }
+
+  /** The account, business and app entities of a health_status (Meta: support/health-status); always available here. */
+  accountHealthEntities(wabaId: string) {
+    return [
+      { entity_type: "WABA", id: wabaId, can_send_message: "AVAILABLE" },
+      { entity_type: "BUSINESS", id: simulatorDefaults.businessId, can_send_message: "AVAILABLE" },
+      { entity_type: "APP", id: this.appId, can_send_message: "AVAILABLE", can_receive_call_sip: "AVAILABLE" },
+    ];
+  }
+
+  // --- throughput upgrade (Meta: throughput) ---------------------------------------------------------------
+
+  /** Sends answer 131057 while the number is being upgraded; the first look after the end completes it. */
+  inMaintenance(phone: SimPhoneNumber): boolean {
+    const until = this.state.maintenanceUntil.get(phone.id);
+    if (until === undefined) return false;
+    if (this.now() < until) return true;
+    this.completeThroughputUpgrade(phone);
+    return false;
+  }
+
+  completeThroughputUpgrade(phone: SimPhoneNumber): void {
+    this.state.maintenanceUntil.delete(phone.id);
+    phone.registeredThroughput = "HIGH";
+    if (phone.platformType === "CLOUD_API") phone.throughputLevel = "HIGH";
+    phone.businessMessagingLimit = "TIER_UNLIMITED";
+    phone.messagingLimitTier = "TIER_UNLIMITED";
+    this.webhooks.send(
+      this.webhookTarget(phone.wabaId, "phone_number_quality_update"),
+      this.envelope(
+        phone.wabaId,
+        [{ field: "phone_number_quality_update", value: this.qualityUpdateValue(phone, "THROUGHPUT_UPGRADE") }],
+        true,
+      ),
+    );
+  }
+
+  /**
+   * Meta: webhooks/reference/phone_number_quality_update, 2026 shape: `current_limit` and `old_limit` were removed
+   * in February 2026; `max_daily_conversations_per_business` carries the portfolio's limit. `legacy` adds them
+   * back, for clients still reading them.
+   */
+  qualityUpdateValue(phone: SimPhoneNumber, event: string, legacy?: { currentLimit?: string; oldLimit?: string }) {
+    return {
+      display_phone_number: phone.displayPhoneNumber.replace(/\D/g, ""),
+      event,
+      ...(legacy?.oldLimit ? { old_limit: legacy.oldLimit } : {}),
+      ...(legacy?.currentLimit ? { current_limit: legacy.currentLimit } : {}),
+      max_daily_conversations_per_business: phone.businessMessagingLimit,
+    };
   }
 
   // --- webhooks ------------------------------------------------------------------------------------------------
@@ -304,31 +483,23 @@ export class SimulatorCore {
 
   statusPayload(message: SimSentMessage, status: "sent" | "delivered" | "read" | "failed", at: number) {
     const phone = this.state.phoneNumbers.get(message.phoneNumberId);
-    const category = message.template
-      ? (
-          [...this.state.templates.values()].find((t) => t.name === message.template?.name && t.language === message.template.language)
-            ?.category ?? "UTILITY"
-        ).toLowerCase()
-      : "service";
     // Meta: webhooks/reference/messages/status: pricing rides on `sent` and one of delivered/read; failed carries errors and no pricing.
     // v24.0+ webhooks omit `conversation`, so the simulator (v25-style) never sends it.
-    const pricing =
-      status === "sent" || status === "delivered"
-        ? { pricing: { billable: true, pricing_model: "PMP", type: message.template ? "regular" : "free_customer_service", category } }
-        : {};
+    const pricing = status === "sent" || status === "delivered" ? { pricing: message.pricing } : {};
     // Meta: webhooks/reference/messages/status: the same error object as the synchronous one, in the webhook's shape.
-    const undeliverable = graphErrors.undeliverable().init;
+    const failure = message.failure ?? "undeliverable";
+    const error = (
+      failure === "marketing_limit"
+        ? graphErrors.marketingLimit()
+        : failure === "marketing_stopped"
+          ? graphErrors.marketingStopped()
+          : graphErrors.undeliverable()
+    ).init;
     const errors =
       status === "failed"
         ? {
             errors: [
-              {
-                code: undeliverable.code,
-                title: undeliverable.title,
-                message: undeliverable.title,
-                error_data: { details: undeliverable.details },
-                href: "https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes",
-              },
+              { code: error.code, title: error.title, message: error.title, error_data: { details: error.details }, href: errorHref },
             ],
           }
         : {};
@@ -336,7 +507,9 @@ export class SimulatorCore {
       id: message.id,
       status,
       timestamp: this.unixSeconds(at),
-      recipient_id: message.waId,
+      // Meta: business-scoped-user-ids: recipient_id (the phone number) only when the business sent to it.
+      ...(message.waId !== message.userId ? { recipient_id: message.waId } : {}),
+      recipient_user_id: message.userId,
       ...pricing,
       ...(message.bizOpaqueCallbackData ? { biz_opaque_callback_data: message.bizOpaqueCallbackData } : {}),
       ...errors,
@@ -349,13 +522,13 @@ export class SimulatorCore {
 
   /**
    * After a send is accepted: sent → delivered → read (each after its delay, null = never), or failed with 131026
-   * for a recipient who is not on WhatsApp. In out-of-order mode the whole progression is held back and then
+   * for a recipient who is not on WhatsApp, 131049 / 131050 for a marketing template Meta does not deliver. In out-of-order mode the whole progression is held back and then
    * delivered newest first, so a receiver sees `read` before `sent` (Meta: webhooks/create-webhook-endpoint: ordering is not guaranteed).
    */
   scheduleStatuses(message: SimSentMessage): void {
     const delays = this.config.statusDelaysMs;
     const steps: { status: "sent" | "delivered" | "read" | "failed"; delay: number }[] = [];
-    if (this.state.notOnWhatsApp.has(message.waId)) {
+    if (message.failure) {
       steps.push({ status: "failed", delay: delays.sent ?? 0 });
     } else {
       for (const status of ["sent", "delivered", "read"] as const) {
@@ -448,6 +621,86 @@ export class SimulatorCore {
     return this.webhooks.send(
       this.webhookTarget(template.wabaId, "message_template_status_update"),
       this.templateStatusPayload(template, event, finalReason),
+    );
+  }
+
+  /** Meta: webhooks/reference/template_category_update: Meta re-categorised a template (e.g. UTILITY → MARKETING). */
+  setTemplateCategory(template: SimTemplate, newCategory: SimTemplate["category"]) {
+    const previous = template.category;
+    template.category = newCategory;
+    return this.webhooks.send(
+      this.webhookTarget(template.wabaId, "template_category_update"),
+      this.envelope(
+        template.wabaId,
+        [
+          {
+            field: "template_category_update",
+            value: {
+              message_template_id: Number(template.id),
+              message_template_name: template.name,
+              message_template_language: template.language,
+              previous_category: previous,
+              new_category: newCategory,
+            },
+          },
+        ],
+        true,
+      ),
+    );
+  }
+
+  /** Meta: webhooks/reference/message_template_quality_update: a template's quality score changed. */
+  setTemplateQuality(template: SimTemplate, newScore: SimTemplate["qualityScore"]) {
+    const previous = template.qualityScore;
+    template.qualityScore = newScore;
+    return this.webhooks.send(
+      this.webhookTarget(template.wabaId, "message_template_quality_update"),
+      this.envelope(
+        template.wabaId,
+        [
+          {
+            field: "message_template_quality_update",
+            value: {
+              previous_quality_score: previous,
+              new_quality_score: newScore,
+              message_template_id: Number(template.id),
+              message_template_name: template.name,
+              message_template_language: template.language,
+            },
+          },
+        ],
+        true,
+      ),
+    );
+  }
+
+  /**
+   * Meta: webhooks/reference/user_preferences: the user stopped or resumed marketing messages from the business
+   * ("Offers and announcements"); the simulator also applies it, so later marketing sends fail with 131050 or go.
+   */
+  setMarketingPreference(phone: SimPhoneNumber, user: SimUser, value: "stop" | "resume") {
+    if (value === "stop") this.state.marketingStopped.add(user.userId);
+    else this.state.marketingStopped.delete(user.userId);
+    const ids = { ...(user.waId ? { wa_id: user.waId } : {}), user_id: user.userId };
+    return this.webhooks.send(
+      this.webhookTarget(phone.wabaId, "user_preferences"),
+      this.envelope(phone.wabaId, [
+        {
+          field: "user_preferences",
+          value: this.messagesValue(phone, {
+            contacts: [{ profile: { name: user.name, ...(user.username ? { username: user.username } : {}) }, ...ids }],
+            user_preferences: [
+              {
+                ...ids,
+                detail: value === "stop" ? "User requested to stop marketing messages" : "User requested to resume marketing messages",
+                category: "marketing_messages",
+                value,
+                timestamp: Math.floor(this.now() / 1000),
+              },
+            ],
+          }),
+        },
+      ]),
     );
   }
 

@@ -194,6 +194,42 @@ export const graphErrors = {
       details:
         "Unable to deliver the message. The recipient may not be a WhatsApp user, may not have accepted WhatsApp's terms of service, or may be using an old WhatsApp version.",
     }),
+  // Asynchronous, in a `failed` status (Meta: support/error-codes): Meta limits marketing messages per user; do not resend within 24 h.
+  marketingLimit: () =>
+    fail({
+      code: 131049,
+      title: "This message was not delivered to maintain healthy ecosystem engagement.",
+      details: "In order to maintain a healthy ecosystem engagement, the message failed to be delivered.",
+    }),
+  // Asynchronous, in a `failed` status (Meta: support/error-codes, webhooks/reference/user_preferences).
+  marketingStopped: () =>
+    fail({
+      code: 131050,
+      title:
+        "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
+      details: "The user stopped marketing messages from this business.",
+    }),
+  // Meta: throughput, support/error-codes: the number is being upgraded to higher throughput; retry after a few minutes.
+  maintenance: () =>
+    fail({
+      code: 131057,
+      title: "Account in maintenance mode",
+      details: "Business Account is in maintenance mode. The phone number is undergoing a throughput upgrade.",
+    }),
+  // Meta documents no error for an exhausted portfolio messaging limit (Meta: messaging-limits); see README.md.
+  portfolioLimit: (limit: number) =>
+    fail({
+      code: 131000,
+      title: "Something went wrong",
+      details: `The business portfolio has reached its messaging limit (${limit} users reached with business-initiated messages in a rolling 24 hours).`,
+      isTransient: false,
+    }),
+  invalidRecipient: (recipient: string) =>
+    fail({
+      code: 131009,
+      title: "Parameter value is not valid",
+      details: `The parameter recipient (${recipient}) is not a valid business-scoped user id (e.g. ES.13491208655302741918).`,
+    }),
   unknownMessageId: () => fail({ code: 131009, title: "Parameter value is not valid", details: "Message ID is not valid." }),
 
   // --- templates (Meta: templates/overview) ---

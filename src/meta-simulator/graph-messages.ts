@@ -3,8 +3,8 @@
  *
  * Checks run in this order; Meta says the same bad request can fail with different codes depending on which
  * validation runs first, so clients must not depend on the order: auth → number registered and not banned →
- * request shape → template existence/approval/parameter count → 24 h window for free-form → throughput
- * (130429) → pair rate (131056).
+ * request shape (`to` or `recipient`) → template existence/approval/parameter count → 24 h window for free-form →
+ * throughput upgrade in progress (131057) → throughput (130429) → pair rate (131056) → portfolio messaging limit.
  *
  * 131026 (recipient not on WhatsApp): the send is *accepted* (200 with a wamid) and then fails with a `failed`
  * status webhook carrying errors[{code: 131026}]. The reference says 200 only means accepted and delivery
@@ -12,10 +12,10 @@
  * `statuses[].errors[]` (Meta: graph-api/guides/error-handling, webhooks/reference/messages/status). `undeliverableMode: "sync"` answers 131026 synchronously instead, for
  * clients that want to exercise that path too.
  */
-import type { SimulatorCore } from "./core";
+import { bsuidPattern, type SimulatorCore } from "./core";
 import { graphErrors } from "./graph-errors";
 import { ok, stringParam, type GraphRequest, type GraphResponse } from "./graph-request";
-import { bodyParameterCount, type SimPhoneNumber, type SimSentMessage, type SimTemplate } from "./state";
+import { bodyParameterCount, type SimPhoneNumber, type SimSentMessage, type SimTemplate, type SimUser } from "./state";
 
 const otherMessageTypes = ["image", "audio", "video", "document", "location", "contacts", "interactive", "reaction", "sticker"];
 const maxTextLength = 4096;
@@ -100,9 +100,19 @@ export function sendMessage(core: SimulatorCore, request: GraphRequest, phoneNum
   checkCanSend(phone);
   if (stringParam(request, "status") === "read") return markAsRead(core, phone, request);
 
+  // Meta: business-scoped-user-ids: `recipient` (a BSUID) may stand in for `to`; when both are given, `to` wins.
   const to = stringParam(request, "to");
-  if (!to) throw graphErrors.missingParameter("to");
-  const waId = waIdFor(to);
+  const recipient = stringParam(request, "recipient");
+  if (!to && !recipient) throw graphErrors.missingParameter("to");
+  let user: SimUser;
+  if (to) {
+    user = core.userByPhone(waIdFor(to));
+  } else {
+    if (!recipient || !bsuidPattern.test(recipient)) throw graphErrors.invalidRecipient(recipient ?? "");
+    user = core.state.users.get(recipient) ?? { userId: recipient, waId: null, username: null, name: "" };
+  }
+  const knownUser = core.state.users.has(user.userId);
+  const userKey = core.userKey(user);
   // The API treats a missing `type` as text.
   const type = stringParam(request, "type") ?? "text";
 
@@ -122,19 +132,28 @@ export function sendMessage(core: SimulatorCore, request: GraphRequest, phoneNum
   }
 
   // Meta: messages/send-messages: only templates may open a conversation; anything else needs the user to have written in the last 24 h.
-  if (!templateSend && !core.windowOpen(phone.id, waId)) throw graphErrors.windowClosed();
+  const windowOpen = core.windowOpen(phone.id, userKey);
+  if (!templateSend && !windowOpen) throw graphErrors.windowClosed();
+  if (core.inMaintenance(phone)) throw graphErrors.maintenance();
   if (core.throughputExceeded(phone)) throw graphErrors.throughput();
-  if (!core.takePairToken(phone.id, waId)) throw graphErrors.pairRate();
-  if (core.config.undeliverableMode === "sync" && core.state.notOnWhatsApp.has(waId)) throw graphErrors.undeliverable();
+  if (!core.takePairToken(phone.id, userKey)) throw graphErrors.pairRate();
+  const undeliverable = !knownUser || (user.waId !== null && core.state.notOnWhatsApp.has(user.waId));
+  if (core.config.undeliverableMode === "sync" && undeliverable) throw graphErrors.undeliverable();
+  core.takePortfolioQuota(phone.wabaId, user, templateSend !== null && !windowOpen);
 
   core.recordThroughput(phone);
   const now = core.now();
+  const category = templateSend?.template.category ?? null;
+  const pricing = core.pricingFor(phone.id, user, category);
+  const failure = undeliverable ? "undeliverable" : category === "MARKETING" ? core.marketingFailure(user) : null;
   const message: SimSentMessage = {
-    id: core.random.wamid(waId),
+    id: core.random.wamid(user.waId ?? user.userId),
     phoneNumberId: phone.id,
     wabaId: phone.wabaId,
-    to,
-    waId,
+    to: to ?? user.userId,
+    // Sent to a BSUID, Meta does not reveal the number of a user who set a username (Meta: business-scoped-user-ids).
+    waId: (to || !user.username ? user.waId : null) ?? user.userId,
+    userId: user.userId,
     type,
     text,
     template: templateSend
@@ -142,6 +161,8 @@ export function sendMessage(core: SimulatorCore, request: GraphRequest, phoneNum
       : null,
     bizOpaqueCallbackData: stringParam(request, "biz_opaque_callback_data") ?? null,
     acceptedAt: now,
+    pricing,
+    failure,
     status: "accepted",
     statusHistory: [{ status: "accepted", at: now }],
   };
@@ -149,7 +170,8 @@ export function sendMessage(core: SimulatorCore, request: GraphRequest, phoneNum
   core.scheduleStatuses(message);
   return ok({
     messaging_product: "whatsapp",
-    contacts: [{ input: to, wa_id: waId }],
+    // Meta: business-scoped-user-ids: wa_id answers a send to a phone number, user_id a send to a BSUID.
+    contacts: [to ? { input: to, wa_id: user.waId } : { input: user.userId, user_id: user.userId }],
     // Meta: messages/send-messages: message_status appears on template sends (pacing); "accepted" when not held.
     messages: [{ id: message.id, ...(templateSend ? { message_status: "accepted" } : {}) }],
   });

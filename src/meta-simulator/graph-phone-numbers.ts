@@ -3,9 +3,9 @@
  * (Meta: business-phone-numbers/phone-numbers, business-phone-numbers/phone-numbers, business-phone-numbers/registration, whatsapp-business-accounts).
  */
 import type { SimulatorCore } from "./core";
-import { simulatorDefaults } from "./defaults";
 import { graphErrors } from "./graph-errors";
 import { ok, paginate, parseFields, selectFields, stringParam, type GraphRequest, type GraphResponse } from "./graph-request";
+import { getTemplate } from "./graph-templates";
 import type { SimPhoneNumber, SimWaba } from "./state";
 
 // Meta: business-phone-numbers/phone-numbers: the metadata example Meta documents as the answer without `fields`.
@@ -106,9 +106,7 @@ function healthStatus(core: SimulatorCore, phone: SimPhoneNumber) {
       ...(errors.length > 0 ? { errors } : {}),
       ...(errors.length === 0 && additionalInfo.length > 0 ? { additional_info: additionalInfo } : {}),
     },
-    { entity_type: "WABA", id: phone.wabaId, can_send_message: "AVAILABLE" },
-    { entity_type: "BUSINESS", id: simulatorDefaults.businessId, can_send_message: "AVAILABLE" },
-    { entity_type: "APP", id: core.appId, can_send_message: "AVAILABLE", can_receive_call_sip: "AVAILABLE" },
+    ...core.accountHealthEntities(phone.wabaId),
   ];
   return { can_send_message: phoneAvailability, entities };
 }
@@ -164,9 +162,16 @@ const knownWabaFields = [
   "account_review_status",
   "business_verification_status",
   "ownership_type",
+  "health_status",
 ] as const;
 
-function wabaNode(waba: SimWaba): Record<string, unknown> {
+/** health_status of the account node (Meta: support/health-status): the account, its business and the app. */
+function wabaHealthStatus(core: SimulatorCore, waba: SimWaba) {
+  const entities = core.accountHealthEntities(waba.id);
+  return { can_send_message: "AVAILABLE", entities };
+}
+
+function wabaNode(core: SimulatorCore, waba: SimWaba): Record<string, unknown> {
   return {
     id: waba.id,
     name: waba.name,
@@ -176,6 +181,7 @@ function wabaNode(waba: SimWaba): Record<string, unknown> {
     account_review_status: "APPROVED",
     business_verification_status: "verified",
     ownership_type: "SELF",
+    health_status: wabaHealthStatus(core, waba),
   };
 }
 
@@ -188,7 +194,7 @@ export function getNode(core: SimulatorCore, request: GraphRequest, id: string):
     core.authorize(auth, waba.id, id, request.method, "whatsapp_business_management");
     return ok(
       selectFields(
-        wabaNode(waba),
+        wabaNode(core, waba),
         fields,
         ["id", "name", "currency", "timezone_id", "message_template_namespace"],
         knownWabaFields,
@@ -196,6 +202,8 @@ export function getNode(core: SimulatorCore, request: GraphRequest, id: string):
       ),
     );
   }
+  const template = core.state.templates.get(id);
+  if (template) return getTemplate(core, request, template);
   const phone = core.phoneNumber(id, request.method);
   core.authorize(auth, phone.wabaId, id, request.method, "whatsapp_business_management");
   return ok(selectFields(phoneNode(core, phone), fields, defaultPhoneFields, knownPhoneFields, "WhatsAppBusinessPhoneNumber"));

@@ -17,6 +17,7 @@ const knownTemplateFields = [
   "rejected_reason",
   "sub_category",
   "previous_category",
+  "health_status",
 ] as const;
 const categories = ["MARKETING", "UTILITY", "AUTHENTICATION"] as const;
 
@@ -31,7 +32,65 @@ function templateNode(core: SimulatorCore, template: SimTemplate): Record<string
     parameter_format: template.parameterFormat,
     quality_score: { score: template.qualityScore, date: Math.floor(core.now() / 1000) },
     rejected_reason: template.rejectedReason,
+    health_status: templateHealthStatus(core, template),
   };
+}
+
+/**
+ * health_status of a template (Meta: support/health-status): the template entity from its status and quality,
+ * then its account, business and app; the overall value is the worst of them.
+ */
+function templateHealthStatus(core: SimulatorCore, template: SimTemplate) {
+  const blocked = template.status !== "APPROVED";
+  const limited = !blocked && template.qualityScore === "RED";
+  const availability = blocked ? "BLOCKED" : limited ? "LIMITED" : "AVAILABLE";
+  const entity = {
+    entity_type: "MESSAGE_TEMPLATE",
+    id: template.id,
+    can_send_message: availability,
+    ...(blocked
+      ? {
+          errors: [
+            {
+              error_code: template.status === "PAUSED" ? 132015 : template.status === "DISABLED" ? 132016 : 132001,
+              error_description: `The template is ${template.status.toLowerCase()} and cannot be sent.`,
+              possible_solution: "Edit the template or wait for its review, then send it again.",
+            },
+          ],
+        }
+      : {}),
+    ...(limited ? { additional_info: ["The template's quality is low; it may be paused if it stays low."] } : {}),
+  };
+  return { can_send_message: availability, entities: [entity, ...core.accountHealthEntities(template.wabaId)] };
+}
+
+/** GET /{template-id} (Meta: templates/template-management): the template node, `fields` as on the list. */
+export function getTemplate(core: SimulatorCore, request: GraphRequest, template: SimTemplate): GraphResponse {
+  accountFor(core, request, template.wabaId);
+  const fields = parseFields(request.query.get("fields"));
+  return ok(selectFields(templateNode(core, template), fields, defaultTemplateFields, knownTemplateFields, "WhatsAppMessageTemplate"));
+}
+
+/** DELETE /{template-id}: deletes that one template (one language). */
+export function deleteTemplateNode(core: SimulatorCore, request: GraphRequest, template: SimTemplate): GraphResponse {
+  accountFor(core, request, template.wabaId);
+  core.state.templates.delete(template.id);
+  return ok({ success: true });
+}
+
+/**
+ * DELETE /{waba-id}/message_templates?name=…[&hsm_id=…] (Meta: templates/template-management): by name deletes
+ * every language of the template; with hsm_id only that one. Unknown name → 100.
+ */
+export function deleteTemplates(core: SimulatorCore, request: GraphRequest, wabaId: string): GraphResponse {
+  const waba = accountFor(core, request, wabaId);
+  const name = request.query.get("name") ?? stringParam(request, "name");
+  if (!name) throw graphErrors.invalidParameter("The parameter name is required.");
+  const hsmId = request.query.get("hsm_id") ?? stringParam(request, "hsm_id");
+  const matching = [...core.state.templates.values()].filter((t) => t.wabaId === waba.id && t.name === name && (!hsmId || t.id === hsmId));
+  if (matching.length === 0) throw graphErrors.invalidParameter(`No template named ${name}${hsmId ? ` with id ${hsmId}` : ""}.`);
+  for (const template of matching) core.state.templates.delete(template.id);
+  return ok({ success: true });
 }
 
 function accountFor(core: SimulatorCore, request: GraphRequest, wabaId: string) {

@@ -14,7 +14,7 @@ import { debugToken, exchangeCode, listSubscribedApps, subscribeApp, unsubscribe
 import { SimGraphError, graphErrors } from "./graph-errors";
 import { sendMessage } from "./graph-messages";
 import type { GraphRequest, GraphResponse } from "./graph-request";
-import { createTemplate, listTemplates } from "./graph-templates";
+import { createTemplate, deleteTemplateNode, deleteTemplates, listTemplates } from "./graph-templates";
 import type { SimSentMessage } from "./state";
 import type { WebhookDelivery } from "./webhooks";
 
@@ -83,6 +83,12 @@ function graphRoute(method: string, segments: string[]): Route | null {
     if (first === "debug_token") return method === "GET" ? debugToken : null;
     if (method === "GET") return (core, r) => getNode(core, r, first);
     if (method === "POST") return (core, r) => updatePhoneNumber(core, r, first);
+    if (method === "DELETE")
+      return (core, r) => {
+        const template = core.state.templates.get(first);
+        if (!template) throw graphErrors.objectNotFound(first, r.method);
+        return deleteTemplateNode(core, r, template);
+      };
     return null;
   }
   if (first === "oauth" && edge === "access_token") return method === "GET" || method === "POST" ? exchangeCode : null;
@@ -99,6 +105,7 @@ function graphRoute(method: string, segments: string[]): Route | null {
     message_templates: {
       GET: (core, r) => listTemplates(core, r, first),
       POST: (core, r) => createTemplate(core, r, first),
+      DELETE: (core, r) => deleteTemplates(core, r, first),
     },
   };
   return byEdge[edge]?.[method] ?? null;

@@ -140,17 +140,41 @@ export type SimOAuthCode = {
 
 export type SimMessageStatus = "accepted" | "sent" | "delivered" | "read" | "failed";
 
+/**
+ * A WhatsApp user as the business sees them (Meta: business-scoped-user-ids): a business-scoped user id (BSUID,
+ * "ES.1234…") always, a phone number (wa_id) unless they use a username and never shared it.
+ */
+export type SimUser = { userId: string; waId: string | null; username: string | null; name: string };
+
+/** Meta: pricing: the `pricing` object of a message's status webhooks, fixed when the message is accepted. */
+export type SimPricing = {
+  billable: boolean;
+  pricing_model: "PMP";
+  category: "marketing" | "utility" | "authentication" | "service";
+  type: "regular" | "free_customer_service" | "free_entry_point";
+};
+
+/** Why an accepted message ends in a `failed` status instead of being delivered. */
+export type SimDeliveryFailure = "undeliverable" | "marketing_limit" | "marketing_stopped";
+
 export type SimSentMessage = {
   id: string;
   phoneNumberId: string;
   wabaId: string;
+  /** what the business addressed: the `to` phone number, or the `recipient` BSUID when sent without `to` */
   to: string;
+  /** the user's phone number; their BSUID instead when the message went to a BSUID and Meta does not reveal the number */
   waId: string;
+  /** the user's BSUID (Meta: business-scoped-user-ids) */
+  userId: string;
   type: string;
   text: string | null;
   template: { name: string; language: string; bodyParameters: string[] } | null;
   bizOpaqueCallbackData: string | null;
   acceptedAt: number;
+  pricing: SimPricing;
+  /** set when the message is accepted but will fail (131026, 131049, 131050) */
+  failure: SimDeliveryFailure | null;
   status: SimMessageStatus;
   statusHistory: { status: SimMessageStatus; at: number }[];
 };
@@ -169,6 +193,22 @@ export type SimState = {
   lastInboundAt: Map<string, number>;
   inboundMessages: Map<string, SimInboundMessage>;
   sentMessages: SimSentMessage[];
+  /** every user the simulator has seen, by BSUID */
+  users: Map<string, SimUser>;
+  /** phone number → BSUID of the users that have one */
+  userIdByPhone: Map<string, string>;
+  /** `${phoneNumberId}|${userKey}` → end of the 72 h free entry point window (Meta: pricing) */
+  freeEntryPointUntil: Map<string, number>;
+  /** BSUIDs of users who stopped marketing messages from this business (Meta: webhooks/reference/user_preferences) */
+  marketingStopped: Set<string>;
+  /** BSUIDs whose marketing messages Meta limits for now: every marketing send to them fails with 131049 */
+  marketingLimited: Set<string>;
+  /** BSUID → times marketing templates were accepted for them (Meta: support/error-codes 131049, per user over 24 h) */
+  marketingSends: Map<string, number[]>;
+  /** wabaId → BSUID → when that user last opened a business-initiated conversation (Meta: messaging-limits) */
+  businessInitiated: Map<string, Map<string, number>>;
+  /** phoneNumberId → end of a throughput upgrade in progress; sends answer 131057 until then (Meta: throughput) */
+  maintenanceUntil: Map<string, number>;
 };
 
 export const allScopes = ["whatsapp_business_management", "whatsapp_business_messaging", "business_management"];
@@ -321,6 +361,14 @@ export function createDefaultState(now: number): SimState {
     lastInboundAt: new Map(),
     inboundMessages: new Map(),
     sentMessages: [],
+    users: new Map(),
+    userIdByPhone: new Map(),
+    freeEntryPointUntil: new Map(),
+    marketingStopped: new Set(),
+    marketingLimited: new Set(),
+    marketingSends: new Map(),
+    businessInitiated: new Map(),
+    maintenanceUntil: new Map(),
   };
 }
 
@@ -342,5 +390,9 @@ export function snapshotState(state: SimState) {
     notOnWhatsApp: [...state.notOnWhatsApp],
     openWindows: Object.fromEntries(state.lastInboundAt),
     sentMessages: state.sentMessages.length,
+    users: [...state.users.values()],
+    marketingStopped: [...state.marketingStopped],
+    marketingLimited: [...state.marketingLimited],
+    maintenanceUntil: Object.fromEntries(state.maintenanceUntil),
   };
 }

@@ -306,7 +306,8 @@ export function toTokenDebugInfo({ data }: z.infer<typeof debugTokenSchema>): To
 
 export const sendResultSchema = z.object({
   messaging_product: z.string().optional(),
-  contacts: z.array(z.object({ input: z.string().optional(), wa_id: z.string().optional() })).optional(),
+  // Meta: business-scoped-user-ids: wa_id answers a send to a phone number, user_id (the BSUID) a send to `recipient`.
+  contacts: z.array(z.object({ input: z.string().optional(), wa_id: z.string().optional(), user_id: z.string().optional() })).optional(),
   messages: z.array(z.object({ id: z.string().min(1), message_status: z.string().optional() })).min(1),
 });
 
@@ -315,6 +316,8 @@ export type SentMessage = {
   messageId: string;
   /** the recipient's WhatsApp id, which may differ from what was sent as `to` */
   waId?: string;
+  /** the recipient's business-scoped user id, when the message was sent to one */
+  userId?: string;
   input?: string;
   /** template sends under pacing: "accepted" or "held_for_quality_assessment" */
   messageStatus?: Open<"accepted" | "held_for_quality_assessment">;
@@ -326,6 +329,7 @@ export function toSentMessage(result: z.infer<typeof sendResultSchema>): SentMes
   return {
     messageId: message.id,
     ...(contact?.wa_id ? { waId: contact.wa_id } : {}),
+    ...(contact?.user_id ? { userId: contact.user_id } : {}),
     ...(contact?.input ? { input: contact.input } : {}),
     ...(message.message_status ? { messageStatus: message.message_status } : {}),
   };

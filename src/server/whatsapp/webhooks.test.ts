@@ -163,7 +163,8 @@ describe("account-level webhooks", () => {
   it("template status, quality and account updates", async () => {
     await control.setTemplateStatus({ templateId: defaultTemplates.poNotificationEs.id, event: "PAUSED" });
     await control.setTemplateStatus({ name: "hello_world", language: "en_US", event: "REJECTED", reason: "PROMOTIONAL" });
-    await control.qualityUpdate({ phoneNumberId: platform.id, event: "THROUGHPUT_UPGRADE" });
+    // current_limit left Meta's payload in February 2026; the simulator sends it only when asked, for this parser check.
+    await control.qualityUpdate({ phoneNumberId: platform.id, event: "THROUGHPUT_UPGRADE", currentLimit: "TIER_UNLIMITED" });
     await control.accountUpdate({ event: "ACCOUNT_RESTRICTION" });
     await sim.whenIdle();
     const items = itemsOf(receiver.received).sort((a, b) => a.kind.localeCompare(b.kind));
