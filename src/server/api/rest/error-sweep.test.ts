@@ -14,6 +14,8 @@ import { createTenantWithOwner, sessionFor } from "@/test/fixtures";
 import { broadcastReportRest } from "@/server/api/rest/broadcast-report";
 import { localJobsRest } from "@/server/api/rest/local-jobs";
 import { healthRest } from "@/server/api/rest/health";
+import { metricsRest } from "@/server/api/rest/metrics";
+import { createMetricsRegistry } from "@/server/monitoring/metrics";
 import { createHealthCache, sharedAccountProbe } from "@/server/monitoring/health-check";
 import { getEnv } from "@/server/env";
 
@@ -126,6 +128,16 @@ const routes: Record<string, Sweep> = {
     "unknown id": () => healthRest(new Request(`http://localhost/api/health?id=${unknownId}`, { headers: asAdmin }), admin(), healthDeps()),
     "NUL byte": () =>
       healthRest(new Request(`http://localhost/api/health?x=${encodeURIComponent(nul)}`, { headers: asAdmin }), admin(), healthDeps()),
+  },
+  metrics: {
+    "unknown id": () =>
+      metricsRest(new Request(`http://localhost/api/metrics?id=${unknownId}`, { headers: asAdmin }), admin(), createMetricsRegistry()),
+    "NUL byte": () =>
+      metricsRest(
+        new Request(`http://localhost/api/metrics?x=${encodeURIComponent(nul)}`, { headers: asAdmin }),
+        admin(),
+        createMetricsRegistry(),
+      ),
   },
   "broadcasts/[id]/recipients.csv": {
     "unknown id": async () => {
