@@ -2,6 +2,7 @@
  * `GET /api/metrics` against real Postgres (a database of this file's own, so every figure is the seeded world's):
  * the admin token is required, the answer is Prometheus' text format and each family holds the right numbers.
  */
+import type { WebhookItemStatus } from "@/generated/prisma/enums";
 import { beforeAll, describe, expect, it } from "vitest";
 import { metricsRest } from "@/server/api/rest/metrics";
 import { createMetricsRegistry } from "@/server/monitoring/metrics";
@@ -69,15 +70,14 @@ beforeAll(async () => {
   const event = await db.webhookEvent.create({
     data: { bodySha256: "metrics-test", object: "whatsapp_business_account", payload: {}, itemCount: 5 },
   });
-  await db.webhookItem.createMany({
-    data: [
-      { key: "m-1", field: "messages", status: "PROCESSED" },
-      { key: "m-2", field: "messages", status: "PENDING", createdAt: hoursAgo(0.5) },
-      { key: "m-3", field: "messages", status: "QUARANTINED" },
-      { key: "t-1", field: "message_template_status_update", status: "FAILED" },
-      { key: "old", field: "messages", status: "PROCESSED", createdAt: hoursAgo(30) },
-    ].map((item) => ({ ...item, eventId: event.id, kind: "status", payload: {} })),
-  });
+  const items: { key: string; field: string; status: WebhookItemStatus; createdAt?: Date }[] = [
+    { key: "m-1", field: "messages", status: "PROCESSED" },
+    { key: "m-2", field: "messages", status: "PENDING", createdAt: hoursAgo(0.5) },
+    { key: "m-3", field: "messages", status: "QUARANTINED" },
+    { key: "t-1", field: "message_template_status_update", status: "FAILED" },
+    { key: "old", field: "messages", status: "PROCESSED", createdAt: hoursAgo(30) },
+  ];
+  await db.webhookItem.createMany({ data: items.map((item) => ({ ...item, eventId: event.id, kind: "status", payload: {} })) });
   await db.jobOutbox.createMany({
     data: [
       { id: "j1", name: "broadcast/send.chunk", data: {}, createdAt: hoursAgo(1) },
