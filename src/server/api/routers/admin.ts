@@ -1,5 +1,6 @@
 import { adminProcedure, createTRPCRouter, z } from "@/server/api/trpc";
 import { endAllSessions } from "@/server/auth/session-user";
+import { getThresholds, thresholdChangeSchema, updateThreshold } from "@/server/monitoring/thresholds";
 import { getPlatformStats } from "@/server/tenants/overview";
 import { listQuarantinedItems, rerunQuarantinedItem } from "@/server/webhooks/quarantine";
 import { webhookHandlers } from "@/server/wiring";
@@ -20,6 +21,12 @@ export const adminRouter = createTRPCRouter({
         actor: { userId: ctx.user.id, label: ctx.user.email },
       }),
     ),
+  /** The delivery metrics' alert thresholds (defaults or as an admin set them). */
+  metricThresholds: adminProcedure.query(({ ctx }) => getThresholds({ db: ctx.db })),
+  /** Changes one metric's threshold and minimum sample (audited with before and after). */
+  updateMetricThreshold: adminProcedure
+    .input(thresholdChangeSchema)
+    .mutation(({ ctx, input }) => updateThreshold({ db: ctx.db, actor: { userId: ctx.user.id, label: ctx.user.email }, change: input })),
   /** Ends every session of a user (a lost laptop, a leaked cookie): their next request must sign in again. */
   signOutEverywhere: adminProcedure
     .input(z.object({ userId: z.string().min(1, "expected the id of the user to sign out") }))
