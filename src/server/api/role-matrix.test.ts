@@ -92,6 +92,16 @@ describeRoleMatrix(testDb, [
     },
   },
   {
+    procedure: "admin.deliveryRates",
+    allowed: ["admin"],
+    call: (caller, world) => caller.admin.deliveryRates({ tenantId: world.tenantA.id }),
+  },
+  {
+    procedure: "bakery.deliveryRates",
+    allowed: ["ownerA", "ownerB"],
+    call: (caller) => caller.bakery.deliveryRates(),
+  },
+  {
     procedure: "admin.metricThresholds",
     allowed: ["admin"],
     call: (caller) => caller.admin.metricThresholds(),

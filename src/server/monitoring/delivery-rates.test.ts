@@ -9,7 +9,7 @@ import { planBroadcastChunks, sendBroadcastChunk } from "@/server/broadcasts/sen
 import { broadcastRates, evaluateAllThresholds } from "@/server/monitoring/delivery-rates";
 import { getThresholds, updateThreshold } from "@/server/monitoring/thresholds";
 import { testDb } from "@/test/db";
-import { createAdmin } from "@/test/fixtures";
+import { callerAs, createAdmin, createTenantWithOwner } from "@/test/fixtures";
 import { createSendingTenant } from "@/test/messaging-world";
 
 const sim = createMetaSimulator({
@@ -96,6 +96,21 @@ describe("delivery-rate threshold", () => {
     const { broadcastId } = await finishedBroadcast(minSample - 5, 3);
     await evaluateAllThresholds({ db: testDb() });
     expect(await deliveryAlerts(broadcastId)).toHaveLength(0);
+  });
+});
+
+describe("30 days of rates", () => {
+  it("an owner's series counts their bakery's sends only, day by day, with the thresholds to draw", async () => {
+    const { owner } = await finishedBroadcast(25, 5);
+    const mine = await callerAs(testDb(), owner).bakery.deliveryRates();
+    expect(mine.days).toHaveLength(30);
+    expect(mine.days.at(-1)).toMatchObject({ day: new Date().toISOString().slice(0, 10), sent: 25, failed: 5, deliveryRate: 0.8 });
+    expect(mine.days.slice(0, -1).every((d) => d.sent === 0 && d.deliveryRate === null)).toBe(true);
+    expect(mine.thresholds.delivery_rate).toMatchObject({ threshold: 0.9, direction: "below" });
+
+    const other = await createTenantWithOwner(testDb());
+    const theirs = await callerAs(testDb(), other.owner).bakery.deliveryRates();
+    expect(theirs.days.at(-1)).toMatchObject({ sent: 0, deliveryRate: null });
   });
 });
 

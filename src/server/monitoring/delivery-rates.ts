@@ -188,3 +188,77 @@ export async function evaluateAllThresholds({ db, now = new Date() }: { db: Db; 
   }
   return { raised: raised.length };
 }
+
+export type DailyRates = {
+  /** UTC day, YYYY-MM-DD */
+  day: string;
+  sent: number;
+  failed: number;
+  delivered: number;
+  read: number;
+  optedOut: number;
+  apiErrors: number;
+  /** null when nothing was sent that day */
+  deliveryRate: number | null;
+  readRate: number | null;
+  optOutRate: number | null;
+  apiErrorRate: number | null;
+};
+
+/**
+ * The last `days` UTC days (today included) of outbound messages, for charts: one bakery's (tenantId) or the
+ * platform's; days without sends are there with null rates. Opt-outs are the bakery's contacts who opted out that day.
+ */
+export async function dailyRates({ db, tenantId, days = 30, now = new Date() }: { db: Db; tenantId?: string; days?: number; now?: Date }) {
+  const tenant = tenantId ?? null;
+  const rows = await db.$queryRaw<
+    { day: string; sent: number; failed: number; delivered: number; read: number; api_errors: number; opted_out: number }[]
+  >`
+    WITH days AS (
+      SELECT generate_series(date_trunc('day', ${now}::timestamp) - make_interval(days => ${days - 1}), date_trunc('day', ${now}::timestamp),
+                             interval '1 day') AS day
+    ), sends AS (
+      SELECT date_trunc('day', m."createdAt") AS day,
+             count(*)::int AS sent,
+             count(*) FILTER (WHERE m."status" = 'FAILED')::int AS failed,
+             count(*) FILTER (WHERE m."status" IN ('DELIVERED', 'READ'))::int AS delivered,
+             count(*) FILTER (WHERE m."status" = 'READ')::int AS read,
+             count(*) FILTER (WHERE m."status" = 'FAILED' AND m."wamid" IS NULL AND m."appErrorCode" = ANY(${apiErrorCodes}))::int AS api_errors
+      FROM "messages" m
+      WHERE m."direction" = 'OUTBOUND' AND m."status" <> 'PENDING'
+        AND m."createdAt" >= date_trunc('day', ${now}::timestamp) - make_interval(days => ${days - 1})
+        AND (${tenant}::text IS NULL OR m."tenantId" = ${tenant})
+      GROUP BY 1
+    ), optouts AS (
+      SELECT date_trunc('day', c."optedOutAt") AS day, count(*)::int AS opted_out
+      FROM "contacts" c
+      WHERE c."optedOutAt" >= date_trunc('day', ${now}::timestamp) - make_interval(days => ${days - 1})
+        AND (${tenant}::text IS NULL OR c."tenantId" = ${tenant})
+      GROUP BY 1
+    )
+    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, COALESCE(s.sent, 0) AS sent, COALESCE(s.failed, 0) AS failed,
+           COALESCE(s.delivered, 0) AS delivered, COALESCE(s.read, 0) AS read, COALESCE(s.api_errors, 0) AS api_errors,
+           COALESCE(o.opted_out, 0) AS opted_out
+    FROM days d LEFT JOIN sends s ON s.day = d.day LEFT JOIN optouts o ON o.day = d.day
+    ORDER BY d.day`;
+  const share = (hits: number, sample: number) => (sample > 0 ? hits / sample : null);
+  return rows.map((r): DailyRates => ({
+    day: r.day,
+    sent: r.sent,
+    failed: r.failed,
+    delivered: r.delivered,
+    read: r.read,
+    optedOut: r.opted_out,
+    apiErrors: r.api_errors,
+    deliveryRate: share(r.sent - r.failed, r.sent),
+    readRate: share(r.read, r.delivered),
+    optOutRate: share(r.opted_out, r.sent),
+    apiErrorRate: share(r.api_errors, r.sent),
+  }));
+}
+
+/** The daily series with the thresholds to draw against them. */
+export async function dailyRatesWithThresholds(args: { db: Db; tenantId?: string; days?: number }) {
+  const [days, thresholds] = await Promise.all([dailyRates(args), getThresholds({ db: args.db })]);
+  return { days, thresholds };
+}
