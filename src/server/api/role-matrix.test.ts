@@ -92,6 +92,27 @@ describeRoleMatrix(testDb, [
     },
   },
   {
+    procedure: "admin.deliveryRates",
+    allowed: ["admin"],
+    call: (caller, world) => caller.admin.deliveryRates({ tenantId: world.tenantA.id }),
+  },
+  {
+    procedure: "bakery.deliveryRates",
+    allowed: ["ownerA", "ownerB"],
+    call: (caller) => caller.bakery.deliveryRates(),
+  },
+  {
+    procedure: "admin.metricThresholds",
+    allowed: ["admin"],
+    call: (caller) => caller.admin.metricThresholds(),
+  },
+  {
+    procedure: "admin.updateMetricThreshold",
+    allowed: ["admin"],
+    // the default values: other test files share this database and its thresholds
+    call: (caller) => caller.admin.updateMetricThreshold({ metric: "delivery_rate", threshold: 0.9, minSample: 20 }),
+  },
+  {
     procedure: "admin.signOutEverywhere",
     allowed: ["admin"],
     call: async (caller) => caller.admin.signOutEverywhere({ userId: (await createTenantWithOwner(testDb())).owner.id }),

@@ -15,6 +15,7 @@
  * Meta and is sent; one with a message is never sent again — its wamid says SENT, its absence UNKNOWN.
  */
 import type { Db } from "@/server/db";
+import { evaluateBroadcastThresholds } from "@/server/monitoring/delivery-rates";
 import type { jobEvents, PayloadOf } from "@/server/jobs/events";
 import { isAppError } from "@/server/errors";
 import {
@@ -363,10 +364,15 @@ function mostCommon(values: string[]): string {
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "META_ERROR";
 }
 
-/** The last chunk to finish marks the broadcast completed. */
+/** The last chunk to finish marks the broadcast completed and judges its rates against the alert thresholds. */
 export async function completeIfFinished(db: Db, broadcastId: string) {
-  await db.$executeRaw`
+  const completed = await db.$executeRaw`
     UPDATE "broadcasts" SET "status" = 'COMPLETED', "finishedAt" = now(), "updatedAt" = now()
     WHERE "id" = ${broadcastId} AND "status" = 'SENDING'
       AND NOT EXISTS (SELECT 1 FROM "broadcast_recipients" WHERE "broadcastId" = ${broadcastId} AND "status" IN ('PENDING', 'SENDING'))`;
+  if (completed === 0) return;
+  // a failure here must not fail the chunk (it would not complete again): the periodic job judges it later
+  await evaluateBroadcastThresholds({ db, broadcastId }).catch((error: Error) =>
+    console.error("broadcast thresholds:", broadcastId, error.message),
+  );
 }

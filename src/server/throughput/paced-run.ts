@@ -28,6 +28,7 @@ import {
   waitForReservedSlot,
   type SlotReservation,
 } from "@/server/throughput/pacing";
+import { tallyDeferral, tallySlotWait } from "@/server/throughput/pacing-tally";
 
 export type Deferral = { reason: "throughput" | "pair_rate"; retryAfterMs: number };
 
@@ -76,7 +77,10 @@ export async function startPacedRun({
   let pausedUntil: Date | null = null;
 
   async function slotOf(slots: SlotReservation, index: number): Promise<SendSlot> {
-    return { answered: await waitForReservedSlot(slots, index, processGuard, phoneNumberId, limit) };
+    const waitFrom = performance.now();
+    const answered = await waitForReservedSlot(slots, index, processGuard, phoneNumberId, limit);
+    tallySlotWait(performance.now() - waitFrom);
+    return { answered };
   }
 
   /** A slot of its own, after a pause or for a second call of the same item. */
@@ -125,9 +129,13 @@ export async function startPacedRun({
               forMs: throughputPauseMs,
               reason: "Meta answered 130429 (throughput reached)",
             });
+            tallyDeferral("throughput");
             return { reason: "throughput", retryAfterMs: throughputPauseMs };
           }
-          if (metaCode === metaThrottleCodes.pairRate) return { reason: "pair_rate", retryAfterMs: pairRateRetryMs(pairAttempts) };
+          if (metaCode === metaThrottleCodes.pairRate) {
+            tallyDeferral("pair_rate");
+            return { reason: "pair_rate", retryAfterMs: pairRateRetryMs(pairAttempts) };
+          }
           return null;
         },
         end() {

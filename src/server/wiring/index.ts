@@ -10,6 +10,7 @@ import { healthCheckFanOutJob, numberHealthCheckJob, onboardingTimeoutsJob } fro
 import { healthWebhookHandlers } from "@/server/health/webhooks";
 import type { JobDefinition } from "@/server/jobs/definition";
 import { messagingWebhookHandlers } from "@/server/messaging/webhooks";
+import { deliveryThresholdsJob } from "@/server/monitoring/jobs";
 import { registrationRetryJob } from "@/server/registration/jobs";
 import { registrationWebhookHandlers } from "@/server/registration/webhooks";
 import type { SimulatedSignupPopup } from "@/server/signup/simulated-popup";
@@ -38,6 +39,7 @@ export const jobDefinitions: JobDefinition[] = [
   syncTemplatesJob,
   broadcastFanOutJob,
   broadcastSendChunkJob,
+  deliveryThresholdsJob,
 ];
 
 /** Local mode: Recado talks to the bundled simulator, not to Meta's Graph API. */

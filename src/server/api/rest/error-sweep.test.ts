@@ -13,6 +13,11 @@ import { internals } from "@/test/error-sweep";
 import { createTenantWithOwner, sessionFor } from "@/test/fixtures";
 import { broadcastReportRest } from "@/server/api/rest/broadcast-report";
 import { localJobsRest } from "@/server/api/rest/local-jobs";
+import { healthRest } from "@/server/api/rest/health";
+import { metricsRest } from "@/server/api/rest/metrics";
+import { createMetricsRegistry } from "@/server/monitoring/metrics";
+import { createHealthCache, sharedAccountProbe } from "@/server/monitoring/health-check";
+import { getEnv } from "@/server/env";
 
 const adminApiToken = "sweep-admin-token-0123456789abcdef";
 const admin = () => ({ db: testDb(), session: null, adminApiToken });
@@ -20,6 +25,8 @@ const asAdmin = { authorization: `Bearer ${adminApiToken}`, "content-type": "app
 const nul = "x\u0000y";
 const unknownId = "c0000000000000000000000000";
 const localInline = { META_GRAPH_BASE_URL: "http://127.0.0.1:4010", RECADO_JOBS: "inline" as const };
+
+const healthDeps = () => ({ cache: createHealthCache(), probe: sharedAccountProbe(getEnv()) });
 
 type Sweep = Record<"unknown id" | "NUL byte", () => Promise<Response>>;
 
@@ -115,6 +122,21 @@ const routes: Record<string, Sweep> = {
         }),
         admin(),
         localInline,
+      ),
+  },
+  health: {
+    "unknown id": () => healthRest(new Request(`http://localhost/api/health?id=${unknownId}`, { headers: asAdmin }), admin(), healthDeps()),
+    "NUL byte": () =>
+      healthRest(new Request(`http://localhost/api/health?x=${encodeURIComponent(nul)}`, { headers: asAdmin }), admin(), healthDeps()),
+  },
+  metrics: {
+    "unknown id": () =>
+      metricsRest(new Request(`http://localhost/api/metrics?id=${unknownId}`, { headers: asAdmin }), admin(), createMetricsRegistry()),
+    "NUL byte": () =>
+      metricsRest(
+        new Request(`http://localhost/api/metrics?x=${encodeURIComponent(nul)}`, { headers: asAdmin }),
+        admin(),
+        createMetricsRegistry(),
       ),
   },
   "broadcasts/[id]/recipients.csv": {

@@ -1,5 +1,7 @@
 import { adminProcedure, createTRPCRouter, z } from "@/server/api/trpc";
 import { endAllSessions } from "@/server/auth/session-user";
+import { dailyRatesWithThresholds } from "@/server/monitoring/delivery-rates";
+import { getThresholds, thresholdChangeSchema, updateThreshold } from "@/server/monitoring/thresholds";
 import { getPlatformStats } from "@/server/tenants/overview";
 import { listQuarantinedItems, rerunQuarantinedItem } from "@/server/webhooks/quarantine";
 import { webhookHandlers } from "@/server/wiring";
@@ -20,6 +22,16 @@ export const adminRouter = createTRPCRouter({
         actor: { userId: ctx.user.id, label: ctx.user.email },
       }),
     ),
+  /** 30 days of delivery, read, opt-out and API error rates, the platform's or one bakery's, with the thresholds. */
+  deliveryRates: adminProcedure
+    .input(z.object({ tenantId: z.string().min(1, "tenantId: expected a bakery's id").optional() }).optional())
+    .query(({ ctx, input }) => dailyRatesWithThresholds({ db: ctx.db, tenantId: input?.tenantId })),
+  /** The delivery metrics' alert thresholds (defaults or as an admin set them). */
+  metricThresholds: adminProcedure.query(({ ctx }) => getThresholds({ db: ctx.db })),
+  /** Changes one metric's threshold and minimum sample (audited with before and after). */
+  updateMetricThreshold: adminProcedure
+    .input(thresholdChangeSchema)
+    .mutation(({ ctx, input }) => updateThreshold({ db: ctx.db, actor: { userId: ctx.user.id, label: ctx.user.email }, change: input })),
   /** Ends every session of a user (a lost laptop, a leaked cookie): their next request must sign in again. */
   signOutEverywhere: adminProcedure
     .input(z.object({ userId: z.string().min(1, "expected the id of the user to sign out") }))
