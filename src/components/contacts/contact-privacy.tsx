@@ -3,17 +3,8 @@
 import { useState } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
+import { downloadFile } from "@/components/ui/download";
 import { api } from "@/trpc/react";
-
-/** Hands a file the server built to the browser as a download. */
-function download({ fileName, mimeType, content }: { fileName: string; mimeType: string; content: string }) {
-  const url = URL.createObjectURL(new Blob([content], { type: mimeType }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  URL.revokeObjectURL(url);
-}
 
 /** GDPR requests for one contact: export everything held about it (JSON or CSV), or erase it after a confirmation. */
 export function ContactPrivacy({
@@ -25,7 +16,7 @@ export function ContactPrivacy({
 }) {
   const toast = useToast();
   const [confirmErase, setConfirmErase] = useState(false);
-  const exportData = api.gdpr.exportContact.useMutation({ onSuccess: download, onError: (e) => toast("error", e.message) });
+  const exportData = api.gdpr.exportContact.useMutation({ onSuccess: downloadFile, onError: (e) => toast("error", e.message) });
   const erase = api.gdpr.eraseContact.useMutation({
     onSuccess: () => {
       setConfirmErase(false);

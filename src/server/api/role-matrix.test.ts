@@ -390,6 +390,13 @@ describeRoleMatrix(testDb, [
       return caller.contacts.clearNotOnWhatsApp({ contactId: contact.id });
     },
   },
+  { procedure: "audit.tenants", allowed: ["admin"], call: (caller) => caller.audit.tenants() },
+  {
+    procedure: "audit.exportCsv",
+    allowed: ["admin"],
+    call: (caller) => caller.audit.exportCsv({}),
+    ownedBy: (result) => expect((result as { content: string }).content).toMatch(/^when,who,action,bakery/),
+  },
   // --- GDPR (issue 16): each caller targets a contact of its own bakery; gdpr.test.ts covers the wrong bakery
   {
     procedure: "gdpr.exportContact",
