@@ -34,6 +34,17 @@ describe("audit trail: every state change writes one entry with who, which baker
     expect(entries[1]).toMatchObject({ action: "contact.opt_out", before: { optedIn: true }, after: { optedIn: false } });
   });
 
+  it("opt-ins of a CSV import, one entry per contact", async () => {
+    const { tenant, owner } = await createTenantWithOwner(db);
+    const phone = `+3468${String(Date.now()).slice(-7)}`;
+    const result = await callerAs(db, owner).contacts.importCsv({ csv: `phone,name,opted_in\n${phone},Import,yes` });
+    expect(result).toMatchObject({ imported: 1 });
+    const contact = await db.contact.findUniqueOrThrow({ where: { tenantId_phoneE164: { tenantId: tenant.id, phoneE164: phone } } });
+    expect(await entriesOf(db, contact.id)).toEqual([
+      expect.objectContaining({ action: "contact.opt_in", tenantId: tenant.id, before: { optedIn: false }, after: { optedIn: true } }),
+    ]);
+  });
+
   it("API key created and revoked", async () => {
     const { tenant, owner } = await createTenantWithOwner(db);
     const caller = callerAs(db, owner);
