@@ -8,6 +8,21 @@ import { productionProblems, productionRulesApply, type EnvProblem } from "@/ser
 
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "expected a postgres:// URL, e.g. postgresql://postgres@127.0.0.1:5432/recado");
 
+/** An empty value (a line copied from .env.example and left blank) means unset. */
+const blankIsUnset = (value: unknown) => (value === "" ? undefined : value);
+
+/** A retention period in whole days (at least one day, at most ten years). */
+const retentionDays = (what: string, fallback: number) =>
+  z.preprocess(
+    blankIsUnset,
+    z.coerce
+      .number(`expected a whole number of days to keep ${what}, e.g. ${fallback}`)
+      .int(`expected a whole number of days to keep ${what}, e.g. ${fallback}`)
+      .min(1, `expected at least 1 day to keep ${what}, e.g. ${fallback}`)
+      .max(3650, `expected at most 3650 days (ten years) to keep ${what}, e.g. ${fallback}`)
+      .default(fallback),
+  );
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
 
@@ -50,6 +65,21 @@ export const envSchema = z.object({
     .string()
     .regex(/^\S+( \S+){4,5}$/, "expected a cron expression, e.g. */5 * * * *")
     .optional(),
+
+  /** Retention (src/server/compliance/retention.ts): days until message content is cleared; default 90. */
+  RETENTION_CONTENT_DAYS: retentionDays("message content", 90),
+  /** Days until delivery logs (status history, stored webhook items) are deleted; default 365. */
+  RETENTION_DELIVERY_LOG_DAYS: retentionDays("delivery logs", 365),
+  /** Days a dispatched job outbox row is kept after it was handed over (or given up); default 30. */
+  RETENTION_JOB_OUTBOX_DAYS: retentionDays("dispatched job outbox rows", 30),
+  /** When the daily retention run starts (cron syntax, UTC); default 03:30 every day. */
+  RETENTION_CRON: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .regex(/^\S+( \S+){4,5}$/, "expected a cron expression, e.g. 30 3 * * *")
+      .optional(),
+  ),
 
   /** Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the socket address is the client). */
   TRUSTED_PROXY_HOPS: z.coerce

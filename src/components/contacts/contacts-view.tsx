@@ -9,6 +9,7 @@ import { Pager } from "@/components/ui/pager";
 import { useToast } from "@/components/ui/toast";
 import { timeAgo } from "@/components/ui/format";
 import { ContactImport } from "@/components/contacts/contact-import";
+import { ContactPrivacy } from "@/components/contacts/contact-privacy";
 import { api } from "@/trpc/react";
 
 const filters = [
@@ -157,9 +158,12 @@ export function ContactsView() {
                   </td>
                   <td className="px-4 py-2 text-stone-600">{c.lastInboundAt ? timeAgo(c.lastInboundAt) : "never"}</td>
                   <td className="px-4 py-2 text-right">
-                    <Link href={`/messages/${c.id}`} className="text-brand-700 underline">
-                      Conversation
-                    </Link>
+                    <div className="flex flex-col items-end gap-1">
+                      <Link href={`/messages/${c.id}`} className="text-brand-700 underline">
+                        Conversation
+                      </Link>
+                      <ContactPrivacy contact={c} onErased={() => void utils.contacts.list.invalidate()} />
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -4,6 +4,7 @@
  */
 import type { AlertSeverity } from "@/generated/prisma/enums";
 import type { Prisma } from "@/generated/prisma/client";
+import { writeAudit, type Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 
 export type RaiseAlertInput = {
@@ -28,11 +29,24 @@ export async function raiseAlert({ db, ...alert }: { db: Db } & RaiseAlertInput)
   });
 }
 
-export async function acknowledgeAlert({ db, alertId, userId }: { db: Db; alertId: string; userId: string }) {
-  // Clearing dedupeKey lets the same problem open a fresh alert next time.
-  return db.alert.update({
-    where: { id: alertId },
-    data: { acknowledgedAt: new Date(), acknowledgedById: userId, dedupeKey: null },
+export async function acknowledgeAlert({ db, alertId, actor }: { db: Db; alertId: string; actor: Actor & { userId: string } }) {
+  return db.$transaction(async (tx) => {
+    const before = await tx.alert.findUniqueOrThrow({ where: { id: alertId } });
+    // Clearing dedupeKey lets the same problem open a fresh alert next time.
+    const alert = await tx.alert.update({
+      where: { id: alertId },
+      data: { acknowledgedAt: new Date(), acknowledgedById: actor.userId, dedupeKey: null },
+    });
+    await writeAudit(tx, {
+      actor,
+      action: "alert.acknowledge",
+      tenantId: alert.tenantId,
+      targetType: "alert",
+      targetId: alert.id,
+      before: { acknowledgedAt: before.acknowledgedAt?.toISOString() ?? null },
+      after: { acknowledgedAt: alert.acknowledgedAt!.toISOString(), kind: alert.kind, title: alert.title },
+    });
+    return alert;
   });
 }
 

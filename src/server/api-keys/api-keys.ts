@@ -33,13 +33,22 @@ export async function listApiKeys({ db, tenantId }: { db: Db; tenantId: string }
 }
 
 export async function revokeApiKey({ db, tenantId, apiKeyId, actor }: { db: Db; tenantId: string; apiKeyId: string; actor: Actor }) {
-  const { count } = await db.apiKey.updateMany({ where: { id: apiKeyId, tenantId, revokedAt: null }, data: { revokedAt: new Date() } });
+  const revokedAt = new Date();
+  const { count } = await db.apiKey.updateMany({ where: { id: apiKeyId, tenantId, revokedAt: null }, data: { revokedAt } });
   if (!count) {
     const exists = await db.apiKey.count({ where: { id: apiKeyId, tenantId } });
     if (!exists) throw new AppError("NOT_FOUND", "API key not found.", { api_key_id: apiKeyId });
     return { revoked: false };
   }
-  await writeAudit(db, { actor, action: "api_key.revoke", tenantId, targetType: "api_key", targetId: apiKeyId });
+  await writeAudit(db, {
+    actor,
+    action: "api_key.revoke",
+    tenantId,
+    targetType: "api_key",
+    targetId: apiKeyId,
+    before: { revokedAt: null },
+    after: { revokedAt: revokedAt.toISOString() },
+  });
   return { revoked: true };
 }
 

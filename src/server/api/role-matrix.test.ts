@@ -411,6 +411,45 @@ describeRoleMatrix(testDb, [
       return caller.contacts.clearNotOnWhatsApp({ contactId: contact.id });
     },
   },
+  { procedure: "audit.tenants", allowed: ["admin"], call: (caller) => caller.audit.tenants() },
+  {
+    procedure: "audit.exportCsv",
+    allowed: ["admin"],
+    call: (caller) => caller.audit.exportCsv({}),
+    ownedBy: (result) => expect((result as { content: string }).content).toMatch(/^when,who,action,bakery/),
+  },
+  // --- GDPR (issue 16): each caller targets a contact of its own bakery; gdpr.test.ts covers the wrong bakery
+  {
+    procedure: "gdpr.exportContact",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      const contact = await createContactRow(testDb(), (actor === "ownerB" ? world.tenantB : world.tenantA).id);
+      return caller.gdpr.exportContact({ contactId: contact.id, format: "json" });
+    },
+    ownedBy: (result) => expect((result as { mimeType: string }).mimeType).toBe("application/json"),
+  },
+  {
+    procedure: "gdpr.eraseContact",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      const contact = await createContactRow(testDb(), (actor === "ownerB" ? world.tenantB : world.tenantA).id);
+      return caller.gdpr.eraseContact({ contactId: contact.id });
+    },
+  },
+  {
+    procedure: "gdpr.exportOwner",
+    allowed: ["admin"],
+    call: (caller, world) => caller.gdpr.exportOwner({ userId: world.users.ownerA!.id }),
+  },
+  {
+    procedure: "gdpr.eraseOwner",
+    allowed: ["admin"],
+    // a fresh owner each time: the world's owners must stay
+    call: async (caller) => {
+      const { owner } = await createTenantWithOwner(testDb(), "Matrix Erased Owner");
+      return caller.gdpr.eraseOwner({ userId: owner.id });
+    },
+  },
   {
     procedure: "templates.list",
     allowed: ["ownerA", "ownerB"],

@@ -1,6 +1,7 @@
 import { accountRouter } from "@/server/api/routers/account";
 import { apiKeysRouter } from "@/server/api/routers/api-keys";
 import { contactsRouter } from "@/server/api/routers/contacts";
+import { gdprRouter } from "@/server/api/routers/gdpr";
 import { messagesRouter } from "@/server/api/routers/messages";
 import { templatesRouter } from "@/server/api/routers/templates";
 import { adminRouter } from "@/server/api/routers/admin";
@@ -28,6 +29,7 @@ export const appRouter = createTRPCRouter({
   health: healthRouter,
   signup: signupRouter,
   contacts: contactsRouter,
+  gdpr: gdprRouter,
   templates: templatesRouter,
   messages: messagesRouter,
   apiKeys: apiKeysRouter,

@@ -43,10 +43,12 @@ export function normalizeCsvPhones(phones: string[], region: string): { e164: st
 }
 
 /** The SQL condition selecting the audience's contacts of a tenant (before consent is looked at). */
+/** An erased contact (GDPR) is in no audience: its row only holds the consent proof. */
 export function audienceCondition(tenantId: string, audience: Audience, csvE164: string[] = []): Prisma.Sql {
-  if (audience.kind === "tag") return Prisma.sql`c."tenantId" = ${tenantId} AND ${audience.tag} = ANY(c."tags")`;
-  if (audience.kind === "csv") return Prisma.sql`c."tenantId" = ${tenantId} AND c."phoneE164" = ANY(${csvE164}::text[])`;
-  return Prisma.sql`c."tenantId" = ${tenantId}`;
+  const ofBakery = Prisma.sql`c."tenantId" = ${tenantId} AND c."erasedAt" IS NULL`;
+  if (audience.kind === "tag") return Prisma.sql`${ofBakery} AND ${audience.tag} = ANY(c."tags")`;
+  if (audience.kind === "csv") return Prisma.sql`${ofBakery} AND c."phoneE164" = ANY(${csvE164}::text[])`;
+  return ofBakery;
 }
 
 export const eligibleContact = Prisma.sql`c."optedIn" AND c."notOnWhatsAppAt" IS NULL`;

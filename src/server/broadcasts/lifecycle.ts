@@ -10,6 +10,7 @@ import { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { raiseAlert } from "@/server/alerts/alerts";
+import { writeAudit, type Actor, type Tx } from "@/server/audit/audit";
 import {
   audienceCondition,
   countAudience,
@@ -123,7 +124,34 @@ export async function previewBroadcast({
  * Records every recipient once and hands the broadcast to the fan-out. Starting a broadcast that already started
  * changes nothing and answers its current state.
  */
-export async function startBroadcast({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
+type LifecycleArgs = { db: Db; tenantId: string; broadcastId: string; /** who did it; "system" when a job does */ actor?: Actor };
+
+const systemActor: Actor = { userId: null, label: "system" };
+
+async function auditTransition(
+  tx: Tx,
+  {
+    actor,
+    tenantId,
+    broadcastId,
+    action,
+    from,
+    to,
+    extra,
+  }: { actor?: Actor; tenantId: string; broadcastId: string; action: string; from: string; to: string; extra?: Record<string, number> },
+) {
+  await writeAudit(tx, {
+    actor: actor ?? systemActor,
+    action,
+    tenantId,
+    targetType: "broadcast",
+    targetId: broadcastId,
+    before: { status: from },
+    after: { status: to, ...extra },
+  });
+}
+
+export async function startBroadcast({ db, tenantId, broadcastId, actor }: LifecycleArgs) {
   const draft = await ownBroadcast(db, tenantId, broadcastId);
   if (draft.status !== "DRAFT") return { id: draft.id, status: draft.status, total: draft.total, alreadyStarted: true };
   const input = {
@@ -170,6 +198,15 @@ export async function startBroadcast({ db, tenantId, broadcastId }: { db: Db; te
           excludedInvalid: counts.excludedInvalid,
         },
       });
+      await auditTransition(tx, {
+        actor,
+        tenantId,
+        broadcastId: draft.id,
+        action: "broadcast.start",
+        from: "DRAFT",
+        to: "SENDING",
+        extra: { total },
+      });
       await enqueueJob(tx, {
         id: `broadcast-started:${draft.id}`,
         event: jobEvents.broadcastStarted,
@@ -181,30 +218,47 @@ export async function startBroadcast({ db, tenantId, broadcastId }: { db: Db; te
   );
 }
 
-export async function pauseBroadcast({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
+export async function pauseBroadcast({ db, tenantId, broadcastId, actor }: LifecycleArgs) {
   await ownBroadcast(db, tenantId, broadcastId);
-  const changed = await db.broadcast.updateMany({ where: { id: broadcastId, status: "SENDING" }, data: { status: "PAUSED" } });
-  if (changed.count === 0) throw new AppError("CONFLICT", "Only a broadcast that is sending can be paused.", { broadcast_id: broadcastId });
+  await db.$transaction(async (tx) => {
+    const changed = await tx.broadcast.updateMany({ where: { id: broadcastId, status: "SENDING" }, data: { status: "PAUSED" } });
+    if (changed.count === 0)
+      throw new AppError("CONFLICT", "Only a broadcast that is sending can be paused.", { broadcast_id: broadcastId });
+    await auditTransition(tx, { actor, tenantId, broadcastId, action: "broadcast.pause", from: "SENDING", to: "PAUSED" });
+  });
 }
 
-export async function resumeBroadcast({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
+export async function resumeBroadcast({ db, tenantId, broadcastId, actor }: LifecycleArgs) {
   await ownBroadcast(db, tenantId, broadcastId);
   await db.$transaction(async (tx) => {
     const changed = await tx.broadcast.updateMany({ where: { id: broadcastId, status: "PAUSED" }, data: { status: "SENDING" } });
     if (changed.count === 0) throw new AppError("CONFLICT", "Only a paused broadcast can be resumed.", { broadcast_id: broadcastId });
+    await auditTransition(tx, { actor, tenantId, broadcastId, action: "broadcast.resume", from: "PAUSED", to: "SENDING" });
     await enqueueJob(tx, { event: jobEvents.broadcastResumed, data: { broadcastId, tenantId } });
   });
 }
 
 /** Stops further sends: recipients not sent yet are marked cancelled; messages already accepted by Meta stay. */
-export async function cancelBroadcast({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
+export async function cancelBroadcast({ db, tenantId, broadcastId, actor }: LifecycleArgs) {
   await ownBroadcast(db, tenantId, broadcastId);
   await db.$transaction(async (tx) => {
+    // the status it had, read under the row lock the cancel takes anyway
+    const [current] = await tx.$queryRaw<
+      { status: string }[]
+    >`SELECT "status"::text FROM "broadcasts" WHERE "id" = ${broadcastId} FOR UPDATE`;
     const changed = await tx.broadcast.updateMany({
       where: { id: broadcastId, status: { in: ["DRAFT", "SENDING", "PAUSED"] } },
       data: { status: "CANCELLED", finishedAt: new Date() },
     });
     if (changed.count === 0) throw new AppError("CONFLICT", "This broadcast has already finished.", { broadcast_id: broadcastId });
+    await auditTransition(tx, {
+      actor,
+      tenantId,
+      broadcastId,
+      action: "broadcast.cancel",
+      from: current?.status ?? "unknown",
+      to: "CANCELLED",
+    });
     await tx.broadcastRecipient.updateMany({ where: { broadcastId, status: "PENDING" }, data: { status: "CANCELLED" } });
     await enqueueJob(tx, { event: jobEvents.broadcastCancelled, data: { broadcastId, tenantId } });
   });

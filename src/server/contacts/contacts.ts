@@ -4,6 +4,7 @@
  * race: the second UPDATE re-checks its WHERE after the first commits and changes nothing.
  */
 import { randomUUID } from "node:crypto";
+import type { Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { normalizePhoneOrThrow } from "@/server/contacts/phone";
@@ -76,6 +77,7 @@ export async function setConsent({
   optedIn,
   source,
   note,
+  actor,
 }: {
   db: Db;
   tenantId: string;
@@ -83,7 +85,12 @@ export async function setConsent({
   optedIn: boolean;
   source: ConsentSource;
   note?: string;
+  /** who recorded it: the owner, or (default) "system" for imports, webhooks and API calls */
+  actor?: Actor;
 }): Promise<boolean> {
+  const { userId: actorUserId, label: actorLabel } = actor ?? { userId: null, label: "system" };
+  const action = optedIn ? "contact.opt_in" : "contact.opt_out";
+  // the audit entry is part of the same statement, so it exists exactly when the change does
   const rows = await db.$queryRaw<{ contactId: string }[]>`
     WITH changed AS (
       UPDATE "contacts"
@@ -92,14 +99,20 @@ export async function setConsent({
              "optedOutAt" = CASE WHEN ${optedIn} THEN "optedOutAt" ELSE now() END,
              "consentSource" = ${source},
              "updatedAt" = now()
-       WHERE "id" = ${contactId} AND "tenantId" = ${tenantId} AND "optedIn" IS DISTINCT FROM ${optedIn}
+       WHERE "id" = ${contactId} AND "tenantId" = ${tenantId} AND "erasedAt" IS NULL AND "optedIn" IS DISTINCT FROM ${optedIn}
       RETURNING "id", "tenantId"
+    ), audited AS (
+      INSERT INTO "audit_logs" ("id", "actorUserId", "actorLabel", "action", "tenantId", "targetType", "targetId", "before", "after", "metadata")
+      SELECT ${randomUUID()}, ${actorUserId}::text, ${actorLabel}::text, ${action}::text, "tenantId", 'contact', "id",
+             jsonb_build_object('optedIn', NOT ${optedIn}::boolean), jsonb_build_object('optedIn', ${optedIn}::boolean),
+             jsonb_build_object('source', ${source}::text)
+      FROM changed
     )
     INSERT INTO "consent_records" ("id", "tenantId", "contactId", "optedIn", "source", "note")
     SELECT ${randomUUID()}, "tenantId", "id", ${optedIn}, ${source}, ${note ?? null} FROM changed
     RETURNING "contactId"`;
   if (rows.length === 0) {
-    const exists = await db.contact.count({ where: { id: contactId, tenantId } });
+    const exists = await db.contact.count({ where: { id: contactId, tenantId, erasedAt: null } });
     if (!exists) throw new AppError("NOT_FOUND", "Contact not found.", { contactId });
   }
   return rows.length > 0;
@@ -136,6 +149,7 @@ export async function listContacts({
   const digits = term?.replace(/[^\d]/g, "");
   const where = {
     tenantId,
+    erasedAt: null,
     ...(filter === "opted_in"
       ? { optedIn: true }
       : filter === "opted_out"

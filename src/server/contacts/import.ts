@@ -95,6 +95,19 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
           note: "opted_in column of a CSV import",
         })),
       });
+      await db.auditLog.createMany({
+        data: optIns.map((c) => ({
+          actorUserId: null,
+          actorLabel: "system",
+          action: "contact.opt_in",
+          tenantId,
+          targetType: "contact",
+          targetId: c.id,
+          before: { optedIn: false },
+          after: { optedIn: true },
+          metadata: { source: "import" },
+        })),
+      });
     }
   }
 

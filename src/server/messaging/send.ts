@@ -114,7 +114,7 @@ type Contact = {
 
 async function checkContact(db: Db, tenantId: string, contactId: string): Promise<Contact> {
   const contact = await db.contact.findFirst({
-    where: { id: contactId, tenantId },
+    where: { id: contactId, tenantId, erasedAt: null },
     select: { id: true, phoneE164: true, optedIn: true, optedOutAt: true, notOnWhatsAppAt: true, lastInboundAt: true },
   });
   if (!contact) throw new AppError("NOT_FOUND", "Contact not found.", { contact_id: contactId });

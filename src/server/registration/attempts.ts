@@ -5,6 +5,7 @@
  * reached Meta is recorded with its outcome and Meta's code.
  */
 import type { RegistrationOutcome } from "@/generated/prisma/enums";
+import { writeAudit, type Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 import { raiseAlert } from "@/server/alerts/alerts";
 import { graphClientForAccount } from "@/server/accounts/graph";
@@ -223,4 +224,41 @@ export async function restartOnboarding({
   await resetOnboarding({ db, phoneNumberId, actor });
   const health = await checkNumberHealth({ db, phoneNumberId, source: "reset" });
   return { decision: health.decision.action, ok: health.ok };
+}
+
+/** The fields a registration attempt may change, as the audit trail records them before and after. */
+export async function onboardingSnapshot({ db, phoneNumberId }: { db: Db; phoneNumberId: string }) {
+  const number = await db.phoneNumber.findUnique({
+    where: { id: phoneNumberId },
+    select: { onboardingState: true, platformType: true, status: true, stuckAt: true },
+  });
+  if (!number) throw new AppError("NOT_FOUND", "Phone number not found.", { phoneNumberId });
+  return { ...number, stuckAt: number.stuckAt?.toISOString() ?? null };
+}
+
+/** An admin's "Complete registration" in the audit trail: who, which number and bakery, the state before and after. */
+export async function auditRegistrationAttempt({
+  db,
+  phoneNumberId,
+  actor,
+  before,
+  outcome,
+}: {
+  db: Db;
+  phoneNumberId: string;
+  actor: Actor;
+  before: Awaited<ReturnType<typeof onboardingSnapshot>>;
+  outcome: { outcome?: string | null; retryScheduled: boolean };
+}) {
+  const after = await onboardingSnapshot({ db, phoneNumberId });
+  const settings = await db.whatsAppSettings.findFirst({ where: { phoneNumberId }, select: { tenantId: true } });
+  await writeAudit(db, {
+    actor,
+    action: "number.complete_registration",
+    tenantId: settings?.tenantId ?? null,
+    targetType: "phone_number",
+    targetId: phoneNumberId,
+    before,
+    after: { ...after, outcome: outcome.outcome ?? null, retryScheduled: outcome.retryScheduled },
+  });
 }

@@ -5,6 +5,7 @@
  * route import this list. Nothing in src/server/<domain> imports it.
  */
 import { broadcastFanOutJob, broadcastSendChunkJob } from "@/server/broadcasts/jobs";
+import { retentionJob } from "@/server/compliance/jobs";
 import type { Env } from "@/server/env";
 import { healthCheckFanOutJob, numberHealthCheckJob, onboardingTimeoutsJob } from "@/server/health/jobs";
 import { healthWebhookHandlers } from "@/server/health/webhooks";
@@ -40,6 +41,7 @@ export const jobDefinitions: JobDefinition[] = [
   broadcastFanOutJob,
   broadcastSendChunkJob,
   deliveryThresholdsJob,
+  retentionJob,
 ];
 
 /** Local mode: Recado talks to the bundled simulator, not to Meta's Graph API. */

@@ -5,5 +5,7 @@ export const alertsRouter = createTRPCRouter({
   open: adminProcedure.query(({ ctx }) => listOpenAlerts({ db: ctx.db })),
   acknowledge: adminProcedure
     .input(z.object({ alertId: z.string().min(1) }))
-    .mutation(({ ctx, input }) => acknowledgeAlert({ db: ctx.db, alertId: input.alertId, userId: ctx.user.id })),
+    .mutation(({ ctx, input }) =>
+      acknowledgeAlert({ db: ctx.db, alertId: input.alertId, actor: { userId: ctx.user.id, label: ctx.user.email } }),
+    ),
 });

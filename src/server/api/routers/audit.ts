@@ -1,15 +1,25 @@
 import { adminProcedure, createTRPCRouter, z } from "@/server/api/trpc";
-import { listAuditActions, listAuditLog } from "@/server/audit/audit";
+import { auditLogCsv, listAuditActions, listAuditLog, listAuditTenants } from "@/server/audit/audit";
+
+const filtersInput = z.object({
+  action: z.string().max(100).optional(),
+  tenantId: z.string().optional(),
+  actor: z.string().trim().max(200).optional(),
+  from: z.date().optional(),
+  to: z.date().optional(),
+});
+
+const cleanFilters = (filters: z.infer<typeof filtersInput>) => ({
+  ...filters,
+  actor: filters.actor || undefined,
+  action: filters.action || undefined,
+  tenantId: filters.tenantId || undefined,
+});
 
 export const auditRouter = createTRPCRouter({
   list: adminProcedure
     .input(
-      z.object({
-        action: z.string().max(100).optional(),
-        tenantId: z.string().optional(),
-        actor: z.string().trim().max(200).optional(),
-        from: z.date().optional(),
-        to: z.date().optional(),
+      filtersInput.extend({
         page: z.number().int().min(1).default(1),
         pageSize: z.number().int().min(1).max(100).default(25),
       }),
@@ -17,10 +27,18 @@ export const auditRouter = createTRPCRouter({
     .query(({ ctx, input: { page, pageSize, ...filters } }) =>
       listAuditLog({
         db: ctx.db,
-        filters: { ...filters, actor: filters.actor || undefined, action: filters.action || undefined },
+        filters: cleanFilters(filters),
         page,
         pageSize,
       }),
     ),
   actions: adminProcedure.query(({ ctx }) => listAuditActions({ db: ctx.db })),
+  /** The bakeries that appear in the trail, for the filter. */
+  tenants: adminProcedure.query(({ ctx }) => listAuditTenants({ db: ctx.db })),
+  /** The filtered trail as a CSV file to download (newest first, at most auditCsvLimit entries). */
+  exportCsv: adminProcedure.input(filtersInput).mutation(async ({ ctx, input }) => ({
+    fileName: `audit-${new Date().toISOString().slice(0, 10)}.csv`,
+    mimeType: "text/csv",
+    content: await auditLogCsv({ db: ctx.db, filters: cleanFilters(input) }),
+  })),
 });

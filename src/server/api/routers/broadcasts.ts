@@ -28,18 +28,38 @@ export const broadcastsRouter = createTRPCRouter({
   create: tenantProcedure
     .input(draftInput)
     .mutation(({ ctx, input }) => createBroadcast({ db: ctx.db, tenantId: ctx.tenantId, userId: ctx.user.id, input })),
-  start: tenantProcedure
-    .input(byId)
-    .mutation(({ ctx, input }) => startBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
-  pause: tenantProcedure
-    .input(byId)
-    .mutation(({ ctx, input }) => pauseBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
-  resume: tenantProcedure
-    .input(byId)
-    .mutation(({ ctx, input }) => resumeBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
-  cancel: tenantProcedure
-    .input(byId)
-    .mutation(({ ctx, input }) => cancelBroadcast({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  start: tenantProcedure.input(byId).mutation(({ ctx, input }) =>
+    startBroadcast({
+      db: ctx.db,
+      tenantId: ctx.tenantId,
+      broadcastId: input.broadcastId,
+      actor: { userId: ctx.user.id, label: ctx.user.email },
+    }),
+  ),
+  pause: tenantProcedure.input(byId).mutation(({ ctx, input }) =>
+    pauseBroadcast({
+      db: ctx.db,
+      tenantId: ctx.tenantId,
+      broadcastId: input.broadcastId,
+      actor: { userId: ctx.user.id, label: ctx.user.email },
+    }),
+  ),
+  resume: tenantProcedure.input(byId).mutation(({ ctx, input }) =>
+    resumeBroadcast({
+      db: ctx.db,
+      tenantId: ctx.tenantId,
+      broadcastId: input.broadcastId,
+      actor: { userId: ctx.user.id, label: ctx.user.email },
+    }),
+  ),
+  cancel: tenantProcedure.input(byId).mutation(({ ctx, input }) =>
+    cancelBroadcast({
+      db: ctx.db,
+      tenantId: ctx.tenantId,
+      broadcastId: input.broadcastId,
+      actor: { userId: ctx.user.id, label: ctx.user.email },
+    }),
+  ),
   progress: tenantProcedure
     .input(byId)
     .query(({ ctx, input }) => broadcastProgress({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),

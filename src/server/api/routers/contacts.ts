@@ -39,6 +39,7 @@ export const contactsRouter = createTRPCRouter({
         optedIn: input.optedIn,
         source: "manual",
         note: `by ${ctx.user.email}`,
+        actor: { userId: ctx.user.id, label: ctx.user.email },
       }),
     })),
 

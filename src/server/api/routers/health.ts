@@ -2,7 +2,7 @@ import { adminProcedure, createTRPCRouter, tenantProcedure, z } from "@/server/a
 import { checkNumberHealth } from "@/server/health/health";
 import { tenantHealthLine } from "@/server/health/tenant-health-line";
 import { numberHealthView } from "@/server/numbers/number-health-view";
-import { attemptRegistration, restartOnboarding } from "@/server/registration/attempts";
+import { attemptRegistration, auditRegistrationAttempt, onboardingSnapshot, restartOnboarding } from "@/server/registration/attempts";
 import { scheduleRegistrationRetry } from "@/server/registration/retry";
 
 const phoneNumberInput = z.object({
@@ -23,8 +23,17 @@ export const healthRouter = createTRPCRouter({
 
   /** "Complete registration": one attempt now; the outcome in plain words, and the retry continues if Meta is not ready. */
   completeRegistration: adminProcedure.input(phoneNumberInput).mutation(async ({ ctx, input }) => {
+    const actor = { userId: ctx.user.id, label: ctx.user.email };
+    const before = await onboardingSnapshot({ db: ctx.db, phoneNumberId: input.phoneNumberId });
     const result = await attemptRegistration({ db: ctx.db, phoneNumberId: input.phoneNumberId, trigger: "manual" });
     const retryScheduled = await scheduleRegistrationRetry({ db: ctx.db, phoneNumberId: input.phoneNumberId, when: result.retryable });
+    await auditRegistrationAttempt({
+      db: ctx.db,
+      phoneNumberId: input.phoneNumberId,
+      actor,
+      before,
+      outcome: { ...result, retryScheduled },
+    });
     return { ...result, retryScheduled };
   }),
 

@@ -1,0 +1,151 @@
+import Papa from "papaparse";
+import { describe, expect, it } from "vitest";
+import type { Db } from "@/server/db";
+import { testDb } from "@/test/db";
+import { makeSendable } from "@/test/broadcast-world";
+import { callerAs, createAdmin, createTenantWithOwner } from "@/test/fixtures";
+import { createContactRow } from "@/test/messaging-world";
+
+const db = testDb();
+
+/** The audit entries of one target, oldest first. */
+const entriesOf = (db: Db, targetId: string) => db.auditLog.findMany({ where: { targetId }, orderBy: { createdAt: "asc" } });
+
+describe("audit trail: every state change writes one entry with who, which bakery and before/after", () => {
+  it("opt-in and opt-out recorded by the owner (a repeat that changes nothing writes nothing)", async () => {
+    const { tenant, owner } = await createTenantWithOwner(db);
+    const contact = await createContactRow(db, tenant.id, { optedIn: false });
+    const caller = callerAs(db, owner);
+    await caller.contacts.setConsent({ contactId: contact.id, optedIn: true });
+    await caller.contacts.setConsent({ contactId: contact.id, optedIn: true }); // no change: no entry
+    await caller.contacts.setConsent({ contactId: contact.id, optedIn: false });
+    const entries = await entriesOf(db, contact.id);
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({
+      action: "contact.opt_in",
+      actorUserId: owner.id,
+      actorLabel: owner.email,
+      tenantId: tenant.id,
+      targetType: "contact",
+      before: { optedIn: false },
+      after: { optedIn: true },
+      metadata: { source: "manual" },
+    });
+    expect(entries[1]).toMatchObject({ action: "contact.opt_out", before: { optedIn: true }, after: { optedIn: false } });
+  });
+
+  it("opt-ins of a CSV import, one entry per contact", async () => {
+    const { tenant, owner } = await createTenantWithOwner(db);
+    const phone = `+3468${String(Date.now()).slice(-7)}`;
+    const result = await callerAs(db, owner).contacts.importCsv({ csv: `phone,name,opted_in\n${phone},Import,yes` });
+    expect(result).toMatchObject({ imported: 1 });
+    const contact = await db.contact.findUniqueOrThrow({ where: { tenantId_phoneE164: { tenantId: tenant.id, phoneE164: phone } } });
+    expect(await entriesOf(db, contact.id)).toEqual([
+      expect.objectContaining({ action: "contact.opt_in", tenantId: tenant.id, before: { optedIn: false }, after: { optedIn: true } }),
+    ]);
+  });
+
+  it("API key created and revoked", async () => {
+    const { tenant, owner } = await createTenantWithOwner(db);
+    const caller = callerAs(db, owner);
+    const created = await caller.apiKeys.create({ name: "Till" });
+    const keyId = (created as { id: string }).id;
+    await caller.apiKeys.revoke({ apiKeyId: keyId });
+    await caller.apiKeys.revoke({ apiKeyId: keyId }); // already revoked: no entry
+    const entries = await entriesOf(db, keyId);
+    expect(entries.map((e) => e.action)).toEqual(["api_key.create", "api_key.revoke"]);
+    expect(entries[0]).toMatchObject({ tenantId: tenant.id, actorUserId: owner.id, after: { name: "Till" } });
+    expect(entries[1]).toMatchObject({ before: { revokedAt: null }, after: { revokedAt: expect.any(String) } });
+  });
+
+  it("alert acknowledged by an admin", async () => {
+    const admin = await createAdmin(db);
+    const { tenant } = await createTenantWithOwner(db);
+    const alert = await db.alert.create({
+      data: {
+        severity: "WARNING",
+        kind: "test",
+        title: "Something",
+        message: "Look at it",
+        tenantId: tenant.id,
+        dedupeKey: `audit-${alertSeq()}`,
+      },
+    });
+    await callerAs(db, admin).alerts.acknowledge({ alertId: alert.id });
+    const entries = await entriesOf(db, alert.id);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      action: "alert.acknowledge",
+      actorUserId: admin.id,
+      tenantId: tenant.id,
+      before: { acknowledgedAt: null },
+      after: { acknowledgedAt: expect.any(String), kind: "test" },
+    });
+  });
+
+  it("broadcast started, paused, resumed and cancelled", async () => {
+    const { tenant, owner } = await createTenantWithOwner(db);
+    await makeSendable(db, tenant.id);
+    await createContactRow(db, tenant.id, { optedIn: true, name: "Ana" });
+    const caller = callerAs(db, owner);
+    const broadcast = await caller.broadcasts.create({
+      name: "Audit",
+      templateName: "po_notification",
+      parameters: [
+        { kind: "field", field: "name" },
+        { kind: "fixed", value: "A-1" },
+        { kind: "fixed", value: "5 €" },
+      ],
+      audience: { kind: "all" },
+    });
+    await caller.broadcasts.start({ broadcastId: broadcast.id });
+    await caller.broadcasts.pause({ broadcastId: broadcast.id });
+    await caller.broadcasts.resume({ broadcastId: broadcast.id });
+    await caller.broadcasts.cancel({ broadcastId: broadcast.id });
+    const entries = await entriesOf(db, broadcast.id);
+    expect(entries.map((e) => [e.action, e.before, e.after])).toEqual([
+      ["broadcast.start", { status: "DRAFT" }, { status: "SENDING", total: 1 }],
+      ["broadcast.pause", { status: "SENDING" }, { status: "PAUSED" }],
+      ["broadcast.resume", { status: "PAUSED" }, { status: "SENDING" }],
+      ["broadcast.cancel", { status: "SENDING" }, { status: "CANCELLED" }],
+    ]);
+    for (const entry of entries) expect(entry).toMatchObject({ actorUserId: owner.id, tenantId: tenant.id, targetType: "broadcast" });
+  });
+});
+
+describe("admin audit page: filters and CSV export", () => {
+  it("filters by bakery, actor and action, and exports the filtered entries as CSV", async () => {
+    const admin = callerAs(db, await createAdmin(db));
+    const a = await createTenantWithOwner(db);
+    const b = await createTenantWithOwner(db);
+    const contactA = await createContactRow(db, a.tenant.id, { optedIn: false });
+    const contactB = await createContactRow(db, b.tenant.id, { optedIn: false });
+    await callerAs(db, a.owner).contacts.setConsent({ contactId: contactA.id, optedIn: true });
+    await callerAs(db, b.owner).contacts.setConsent({ contactId: contactB.id, optedIn: true });
+    await callerAs(db, a.owner).apiKeys.create({ name: "Till" });
+
+    const byBakery = await admin.audit.list({ tenantId: a.tenant.id });
+    expect(byBakery.entries.map((e) => e.action).sort()).toEqual(["api_key.create", "contact.opt_in"]);
+    expect(byBakery.entries.every((e) => e.tenantName === a.tenant.name)).toBe(true);
+    const byActor = await admin.audit.list({ actor: b.owner.email });
+    expect(byActor.entries.map((e) => e.targetId)).toEqual([contactB.id]);
+    const byAction = await admin.audit.list({ tenantId: a.tenant.id, action: "contact.opt_in" });
+    expect(byAction.entries.map((e) => e.targetId)).toEqual([contactA.id]);
+    expect((await admin.audit.tenants()).map((t) => t.id)).toEqual(expect.arrayContaining([a.tenant.id, b.tenant.id]));
+
+    const csv = await admin.audit.exportCsv({ tenantId: a.tenant.id });
+    expect(csv.mimeType).toBe("text/csv");
+    const rows = Papa.parse<Record<string, string>>(csv.content, { header: true, skipEmptyLines: true }).data;
+    expect(rows.map((r) => r.action).sort()).toEqual(["api_key.create", "contact.opt_in"]);
+    const optIn = rows.find((r) => r.action === "contact.opt_in")!;
+    expect(optIn).toMatchObject({ who: a.owner.email, bakery: a.tenant.name, target_id: contactA.id });
+    expect(JSON.parse(optIn.before!)).toEqual({ optedIn: false });
+    expect(JSON.parse(optIn.after!)).toEqual({ optedIn: true });
+  });
+});
+
+let seq = 0;
+function alertSeq() {
+  seq += 1;
+  return `${Date.now()}-${seq}`;
+}
