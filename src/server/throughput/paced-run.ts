@@ -22,8 +22,9 @@ import {
   pacedRatePerSecond,
   pauseNumberSending,
   reserveSendSlots,
+  processSendGuard,
   sleep,
-  SlidingSecondGuard,
+  throughputPauseMs,
   throughputLimitFor,
   waitForReservedSlot,
   type SlotReservation,
@@ -31,10 +32,8 @@ import {
 
 export type Deferral = { reason: "throughput" | "pair_rate"; retryAfterMs: number };
 
-/** One guard per process, shared by every run, so two runs on one number in one process share its second. */
-const processGuard = new SlidingSecondGuard();
-
-export const throughputPauseMs = 250;
+/** How long a 130429 pauses the number (src/server/throughput/pacing.ts). */
+export { throughputPauseMs };
 
 /** How long before its slot an item is prepared (checked and its attempt recorded). */
 export const prepareAheadMs = 500;
@@ -76,7 +75,7 @@ export async function startPacedRun({
   let pausedUntil: Date | null = null;
 
   async function slotOf(slots: SlotReservation, index: number): Promise<SendSlot> {
-    return { answered: await waitForReservedSlot(slots, index, processGuard, phoneNumberId, limit) };
+    return { answered: await waitForReservedSlot(slots, index, processSendGuard, phoneNumberId, limit) };
   }
 
   /** A slot of its own, after a pause or for a second call of the same item. */
