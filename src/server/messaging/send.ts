@@ -14,6 +14,7 @@
  * idempotency key finds its row and never sends twice. Meta's refusals map onto the same vocabulary.
  */
 import { randomUUID } from "node:crypto";
+import { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { getEnv } from "@/server/env";
@@ -23,6 +24,18 @@ import { flagNotOnWhatsApp } from "@/server/contacts/contacts";
 import { serviceWindow } from "@/server/messaging/window";
 import { isGraphApiError, metaThrottleCodes, pairRateRetryMs, type GraphApiError } from "@/server/whatsapp";
 import { ownFirst, templateScopeOf, templatesNamedWhere } from "@/server/templates/ownership";
+import {
+  pacedRatePerSecond,
+  pauseNumberSending,
+  processSendGuard,
+  reserveSendSlots,
+  reserveSlotsStatement,
+  slotReservationOf,
+  throughputLimitFor,
+  throughputPauseMs,
+  waitForReservedSlot,
+  type SlotReservation,
+} from "@/server/throughput/pacing";
 
 export type MessageContent =
   | { kind: "template"; templateName: string; /** defaults to the tenant's message language */ language?: string; parameters: string[] }
@@ -74,12 +87,7 @@ export async function loadSendingNumber({
   allowDefaultNumber?: boolean;
 }): Promise<SendingNumber> {
   const settings = await db.whatsAppSettings.findUnique({ where: { tenantId }, select: sendingNumberSelect });
-  if (!settings?.enabled) {
-    throw new AppError("WHATSAPP_NOT_ENABLED", "WhatsApp is switched off for this bakery: switch it on in Settings.", {
-      tenant_id: tenantId,
-      solution: "Switch WhatsApp on in Settings",
-    });
-  }
+  if (!settings?.enabled) throw whatsAppNotEnabled(tenantId);
   let number = settings.phoneNumber;
   if (!number && allowDefaultNumber) {
     const defaultId = getEnv().META_DEFAULT_PHONE_NUMBER_ID;
@@ -87,6 +95,21 @@ export async function loadSendingNumber({
       ? await db.phoneNumber.findUnique({ where: { metaPhoneNumberId: defaultId }, select: sendingNumberSelect.phoneNumber.select })
       : null;
   }
+  return sendingNumberOf(tenantId, settings.language, number);
+}
+
+function whatsAppNotEnabled(tenantId: string) {
+  return new AppError("WHATSAPP_NOT_ENABLED", "WhatsApp is switched off for this bakery: switch it on in Settings.", {
+    tenant_id: tenantId,
+    solution: "Switch WhatsApp on in Settings",
+  });
+}
+
+function sendingNumberOf(
+  tenantId: string,
+  language: string,
+  number: { id: string; metaPhoneNumberId: string; businessAccount: SendingNumber["account"] } | null,
+): SendingNumber {
   if (!number) {
     throw new AppError(
       "NO_PHONE_NUMBER_ASSIGNED",
@@ -96,7 +119,7 @@ export async function loadSendingNumber({
   }
   return {
     tenantId,
-    language: settings.language,
+    language,
     phoneNumberId: number.id,
     metaPhoneNumberId: number.metaPhoneNumberId,
     account: number.businessAccount,
@@ -117,6 +140,11 @@ async function checkContact(db: Db, tenantId: string, contactId: string): Promis
     where: { id: contactId, tenantId, erasedAt: null },
     select: { id: true, phoneE164: true, optedIn: true, optedOutAt: true, notOnWhatsAppAt: true, lastInboundAt: true },
   });
+  return contactAllowed(contact, contactId);
+}
+
+/** Check 2 on a loaded contact (or none): the refusal, or the contact. */
+function contactAllowed(contact: Contact | null, contactId: string): Contact {
   if (!contact) throw new AppError("NOT_FOUND", "Contact not found.", { contact_id: contactId });
   if (contact.notOnWhatsAppAt) {
     throw new AppError("RECIPIENT_NOT_ON_WHATSAPP", "Phone number is not registered on WhatsApp", {
@@ -142,24 +170,44 @@ async function checkContact(db: Db, tenantId: string, contactId: string): Promis
  */
 export const templateLanguageFallbacks = ["es", "en"];
 
-export async function checkTemplate(db: Db, from: SendingNumber, content: Extract<MessageContent, { kind: "template" }>) {
-  const languages = content.language ? [content.language] : [...new Set([from.language, ...templateLanguageFallbacks])];
+const templateLanguages = (content: TemplateContent, tenantLanguage: string) =>
+  content.language ? [content.language] : [...new Set([tenantLanguage, ...templateLanguageFallbacks])];
+
+type TemplateContent = Extract<MessageContent, { kind: "template" }>;
+
+type TemplateCandidate = {
+  id: string;
+  name: string;
+  language: string;
+  status: string;
+  rejectedReason: string | null;
+  parameterNames: string[];
+  bodyText: string | null;
+  ownerTenantId: string | null;
+};
+
+export async function checkTemplate(db: Db, from: SendingNumber, content: TemplateContent) {
+  const languages = templateLanguages(content, from.language);
   // only the bakery's own templates and the platform's (templates/ownership.ts): another bakery's is not found
-  const candidates = ownFirst(
-    await db.messageTemplate.findMany({
-      where: { ...templatesNamedWhere(templateScopeOf(from.tenantId, from.account), content.templateName), language: { in: languages } },
-      select: {
-        id: true,
-        name: true,
-        language: true,
-        status: true,
-        rejectedReason: true,
-        parameterNames: true,
-        bodyText: true,
-        ownerTenantId: true,
-      },
-    }),
-  );
+  const candidates = await db.messageTemplate.findMany({
+    where: { ...templatesNamedWhere(templateScopeOf(from.tenantId, from.account), content.templateName), language: { in: languages } },
+    select: {
+      id: true,
+      name: true,
+      language: true,
+      status: true,
+      rejectedReason: true,
+      parameterNames: true,
+      bodyText: true,
+      ownerTenantId: true,
+    },
+  });
+  return templateAllowed(candidates, languages, content);
+}
+
+/** Checks 4 and 5 on the loaded candidates (the bakery's own and the platform's of that name, in `languages`). */
+function templateAllowed(found: TemplateCandidate[], languages: string[], content: TemplateContent) {
+  const candidates = ownFirst(found);
   const template =
     languages
       .map((l) => candidates.find((c) => c.language === l))
@@ -212,18 +260,23 @@ export async function checkSend({
 }) {
   const contact = await checkContact(db, from.tenantId, contactId);
   if (content.kind === "text") {
-    const window = serviceWindow(contact.lastInboundAt, now);
-    if (!window.open) {
-      throw new AppError("CONVERSATION_EXPIRED", "24-hour messaging window has expired", {
-        conversation_id: contact.id,
-        expired_at: window.expiredAt?.toISOString() ?? null,
-        solution: "Use an approved template message",
-      });
-    }
+    windowOpen(contact, now);
     return { contact, language: null, metaTemplateName: null };
   }
   const { language, template } = await checkTemplate(db, from, content);
   return { contact, language, metaTemplateName: template.name };
+}
+
+/** Check 3: free-form text only inside the 24-hour window. */
+function windowOpen(contact: Contact, now: Date) {
+  const window = serviceWindow(contact.lastInboundAt, now);
+  if (!window.open) {
+    throw new AppError("CONVERSATION_EXPIRED", "24-hour messaging window has expired", {
+      conversation_id: contact.id,
+      expired_at: window.expiredAt?.toISOString() ?? null,
+      solution: "Use an approved template message",
+    });
+  }
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -256,55 +309,200 @@ export type SendRequest = {
   now?: Date;
 };
 
-/** The checks, then the attempt recorded before Meta is called. Refusals throw; nothing is recorded for them. */
-export async function prepareSend({
+/** A column of type timestamp (UTC, no zone) as `row_to_json` writes it, back to a Date. */
+const utcDate = (value: string | null) => (value === null ? null : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`));
+
+type SendContextRow = {
+  settings: { enabled: boolean; language: string; phoneNumberId: string | null } | null;
+  number: {
+    id: string;
+    metaPhoneNumberId: string;
+    throughputLevel: string | null;
+    accountId: string;
+    kind: string;
+    wabaId: string;
+    accessTokenEncrypted: string | null;
+    updatedAt: string;
+    tokenInvalidAt: string | null;
+  } | null;
+  contact:
+    | (Omit<Contact, "optedOutAt" | "notOnWhatsAppAt" | "lastInboundAt"> &
+        Record<"optedOutAt" | "notOnWhatsAppAt" | "lastInboundAt", string | null>)
+    | null;
+  earlier: { id: string; wamid: string | null; status: string } | null;
+  templates: TemplateCandidate[];
+};
+
+/**
+ * Everything the checks read, in one round trip: the bakery's settings and sending number with its account (or
+ * the preloaded one's), the contact, an earlier attempt with the idempotency key, and the template candidates.
+ * The same rows `loadSendingNumber`, `checkContact` and `checkTemplate` read one query each.
+ */
+async function loadSendContext({
   db,
   tenantId,
   contactId,
   content,
-  source,
   idempotencyKey,
-  from: preloaded,
-  allowDefaultNumber,
-  now = new Date(),
-}: SendRequest): Promise<SendPreparation> {
-  const from = preloaded ?? (await loadSendingNumber({ db, tenantId, allowDefaultNumber }));
-  if (from.tenantId !== tenantId) throw new AppError("FORBIDDEN", "The sending number belongs to another bakery.", {});
+  preloaded,
+  defaultMetaPhoneNumberId,
+}: {
+  db: Db;
+  tenantId: string;
+  contactId: string;
+  content: MessageContent;
+  idempotencyKey: string | undefined;
+  preloaded: SendingNumber | undefined;
+  defaultMetaPhoneNumberId: string | null;
+}): Promise<SendContextRow> {
+  const templateName = content.kind === "template" ? content.templateName : null;
+  const explicitLanguage = content.kind === "template" ? (content.language ?? null) : null;
+  const rows = await db.$queryRaw<SendContextRow[]>`
+    WITH s AS (
+      SELECT "enabled", "language", "phoneNumberId" FROM "whatsapp_settings" WHERE "tenantId" = ${tenantId}
+    ), n AS (
+      SELECT p."id", p."metaPhoneNumberId", p."throughputLevel", a."id" AS "accountId", a."kind"::text AS "kind", a."wabaId",
+             a."accessTokenEncrypted", a."updatedAt", a."tokenInvalidAt"
+        FROM "phone_numbers" p JOIN "business_accounts" a ON a."id" = p."businessAccountId"
+       WHERE p."id" = COALESCE(${preloaded?.phoneNumberId ?? null}::text, (SELECT "phoneNumberId" FROM s))
+          OR (${preloaded ? null : defaultMetaPhoneNumberId}::text IS NOT NULL AND (SELECT "phoneNumberId" FROM s) IS NULL
+              AND p."metaPhoneNumberId" = ${defaultMetaPhoneNumberId}::text)
+       LIMIT 1
+    ), languages AS (
+      SELECT CASE WHEN ${explicitLanguage}::text IS NOT NULL THEN ARRAY[${explicitLanguage}::text]
+                  ELSE ARRAY[COALESCE(${preloaded?.language ?? null}::text, (SELECT "language" FROM s))] || ${templateLanguageFallbacks}::text[]
+             END AS "list"
+    )
+    SELECT
+      (SELECT row_to_json(s) FROM s) AS "settings",
+      (SELECT row_to_json(n) FROM n) AS "number",
+      (SELECT row_to_json(c) FROM (
+         SELECT "id", "phoneE164", "optedIn", "optedOutAt", "notOnWhatsAppAt", "lastInboundAt"
+           FROM "contacts" WHERE "id" = ${contactId} AND "tenantId" = ${tenantId} AND "erasedAt" IS NULL) c) AS "contact",
+      (SELECT row_to_json(m) FROM (
+         SELECT "id", "wamid", "status" FROM "messages"
+          WHERE "tenantId" = ${tenantId} AND "idempotencyKey" = ${idempotencyKey ?? null}::text) m) AS "earlier",
+      (SELECT COALESCE(json_agg(t), '[]'::json) FROM (
+         -- the scope of templates/ownership.ts (templatesNamedWhere): the bakery's own and the platform's
+         SELECT t."id", t."name", t."language", t."status", t."rejectedReason", t."parameterNames", t."bodyText", t."ownerTenantId"
+           FROM "message_templates" t, n, languages
+          WHERE ${templateName}::text IS NOT NULL AND t."businessAccountId" = n."accountId" AND t."language" = ANY(languages."list")
+            AND CASE WHEN n."kind" = 'MASTER'
+                     THEN (t."ownerTenantId" = ${tenantId} AND t."tenantName" = ${templateName}::text)
+                          OR (t."ownerTenantId" IS NULL AND t."name" = ${templateName}::text)
+                     ELSE t."name" = ${templateName}::text OR t."tenantName" = ${templateName}::text END) t) AS "templates"`;
+  return rows[0]!;
+}
 
-  if (idempotencyKey) {
-    const earlier = await db.message.findUnique({
-      where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } },
-      select: { id: true, wamid: true, status: true },
-    });
-    if (earlier)
-      return {
-        replayed: true,
-        result: { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true },
-      };
+/** A recorded attempt's slot on the number's pacing row, reserved in the same statement (single sends). */
+type PacedAttempt = { reservation: SlotReservation; limit: number };
+
+/** The checks, then the attempt recorded before Meta is called. Refusals throw; nothing is recorded for them. */
+export async function prepareSend(request: SendRequest): Promise<SendPreparation> {
+  return (await prepare(request, false)).preparation;
+}
+
+/**
+ * One round trip for every check (`loadSendContext`), one to record the attempt — with `pace`, reserving the
+ * number's next send slot in the same statement.
+ */
+async function prepare(
+  { db, tenantId, contactId, content, source, idempotencyKey, from: preloaded, allowDefaultNumber, now = new Date() }: SendRequest,
+  pace: boolean,
+): Promise<{ preparation: SendPreparation; paced: PacedAttempt | null }> {
+  if (preloaded && preloaded.tenantId !== tenantId) throw new AppError("FORBIDDEN", "The sending number belongs to another bakery.", {});
+  const context = await loadSendContext({
+    db,
+    tenantId,
+    contactId,
+    content,
+    idempotencyKey,
+    preloaded,
+    defaultMetaPhoneNumberId: allowDefaultNumber ? (getEnv().META_DEFAULT_PHONE_NUMBER_ID ?? null) : null,
+  });
+
+  // 1. the sending number
+  let from: SendingNumber;
+  if (preloaded) from = preloaded;
+  else {
+    if (!context.settings?.enabled) throw whatsAppNotEnabled(tenantId);
+    const n = context.number;
+    from = sendingNumberOf(
+      tenantId,
+      context.settings.language,
+      n && {
+        id: n.id,
+        metaPhoneNumberId: n.metaPhoneNumberId,
+        businessAccount: {
+          id: n.accountId,
+          kind: n.kind as SendingNumber["account"]["kind"],
+          wabaId: n.wabaId,
+          accessTokenEncrypted: n.accessTokenEncrypted,
+          updatedAt: utcDate(n.updatedAt)!,
+          tokenInvalidAt: utcDate(n.tokenInvalidAt),
+        },
+      },
+    );
   }
 
-  const { contact, language, metaTemplateName } = await checkSend({ db, from, contactId, content, now });
+  if (idempotencyKey && context.earlier) {
+    const earlier = context.earlier;
+    const result = { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true };
+    return { preparation: { replayed: true, result }, paced: null };
+  }
+
+  // 2. the contact, 3. the window, 4.–5. the template
+  const loaded = context.contact;
+  const contact = contactAllowed(
+    loaded && {
+      ...loaded,
+      optedOutAt: utcDate(loaded.optedOutAt),
+      notOnWhatsAppAt: utcDate(loaded.notOnWhatsAppAt),
+      lastInboundAt: utcDate(loaded.lastInboundAt),
+    },
+    contactId,
+  );
+  let language: string | null = null;
+  let metaTemplateName: string | null = null;
+  if (content.kind === "text") windowOpen(contact, now);
+  else {
+    const checked = templateAllowed(context.templates, templateLanguages(content, from.language), content);
+    language = checked.language;
+    metaTemplateName = checked.template.name;
+  }
 
   const messageId = randomUUID();
-  const inserted = await db.$executeRaw`
+  const limit = throughputLimitFor(context.number?.throughputLevel);
+  const perSecond = pacedRatePerSecond(context.number?.throughputLevel);
+  const insert = Prisma.sql`
     INSERT INTO "messages" ("id", "tenantId", "phoneNumberId", "contactId", "direction", "type", "templateName", "templateLanguage", "parameters", "body", "source", "idempotencyKey", "status", "statusRank")
     VALUES (${messageId}, ${tenantId}, ${from.phoneNumberId}, ${contact.id}, 'OUTBOUND', ${content.kind},
             ${content.kind === "template" ? content.templateName : null}, ${language},
             ${content.kind === "template" ? content.parameters : []}::text[], ${content.kind === "text" ? content.body : null},
             ${source}, ${idempotencyKey ?? null}, 'PENDING', 0)
-    ON CONFLICT ("tenantId", "idempotencyKey") DO NOTHING`;
+    ON CONFLICT ("tenantId", "idempotencyKey") DO NOTHING
+    RETURNING "id"`;
+  let inserted: number;
+  let paced: PacedAttempt | null = null;
+  if (pace) {
+    const slotStatement = reserveSlotsStatement({ phoneNumberId: from.phoneNumberId, count: 1, perSecond });
+    const [row] = await db.$queryRaw<{ inserted: number; start_ms: number; now_ms: number }[]>`
+      WITH attempt AS (${insert}), slot AS (${slotStatement})
+      SELECT (SELECT count(*) FROM attempt)::int AS inserted, slot.start_ms, slot.now_ms FROM slot`;
+    inserted = row!.inserted;
+    paced = { reservation: slotReservationOf(row!, 1, perSecond), limit };
+  } else inserted = (await db.$queryRaw<{ id: string }[]>(insert)).length;
+
   if (inserted === 0 && idempotencyKey) {
     // a concurrent attempt with the same key won the insert: it sends, we report it
     const earlier = await db.message.findUniqueOrThrow({
       where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } },
       select: { id: true, wamid: true, status: true },
     });
-    return {
-      replayed: true,
-      result: { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true },
-    };
+    const result = { messageId: earlier.id, wamid: earlier.wamid, status: earlier.status as SendResult["status"], replayed: true };
+    return { preparation: { replayed: true, result }, paced: null };
   }
-  return { replayed: false, send: { messageId, from, contact, content, language, metaTemplateName } };
+  return { preparation: { replayed: false, send: { messageId, from, contact, content, language, metaTemplateName } }, paced };
 }
 
 /** What Meta answered to one offer: the wamid, or the failure (a classified Graph error, or anything else thrown). */
@@ -394,8 +592,53 @@ export async function sendMessage({
   /** calls to Meta on 130429 / 131056 before giving up with RATE_LIMIT_EXCEEDED */
   rateLimitAttempts?: number;
 }): Promise<SendResult> {
-  const prepared = await prepareSend(request);
-  return prepared.replayed ? prepared.result : deliverSend({ db: request.db, send: prepared.send, rateLimitAttempts });
+  const { preparation, paced } = await prepare(request, true);
+  if (preparation.replayed) return preparation.result;
+  return deliverPaced({ db: request.db, send: preparation.send, paced: paced!, rateLimitAttempts });
+}
+
+/**
+ * `deliverSend` at the number's pace: the call leaves at the slot reserved with the attempt, and when the
+ * process's sliding second has room (src/server/throughput/pacing.ts), so single sends and broadcasts on one
+ * number share its limit. A rate-limited call waits as `deliverSend` does, then takes a fresh slot.
+ */
+async function deliverPaced({
+  db,
+  send,
+  paced,
+  rateLimitAttempts = sendRetry.rateLimitAttempts,
+}: {
+  db: Db;
+  send: PreparedSend;
+  paced: PacedAttempt;
+  rateLimitAttempts?: number;
+}): Promise<SendResult> {
+  const phoneNumberId = send.from.phoneNumberId;
+  let reservation = paced.reservation;
+  for (let attempt = 0; ; attempt++) {
+    const answered = await waitForReservedSlot(reservation, 0, processSendGuard, phoneNumberId, paced.limit);
+    let answer: MetaAnswer;
+    try {
+      answer = await offerToMeta(send);
+    } finally {
+      answered();
+    }
+    const error = answer.ok ? undefined : answer.error;
+    if (isGraphApiError(error) && error.code === "RATE_LIMIT_EXCEEDED" && attempt + 1 < rateLimitAttempts) {
+      if (error.metaCode === metaThrottleCodes.throughput) {
+        await pauseNumberSending({ db, phoneNumberId, forMs: throughputPauseMs, reason: "Meta answered 130429 (throughput reached)" });
+      }
+      await sleep(
+        Math.min(
+          sendRetry.maxBackoffMs,
+          error.metaCode === metaThrottleCodes.pairRate ? pairRateRetryMs(attempt) : (error.retryAfterMs ?? 1000) * 2 ** attempt,
+        ),
+      );
+      reservation = await reserveSendSlots({ db, phoneNumberId, count: 1, perSecond: 1000 / reservation.intervalMs });
+      continue;
+    }
+    return recordMetaAnswer({ db, send, answer });
+  }
 }
 
 async function recordFailure(db: Db, messageId: string, failure: { appCode: string; metaCode?: number; title?: string }) {

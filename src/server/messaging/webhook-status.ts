@@ -10,6 +10,7 @@ import { flagNotOnWhatsApp } from "@/server/contacts/contacts";
 import { statusFromWebhook, statusRank } from "@/server/messaging/status";
 import { classifyGraphError } from "@/server/whatsapp";
 import type { MessageStatusUpdate } from "@/server/whatsapp/webhook-payload";
+import type { MessageStatus } from "@/generated/prisma/enums";
 
 /**
  * Meta can post "sent" before the send's answer (and so the wamid) is stored. Every send carries our message id
@@ -23,44 +24,109 @@ export async function applyStatusUpdate({
   db: Db;
   update: MessageStatusUpdate;
 }): Promise<{ found: boolean; recorded: boolean; moved: boolean }> {
-  const applied = await applyToKnownMessage(db, update);
-  if (applied.found || !update.bizOpaqueCallbackData) return applied;
-  const linked =
-    await db.$executeRaw`UPDATE "messages" SET "wamid" = ${update.messageId} WHERE "id" = ${update.bizOpaqueCallbackData} AND "wamid" IS NULL`;
-  return linked > 0 ? applyToKnownMessage(db, update) : applied;
+  const [result] = await applyStatusUpdates({ db, updates: [update] });
+  return result!;
 }
 
-async function applyToKnownMessage(db: Db, update: MessageStatusUpdate) {
-  const status = statusFromWebhook(update.status);
-  if (!status) return { found: true, recorded: false, moved: false };
-  const rank = statusRank[status];
-  // Meta's statuses can arrive out of order (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components#statuses-object):
-  // a "failed" after "delivered" or "read" is recorded in the history, but the message keeps the status its
-  // recipient already reached. Only a message that got no further than "sent" becomes failed.
-  const movesBelowRank = status === "FAILED" ? statusRank.DELIVERED : rank;
-  const at = new Date(update.timestamp * 1000);
-  const error = update.errors[0];
-  const appCode = error ? classifyGraphError({ code: error.code }).appCode : null;
-  const title = error ? (error.title ?? error.message ?? null) : null;
+/**
+ * The effective order of a batch's statuses for one message: a "failed" counts between "sent" and "delivered",
+ * because it moves a message that got no further than sent and never one already delivered or read. A status may
+ * move a message exactly when its order is above the message's rank, so of a batch's statuses for one message
+ * the highest-ordered is the one to apply: if it may not move the message, none of the others may either. The
+ * outcome is the one applying them one by one in Meta's order would give.
+ */
+const orderOf = (status: MessageStatus) => (status === "FAILED" ? statusRank.DELIVERED - 0.5 : statusRank[status]);
 
-  const [row] = await db.$queryRaw<{ found: bigint; recorded: bigint; moved: bigint; contactId: string | null }[]>`
-    WITH m AS (SELECT "id", "contactId" FROM "messages" WHERE "wamid" = ${update.messageId}),
+/**
+ * Every status of a drained batch in one statement: each is matched to its message (by wamid, or linked by its
+ * callback data), recorded in the history (one row per status reached), and each message moves once, to the
+ * highest-ordered of its statuses when that is above its rank. Answers per update, in order.
+ */
+export async function applyStatusUpdates({
+  db,
+  updates,
+}: {
+  db: Db;
+  updates: MessageStatusUpdate[];
+}): Promise<{ found: boolean; recorded: boolean; moved: boolean }[]> {
+  const results = updates.map(() => ({ found: true, recorded: false, moved: false }));
+  const rows = updates.flatMap((update, index) => {
+    const status = statusFromWebhook(update.status);
+    if (!status) return []; // a status we do not track (e.g. "deleted"): nothing to apply
+    const error = update.errors[0];
+    return [
+      {
+        index,
+        eventId: randomUUID(),
+        wamid: update.messageId,
+        callback: update.bizOpaqueCallbackData ?? null,
+        status,
+        rank: statusRank[status],
+        order: orderOf(status),
+        // Meta's statuses can arrive out of order (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components#statuses-object):
+        // a "failed" after "delivered" or "read" is recorded in the history, but the message keeps the status its
+        // recipient already reached. Only a message that got no further than "sent" becomes failed.
+        movesBelowRank: status === "FAILED" ? statusRank.DELIVERED : statusRank[status],
+        at: new Date(update.timestamp * 1000).toISOString(),
+        errorCode: error?.code ?? null,
+        errorTitle: error ? (error.title ?? error.message ?? null) : null,
+        appCode: error ? classifyGraphError({ code: error.code }).appCode : null,
+      },
+    ];
+  });
+  if (rows.length === 0) return results;
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
+
+  const answered = await db.$queryRaw<{ index: number; found: boolean; recorded: boolean; moved: boolean; contactId: string | null }[]>`
+    WITH u AS (
+      SELECT * FROM unnest(${column("index")}::int[], ${column("eventId")}::text[], ${column("wamid")}::text[],
+                           ${column("callback")}::text[], ${column("status")}::text[], ${column("rank")}::int[],
+                           ${column("order")}::float8[], ${column("movesBelowRank")}::int[], ${column("at")}::timestamptz[],
+                           ${column("errorCode")}::int[], ${column("errorTitle")}::text[], ${column("appCode")}::text[])
+        AS u("index", "eventId", "wamid", "callback", "status", "rank", "order", "movesBelowRank", "at", "errorCode", "errorTitle", "appCode")
+    ),
+    -- each status's message: by wamid, or (its wamid not stored yet) by the message id it carries as callback data
+    target AS (
+      SELECT u.*, m."id" AS "messageId", m."contactId", NULL::text AS "linkWamid"
+        FROM u JOIN "messages" m ON m."wamid" = u."wamid"
+      UNION ALL
+      SELECT u.*, m."id", m."contactId", u."wamid"
+        FROM u JOIN "messages" m ON m."id" = u."callback" AND m."wamid" IS NULL
+       WHERE NOT EXISTS (SELECT 1 FROM "messages" w WHERE w."wamid" = u."wamid")
+    ),
     ev AS (
       INSERT INTO "message_status_events" ("id", "messageId", "status", "occurredAt", "errorCode", "errorTitle")
-      SELECT ${randomUUID()}, m."id", ${status}::"MessageStatus", ${at}, ${error?.code ?? null}, ${title} FROM m
+      SELECT t."eventId", t."messageId", t."status"::"MessageStatus", t."at" AT TIME ZONE 'UTC', t."errorCode", t."errorTitle" FROM target t
       ON CONFLICT ("messageId", "status") DO NOTHING
-      RETURNING "messageId"
+      RETURNING "id"
+    ),
+    chosen AS (
+      SELECT DISTINCT ON ("messageId") * FROM target ORDER BY "messageId", "order" DESC, "at" DESC, "index" DESC
     ),
     moved AS (
-      UPDATE "messages" SET "status" = ${status}::"MessageStatus", "statusRank" = ${rank}, "statusAt" = ${at},
-             "errorCode" = COALESCE(${error?.code ?? null}, "errorCode"), "errorTitle" = COALESCE(${title}, "errorTitle"),
-             "appErrorCode" = COALESCE(${appCode}, "appErrorCode")
-       WHERE "id" IN (SELECT "id" FROM m) AND "statusRank" < ${movesBelowRank}
-      RETURNING "id"
+      UPDATE "messages" AS m SET
+             "wamid" = COALESCE(m."wamid", c."linkWamid"),
+             "status" = CASE WHEN m."statusRank" < c."movesBelowRank" THEN c."status"::"MessageStatus" ELSE m."status" END,
+             "statusRank" = CASE WHEN m."statusRank" < c."movesBelowRank" THEN c."rank" ELSE m."statusRank" END,
+             "statusAt" = CASE WHEN m."statusRank" < c."movesBelowRank" THEN c."at" AT TIME ZONE 'UTC' ELSE m."statusAt" END,
+             "errorCode" = CASE WHEN m."statusRank" < c."movesBelowRank" THEN COALESCE(c."errorCode", m."errorCode") ELSE m."errorCode" END,
+             "errorTitle" = CASE WHEN m."statusRank" < c."movesBelowRank" THEN COALESCE(c."errorTitle", m."errorTitle") ELSE m."errorTitle" END,
+             "appErrorCode" = CASE WHEN m."statusRank" < c."movesBelowRank" THEN COALESCE(c."appCode", m."appErrorCode") ELSE m."appErrorCode" END
+        FROM chosen c
+       WHERE m."id" = c."messageId" AND (m."statusRank" < c."movesBelowRank" OR (m."wamid" IS NULL AND c."linkWamid" IS NOT NULL))
+      RETURNING c."index", m."statusRank" = c."rank" AND m."status" = c."status"::"MessageStatus" AS "statusMoved"
     )
-    SELECT (SELECT count(*) FROM m) AS found, (SELECT count(*) FROM ev) AS recorded, (SELECT count(*) FROM moved) AS moved,
-           (SELECT "contactId" FROM m LIMIT 1) AS "contactId"`;
-  if (!row || row.found === 0n) return { found: false, recorded: false, moved: false };
-  if (status === "FAILED" && error?.code === 131026 && row.contactId) await flagNotOnWhatsApp({ db, contactId: row.contactId });
-  return { found: true, recorded: row.recorded > 0n, moved: row.moved > 0n };
+    SELECT t."index", true AS "found", EXISTS (SELECT 1 FROM ev WHERE ev."id" = t."eventId") AS "recorded",
+           COALESCE((SELECT mv."statusMoved" FROM moved mv WHERE mv."index" = t."index"), false) AS "moved", t."contactId"
+      FROM target t`;
+
+  const byIndex = new Map(rows.map((row) => [row.index, row]));
+  for (const row of rows) results[row.index] = { found: false, recorded: false, moved: false };
+  for (const row of answered) {
+    results[row.index] = { found: true, recorded: row.recorded, moved: row.moved };
+    const update = byIndex.get(row.index)!;
+    if (update.status === "FAILED" && update.errorCode === 131026 && row.contactId)
+      await flagNotOnWhatsApp({ db, contactId: row.contactId });
+  }
+  return results;
 }

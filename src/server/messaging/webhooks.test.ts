@@ -10,7 +10,7 @@ import { createMetaSimulator } from "@/meta-simulator/server";
 import { simulatorControl } from "@/meta-simulator/control-client";
 import type { Db } from "@/server/db";
 import { handleInboundMessage, keywordOf } from "@/server/messaging/inbound";
-import { applyStatusUpdate } from "@/server/messaging/webhook-status";
+import { applyStatusUpdate, applyStatusUpdates } from "@/server/messaging/webhook-status";
 import { processWebhookItems } from "@/server/webhooks/process";
 import { webhookHandlers } from "@/server/wiring";
 import { receiveWebhook } from "@/server/webhooks/receive";
@@ -67,6 +67,109 @@ describe("status webhooks", () => {
     expect(after.status).toBe("READ");
     expect(after.statusAt.getTime()).toBe((t + 3) * 1000);
     expect(after.statusEvents.map((e) => e.status)).toEqual(["SENT", "DELIVERED", "READ"]);
+  });
+
+  it("one batch of duplicated, reordered statuses, applied in one statement, ends where one-by-one application does", async () => {
+    const db = testDb();
+    const { tenant } = await createSendingTenant(db, simulatorUrl);
+    const contact = await createContactRow(db, tenant.id);
+    const [toRead, sentThenFailed, deliveredThenFailed, readThenFailed] = await Promise.all(
+      Array.from({ length: 4 }, () => outboundMessage(db, tenant.id, contact.id)),
+    );
+    const t = 1_780_000_200;
+    const failure = [{ code: 131000, title: "Something went wrong" }];
+    const results = await applyStatusUpdates({
+      db,
+      updates: [
+        update(toRead!.wamid!, "read", t + 3),
+        update(toRead!.wamid!, "sent", t + 1),
+        update(toRead!.wamid!, "read", t + 3),
+        update(toRead!.wamid!, "delivered", t + 2),
+        update(sentThenFailed!.wamid!, "failed", t + 2, failure),
+        update(sentThenFailed!.wamid!, "sent", t + 1),
+        update(deliveredThenFailed!.wamid!, "failed", t + 4, failure),
+        update(deliveredThenFailed!.wamid!, "delivered", t + 1),
+        update(readThenFailed!.wamid!, "read", t + 2),
+        update(readThenFailed!.wamid!, "failed", t + 5, failure),
+        update("wamid.not-ours", "sent", t),
+      ],
+    });
+    expect(results.map((r) => r.found)).toEqual([true, true, true, true, true, true, true, true, true, true, false]);
+    // the duplicate "read" is recorded once
+    expect(results.filter((r, i) => i < 4 && r.recorded)).toHaveLength(3);
+    const after = async (id: string) =>
+      db.message.findUniqueOrThrow({ where: { id }, include: { statusEvents: { orderBy: { occurredAt: "asc" } } } });
+    const read = await after(toRead!.id);
+    expect(read.status).toBe("READ");
+    expect(read.statusAt.getTime()).toBe((t + 3) * 1000);
+    expect(read.statusEvents.map((e) => e.status)).toEqual(["SENT", "DELIVERED", "READ"]);
+    expect(await after(sentThenFailed!.id)).toMatchObject({ status: "FAILED", errorCode: 131000, appErrorCode: expect.any(String) });
+    const delivered = await after(deliveredThenFailed!.id);
+    expect(delivered).toMatchObject({ status: "DELIVERED", errorCode: null });
+    expect(delivered.statusEvents.map((e) => e.status)).toEqual(["DELIVERED", "FAILED"]);
+    expect(await after(readThenFailed!.id)).toMatchObject({ status: "READ", errorCode: null });
+
+    // the same batch again (Meta retries a delivery) changes nothing and records nothing
+    const again = await applyStatusUpdates({
+      db,
+      updates: [update(toRead!.wamid!, "delivered", t + 2), update(readThenFailed!.wamid!, "failed", t + 5)],
+    });
+    expect(again).toEqual([
+      { found: true, recorded: false, moved: false },
+      { found: true, recorded: false, moved: false },
+    ]);
+  });
+
+  it("a status whose wamid is not stored yet links it through the callback data, in a batch too", async () => {
+    const db = testDb();
+    const { tenant } = await createSendingTenant(db, simulatorUrl);
+    const contact = await createContactRow(db, tenant.id);
+    const pending = await db.message.create({
+      data: { tenantId: tenant.id, contactId: contact.id, direction: "OUTBOUND", type: "template", source: "test", status: "PENDING" },
+    });
+    const wamid = `wamid.early-${randomUUID()}`;
+    const results = await applyStatusUpdates({
+      db,
+      updates: [
+        { ...update(wamid, "sent", 1_780_000_301), bizOpaqueCallbackData: pending.id },
+        { ...update(wamid, "delivered", 1_780_000_302), bizOpaqueCallbackData: pending.id },
+      ],
+    });
+    expect(results.every((r) => r.found && r.recorded)).toBe(true);
+    const after = await db.message.findUniqueOrThrow({ where: { id: pending.id }, include: { statusEvents: true } });
+    expect(after).toMatchObject({ wamid, status: "DELIVERED" });
+    expect(after.statusEvents.map((e) => e.status).sort()).toEqual(["DELIVERED", "SENT"]);
+  });
+
+  it("concurrent batches with overlapping statuses converge to read with one history row per status", async () => {
+    const db = testDb();
+    const { tenant } = await createSendingTenant(db, simulatorUrl);
+    const contact = await createContactRow(db, tenant.id);
+    const messages = await Promise.all(Array.from({ length: 20 }, () => outboundMessage(db, tenant.id, contact.id)));
+    const t = 1_780_000_400;
+    const orders = [
+      ["read", "sent", "failed"],
+      ["delivered", "read"],
+      ["sent", "delivered", "sent"],
+      ["failed", "delivered"],
+    ];
+    await Promise.all(
+      orders.map((statuses) =>
+        applyStatusUpdates({
+          db,
+          updates: messages.flatMap((m) =>
+            statuses.map((s) =>
+              update(m.wamid!, s, t + ["sent", "delivered", "read", "failed"].indexOf(s), s === "failed" ? [{ code: 131000 }] : []),
+            ),
+          ),
+        }),
+      ),
+    );
+    for (const m of messages) {
+      const after = await db.message.findUniqueOrThrow({ where: { id: m.id }, include: { statusEvents: true } });
+      expect(after.status).toBe("READ");
+      expect(after.statusEvents.map((e) => e.status).sort()).toEqual(["DELIVERED", "FAILED", "READ", "SENT"]);
+    }
   });
 
   it("concurrent deliveries of every status converge to read with three history rows", async () => {

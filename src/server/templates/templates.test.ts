@@ -1,3 +1,4 @@
+import type { WebhookHandler } from "@/server/webhooks/dispatch";
 import { describe, expect, inject, it } from "vitest";
 import { webhookHandlers } from "@/server/wiring";
 import { createTemplate, listTenantTemplates, syncTemplates, syncTenantTemplates } from "@/server/templates/templates";
@@ -11,7 +12,7 @@ resetSharedSimulatorAfterAll(simulatorUrl);
 
 async function deliverTemplateStatus(payload: Record<string, unknown>) {
   const handler = webhookHandlers["message_template_status_update"];
-  await handler!(
+  await (handler as WebhookHandler)(
     {
       id: "x",
       key: `k-${Math.random()}`,

@@ -22,8 +22,9 @@ import {
   pacedRatePerSecond,
   pauseNumberSending,
   reserveSendSlots,
+  processSendGuard,
   sleep,
-  SlidingSecondGuard,
+  throughputPauseMs,
   throughputLimitFor,
   waitForReservedSlot,
   type SlotReservation,
@@ -32,10 +33,8 @@ import { tallyDeferral, tallySlotWait } from "@/server/throughput/pacing-tally";
 
 export type Deferral = { reason: "throughput" | "pair_rate"; retryAfterMs: number };
 
-/** One guard per process, shared by every run, so two runs on one number in one process share its second. */
-const processGuard = new SlidingSecondGuard();
-
-export const throughputPauseMs = 250;
+/** How long a 130429 pauses the number (src/server/throughput/pacing.ts). */
+export { throughputPauseMs };
 
 /** How long before its slot an item is prepared (checked and its attempt recorded). */
 export const prepareAheadMs = 500;
@@ -78,7 +77,7 @@ export async function startPacedRun({
 
   async function slotOf(slots: SlotReservation, index: number): Promise<SendSlot> {
     const waitFrom = performance.now();
-    const answered = await waitForReservedSlot(slots, index, processGuard, phoneNumberId, limit);
+    const answered = await waitForReservedSlot(slots, index, processSendGuard, phoneNumberId, limit);
     tallySlotWait(performance.now() - waitFrom);
     return { answered };
   }

@@ -8,6 +8,7 @@
  * of them is. Times are measured on the database's clock and handed back as delays, so app instances with skewed clocks
  * still agree. A 130429 pauses the number: nothing is handed out before the pause ends.
  */
+import { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 
 /**
@@ -27,6 +28,9 @@ export function throughputLimitFor(level: string | null | undefined): number {
  */
 export const pacingHeadroom = 0.97;
 
+/** How long a 130429 pauses the number for everyone. */
+export const throughputPauseMs = 250;
+
 export function pacedRatePerSecond(level: string | null | undefined): number {
   return throughputLimitFor(level) * pacingHeadroom;
 }
@@ -41,6 +45,39 @@ export type SlotReservation = {
   firstSlotAtDbMs: number;
 };
 
+/**
+ * The statement that reserves `count` consecutive slots (answers `start_ms`, `now_ms` on the database's clock):
+ * run alone by `reserveSendSlots`, or folded into another statement as a CTE (a single send records its attempt
+ * and reserves its slot in one round trip).
+ */
+export function reserveSlotsStatement({ phoneNumberId, count, perSecond }: { phoneNumberId: string; count: number; perSecond: number }) {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`count must be a positive integer, got ${count}`);
+  if (!(perSecond > 0)) throw new Error(`perSecond must be positive, got ${perSecond}`);
+  const span = (count * 1000) / perSecond;
+  return Prisma.sql`
+    INSERT INTO "send_pacing" ("phoneNumberId", "nextSlotAtMs", "updatedAt")
+    VALUES (${phoneNumberId}, extract(epoch from clock_timestamp()) * 1000 + ${span}, now())
+    ON CONFLICT ("phoneNumberId") DO UPDATE SET
+      "nextSlotAtMs" = GREATEST(
+        "send_pacing"."nextSlotAtMs",
+        extract(epoch from clock_timestamp()) * 1000,
+        COALESCE(extract(epoch from "send_pacing"."pausedUntil") * 1000, 0)
+      ) + ${span},
+      "updatedAt" = now()
+    RETURNING ("nextSlotAtMs" - ${span})::float8 AS start_ms, (extract(epoch from clock_timestamp()) * 1000)::float8 AS now_ms`;
+}
+
+/** The reservation a `reserveSlotsStatement` answered. */
+export function slotReservationOf(row: { start_ms: number; now_ms: number }, count: number, perSecond: number): SlotReservation {
+  return {
+    count,
+    intervalMs: 1000 / perSecond,
+    firstSlotInMs: Math.max(0, row.start_ms - row.now_ms),
+    reservedAt: Date.now(),
+    firstSlotAtDbMs: row.start_ms,
+  };
+}
+
 /** Reserves `count` consecutive send slots for a number at `perSecond`. One round trip. */
 export async function reserveSendSlots({
   db,
@@ -53,29 +90,8 @@ export async function reserveSendSlots({
   count: number;
   perSecond: number;
 }): Promise<SlotReservation> {
-  if (!Number.isInteger(count) || count < 1) throw new Error(`count must be a positive integer, got ${count}`);
-  if (!(perSecond > 0)) throw new Error(`perSecond must be positive, got ${perSecond}`);
-  const intervalMs = 1000 / perSecond;
-  const span = count * intervalMs;
-  const rows = await db.$queryRaw<{ start_ms: number; now_ms: number }[]>`
-    INSERT INTO "send_pacing" ("phoneNumberId", "nextSlotAtMs", "updatedAt")
-    VALUES (${phoneNumberId}, extract(epoch from clock_timestamp()) * 1000 + ${span}, now())
-    ON CONFLICT ("phoneNumberId") DO UPDATE SET
-      "nextSlotAtMs" = GREATEST(
-        "send_pacing"."nextSlotAtMs",
-        extract(epoch from clock_timestamp()) * 1000,
-        COALESCE(extract(epoch from "send_pacing"."pausedUntil") * 1000, 0)
-      ) + ${span},
-      "updatedAt" = now()
-    RETURNING ("nextSlotAtMs" - ${span})::float8 AS start_ms, (extract(epoch from clock_timestamp()) * 1000)::float8 AS now_ms`;
-  const row = rows[0]!;
-  return {
-    count,
-    intervalMs,
-    firstSlotInMs: Math.max(0, row.start_ms - row.now_ms),
-    reservedAt: Date.now(),
-    firstSlotAtDbMs: row.start_ms,
-  };
+  const rows = await db.$queryRaw<{ start_ms: number; now_ms: number }[]>(reserveSlotsStatement({ phoneNumberId, count, perSecond }));
+  return slotReservationOf(rows[0]!, count, perSecond);
 }
 
 /** Milliseconds from now until slot `index` of a reservation (0 when it has come). */
@@ -135,6 +151,9 @@ export class SlidingSecondGuard {
     }
   }
 }
+
+/** One guard per process, shared by every send path, so all sends on one number in one process share its second. */
+export const processSendGuard = new SlidingSecondGuard();
 
 /**
  * Waits for slot `index` of a reservation, then for room in the guard at the number's real `limit`. The call to

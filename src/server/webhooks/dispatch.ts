@@ -18,7 +18,14 @@ export type StoredWebhookItem = {
 };
 
 export type WebhookHandler = (item: StoredWebhookItem, context: { db: Db }) => Promise<void>;
-export type WebhookHandlers = Record<string, WebhookHandler>;
+/**
+ * A field's handler that takes every claimed item of its field at once (a drained batch of statuses is applied
+ * in one statement); answers the items that failed, with their error. Throwing fails them all.
+ */
+export type WebhookBatchHandler = {
+  batch: (items: StoredWebhookItem[], context: { db: Db }) => Promise<{ id: string; error: string }[]>;
+};
+export type WebhookHandlers = Record<string, WebhookHandler | WebhookBatchHandler>;
 
 /**
  * The WhatsApp webhook fields a subscribed app receives

@@ -7,7 +7,7 @@
  */
 import type { Db } from "@/server/db";
 import { raiseAlert } from "@/server/alerts/alerts";
-import type { StoredWebhookItem, WebhookHandlers } from "@/server/webhooks/dispatch";
+import type { StoredWebhookItem, WebhookBatchHandler, WebhookHandlers } from "@/server/webhooks/dispatch";
 
 export const webhookProcessing = {
   batchSize: 500,
@@ -62,10 +62,15 @@ export async function processWebhookItems({
   const ignored: string[] = [];
   const failed: { id: string; error: string; attempts: number }[] = [];
 
+  const byField = new Map<string, ClaimedRow[]>();
   for (const item of claimed) {
     const handler = Object.hasOwn(handlers, item.field) ? handlers[item.field] : undefined;
     if (!handler) {
       ignored.push(item.id);
+      continue;
+    }
+    if (typeof handler !== "function") {
+      byField.set(item.field, [...(byField.get(item.field) ?? []), item]);
       continue;
     }
     try {
@@ -73,6 +78,21 @@ export async function processWebhookItems({
       processed.push(item.id);
     } catch (error) {
       failed.push({ id: item.id, error: (error as Error).message.slice(0, 1000), attempts: item.attempts });
+    }
+  }
+  for (const [field, items] of byField) {
+    const handler = handlers[field] as WebhookBatchHandler;
+    let failures: { id: string; error: string }[];
+    try {
+      failures = await handler.batch(items, { db });
+    } catch (error) {
+      failures = items.map((item) => ({ id: item.id, error: (error as Error).message }));
+    }
+    const failedIds = new Map(failures.map((f) => [f.id, f.error]));
+    for (const item of items) {
+      const error = failedIds.get(item.id);
+      if (error === undefined) processed.push(item.id);
+      else failed.push({ id: item.id, error: error.slice(0, 1000), attempts: item.attempts });
     }
   }
 
