@@ -24,16 +24,14 @@ export const gdprRouter = createTRPCRouter({
     }),
 
   /** Erases a contact of the caller's bakery; its consent records stay as proof with the number hashed. */
-  eraseContact: tenantProcedure
-    .input(z.object({ contactId }))
-    .mutation(({ ctx, input }) =>
-      eraseContact({
-        db: ctx.db,
-        tenantId: ctx.tenantId,
-        contactId: input.contactId,
-        actor: { userId: ctx.user.id, label: ctx.user.email },
-      }),
-    ),
+  eraseContact: tenantProcedure.input(z.object({ contactId })).mutation(({ ctx, input }) =>
+    eraseContact({
+      db: ctx.db,
+      tenantId: ctx.tenantId,
+      contactId: input.contactId,
+      actor: { userId: ctx.user.id, label: ctx.user.email },
+    }),
+  ),
 
   /** Admin: what Recado holds about one bakery owner, as a JSON file. */
   exportOwner: adminProcedure.input(z.object({ userId })).mutation(async ({ ctx, input }) => {
