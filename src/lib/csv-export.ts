@@ -7,9 +7,9 @@ import Papa from "papaparse";
 
 /**
  * papaparse's own `escapeFormulae: true` pattern ends in `.*$`, which misses a formula followed by a line break.
- * A plain signed number (an E.164 phone "+34612345678", "-5") holds no formula and stays as it is.
+ * Phones are neutralised too ("+34…" → "'+34…"): a spreadsheet then keeps them as text instead of a number.
  */
-export const formulaLeadingCell = /^(?![+-][\d .,]*$)[=+\-@\t\r]/;
+export const formulaLeadingCell = /^[=+\-@\t\r]/;
 
 export function writeCsv({ fields, data }: { fields: string[]; data: unknown[][] }): string {
   return Papa.unparse({ fields, data }, { escapeFormulae: formulaLeadingCell });
