@@ -24,6 +24,7 @@ export const developmentSecretValues: readonly string[] = [
   "short-secret",
   // scripts/bench/*
   "bench-secret-that-is-long-enough-for-validation",
+  "bench-verify-token",
   "bench",
   // .env.example placeholders and the README's examples
   "EAAG...",

@@ -2,13 +2,15 @@ import { describe, expect, it } from "vitest";
 import { getGraphClient } from "@/server/accounts/graph";
 import { listMasterPhoneNumbers } from "@/server/numbers/queries";
 import { syncMasterPhoneNumbers } from "@/server/numbers/sync";
-import { testDb } from "@/test/db";
+import { useOwnDatabase } from "@/test/own-database";
 
 const masterWabaId = "102290129340398";
+// A database of its own: the counts below are of the shared account's rows, which other files add to.
+const ownDb = useOwnDatabase("recado_test_sync");
 
 describe("refreshing the shared account's numbers from the Graph API (simulator over HTTP)", () => {
   it("stores every number with its quality, status and provisioning fields, and updates them on the next refresh", async () => {
-    const db = testDb();
+    const db = ownDb();
     const first = await syncMasterPhoneNumbers({ db, graph: getGraphClient(), wabaId: masterWabaId });
     expect(first.synced).toBe(4);
 
