@@ -17,6 +17,8 @@ test("admin completes a pending registration; the page turns Connected on its ow
   await signIn(page, demo.admin);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Phone numbers" }).click();
   await page.getByRole("button", { name: "Refresh from Meta" }).click();
+  // the number page shows what the refresh stored: wait until it has (a loaded machine takes seconds)
+  await expect(page.getByText(/Refreshed \d+ numbers? from Meta\./)).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("number-row")).toHaveCount(4);
   await page.getByRole("link", { name: pendingNumber.display }).click();
 
@@ -63,6 +65,8 @@ test("reset onboarding asks for confirmation first", async ({ page }) => {
   await sim.updatePhoneNumber(pendingNumber.metaId, { codeVerificationStatus: "EXPIRED", registered: false, status: "PENDING" });
   await page.goto("/admin/numbers");
   await page.getByRole("button", { name: "Refresh from Meta" }).click();
+  // the number page shows what the refresh stored: wait until it has (a loaded machine takes seconds)
+  await expect(page.getByText(/Refreshed \d+ numbers? from Meta\./)).toBeVisible({ timeout: 30_000 });
   await page.getByRole("link", { name: pendingNumber.display }).click();
   const banner = page.getByTestId("registration-banner");
   await expect(banner.getByTestId("onboarding-label")).toHaveText("Waiting for verification");
