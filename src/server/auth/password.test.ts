@@ -28,9 +28,13 @@ describe("password hashing", () => {
       worstLagMs = Math.max(worstLagMs, now - last - 10);
       last = now;
     }, 10);
+    const started = performance.now();
     await Promise.all(Array.from({ length: 6 }, () => verifyPassword("wrong", hash)));
+    const burstMs = performance.now() - started;
     clearInterval(timer);
-    // scrypt runs on the thread pool: the loop is never held for the ~hundreds of ms one hash takes
-    expect(worstLagMs).toBeLessThan(100);
+    // Hashing on the loop would hold it for the whole burst (six hashes back to back). On the thread pool the
+    // loop only lags by scheduling noise: measured against the burst of the same run, not a fixed time, so a
+    // busy machine slows both alike.
+    expect(worstLagMs).toBeLessThan(burstMs / 2);
   });
 });
