@@ -77,7 +77,11 @@ export async function applyStatusUpdates({
   if (rows.length === 0) return results;
   const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
 
-  const answered = await db.$queryRaw<{ index: number; found: boolean; recorded: boolean; moved: boolean; contactId: string | null }[]>`
+  // Two drains applying overlapping batches lock the same messages and history keys in different orders, and Postgres
+  // may abort one of them as a deadlock (40P01). The statement is all-or-nothing and idempotent (history rows ON
+  // CONFLICT DO NOTHING, statuses only move forward), so the aborted one simply runs again.
+  const answered = await retryOnDeadlock(
+    () => db.$queryRaw<{ index: number; found: boolean; recorded: boolean; moved: boolean; contactId: string | null }[]>`
     WITH u AS (
       SELECT * FROM unnest(${column("index")}::int[], ${column("eventId")}::text[], ${column("wamid")}::text[],
                            ${column("callback")}::text[], ${column("status")}::text[], ${column("rank")}::int[],
@@ -118,7 +122,8 @@ export async function applyStatusUpdates({
     )
     SELECT t."index", true AS "found", EXISTS (SELECT 1 FROM ev WHERE ev."id" = t."eventId") AS "recorded",
            COALESCE((SELECT mv."statusMoved" FROM moved mv WHERE mv."index" = t."index"), false) AS "moved", t."contactId"
-      FROM target t`;
+      FROM target t`,
+  );
 
   const byIndex = new Map(rows.map((row) => [row.index, row]));
   for (const row of rows) results[row.index] = { found: false, recorded: false, moved: false };
@@ -129,4 +134,19 @@ export async function applyStatusUpdates({
       await flagNotOnWhatsApp({ db, contactId: row.contactId });
   }
   return results;
+}
+
+const deadlockAttempts = 5;
+
+/** Runs the statement again, after a short random pause, when Postgres aborted it as a deadlock victim. */
+async function retryOnDeadlock<T>(statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      const deadlock = /40P01|deadlock detected/.test(String((error as { message?: unknown }).message ?? ""));
+      if (!deadlock || attempt >= deadlockAttempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
 }
