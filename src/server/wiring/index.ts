@@ -6,6 +6,7 @@
  */
 import { broadcastFanOutJob, broadcastSendChunkJob } from "@/server/broadcasts/jobs";
 import { retentionJob } from "@/server/compliance/jobs";
+import { contactWebhookHandlers } from "@/server/contacts/webhooks";
 import type { Env } from "@/server/env";
 import { healthCheckFanOutJob, numberHealthCheckJob, onboardingTimeoutsJob } from "@/server/health/jobs";
 import { healthWebhookHandlers } from "@/server/health/webhooks";
@@ -28,6 +29,7 @@ export const webhookHandlers: WebhookHandlers = {
   ...registrationWebhookHandlers,
   ...messagingWebhookHandlers,
   ...templateWebhookHandlers,
+  ...contactWebhookHandlers,
 };
 
 /** Every background job, served by Inngest at /api/inngest or run in process with RECADO_JOBS=inline. */
