@@ -45,7 +45,7 @@ export type MessageContent =
   | { kind: "template"; templateName: string; /** defaults to the tenant's message language */ language?: string; parameters: string[] }
   | { kind: "text"; body: string };
 
-export type SendSource = "ui" | "api" | "test" | "broadcast";
+export type SendSource = "ui" | "api" | "test" | "broadcast" | "retry";
 
 /** The number a bakery sends from, with its account, loaded once (a broadcast reuses it for every recipient). */
 export type SendingNumber = {

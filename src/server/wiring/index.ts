@@ -7,6 +7,8 @@
 import { broadcastFanOutJob, broadcastSendChunkJob } from "@/server/broadcasts/jobs";
 import { retentionJob } from "@/server/compliance/jobs";
 import { contactWebhookHandlers } from "@/server/contacts/webhooks";
+import { qualityGuardJob } from "@/server/costs/jobs";
+import { marketingLimitRetryJob } from "@/server/messaging/jobs";
 import type { Env } from "@/server/env";
 import { healthCheckFanOutJob, numberHealthCheckJob, onboardingTimeoutsJob } from "@/server/health/jobs";
 import { healthWebhookHandlers } from "@/server/health/webhooks";
@@ -44,6 +46,8 @@ export const jobDefinitions: JobDefinition[] = [
   broadcastSendChunkJob,
   deliveryThresholdsJob,
   retentionJob,
+  marketingLimitRetryJob,
+  qualityGuardJob,
 ];
 
 /** Local mode: Recado talks to the bundled simulator, not to Meta's Graph API. */
