@@ -57,7 +57,7 @@ CREATE TABLE "marketing_retries" (
     "broadcastId" TEXT,
     "templateName" TEXT NOT NULL,
     "templateLanguage" TEXT,
-    "parameters" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "parameters" TEXT[] NOT NULL DEFAULT ARRAY[]::TEXT[],
     "notBefore" TIMESTAMP(3) NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "retriedAt" TIMESTAMP(3),

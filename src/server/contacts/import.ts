@@ -54,7 +54,7 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
       continue;
     }
     if (!row.phone && !userId) {
-      errorDetails.push({ row: row.row, value: "", reason: "Phone number (or user_id) required" });
+      errorDetails.push({ row: row.row, value: "", reason: "Phone number required" });
       continue;
     }
     const phoneE164 = row.phone ? toE164(row.phone, region) : bsuidPlaceholder(userId!);
