@@ -8,7 +8,15 @@ import type { WebhookHandlers } from "@/server/webhooks/dispatch";
 
 type Preference = { waId?: string; userId?: string; category?: string; value?: string; timestamp?: number | string };
 
-export async function applyUserPreferences({ db, metaPhoneNumberId, preferences }: { db: Db; metaPhoneNumberId: string; preferences: Preference[] }) {
+export async function applyUserPreferences({
+  db,
+  metaPhoneNumberId,
+  preferences,
+}: {
+  db: Db;
+  metaPhoneNumberId: string;
+  preferences: Preference[];
+}) {
   const number = await db.phoneNumber.findUnique({ where: { metaPhoneNumberId }, select: { assignment: { select: { tenantId: true } } } });
   const tenantId = number?.assignment?.tenantId;
   if (!tenantId) return { updated: 0 };

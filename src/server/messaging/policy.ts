@@ -74,12 +74,16 @@ export async function spendAllowed({
     message: `Its messages cost ${formatMicros(Number(spend.spentMicros))} this month (cap ${formatMicros(capMicros)}), so Recado refuses its paid sends until next month. Raise the cap in Costs if the bakery should go on sending.`,
     details: { month, spentMicros: Number(spend.spentMicros), capCents: spend.capCents },
   });
-  throw new AppError("SPEND_CAP_REACHED", "This bakery has reached its monthly WhatsApp spending limit, so paid messages are paused until next month.", {
-    month,
-    spent: formatMicros(Number(spend.spentMicros)),
-    cap: formatMicros(capMicros),
-    solution: "Ask the platform admin to raise the monthly cap",
-  });
+  throw new AppError(
+    "SPEND_CAP_REACHED",
+    "This bakery has reached its monthly WhatsApp spending limit, so paid messages are paused until next month.",
+    {
+      month,
+      spent: formatMicros(Number(spend.spentMicros)),
+      cap: formatMicros(capMicros),
+      solution: "Ask the platform admin to raise the monthly cap",
+    },
+  );
 }
 
 /** "12.34" from millionths (two decimals, the card's currency). */
