@@ -1,3 +1,8 @@
+import createNextIntlPlugin from "next-intl/plugin";
+
+// next-intl reads each request's language and translations from src/i18n/request.ts (README "Languages").
+const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
+
 /** @type {import("next").NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -9,4 +14,4 @@ const nextConfig = {
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "@electric-sql/pglite"],
 };
 
-export default nextConfig;
+export default withNextIntl(nextConfig);

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale } from "next-intl/server";
 import "./globals.css";
 import { ToastProvider } from "@/components/ui/toast";
 import { TRPCReactProvider } from "@/trpc/react";
@@ -12,12 +14,15 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // Every page renders per request: Next puts the request's CSP nonce (src/proxy.ts) on its scripts only then.
   await connection();
+  const locale = await getLocale();
   return (
-    <html lang="en">
+    <html lang={locale}>
       <body className="font-sans">
-        <TRPCReactProvider>
-          <ToastProvider>{children}</ToastProvider>
-        </TRPCReactProvider>
+        <NextIntlClientProvider>
+          <TRPCReactProvider>
+            <ToastProvider>{children}</ToastProvider>
+          </TRPCReactProvider>
+        </NextIntlClientProvider>
       </body>
     </html>
   );

@@ -1,29 +1,30 @@
+import { getTranslations } from "next-intl/server";
 import type { Role } from "@/generated/prisma/enums";
 import { AlertsIndicator } from "@/components/admin/alerts-panel";
 import { Badge } from "@/components/ui/badge";
 import { NavLink } from "@/components/layout/nav-link";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 
-const navigation: Record<Role, { href: string; label: string; exact?: boolean }[]> = {
+type NavKey = "overview" | "numbers" | "bakeries" | "audit" | "messages" | "contacts" | "templates" | "broadcasts" | "settings";
+
+const navigation: Record<Role, { href: string; key: NavKey; exact?: boolean }[]> = {
   PLATFORM_ADMIN: [
-    { href: "/admin", label: "Overview", exact: true },
-    { href: "/admin/numbers", label: "Phone numbers" },
-    { href: "/admin/tenants", label: "Bakeries" },
-    { href: "/admin/audit", label: "Audit log" },
+    { href: "/admin", key: "overview", exact: true },
+    { href: "/admin/numbers", key: "numbers" },
+    { href: "/admin/tenants", key: "bakeries" },
+    { href: "/admin/audit", key: "audit" },
   ],
   TENANT_OWNER: [
-    { href: "/dashboard", label: "Overview" },
-    { href: "/messages", label: "Messages" },
-    { href: "/contacts", label: "Contacts" },
-    { href: "/templates", label: "Templates" },
-    { href: "/broadcasts", label: "Broadcasts" },
-    { href: "/settings", label: "Settings" },
+    { href: "/dashboard", key: "overview" },
+    { href: "/messages", key: "messages" },
+    { href: "/contacts", key: "contacts" },
+    { href: "/templates", key: "templates" },
+    { href: "/broadcasts", key: "broadcasts" },
+    { href: "/settings", key: "settings" },
   ],
 };
 
-const roleLabel: Record<Role, string> = { PLATFORM_ADMIN: "Platform admin", TENANT_OWNER: "Bakery owner" };
-
-export function AppShell({
+export async function AppShell({
   user,
   tenantName,
   children,
@@ -32,6 +33,7 @@ export function AppShell({
   tenantName: string | null;
   children: React.ReactNode;
 }) {
+  const t = await getTranslations("nav");
   return (
     <div className="min-h-screen">
       <header className="border-b border-stone-200 bg-white">
@@ -50,15 +52,15 @@ export function AppShell({
               <div className="text-xs text-stone-500">{user.email}</div>
             </div>
             <Badge tone={user.role === "PLATFORM_ADMIN" ? "blue" : "green"}>
-              <span data-testid="current-role">{roleLabel[user.role]}</span>
+              <span data-testid="current-role">{t(`role.${user.role}`)}</span>
             </Badge>
             <SignOutButton />
           </div>
         </div>
-        <nav aria-label="Main" className="mx-auto flex max-w-6xl gap-1 px-4 pb-2">
+        <nav aria-label={t("main")} className="mx-auto flex max-w-6xl gap-1 px-4 pb-2">
           {navigation[user.role].map((item) => (
             <NavLink key={item.href} href={item.href} exact={item.exact}>
-              {item.label}
+              {t(`item.${item.key}`)}
             </NavLink>
           ))}
         </nav>

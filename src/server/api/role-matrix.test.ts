@@ -130,6 +130,17 @@ describeRoleMatrix(testDb, [
     },
   },
   {
+    procedure: "account.setLocale",
+    allowed: ["admin", "ownerA", "ownerB"],
+    call: (caller) => caller.account.setLocale({ locale: "ca" }),
+    // the caller's own row is the one changed, never another user's
+    ownedBy: async (_result, world, actor) => {
+      const user = world.users[actor];
+      if (!user) return;
+      expect((await testDb().user.findUniqueOrThrow({ where: { id: user.id } })).locale).toBe("ca");
+    },
+  },
+  {
     procedure: "settings.whatsapp",
     allowed: ["ownerA", "ownerB"],
     call: (caller) => caller.settings.whatsapp(),

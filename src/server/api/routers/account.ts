@@ -1,4 +1,5 @@
 import { createTRPCRouter, protectedProcedure, z } from "@/server/api/trpc";
+import { locales } from "@/i18n/locales";
 import { changePassword, minimumPasswordLength } from "@/server/auth/password-change";
 
 export const accountRouter = createTRPCRouter({
@@ -9,7 +10,7 @@ export const accountRouter = createTRPCRouter({
       : null;
     const profile = await ctx.db.user.findUnique({
       where: { id: ctx.user.id },
-      select: { notificationPhone: true, notificationPhoneConfirmedAt: true },
+      select: { notificationPhone: true, notificationPhoneConfirmedAt: true, locale: true },
     });
     return {
       id: ctx.user.id,
@@ -19,8 +20,18 @@ export const accountRouter = createTRPCRouter({
       tenant,
       notificationPhone: profile?.notificationPhone ?? null,
       notificationPhoneConfirmedAt: profile?.notificationPhoneConfirmedAt ?? null,
+      /** the language the user chose, or null while the browser's languages decide (src/i18n/locales.ts) */
+      locale: profile?.locale ?? null,
     };
   }),
+
+  /** The interface language the user chose; kept for every device they sign in on. */
+  setLocale: protectedProcedure
+    .input(z.object({ locale: z.enum(locales, { error: `expected one of ${locales.join(", ")}, e.g. "es"` }) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.db.user.update({ where: { id: ctx.user.id }, data: { locale: input.locale } });
+      return { locale: input.locale };
+    }),
 
   /** A new password; every session of the user ends (sign in again with the new one). */
   changePassword: protectedProcedure
