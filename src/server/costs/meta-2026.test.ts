@@ -468,6 +468,11 @@ describe("quality guard", () => {
     expect(await evaluateQualityGuard({ db: testDb() })).toMatchObject({ raised: 1 });
 
     expect((await testDb().broadcast.findUniqueOrThrow({ where: { id: broadcastA } })).status).toBe("PAUSED");
+    expect(
+      await testDb().auditLog.findFirst({ where: { action: "broadcast.pause", targetId: broadcastA, actorLabel: "system" } }),
+    ).toMatchObject({
+      after: expect.objectContaining({ reason: "quality_guard" }),
+    });
     expect((await testDb().broadcast.findUniqueOrThrow({ where: { id: broadcastB } })).status).toBe("SENDING");
     const alert = await testDb().alert.findFirstOrThrow({ where: { kind: "quality_guard", tenantId: a.tenant.id } });
     expect(alert.details).toMatchObject({

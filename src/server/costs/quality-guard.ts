@@ -13,6 +13,7 @@ import { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { raiseAlert } from "@/server/alerts/alerts";
+import { writeAudit } from "@/server/audit/audit";
 
 const day = 24 * 60 * 60 * 1000;
 export const qualityGuardAlertKind = "quality_guard";
@@ -52,9 +53,22 @@ export async function evaluateQualityGuard({ db, tenantId, now = new Date() }: {
        ORDER BY b."startedAt" DESC`;
     if (broadcasts.length === 0) continue;
     const evidence = await Promise.all(broadcasts.map((b) => signalsOf(db, b)));
-    const paused = await db.$executeRaw`
+    const pausedRows = await db.$queryRaw<{ id: string }[]>`
       UPDATE "broadcasts" b SET "status" = 'PAUSED', "updatedAt" = now()
-       WHERE b."tenantId" = ${drop.tenantId} AND b."status" = 'SENDING' AND ${marketingBroadcastSql}`;
+       WHERE b."tenantId" = ${drop.tenantId} AND b."status" = 'SENDING' AND ${marketingBroadcastSql}
+      RETURNING b."id"`;
+    const paused = pausedRows.length;
+    for (const row of pausedRows) {
+      await writeAudit(db, {
+        actor: { userId: null, label: "system" },
+        action: "broadcast.pause",
+        tenantId: drop.tenantId,
+        targetType: "broadcast",
+        targetId: row.id,
+        before: { status: "SENDING" },
+        after: { status: "PAUSED", reason: "quality_guard", healthEventId: drop.id },
+      });
+    }
     const tenant = await db.tenant.findUnique({ where: { id: drop.tenantId }, select: { name: true } });
     await raiseAlert({
       db,
