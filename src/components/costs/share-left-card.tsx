@@ -15,6 +15,8 @@ export function ShareLeftCard() {
     <Card title={t("share.title")} description={t("share.description")}>
       {!data ? (
         <p className="text-sm text-stone-500">{t("loading")}</p>
+      ) : !data.hasNumber ? (
+        <p className="text-sm text-stone-600">{t("share.noNumber")}</p>
       ) : !data.onSharedAccount ? (
         <p className="text-sm text-stone-600">{t("share.ownAccount")}</p>
       ) : data.share === null ? (

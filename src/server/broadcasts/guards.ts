@@ -6,7 +6,8 @@
 import type { Db } from "@/server/db";
 import { audienceCondition, eligibleContact, normalizeCsvPhones, type Audience } from "@/server/broadcasts/audience";
 import { recipientCountryOf } from "@/server/contacts/bsuid";
-import { rateCardAt, rateFor } from "@/server/costs/ledger";
+import { bakeryMonthCost, rateCardAt, rateFor } from "@/server/costs/ledger";
+import { AppError } from "@/server/errors";
 import { checkQualityGuard } from "@/server/costs/quality-guard";
 import { checkShareFor } from "@/server/costs/share";
 
@@ -21,6 +22,22 @@ async function newConversationsFor(db: Db, tenantId: string, audience: Audience,
        AND (c."lastInboundAt" IS NULL OR c."lastInboundAt" <= ${since})
        AND NOT EXISTS (SELECT 1 FROM "messages" m WHERE m."contactId" = c."id" AND m."businessInitiated" AND m."wamid" IS NOT NULL AND m."createdAt" > ${since})`;
   return row?.n ?? 0;
+}
+
+/** A broadcast is not started once the month's cap is reached (each of its sends would be refused by the send policy). */
+async function spendCapOpen(db: Db, tenantId: string, now: Date) {
+  const month = await bakeryMonthCost({ db, tenantId, now });
+  if (!month.capReached) return;
+  throw new AppError(
+    "SPEND_CAP_REACHED",
+    "This bakery has reached its monthly WhatsApp spending limit, so paid messages are paused until next month.",
+    {
+      month: month.month,
+      spent: (month.total.micros / 1_000_000).toFixed(2),
+      cap: month.cap ? (month.cap.micros / 1_000_000).toFixed(2) : null,
+      solution: "Ask the platform admin to raise the monthly cap",
+    },
+  );
 }
 
 /** Start: the share (every recipient it would open a conversation with) and, for marketing, the quality guard. */
@@ -40,6 +57,7 @@ export async function checkBroadcastStart({
   now?: Date;
 }) {
   if (category?.toUpperCase() === "MARKETING") await checkQualityGuard({ db, tenantId, now });
+  await spendCapOpen(db, tenantId, now);
   const csv = audience.kind === "csv" ? normalizeCsvPhones(audience.phones, region).e164 : [];
   await checkShareFor({ db, tenantId, needed: await newConversationsFor(db, tenantId, audience, csv, now), now });
 }

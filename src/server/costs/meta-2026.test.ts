@@ -269,6 +269,13 @@ describe("the cost ledger", () => {
       sendMessage({ db: testDb(), tenantId: tenant.id, contactId: chatty.id, content: { kind: "text", body: "¡Hola!" }, source: "ui" }),
     ).resolves.toMatchObject({ status: "ACCEPTED" });
     expect((await bakeryMonthCost({ db: testDb(), tenantId: tenant.id })).capReached).toBe(true);
+    const draft = await createBroadcast({
+      db: testDb(),
+      tenantId: tenant.id,
+      userId: null,
+      input: { name: "Finde", templateName: "weekend_offer", language: "es", parameters: [], audience: { kind: "all" } },
+    });
+    expect((await refusal(startBroadcast({ db: testDb(), tenantId: tenant.id, broadcastId: draft.id }))).code).toBe("SPEND_CAP_REACHED");
   });
 });
 

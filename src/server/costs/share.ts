@@ -50,6 +50,8 @@ export type ShareToday = {
   /** when the oldest conversation counted leaves the 24 h window (a slot comes free) */
   nextSlotFreeAt: Date | null;
   onSharedAccount: boolean;
+  /** false while the bakery has no number assigned */
+  hasNumber: boolean;
 };
 
 export async function shareLeftToday({ db, tenantId, now = new Date() }: { db: Db; tenantId: string; now?: Date }): Promise<ShareToday> {
@@ -69,6 +71,7 @@ export async function shareLeftToday({ db, tenantId, now = new Date() }: { db: D
       left: null,
       nextSlotFreeAt: null,
       onSharedAccount: false,
+      hasNumber: Boolean(accountId),
     };
   }
   const numbers = await db.phoneNumber.findMany({
@@ -100,6 +103,7 @@ export async function shareLeftToday({ db, tenantId, now = new Date() }: { db: D
     left: share === null ? null : Math.max(0, share - used),
     nextSlotFreeAt: counts?.oldest ? new Date(counts.oldest.getTime() + day) : null,
     onSharedAccount: true,
+    hasNumber: true,
   };
 }
 
