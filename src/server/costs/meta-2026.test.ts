@@ -72,6 +72,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
   await new Promise((r) => receiver.close(r));
+  // other files share this database: the shares set here and the numbers added to the shared account go
+  await testDb().tenantCostSettings.deleteMany({});
+  await testDb().phoneNumber.deleteMany({ where: { metaPhoneNumberId: { startsWith: "97" } } });
 });
 beforeEach(() => control.clearFaults());
 
