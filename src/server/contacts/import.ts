@@ -8,12 +8,22 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { toE164 } from "@/server/contacts/phone";
-import { tenantRegion } from "@/server/contacts/contacts";
+import { countryName, exampleForDisplay, toE164 } from "@/server/contacts/phone";
+import { tagsFromCell, tenantRegion } from "@/server/contacts/contacts";
+import { isAppError } from "@/server/errors";
 import { csvFormatExample, readContactsCsv, type CsvContactRow } from "@/lib/contacts-csv";
 
 export type ImportRow = CsvContactRow;
-export type ImportError = { row: number; value: string; reason: string };
+/** `code` lets the page word the reason in the user's language; `reason` is the same in English (REST, CSV). */
+export type ImportError = {
+  row: number;
+  value: string;
+  code: "phone_missing" | "phone_invalid" | "tag_invalid";
+  reason: string;
+  /** the bakery's country, for "read as a number from Spain" */
+  region?: string;
+  example?: string;
+};
 export type ImportReport = { processed: number; imported: number; duplicates: number; errors: number; errorDetails: ImportError[] };
 
 export const importLimits = { rowsPerChunk: 2000, maxErrorDetails: 500 };
@@ -26,7 +36,7 @@ export function parseContactsCsv(csv: string): ImportRow[] {
   if (!parsed.ok) {
     throw new AppError("VALIDATION_FAILED", "The CSV needs a header row with a phone column.", {
       found_columns: parsed.foundColumns,
-      expected_columns: "phone (required), name, opted_in",
+      expected_columns: "phone (required), name, opted_in, tags",
       example: csvFormatExample,
     });
   }
@@ -37,12 +47,13 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
   const region = await tenantRegion(db, tenantId);
   const errorDetails: ImportError[] = [];
   const seen = new Set<string>();
-  const valid: { phoneE164: string; name: string | null; optedIn: boolean }[] = [];
+  const valid: { phoneE164: string; name: string | null; optedIn: boolean; tags: string[] }[] = [];
   let duplicates = 0;
+  const example = exampleForDisplay(region);
 
   for (const row of rows) {
     if (!row.phone) {
-      errorDetails.push({ row: row.row, value: "", reason: "Phone number required" });
+      errorDetails.push({ row: row.row, value: "", code: "phone_missing", reason: "Phone number required" });
       continue;
     }
     const phoneE164 = toE164(row.phone, region);
@@ -50,8 +61,19 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
       errorDetails.push({
         row: row.row,
         value: row.phone,
-        reason: `Invalid phone format: use + country code and number, e.g. +34612345678 (without "+" it is read as a ${region} number)`,
+        code: "phone_invalid",
+        region,
+        example,
+        reason: `Not a valid phone number: write + and the country code, e.g. ${example} (without "+" it is read as a number from ${countryName(region)})`,
       });
+      continue;
+    }
+    let tags: string[];
+    try {
+      tags = tagsFromCell(row.tags);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      errorDetails.push({ row: row.row, value: row.tags ?? "", code: "tag_invalid", reason: error.message });
       continue;
     }
     if (seen.has(phoneE164)) {
@@ -63,6 +85,7 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
       phoneE164,
       name: row.name?.slice(0, 200) || null,
       optedIn: row.optedIn !== undefined && yes.has(row.optedIn.toLowerCase()),
+      tags,
     });
   }
 
@@ -77,12 +100,24 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
         optedIn: v.optedIn,
         optedInAt: v.optedIn ? now : null,
         consentSource: v.optedIn ? "import" : null,
+        tags: v.tags,
       })),
       skipDuplicates: true,
-      select: { id: true, optedIn: true },
+      select: { id: true, optedIn: true, phoneE164: true },
     });
     imported = created.length;
     duplicates += valid.length - created.length;
+    // a number already there keeps its name and consent; the file's tags are added to it (adding twice changes nothing)
+    const createdPhones = new Set(created.map((c) => c.phoneE164));
+    const tagged = valid.filter((v) => !createdPhones.has(v.phoneE164) && v.tags.length > 0);
+    if (tagged.length > 0) {
+      await db.$executeRaw`
+        UPDATE "contacts" c
+           SET "tags" = ARRAY(SELECT DISTINCT t FROM unnest(c."tags" || string_to_array(v.tags, '|')) AS t ORDER BY t), "updatedAt" = now()
+          FROM unnest(${tagged.map((v) => v.phoneE164)}::text[], ${tagged.map((v) => v.tags.join("|"))}::text[]) AS v(phone, tags)
+         WHERE c."tenantId" = ${tenantId} AND c."phoneE164" = v.phone AND c."erasedAt" IS NULL
+           AND NOT (string_to_array(v.tags, '|') <@ c."tags")`;
+    }
     const optIns = created.filter((c) => c.optedIn);
     if (optIns.length > 0) {
       await db.consentRecord.createMany({
