@@ -64,7 +64,8 @@ export function readContactsCsv(csv: string): { ok: true; rows: CsvContactRow[] 
     if (Object.values(record).every((v) => !v || !String(v).trim())) return;
     rows.push({
       row: index + 2,
-      phone: (record[phoneField] ?? "").trim(),
+      // a leading ' is how Recado's exports (csv-export.ts) keep "+34…" as text: an exported file imports back
+      phone: (record[phoneField] ?? "").trim().replace(/^'(?=[+\d])/, ""),
       ...(nameField && record[nameField]?.trim() ? { name: record[nameField].trim() } : {}),
       ...(optInField && record[optInField]?.trim() ? { optedIn: record[optInField].trim() } : {}),
       ...(tagsField && record[tagsField]?.trim() ? { tags: record[tagsField].trim() } : {}),

@@ -49,7 +49,7 @@ describe("assigning numbers to bakeries", () => {
     const error = await failure(assignPhoneNumber({ db, actor, tenantId: other.id, phoneNumberId: number.id }));
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toBe(
-      `${number.displayPhoneNumber} is already assigned to another tenant: 'Panadería San Juan Test'. Unassign it there first.`,
+      `${number.displayPhoneNumber} is already assigned to another bakery: Panadería San Juan Test. Unassign it there first.`,
     );
     expect(error.details).toEqual({ assignedTenantId: holder.id, assignedTenantName: "Panadería San Juan Test" });
     expect((await db.whatsAppSettings.findUniqueOrThrow({ where: { tenantId: other.id } })).phoneNumberId).toBeNull();
