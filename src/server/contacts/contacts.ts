@@ -9,12 +9,11 @@ import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { normalizePhoneOrThrow } from "@/server/contacts/phone";
 import { writeCsv } from "@/lib/csv-export";
+import type { OptInMethod } from "@/lib/consent";
 
 export type ConsentSource = "manual" | "import" | "api" | "webhook_stop" | "webhook_start" | "admin";
 
-/** How the owner obtained an opt-in they record by hand (kept with the consent record as proof). */
-export const optInMethods = ["in_shop", "paper_form", "whatsapp_message", "website", "other"] as const;
-export type OptInMethod = (typeof optInMethods)[number];
+export { optInMethods, type OptInMethod } from "@/lib/consent";
 
 export async function tenantRegion(db: Db, tenantId: string): Promise<string> {
   const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { defaultRegion: true } });
