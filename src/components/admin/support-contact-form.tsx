@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Card } from "@/components/ui/card";
 import { SupportLink } from "@/components/settings/support-link";
 import { useToast } from "@/components/ui/toast";
@@ -9,19 +9,18 @@ import { api } from "@/trpc/react";
 
 /** The admin's form for the support e-mail and help page owners see (settings.updateSupportContact). */
 export function SupportContactForm() {
+  const current = api.settings.supportContact.useQuery();
+  if (!current.data) return null;
+  return <SupportContactFields initial={current.data} />;
+}
+
+function SupportContactFields({ initial }: { initial: { email: string | null; url: string | null } }) {
   const t = useTranslations("settings.support.admin");
   const toast = useToast();
   const utils = api.useUtils();
-  const current = api.settings.supportContact.useQuery();
-  const [email, setEmail] = useState("");
-  const [url, setUrl] = useState("");
+  const [email, setEmail] = useState(initial.email ?? "");
+  const [url, setUrl] = useState(initial.url ?? "");
   const [problems, setProblems] = useState<{ email?: string; url?: string }>({});
-  useEffect(() => {
-    if (current.data) {
-      setEmail(current.data.email ?? "");
-      setUrl(current.data.url ?? "");
-    }
-  }, [current.data]);
   const save = api.settings.updateSupportContact.useMutation({
     onSuccess: () => {
       setProblems({});
