@@ -91,12 +91,14 @@ export function AlertsPanel() {
 }
 
 /** The alerts page: open and acknowledged alerts with who acknowledged them and when, filtered. */
-export function AlertsHistory() {
+export function AlertsHistory({ initialStatus = "all" }: { initialStatus?: string }) {
   const t = useTranslations("alerts");
   const format = useFormatter();
   const toast = useToast();
   const utils = api.useUtils();
-  const [status, setStatus] = useState<(typeof statuses)[number]>("all");
+  const [status, setStatus] = useState<(typeof statuses)[number]>(
+    (statuses as readonly string[]).includes(initialStatus) ? (initialStatus as (typeof statuses)[number]) : "all",
+  );
   const [severity, setSeverity] = useState<"" | (typeof severities)[number]>("");
   const [kind, setKind] = useState("");
   const [page, setPage] = useState(1);
@@ -148,13 +150,15 @@ export function AlertsHistory() {
         </label>
         {data && <span className="pb-3 text-sm text-stone-700">{t("total", { count: data.total })}</span>}
       </div>
-      {data && data.alerts.length === 0 ? (
+      {!data ? (
+        <p className="text-sm text-stone-700">{t("loading")}</p>
+      ) : data.alerts.length === 0 ? (
         <EmptyState title={t("empty.noMatch")} icon="✓">
           {t("empty.body")}
         </EmptyState>
       ) : (
         <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white" data-testid="alerts-history">
-          {data?.alerts.map((alert) => (
+          {data.alerts.map((alert) => (
             <li
               key={alert.id}
               className="flex flex-col gap-3 px-4 py-3 sm:flex-row sm:items-start sm:justify-between"

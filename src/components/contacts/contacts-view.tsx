@@ -75,6 +75,7 @@ export function ContactsView() {
         <button
           type="button"
           className={secondaryButton}
+          data-testid="contacts-export"
           disabled={exportCsv.isPending}
           onClick={() => exportCsv.mutate({ locale: isLocale(locale) ? locale : undefined })}
         >

@@ -8,13 +8,14 @@ export async function generateMetadata() {
   return { title: t("title") };
 }
 
-export default async function AdminAlertsPage() {
+export default async function AdminAlertsPage({ searchParams }: { searchParams: Promise<{ status?: string }> }) {
+  const { status } = await searchParams;
   const t = await getTranslations("alerts.page");
   const support = await getTranslations("settings.support.admin");
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
-      <AlertsHistory />
+      <AlertsHistory initialStatus={status} />
       <p className="mt-6 text-sm">
         <Link href="/admin/support" className="text-brand-700 underline">
           {support("title")}
