@@ -171,7 +171,7 @@ export function AlertsHistory({ initialStatus = "all" }: { initialStatus?: strin
               </div>
               {alert.acknowledgedAt ? (
                 <p className="shrink-0 text-sm text-stone-800 sm:text-right" data-testid="acknowledged-by">
-                  <Badge tone="gray">{t("status.acknowledged")}</Badge>
+                  <Badge tone="gray">{t("acknowledgedBadge")}</Badge>
                   <span className="mt-1 block">
                     {t("acknowledgedBy", {
                       who: alert.acknowledgedBy?.name ?? alert.acknowledgedBy?.email ?? t("someone"),
