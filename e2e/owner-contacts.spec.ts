@@ -196,5 +196,16 @@ for (const { width, height, owner } of [
     const text = readFileSync((await download.path())!, "utf8");
     expect(text.startsWith("\uFEFFphone;name;opted_in;tags\r\n")).toBe(true);
     expect(text).toContain(`"'+34612000301";Lácteos Muñoz;yes;pedido semanal`);
+
+    // the owner's other pages of this area, at this width
+    await page.goto("/templates");
+    await expect(page.getByRole("heading", { level: 1, name: "Plantillas" })).toBeVisible();
+    await expect(page.getByTestId("templates-no-number").or(page.getByTestId("templates-table"))).toBeVisible();
+    await snapshot(page, `es-templates-${width}`);
+    await expectNoSidewaysScroll(page, width);
+    await page.goto("/settings");
+    await expect(page.getByTestId("whatsapp-number")).toBeVisible();
+    await snapshot(page, `es-settings-${width}`);
+    await expectNoSidewaysScroll(page, width);
   });
 }

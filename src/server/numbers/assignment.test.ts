@@ -102,7 +102,7 @@ describe("assigning numbers to bakeries", () => {
       expect(lost).toHaveLength(1);
       const winner = (won[0] as PromiseFulfilledResult<{ tenantName: string }>).value.tenantName;
       expect((lost[0]!.reason as AppError).code).toBe("CONFLICT");
-      expect((lost[0]!.reason as AppError).message).toContain(`'${winner}'`);
+      expect((lost[0]!.reason as AppError).message).toContain(`another bakery: ${winner}.`);
       expect(await db.whatsAppSettings.count({ where: { phoneNumberId: number.id } })).toBe(1);
       expect(await db.auditLog.count({ where: { targetId: number.id } })).toBe(1);
     }
