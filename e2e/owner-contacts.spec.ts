@@ -77,6 +77,9 @@ test("the admin sets the support e-mail; an owner without a number sees it on Te
   await expect(page.getByRole("heading", { level: 1, name: "Alertas" })).toBeVisible();
   const openRow = page.getByTestId("alert-row").filter({ hasText: "webhook" }).first();
   await openRow.getByRole("button", { name: "Marcar como revisada" }).click();
+  // acknowledged: it leaves the open list, and the header's indicator goes
+  await expect(page.getByTestId("alert-row").filter({ hasText: "webhook" })).toHaveCount(0);
+  await expect(page.getByTestId("alerts-indicator")).toHaveCount(0);
   await page.getByLabel("Estado").selectOption("acknowledged");
   const done = page.getByTestId("alert-row").filter({ hasText: "webhook" }).first();
   await expect(done).toHaveAttribute("data-acknowledged", "true");
