@@ -50,7 +50,7 @@ test("admin completes a pending registration; the page turns Connected on its ow
   await expect(banner).toHaveAttribute("data-state", "CONNECTED", { timeout: 20_000 });
   await expect(banner.getByTestId("onboarding-label")).toHaveText("Connected");
   await expect(page.getByTestId("field-platformType")).toContainText("Cloud API");
-  await expect(page.getByTestId("timeline")).toContainText("CONNECTED");
+  await expect(page.getByTestId("timeline")).toContainText("Connected");
   await snapshot(page, "health-connected");
 });
 

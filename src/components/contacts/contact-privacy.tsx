@@ -1,7 +1,9 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ContactDialog } from "@/components/contacts/contact-dialog";
+import { contactErrorText } from "@/components/contacts/contact-errors";
 import { useToast } from "@/components/ui/toast";
 import { downloadFile } from "@/components/ui/download";
 import { api } from "@/trpc/react";
@@ -14,27 +16,32 @@ export function ContactPrivacy({
   contact: { id: string; name: string | null; phoneE164: string };
   onErased: () => void;
 }) {
+  const t = useTranslations("contacts");
+  const locale = useLocale();
   const toast = useToast();
   const [confirmErase, setConfirmErase] = useState(false);
-  const exportData = api.gdpr.exportContact.useMutation({ onSuccess: downloadFile, onError: (e) => toast("error", e.message) });
+  const exportData = api.gdpr.exportContact.useMutation({
+    onSuccess: downloadFile,
+    onError: (e) => toast("error", contactErrorText(t, locale, e)),
+  });
   const erase = api.gdpr.eraseContact.useMutation({
     onSuccess: () => {
       setConfirmErase(false);
-      toast("success", "Contact erased. Its consent records are kept as proof, with the number hashed.");
+      toast("success", t("privacy.erased"));
       onErased();
     },
-    onError: (e) => toast("error", e.message),
+    onError: (e) => toast("error", contactErrorText(t, locale, e)),
   });
   const label = contact.name ?? contact.phoneE164;
   return (
-    <span className="inline-flex flex-wrap justify-end gap-2 text-xs">
+    <span className="inline-flex flex-wrap justify-end gap-3 text-xs">
       <button
         type="button"
         className="text-brand-700 underline"
         disabled={exportData.isPending}
         onClick={() => exportData.mutate({ contactId: contact.id, format: "json" })}
       >
-        Export JSON
+        {t("privacy.exportJson")}
       </button>
       <button
         type="button"
@@ -42,22 +49,24 @@ export function ContactPrivacy({
         disabled={exportData.isPending}
         onClick={() => exportData.mutate({ contactId: contact.id, format: "csv" })}
       >
-        Export CSV
+        {t("privacy.exportCsv")}
       </button>
       <button type="button" className="text-red-700 underline" onClick={() => setConfirmErase(true)}>
-        Erase
+        {t("privacy.erase")}
       </button>
-      <ConfirmDialog
+      <ContactDialog
         open={confirmErase}
-        title={`Erase ${label}?`}
-        confirmLabel="Erase contact"
+        title={t("privacy.eraseTitle", { name: label })}
+        confirmLabel={t("privacy.eraseConfirm")}
+        cancelLabel={t("privacy.cancel")}
+        busyLabel={t("privacy.busy")}
+        tone="danger"
         busy={erase.isPending}
         onCancel={() => setConfirmErase(false)}
         onConfirm={() => erase.mutate({ contactId: contact.id })}
       >
-        The name, number and tags of {label} and the words of every message with them are removed for good, also from stored webhooks. The
-        consent records stay as proof of consent, with the number replaced by a one-way hash. This cannot be undone.
-      </ConfirmDialog>
+        <p className="text-left">{t("privacy.eraseBody", { name: label })}</p>
+      </ContactDialog>
     </span>
   );
 }

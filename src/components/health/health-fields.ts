@@ -1,104 +1,77 @@
 import type { BadgeTone } from "@/components/ui/badge";
 
-/** Each health field with its badge and a one-line meaning (Meta: business-phone-numbers/phone-numbers), for the Account Health tab. */
-type Reading = { tone: BadgeTone; label: string; meaning: string };
+/**
+ * Each health field with its badge tone; the words (label and one-line meaning) are in messages/<locale>/health.json
+ * under values.<field>.<VALUE> (Meta: business-phone-numbers/phone-numbers), with an `other` entry for values Meta adds.
+ */
+export type Reading = { tone: BadgeTone; label: string; meaning: string };
 
-const NA = "NOT_APPLICABLE";
-
-export const healthFieldTitles: Record<string, string> = {
-  status: "Status",
-  qualityRating: "Quality rating",
-  codeVerificationStatus: "Ownership verification",
-  nameStatus: "Display name",
-  platformType: "Platform",
-  throughputLevel: "Throughput",
-  messagingLimit: "Messaging limit",
-  healthStatus: "Can send messages",
+type Translate = {
+  (key: string, values?: Record<string, string | number>): string;
+  has: (key: string) => boolean;
 };
 
-export function readHealthField(field: string, value: string | null | undefined): Reading {
-  if (value === null || value === undefined) return { tone: "gray", label: "Unknown", meaning: "Meta has not reported this yet." };
-  switch (field) {
-    case "status":
-      return (
-        (
-          {
-            CONNECTED: { tone: "green", label: "Connected", meaning: "The number can send and receive messages." },
-            PENDING: { tone: "yellow", label: "Pending", meaning: "Not registered on the Cloud API yet." },
-            FLAGGED: { tone: "yellow", label: "Flagged", meaning: "Low quality warning: improve messages or limits may drop." },
-            RESTRICTED: {
-              tone: "red",
-              label: "Restricted",
-              meaning: "Hit its messaging limit or a policy: cannot start conversations for now.",
-            },
-            BANNED: { tone: "red", label: "Banned", meaning: "Banned by Meta: appeal in WhatsApp Manager." },
-            DISCONNECTED: { tone: "red", label: "Disconnected", meaning: "No longer registered: complete registration again." },
-            RATE_LIMITED: { tone: "yellow", label: "Rate limited", meaning: "Sending too fast: Meta slows it down for a while." },
-          } as Record<string, Reading>
-        )[value] ?? { tone: "gray", label: value, meaning: "Meta's operating status of the number." }
-      );
-    case "qualityRating":
-      return (
-        (
-          {
-            GREEN: { tone: "green", label: "Green", meaning: "High quality: recipients are happy with these messages." },
-            YELLOW: { tone: "yellow", label: "Yellow", meaning: "Medium: some recipients block or report messages. Review templates." },
-            RED: { tone: "red", label: "Red", meaning: "Low: templates may be paused. Act now." },
-            UNRATED: { tone: "gray", label: "Not yet rated", meaning: "Meta rates a number after it has sent messages." },
-          } as Record<string, Reading>
-        )[value] ?? { tone: "gray", label: value, meaning: "" }
-      );
-    case "codeVerificationStatus":
-      return value === "VERIFIED"
-        ? { tone: "green", label: "Verified", meaning: "Ownership confirmed with the SMS or voice code." }
-        : {
-            tone: "yellow",
-            label: value === "EXPIRED" ? "Expired" : "Not verified",
-            meaning: "Confirm ownership with the code in WhatsApp Manager before registering.",
-          };
-    case "nameStatus":
-      return (
-        (
-          {
-            APPROVED: { tone: "green", label: "Approved", meaning: "Meta approved the display name recipients see." },
-            AVAILABLE_WITHOUT_REVIEW: { tone: "green", label: "Available", meaning: "The display name can be used without review." },
-            PENDING_REVIEW: { tone: "blue", label: "In review", meaning: "Meta is reviewing the display name; registration waits for it." },
-            DECLINED: { tone: "red", label: "Declined", meaning: "Meta rejected the name: submit another in WhatsApp Manager." },
-            EXPIRED: { tone: "yellow", label: "Expired", meaning: "The approved name expired: re-register within 14 days of approval." },
-          } as Record<string, Reading>
-        )[value] ?? { tone: "gray", label: value, meaning: "Display-name review status." }
-      );
-    case "platformType":
-      return value === NA
-        ? { tone: "yellow", label: "Not registered", meaning: "Not on the Cloud API yet: provisioning is incomplete." }
-        : { tone: "green", label: value === "CLOUD_API" ? "Cloud API" : value, meaning: "Registered on this WhatsApp platform." };
-    case "throughputLevel":
-      return value === NA
-        ? { tone: "yellow", label: "Not set", meaning: "No throughput until the number is registered." }
-        : {
-            tone: "green",
-            label: value === "HIGH" ? "High (1,000/s)" : value === "STANDARD" ? "Standard (80/s)" : value,
-            meaning: "How many messages per second it may send.",
-          };
-    case "messagingLimit":
-      return {
-        tone: "blue",
-        label: value.replace("TIER_", "").replace("UNLIMITED", "Unlimited"),
-        meaning: "Business-initiated conversations with unique users per 24 hours.",
-      };
-    case "healthStatus":
-      return (
-        (
-          {
-            AVAILABLE: { tone: "green", label: "Available", meaning: "Meta sees nothing stopping this number from sending." },
-            LIMITED: { tone: "yellow", label: "Limited", meaning: "It can send with limits: see the reasons below." },
-            BLOCKED: { tone: "red", label: "Blocked", meaning: "It cannot send: see the errors and solutions below." },
-          } as Record<string, Reading>
-        )[value] ?? { tone: "gray", label: value, meaning: "" }
-      );
-    default:
-      return { tone: "gray", label: value, meaning: "" };
-  }
+export const healthFields = [
+  "status",
+  "qualityRating",
+  "codeVerificationStatus",
+  "nameStatus",
+  "platformType",
+  "throughputLevel",
+  "messagingLimit",
+  "healthStatus",
+] as const;
+
+const tones: Record<string, Record<string, BadgeTone>> = {
+  status: {
+    CONNECTED: "green",
+    PENDING: "yellow",
+    FLAGGED: "yellow",
+    RESTRICTED: "red",
+    BANNED: "red",
+    DISCONNECTED: "red",
+    RATE_LIMITED: "yellow",
+    DELETED: "red",
+  },
+  qualityRating: { GREEN: "green", YELLOW: "yellow", RED: "red" },
+  codeVerificationStatus: { VERIFIED: "green", EXPIRED: "yellow", other: "yellow" },
+  nameStatus: { APPROVED: "green", AVAILABLE_WITHOUT_REVIEW: "green", PENDING_REVIEW: "blue", DECLINED: "red", EXPIRED: "yellow" },
+  platformType: { NOT_APPLICABLE: "yellow", other: "green" },
+  throughputLevel: { NOT_APPLICABLE: "yellow", other: "green" },
+  messagingLimit: { other: "blue" },
+  healthStatus: { AVAILABLE: "green", LIMITED: "yellow", BLOCKED: "red" },
+};
+
+/** The badge of a field's value, in the user's language (`t` is the "health" namespace). */
+export function readHealthField(t: Translate, field: string, value: string | null | undefined): Reading {
+  if (value === null || value === undefined)
+    return { tone: "gray", label: t("values.unknown.label"), meaning: t("values.unknown.meaning") };
+  const key = t.has(`values.${field}.${value}.label`)
+    ? `values.${field}.${value}`
+    : t.has(`values.${field}.other.label`)
+      ? `values.${field}.other`
+      : null;
+  const tone = tones[field]?.[value] ?? tones[field]?.other ?? "gray";
+  if (!key) return { tone, label: value.replaceAll("_", " ").toLowerCase(), meaning: "" };
+  return { tone, label: t(`${key}.label`), meaning: t(`${key}.meaning`) };
+}
+
+/** A timeline value in plain words: a field's value, an onboarding state or a Meta event. */
+export function timelineValue(t: Translate, field: string, value: string | null): string {
+  if (value === null) return t("values.cleared");
+  if (field === "onboardingState" || field === "stuck")
+    return t.has(`onboarding.${value}.label`)
+      ? t(`onboarding.${value}.label`)
+      : t.has(`values.event.${value}`)
+        ? t(`values.event.${value}`)
+        : value;
+  if ((healthFields as readonly string[]).includes(field)) return readHealthField(t, field, value).label;
+  if (field === "verifiedName") return value;
+  return t.has(`values.event.${value}`) ? t(`values.event.${value}`) : t("values.event.other");
+}
+
+export function fieldTitle(t: Translate, field: string): string {
+  return t.has(`fields.${field}`) ? t(`fields.${field}`) : t("fields.other");
 }
 
 export const onboardingTones: Record<string, { banner: string; dot: string }> = {

@@ -1,6 +1,8 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { OwnerHealthLine } from "@/components/health/owner-health-line";
+import { SupportLink } from "@/components/settings/support-link";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { useToast } from "@/components/ui/toast";
@@ -10,6 +12,7 @@ import { api, type RouterOutputs } from "@/trpc/react";
 type Settings = RouterOutputs["settings"]["whatsapp"];
 
 export function WhatsAppCard() {
+  const t = useTranslations("settings.whatsapp");
   const utils = api.useUtils();
   const toast = useToast();
   const settings = api.settings.whatsapp.useQuery();
@@ -23,18 +26,18 @@ export function WhatsAppCard() {
     },
     onError: (error, _change, context) => {
       utils.settings.whatsapp.setData(undefined, context?.previous);
-      toast("error", `Not saved: ${error.message}`);
+      toast("error", t("notSaved", { message: error.message }));
     },
     onSuccess: (saved, change) => {
       utils.settings.whatsapp.setData(undefined, saved);
-      toast("success", change.language ? "Message language saved." : `WhatsApp notifications turned ${saved.enabled ? "on" : "off"}.`);
+      toast("success", change.language ? t("languageSaved") : saved.enabled ? t("turnedOn") : t("turnedOff"));
     },
   });
 
   if (!settings.data) {
     return (
-      <Card title="WhatsApp">
-        <p className="text-sm text-stone-500">{settings.error ? `Could not load: ${settings.error.message}` : "Loading…"}</p>
+      <Card title={t("title")}>
+        <p className="text-sm text-stone-700">{settings.error ? t("loadFailed", { message: settings.error.message }) : t("loading")}</p>
       </Card>
     );
   }
@@ -42,22 +45,26 @@ export function WhatsAppCard() {
   const number = s.phoneNumber;
 
   return (
-    <Card title="WhatsApp" description="Purchase orders and broadcasts are sent from your bakery's WhatsApp number.">
+    <Card title={t("title")} description={t("description")}>
       <div className="space-y-5">
         <div data-testid="whatsapp-number">
           {number ? (
             <div className="flex flex-wrap items-center gap-3">
-              <Badge tone="green">✓ WhatsApp configured</Badge>
+              <Badge tone="green">✓ {t("configured")}</Badge>
               <span className="font-mono text-sm" data-testid="assigned-number">
                 {number.displayPhoneNumber}
               </span>
-              {number.verifiedName && <span className="text-sm text-stone-600">shown to recipients as “{number.verifiedName}”</span>}
+              {number.verifiedName && <span className="text-sm text-stone-700">{t("shownAs", { name: number.verifiedName })}</span>}
               <OwnerHealthLine />
             </div>
           ) : (
-            <div className="rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="contact-support">
-              <strong>No WhatsApp number yet.</strong> Contact support and we will assign one to your bakery. Until then nothing can be
-              sent, even with notifications switched on.
+            <div className="rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-950" data-testid="contact-support">
+              <p>
+                <strong>{t("noNumber.title")}</strong> {t("noNumber.body")}
+              </p>
+              <p className="mt-1">
+                {t("noNumber.contact")} <SupportLink subject={t("noNumber.subject")} />
+              </p>
             </div>
           )}
         </div>
@@ -65,14 +72,10 @@ export function WhatsAppCard() {
         <div className="flex items-start justify-between gap-6">
           <div>
             <p className="text-sm font-medium text-stone-900" id="whatsapp-toggle-label">
-              Send WhatsApp notifications
+              {t("toggle.label")}
             </p>
-            <p className="text-sm text-stone-600" data-testid="toggle-explanation">
-              {!number
-                ? "You can switch this on now; messages start once a number is assigned."
-                : s.enabled
-                  ? "On: purchase orders are sent to suppliers on WhatsApp."
-                  : "Off: nothing is sent on WhatsApp."}
+            <p className="text-sm text-stone-700" data-testid="toggle-explanation">
+              {!number ? t("toggle.noNumber") : s.enabled ? t("toggle.on") : t("toggle.off")}
             </p>
           </div>
           <button
@@ -81,22 +84,26 @@ export function WhatsAppCard() {
             aria-checked={s.enabled}
             aria-labelledby="whatsapp-toggle-label"
             onClick={() => update.mutate({ enabled: !s.enabled })}
-            className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition ${s.enabled ? "bg-brand-600" : "bg-stone-300"}`}
+            className="inline-flex min-h-11 min-w-11 shrink-0 items-center justify-center"
           >
             <span
-              className={`inline-block h-5 w-5 rounded-full bg-white shadow transition ${s.enabled ? "translate-x-5" : "translate-x-0.5"}`}
-            />
+              className={`relative inline-flex h-6 w-11 items-center rounded-full transition ${s.enabled ? "bg-brand-700" : "bg-stone-400"}`}
+            >
+              <span
+                className={`inline-block h-5 w-5 rounded-full bg-white shadow transition ${s.enabled ? "translate-x-5" : "translate-x-0.5"}`}
+              />
+            </span>
           </button>
         </div>
 
         <label className="block">
-          <span className="text-sm font-medium text-stone-900">Message language</span>
-          <span className="block text-sm text-stone-600">Templates are sent in this language.</span>
+          <span className="text-sm font-medium text-stone-900">{t("language.label")}</span>
+          <span className="block text-sm text-stone-700">{t("language.hint")}</span>
           <select
             value={s.language}
             onChange={(e) => update.mutate({ language: e.target.value as MessageLanguage })}
-            className="mt-2 rounded-md border border-stone-300 px-3 py-2 text-sm"
-            aria-label="Message language"
+            className="mt-2 min-h-11 rounded-md border border-stone-300 bg-white px-3 py-2 text-sm"
+            aria-label={t("language.label")}
           >
             {messageLanguages.map((l) => (
               <option key={l.code} value={l.code}>

@@ -53,3 +53,58 @@ export async function acknowledgeAlert({ db, alertId, actor }: { db: Db; alertId
 export function listOpenAlerts({ db }: { db: Db }) {
   return db.alert.findMany({ where: { acknowledgedAt: null }, orderBy: { lastSeenAt: "desc" }, take: 50 });
 }
+
+export type AlertStatusFilter = "open" | "acknowledged" | "all";
+
+/**
+ * Every alert, open and acknowledged (the history): newest first, filtered by status, severity, kind and bakery,
+ * each acknowledged one with who acknowledged it and when.
+ */
+export async function listAlerts({
+  db,
+  status = "all",
+  severity,
+  kind,
+  tenantId,
+  page = 1,
+  pageSize = 50,
+}: {
+  db: Db;
+  status?: AlertStatusFilter;
+  severity?: AlertSeverity;
+  kind?: string;
+  tenantId?: string;
+  page?: number;
+  pageSize?: number;
+}) {
+  const where: Prisma.AlertWhereInput = {
+    ...(status === "open" ? { acknowledgedAt: null } : status === "acknowledged" ? { acknowledgedAt: { not: null } } : {}),
+    ...(severity ? { severity } : {}),
+    ...(kind ? { kind } : {}),
+    ...(tenantId ? { tenantId } : {}),
+  };
+  const [total, alerts, kinds] = await Promise.all([
+    db.alert.count({ where }),
+    db.alert.findMany({ where, orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }], skip: (page - 1) * pageSize, take: pageSize }),
+    db.alert.findMany({ distinct: ["kind"], select: { kind: true }, orderBy: { kind: "asc" } }),
+  ]);
+  const userIds = [...new Set(alerts.map((a) => a.acknowledgedById).filter((id): id is string => Boolean(id)))];
+  const tenantIds = [...new Set(alerts.map((a) => a.tenantId).filter((id): id is string => Boolean(id)))];
+  const [users, tenants] = await Promise.all([
+    userIds.length ? db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } }) : [],
+    tenantIds.length ? db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, name: true } }) : [],
+  ]);
+  const userById = new Map(users.map((u) => [u.id, u]));
+  const tenantById = new Map(tenants.map((t) => [t.id, t.name]));
+  return {
+    total,
+    page,
+    pageSize,
+    kinds: kinds.map((k) => k.kind),
+    alerts: alerts.map((a) => ({
+      ...a,
+      tenantName: a.tenantId ? (tenantById.get(a.tenantId) ?? null) : null,
+      acknowledgedBy: a.acknowledgedById ? (userById.get(a.acknowledgedById) ?? { id: a.acknowledgedById, name: null, email: null }) : null,
+    })),
+  };
+}

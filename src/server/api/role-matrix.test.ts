@@ -492,25 +492,68 @@ describeRoleMatrix(testDb, [
     ownedBy: (result) => expect(result).toMatchObject({ processed: 1, imported: 1 }),
   },
   {
-    procedure: "contacts.exportCsv",
-    allowed: ["ownerA", "ownerB"],
-    call: async (caller, world, actor) => {
-      if (actor === "ownerA" || actor === "ownerB") await createContactRow(testDb(), ownTenant(world, actor).id, { name: `only-${actor}` });
-      return caller.contacts.exportCsv();
-    },
-    ownedBy: (result, _world, actor) => {
-      const content = (result as { content: string }).content;
-      expect(content).toContain(`only-${actor}`);
-      expect(content).not.toContain(`only-${actor === "ownerA" ? "ownerB" : "ownerA"}`);
-    },
-  },
-  {
     procedure: "contacts.clearNotOnWhatsApp",
     allowed: ["admin"],
     call: async (caller, world) => {
       const contact = await createContactRow(testDb(), world.tenantA.id, { notOnWhatsAppAt: new Date() });
       return caller.contacts.clearNotOnWhatsApp({ contactId: contact.id });
     },
+  },
+  {
+    procedure: "contacts.tags",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      const own = await createContactRow(testDb(), tenantOf(world, actor === "ownerB" ? "ownerB" : "ownerA").id);
+      await testDb().contact.update({ where: { id: own.id }, data: { tags: [`own-${actor}`] } });
+      const other = await createContactRow(testDb(), (actor === "ownerB" ? world.tenantA : world.tenantB).id);
+      await testDb().contact.update({ where: { id: other.id }, data: { tags: [`other-of-${actor}`] } });
+      return caller.contacts.tags();
+    },
+    ownedBy: (result, _world, actor) => {
+      const tags = (result as { tag: string }[]).map((t) => t.tag);
+      expect(tags).toContain(`own-${actor}`);
+      expect(tags).not.toContain(`other-of-${actor}`);
+    },
+  },
+  {
+    procedure: "contacts.updateTags",
+    allowed: ["ownerA", "ownerB"],
+    // each call names a contact of the caller's bakery and one of the other: only the first is tagged
+    call: async (caller, world, actor) => {
+      const own = await createContactRow(testDb(), tenantOf(world, actor === "ownerB" ? "ownerB" : "ownerA").id);
+      const other = await createContactRow(testDb(), (actor === "ownerB" ? world.tenantA : world.tenantB).id);
+      const result = await caller.contacts.updateTags({ contactIds: [own.id, other.id], add: ["matrix"] });
+      return { result, otherId: other.id };
+    },
+    ownedBy: async (value) => {
+      const { result, otherId } = value as { result: { updated: number }; otherId: string };
+      expect(result.updated).toBe(1);
+      expect((await testDb().contact.findUniqueOrThrow({ where: { id: otherId } })).tags).toEqual([]);
+    },
+  },
+  {
+    procedure: "contacts.exportCsv",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      await createContactRow(testDb(), (actor === "ownerB" ? world.tenantA : world.tenantB).id, { name: `Other of ${actor}` });
+      return caller.contacts.exportCsv({ locale: "es" });
+    },
+    ownedBy: (result, _world, actor) => expect((result as { content: string }).content).not.toContain(`Other of ${actor}`),
+  },
+  {
+    procedure: "alerts.history",
+    allowed: ["admin"],
+    call: (caller) => caller.alerts.history({ status: "acknowledged" }),
+  },
+  {
+    procedure: "settings.supportContact",
+    allowed: ["admin", "ownerA", "ownerB"],
+    call: (caller) => caller.settings.supportContact(),
+  },
+  {
+    procedure: "settings.updateSupportContact",
+    allowed: ["admin"],
+    call: (caller) => caller.settings.updateSupportContact({ email: "soporte@recado.test", url: "https://recado.test/ayuda" }),
   },
   { procedure: "audit.tenants", allowed: ["admin"], call: (caller) => caller.audit.tenants() },
   {

@@ -46,7 +46,8 @@ export function normalizeCsvPhones(phones: string[], region: string): { e164: st
 /** An erased contact (GDPR) is in no audience: its row only holds the consent proof. */
 export function audienceCondition(tenantId: string, audience: Audience, csvE164: string[] = []): Prisma.Sql {
   const ofBakery = Prisma.sql`c."tenantId" = ${tenantId} AND c."erasedAt" IS NULL`;
-  if (audience.kind === "tag") return Prisma.sql`${ofBakery} AND ${audience.tag} = ANY(c."tags")`;
+  // tags are stored in lower case (contacts.normalizeTag): "Clientes" typed in the form finds them
+  if (audience.kind === "tag") return Prisma.sql`${ofBakery} AND lower(btrim(${audience.tag})) = ANY(c."tags")`;
   if (audience.kind === "csv") return Prisma.sql`${ofBakery} AND c."phoneE164" = ANY(${csvE164}::text[])`;
   return ofBakery;
 }

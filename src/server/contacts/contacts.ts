@@ -8,8 +8,13 @@ import type { Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { normalizePhoneOrThrow } from "@/server/contacts/phone";
+import { phoneOf } from "@/server/contacts/bsuid";
+import { writeCsv } from "@/lib/csv-export";
+import type { OptInMethod } from "@/lib/consent";
 
 export type ConsentSource = "manual" | "import" | "api" | "webhook_stop" | "webhook_start" | "admin";
+
+export { optInMethods, type OptInMethod } from "@/lib/consent";
 
 export async function tenantRegion(db: Db, tenantId: string): Promise<string> {
   const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { defaultRegion: true } });
@@ -76,6 +81,7 @@ export async function setConsent({
   contactId,
   optedIn,
   source,
+  method,
   note,
   actor,
 }: {
@@ -84,6 +90,8 @@ export async function setConsent({
   contactId: string;
   optedIn: boolean;
   source: ConsentSource;
+  /** how a manual opt-in was obtained (in the shop, a paper form, ...) */
+  method?: OptInMethod;
   note?: string;
   /** who recorded it: the owner, or (default) "system" for imports, webhooks and API calls */
   actor?: Actor;
@@ -105,11 +113,11 @@ export async function setConsent({
       INSERT INTO "audit_logs" ("id", "actorUserId", "actorLabel", "action", "tenantId", "targetType", "targetId", "before", "after", "metadata")
       SELECT ${randomUUID()}, ${actorUserId}::text, ${actorLabel}::text, ${action}::text, "tenantId", 'contact', "id",
              jsonb_build_object('optedIn', NOT ${optedIn}::boolean), jsonb_build_object('optedIn', ${optedIn}::boolean),
-             jsonb_build_object('source', ${source}::text)
+             jsonb_strip_nulls(jsonb_build_object('source', ${source}::text, 'method', ${method ?? null}::text))
       FROM changed
     )
-    INSERT INTO "consent_records" ("id", "tenantId", "contactId", "optedIn", "source", "note")
-    SELECT ${randomUUID()}, "tenantId", "id", ${optedIn}, ${source}, ${note ?? null} FROM changed
+    INSERT INTO "consent_records" ("id", "tenantId", "contactId", "optedIn", "source", "method", "note")
+    SELECT ${randomUUID()}, "tenantId", "id", ${optedIn}, ${source}, ${method ?? null}, ${note ?? null} FROM changed
     RETURNING "contactId"`;
   if (rows.length === 0) {
     const exists = await db.contact.count({ where: { id: contactId, tenantId, erasedAt: null } });
@@ -130,11 +138,101 @@ export async function clearNotOnWhatsApp({ db, contactId }: { db: Db; contactId:
 
 export type ContactFilter = "all" | "opted_in" | "opted_out" | "not_on_whatsapp";
 
+// --- tags ---------------------------------------------------------------------------------------------------
+
+export const tagLimits = { length: 40, perContact: 20, contactsPerCall: 1000 };
+const tagPattern = /^[\p{L}\p{N}][\p{L}\p{N} _-]*$/u;
+
+/**
+ * A tag as stored: trimmed, lower case, inner spaces collapsed ("  Clientes  VIP " → "clientes vip"), so a
+ * broadcast to "Clientes" finds the contacts tagged "clientes". A tag that is empty, too long or made of other
+ * characters is refused with the tag, what is allowed and an example; nothing is changed.
+ */
+export function normalizeTag(raw: string): string {
+  const tag = raw.trim().replace(/\s+/g, " ").toLowerCase();
+  if (!tag || tag.length > tagLimits.length || !tagPattern.test(tag)) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `Tag "${raw.slice(0, 60)}": expected letters, digits, spaces, - or _, at most ${tagLimits.length} characters, e.g. "clientes"`,
+      {
+        field: "tags",
+        provided: raw.slice(0, 60),
+        expected: `letters, digits, spaces, - or _ (at most ${tagLimits.length})`,
+        example: "clientes",
+      },
+    );
+  }
+  return tag;
+}
+
+export function normalizeTags(raw: string[]): string[] {
+  return [...new Set(raw.map(normalizeTag))];
+}
+
+/** A CSV cell of tags: "clientes, vip" or "clientes|vip" (the export writes "clientes, vip"). */
+export function tagsFromCell(cell: string | undefined): string[] {
+  if (!cell) return [];
+  return normalizeTags(cell.split(/[,|;]/).filter((t) => t.trim()));
+}
+
+/**
+ * Adds and removes tags on contacts of the bakery, one or many at once, in one statement (a contact of another
+ * bakery or an erased one is not touched). Answers how many contacts were changed.
+ */
+export async function updateContactTags({
+  db,
+  tenantId,
+  contactIds,
+  add = [],
+  remove = [],
+}: {
+  db: Db;
+  tenantId: string;
+  contactIds: string[];
+  add?: string[];
+  remove?: string[];
+}): Promise<{ updated: number; contacts: { id: string; tags: string[] }[] }> {
+  const toAdd = normalizeTags(add);
+  const toRemove = normalizeTags(remove);
+  const ids = [...new Set(contactIds)];
+  if (ids.length === 0) return { updated: 0, contacts: [] };
+  // one transaction: a change that would leave a contact with too many tags is rolled back for every contact
+  const rows = await db.$transaction(async (tx) => {
+    const changed = await tx.$queryRaw<{ id: string; tags: string[] }[]>`
+      UPDATE "contacts" c
+         SET "tags" = ARRAY(SELECT DISTINCT t FROM unnest(c."tags" || ${toAdd}::text[]) AS t WHERE t <> ALL(${toRemove}::text[]) ORDER BY t),
+             "updatedAt" = now()
+       WHERE c."tenantId" = ${tenantId} AND c."id" = ANY(${ids}::text[]) AND c."erasedAt" IS NULL
+      RETURNING c."id", c."tags"`;
+    const tooMany = changed.find((r) => r.tags.length > tagLimits.perContact);
+    if (tooMany) {
+      throw new AppError("VALIDATION_FAILED", `A contact may have at most ${tagLimits.perContact} tags; remove some first.`, {
+        field: "tags",
+        contactId: tooMany.id,
+        max: tagLimits.perContact,
+      });
+    }
+    return changed;
+  });
+  if (ids.length === 1 && rows.length === 0) throw new AppError("NOT_FOUND", "Contact not found.", { contactId: ids[0] });
+  return { updated: rows.length, contacts: rows };
+}
+
+/** The bakery's tags with how many contacts carry each (for the filter and the broadcast audience). */
+export async function listTags({ db, tenantId }: { db: Db; tenantId: string }) {
+  return db.$queryRaw<{ tag: string; contacts: number }[]>`
+    SELECT t AS tag, count(*)::int AS contacts
+      FROM "contacts" c, unnest(c."tags") AS t
+     WHERE c."tenantId" = ${tenantId} AND c."erasedAt" IS NULL
+     GROUP BY t ORDER BY t`;
+}
+
 export async function listContacts({
   db,
   tenantId,
   search,
   filter = "all",
+  tag,
   page = 1,
   pageSize = 50,
 }: {
@@ -142,6 +240,8 @@ export async function listContacts({
   tenantId: string;
   search?: string;
   filter?: ContactFilter;
+  /** only contacts carrying this tag */
+  tag?: string;
   page?: number;
   pageSize?: number;
 }) {
@@ -157,6 +257,7 @@ export async function listContacts({
         : filter === "not_on_whatsapp"
           ? { notOnWhatsAppAt: { not: null } }
           : {}),
+    ...(tag ? { tags: { has: normalizeTag(tag) } } : {}),
     ...(term
       ? { OR: [{ name: { contains: term, mode: "insensitive" as const } }, ...(digits ? [{ phoneE164: { contains: digits } }] : [])] }
       : {}),
@@ -166,6 +267,31 @@ export async function listContacts({
     db.contact.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "asc" }], skip: (page - 1) * pageSize, take: pageSize }),
   ]);
   return { total, page, pageSize, contacts };
+}
+
+/**
+ * The bakery's contacts as CSV, in the columns the import reads (phone, name, opted_in, tags), so an exported
+ * file can be edited and imported again. `separator` and the BOM follow the user's spreadsheet (csv-export.ts).
+ */
+export async function exportContactsCsv({ db, tenantId, locale }: { db: Db; tenantId: string; locale?: string }) {
+  const contacts = await db.contact.findMany({
+    where: { tenantId, erasedAt: null },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { phoneE164: true, userId: true, username: true, name: true, optedIn: true, marketingOptedOutAt: true, tags: true },
+  });
+  return writeCsv({
+    fields: ["phone", "user_id", "username", "name", "opted_in", "marketing_stopped", "tags"],
+    data: contacts.map((c) => [
+      phoneOf(c.phoneE164) ?? "",
+      c.userId ?? "",
+      c.username ?? "",
+      c.name ?? "",
+      c.optedIn ? "yes" : "no",
+      c.marketingOptedOutAt ? "yes" : "no",
+      c.tags.join(", "),
+    ]),
+    locale,
+  });
 }
 
 export async function consentHistory({ db, tenantId, contactId }: { db: Db; tenantId: string; contactId: string }) {

@@ -8,14 +8,23 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { toE164 } from "@/server/contacts/phone";
-import { bsuidPlaceholder, isBsuid, phoneOf } from "@/server/contacts/bsuid";
-import { writeCsv } from "@/lib/csv-export";
-import { tenantRegion } from "@/server/contacts/contacts";
+import { countryName, exampleForDisplay, toE164 } from "@/server/contacts/phone";
+import { bsuidPlaceholder, isBsuid } from "@/server/contacts/bsuid";
+import { tagsFromCell, tenantRegion } from "@/server/contacts/contacts";
+import { isAppError } from "@/server/errors";
 import { csvFormatExample, readContactsCsv, type CsvContactRow } from "@/lib/contacts-csv";
 
 export type ImportRow = CsvContactRow;
-export type ImportError = { row: number; value: string; reason: string };
+/** `code` lets the page word the reason in the user's language; `reason` is the same in English (REST, CSV). */
+export type ImportError = {
+  row: number;
+  value: string;
+  code: "phone_missing" | "phone_invalid" | "user_id_invalid" | "tag_invalid";
+  reason: string;
+  /** the bakery's country, for "read as a number from Spain" */
+  region?: string;
+  example?: string;
+};
 export type ImportReport = { processed: number; imported: number; duplicates: number; errors: number; errorDetails: ImportError[] };
 
 export const importLimits = { rowsPerChunk: 2000, maxErrorDetails: 500 };
@@ -28,7 +37,7 @@ export function parseContactsCsv(csv: string): ImportRow[] {
   if (!parsed.ok) {
     throw new AppError("VALIDATION_FAILED", "The CSV needs a header row with a phone column (or a user_id column).", {
       found_columns: parsed.foundColumns,
-      expected_columns: "phone and/or user_id (one of them per row), name, opted_in",
+      expected_columns: "phone and/or user_id (one of them per row), name, opted_in, tags",
       example: csvFormatExample,
     });
   }
@@ -39,8 +48,9 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
   const region = await tenantRegion(db, tenantId);
   const errorDetails: ImportError[] = [];
   const seen = new Set<string>();
-  const valid: { phoneE164: string; userId: string | null; name: string | null; optedIn: boolean }[] = [];
+  const valid: { phoneE164: string; userId: string | null; name: string | null; optedIn: boolean; tags: string[] }[] = [];
   let duplicates = 0;
+  const example = exampleForDisplay(region);
 
   for (const row of rows) {
     const userId = row.userId?.trim() || null;
@@ -48,13 +58,14 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
       errorDetails.push({
         row: row.row,
         value: userId,
+        code: "user_id_invalid",
         reason:
           "Invalid user_id: expected Meta's business-scoped user id, two capital letters, a dot and letters or digits, e.g. ES.13491208655302741918",
       });
       continue;
     }
     if (!row.phone && !userId) {
-      errorDetails.push({ row: row.row, value: "", reason: "Phone number required" });
+      errorDetails.push({ row: row.row, value: "", code: "phone_missing", reason: "Phone number required" });
       continue;
     }
     const phoneE164 = row.phone ? toE164(row.phone, region) : bsuidPlaceholder(userId!);
@@ -62,8 +73,19 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
       errorDetails.push({
         row: row.row,
         value: row.phone,
-        reason: `Invalid phone format: use + country code and number, e.g. +34612345678 (without "+" it is read as a ${region} number)`,
+        code: "phone_invalid",
+        region,
+        example,
+        reason: `Not a valid phone number: write + and the country code, e.g. ${example} (without "+" it is read as a number from ${countryName(region)})`,
       });
+      continue;
+    }
+    let tags: string[];
+    try {
+      tags = tagsFromCell(row.tags);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      errorDetails.push({ row: row.row, value: row.tags ?? "", code: "tag_invalid", reason: error.message });
       continue;
     }
     if (seen.has(phoneE164) || (userId && seen.has(userId))) {
@@ -77,6 +99,7 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
       userId,
       name: row.name?.slice(0, 200) || null,
       optedIn: row.optedIn !== undefined && yes.has(row.optedIn.toLowerCase()),
+      tags,
     });
   }
 
@@ -92,12 +115,24 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
         optedIn: v.optedIn,
         optedInAt: v.optedIn ? now : null,
         consentSource: v.optedIn ? "import" : null,
+        tags: v.tags,
       })),
       skipDuplicates: true,
-      select: { id: true, optedIn: true },
+      select: { id: true, optedIn: true, phoneE164: true },
     });
     imported = created.length;
     duplicates += valid.length - created.length;
+    // a number already there keeps its name and consent; the file's tags are added to it (adding twice changes nothing)
+    const createdPhones = new Set(created.map((c) => c.phoneE164));
+    const tagged = valid.filter((v) => !createdPhones.has(v.phoneE164) && v.tags.length > 0);
+    if (tagged.length > 0) {
+      await db.$executeRaw`
+        UPDATE "contacts" c
+           SET "tags" = ARRAY(SELECT DISTINCT t FROM unnest(c."tags" || string_to_array(v.tags, '|')) AS t ORDER BY t), "updatedAt" = now()
+          FROM unnest(${tagged.map((v) => v.phoneE164)}::text[], ${tagged.map((v) => v.tags.join("|"))}::text[]) AS v(phone, tags)
+         WHERE c."tenantId" = ${tenantId} AND c."phoneE164" = v.phone AND c."erasedAt" IS NULL
+           AND NOT (string_to_array(v.tags, '|') <@ c."tags")`;
+    }
     const optIns = created.filter((c) => c.optedIn);
     if (optIns.length > 0) {
       await db.consentRecord.createMany({
@@ -148,28 +183,4 @@ export async function importContactsCsv({ db, tenantId, csv }: { db: Db; tenantI
   }
   total.errorDetails = total.errorDetails.slice(0, importLimits.maxErrorDetails);
   return total;
-}
-
-/**
- * Every contact of the bakery as CSV, in the import's format plus what Meta told us: `phone` (empty for a person known
- * only by BSUID), `user_id`, `username`, `name`, `opted_in`, `marketing_stopped`. Erased contacts are left out.
- * Cells are neutralised for spreadsheets (src/lib/csv-export.ts). Importing the file again changes nothing.
- */
-export async function exportContactsCsv({ db, tenantId }: { db: Db; tenantId: string }): Promise<string> {
-  const contacts = await db.contact.findMany({
-    where: { tenantId, erasedAt: null },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { phoneE164: true, userId: true, username: true, name: true, optedIn: true, marketingOptedOutAt: true },
-  });
-  return writeCsv({
-    fields: ["phone", "user_id", "username", "name", "opted_in", "marketing_stopped"],
-    data: contacts.map((c) => [
-      phoneOf(c.phoneE164) ?? "",
-      c.userId ?? "",
-      c.username ?? "",
-      c.name ?? "",
-      c.optedIn ? "yes" : "no",
-      c.marketingOptedOutAt ? "yes" : "no",
-    ]),
-  });
 }

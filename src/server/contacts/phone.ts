@@ -20,13 +20,33 @@ export function toE164(raw: string, defaultRegion: string): string | null {
   return parsed && parsed.isValid() ? parsed.number : null;
 }
 
-/** What was given, the expected format and an example. */
+/** The example written as people write it: "+34 612 34 56 78". */
+export function exampleForDisplay(region: string): string {
+  return getExampleNumber(region as CountryCode, examples)?.formatInternational() ?? "+34 612 34 56 78";
+}
+
+/** "Spain" for ES: plain words instead of a region code in messages. */
+export function countryName(region: string, locale = "en"): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: "region" }).of(region) ?? region;
+  } catch {
+    return region;
+  }
+}
+
+/**
+ * What was given, the expected format and an example. `field` and `region` let the page say it next to the
+ * field, in the user's language ("a number from Spain").
+ */
 export function invalidPhoneError(provided: string, defaultRegion: string): AppError {
   const example = exampleNumberFor(defaultRegion);
   return new AppError("INVALID_PHONE_FORMAT", "Phone number must be in E.164 format", {
+    field: "phone",
     provided,
     expected_format: example,
-    example: `+ country code and number, e.g. ${example}; without "+" the number is read as a ${defaultRegion} number`,
+    example: `+ country code and number, e.g. ${exampleForDisplay(defaultRegion)}; without "+" the number is read as a number from ${countryName(defaultRegion)}`,
+    example_display: exampleForDisplay(defaultRegion),
+    region: defaultRegion,
   });
 }
 

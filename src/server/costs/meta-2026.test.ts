@@ -15,7 +15,8 @@ import { createBroadcast, estimateBroadcastCost, pauseBroadcast, resumeBroadcast
 import { broadcastProgress, summaryOf } from "@/server/broadcasts/progress";
 import { planBroadcastChunks, sendBroadcastChunk } from "@/server/broadcasts/sending";
 import { bsuidPlaceholder } from "@/server/contacts/bsuid";
-import { exportContactsCsv, importContactsCsv } from "@/server/contacts/import";
+import { exportContactsCsv } from "@/server/contacts/contacts";
+import { importContactsCsv } from "@/server/contacts/import";
 import { bakeryMonthCost, broadcastCost, messageCost, setRate } from "@/server/costs/ledger";
 import { evaluateQualityGuard } from "@/server/costs/quality-guard";
 import { setTenantCostSettings } from "@/server/costs/settings";
@@ -170,9 +171,9 @@ describe("contacts known by phone, BSUID or both", () => {
       reason: expect.stringContaining("ES.13491208655302741918"),
     });
     const exported = await exportContactsCsv({ db: testDb(), tenantId: tenant.id });
-    expect(exported.split(/\r?\n/)[0]).toBe("phone,user_id,username,name,opted_in,marketing_stopped");
-    expect(exported).toContain(",US.12345678901234567890,,Pau,yes,no");
-    expect(exported).toContain(`"'${phone}",,,Ana,yes,no`); // neutralised for spreadsheets, read back by the import
+    expect(exported.split(/\r?\n/)[0]).toBe("phone,user_id,username,name,opted_in,marketing_stopped,tags");
+    expect(exported).toContain(",US.12345678901234567890,,Pau,yes,no,");
+    expect(exported).toContain(`"'${phone}",,,Ana,yes,no,`); // neutralised for spreadsheets, read back by the import
     // importing the export again changes nothing
     expect(await importContactsCsv({ db: testDb(), tenantId: tenant.id, csv: exported })).toMatchObject({ imported: 0, duplicates: 2 });
   });

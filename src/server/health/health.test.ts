@@ -7,6 +7,10 @@ import { webhookHandlers } from "@/server/wiring";
 import { receiveWebhook } from "@/server/webhooks/receive";
 import { testDb } from "@/test/db";
 import { createSimNumber, freshCustomerAccount, sharedSimulator } from "@/test/health-fixtures";
+import { InngestTestEngine } from "@inngest/test";
+import { numberHealthCheckJob } from "@/server/health/jobs";
+import { inngestFunctionFor } from "@/server/inngest/provider";
+import { jobEvents } from "@/server/jobs/events";
 
 const db = testDb();
 const control = sharedSimulator();
@@ -277,5 +281,54 @@ describe("the owner's health line", () => {
       level: "action",
       text: "Action needed: reconnect WhatsApp",
     });
+  });
+});
+
+describe("a quality webhook re-reads the number at once", () => {
+  it("DOWNGRADE queues a health check of that number; run, it stores the new rating and raises the alert without Check now", async () => {
+    const receiver = await startWebhookReceiver();
+    await control.configure({ webhookUrl: receiver.url });
+    await graphClientForAccount(account.account).subscribeApp(account.account.wabaId);
+    const number = await createSimNumber(db, account.account.id, {
+      codeVerificationStatus: "VERIFIED",
+      nameStatus: "APPROVED",
+      registered: true,
+    });
+    await checkNumberHealth({ db, phoneNumberId: number.id });
+    expect((await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } })).qualityRating).toBe("GREEN");
+
+    // Meta's (older-revision) DOWNGRADE carries no rating: the number's new rating is only in a fresh read
+    await control.qualityUpdate({ phoneNumberId: number.metaPhoneNumberId, event: "DOWNGRADE", qualityRating: "RED" });
+    await control.flush();
+    for (const hook of receiver.received.splice(0)) {
+      const result = await receiveWebhook({
+        db,
+        rawBody: hook.rawBody,
+        signatureHeader: String(hook.headers["x-hub-signature-256"]),
+        appSecret: "test-app-secret",
+        source: { ip: null, userAgent: null },
+      });
+      if ("eventId" in result && result.eventId) await processWebhookItems({ db, handlers: webhookHandlers, eventId: result.eventId });
+    }
+    await receiver.close();
+
+    const queued = await db.jobOutbox.findMany({
+      where: { name: jobEvents.numberHealthCheck.name, id: { startsWith: "quality-webhook:" } },
+    });
+    const mine = queued.filter((row) => (row.data as { phoneNumberId?: string }).phoneNumberId === number.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.dispatchedAt).toBeNull();
+    expect(mine[0]!.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
+
+    // the queued check, run as the relay runs it
+    const { result } = await new InngestTestEngine({
+      function: inngestFunctionFor(numberHealthCheckJob),
+      events: [{ name: jobEvents.numberHealthCheck.name, data: mine[0]!.data as { phoneNumberId: string } }],
+    }).execute();
+    expect(result).toMatchObject({ ok: true });
+    expect((await db.phoneNumber.findUniqueOrThrow({ where: { id: number.id } })).qualityRating).toBe("RED");
+    const alert = await db.alert.findFirst({ where: { phoneNumberId: number.id, kind: "quality_dropped", acknowledgedAt: null } });
+    expect(alert).toMatchObject({ severity: "CRITICAL" });
+    await db.alert.updateMany({ where: { phoneNumberId: number.id }, data: { dedupeKey: null, acknowledgedAt: new Date() } });
   });
 });

@@ -8,6 +8,8 @@ import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { raiseAlert } from "@/server/alerts/alerts";
 import { applyHealthUpdate, type HealthChanges } from "@/server/health/health";
+import { jobEvents } from "@/server/jobs/events";
+import { enqueueJob } from "@/server/jobs/outbox";
 import type { StoredWebhookItem, WebhookHandlers } from "@/server/webhooks/dispatch";
 
 type Value = Record<string, unknown>;
@@ -42,7 +44,10 @@ async function note(db: Db, phoneNumberId: string, item: StoredWebhookItem, fiel
 }
 
 // phone_number_quality_update: ONBOARDING / THROUGHPUT_UPGRADE now; FLAGGED / UNFLAGGED / UPGRADE / DOWNGRADE in
-// older revisions (accepted, unknown events are only recorded).
+// older revisions (accepted, unknown events are only recorded). The payload never carries the quality rating
+// (Meta: webhooks/reference/phone_number_quality_update), so every such webhook also queues a health check of the
+// number at once: the rating (and its alert) follow within seconds instead of at the next 5-minute poll. The
+// check is a job (it calls Meta; the webhook handler never does), keyed by the item so a re-run queues nothing new.
 async function onQualityUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
   const value = item.payload as Value;
   const display = str(value.displayPhoneNumber);
@@ -63,6 +68,11 @@ async function onQualityUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
       details: { webhookField: item.field, event },
     });
     if (changed.length === 0) await note(db, number.id, item, "qualityEvent", event, { currentLimit: limit ?? null });
+    await enqueueJob(db, {
+      event: jobEvents.numberHealthCheck,
+      id: `quality-webhook:${item.id}:${number.id}`,
+      data: { phoneNumberId: number.id },
+    });
   }
 }
 

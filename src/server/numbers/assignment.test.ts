@@ -49,7 +49,7 @@ describe("assigning numbers to bakeries", () => {
     const error = await failure(assignPhoneNumber({ db, actor, tenantId: other.id, phoneNumberId: number.id }));
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toBe(
-      `${number.displayPhoneNumber} is already assigned to another tenant: 'Panadería San Juan Test'. Unassign it there first.`,
+      `${number.displayPhoneNumber} is already assigned to another bakery: Panadería San Juan Test. Unassign it there first.`,
     );
     expect(error.details).toEqual({ assignedTenantId: holder.id, assignedTenantName: "Panadería San Juan Test" });
     expect((await db.whatsAppSettings.findUniqueOrThrow({ where: { tenantId: other.id } })).phoneNumberId).toBeNull();
@@ -102,7 +102,7 @@ describe("assigning numbers to bakeries", () => {
       expect(lost).toHaveLength(1);
       const winner = (won[0] as PromiseFulfilledResult<{ tenantName: string }>).value.tenantName;
       expect((lost[0]!.reason as AppError).code).toBe("CONFLICT");
-      expect((lost[0]!.reason as AppError).message).toContain(`'${winner}'`);
+      expect((lost[0]!.reason as AppError).message).toContain(`another bakery: ${winner}.`);
       expect(await db.whatsAppSettings.count({ where: { phoneNumberId: number.id } })).toBe(1);
       expect(await db.auditLog.count({ where: { targetId: number.id } })).toBe(1);
     }

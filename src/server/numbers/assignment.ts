@@ -122,11 +122,10 @@ export async function assignPhoneNumber({
 }
 
 function numberTakenError(displayPhoneNumber: string, holderTenantId: string | null, holderName: string) {
-  return new AppError(
-    "CONFLICT",
-    `${displayPhoneNumber} is already assigned to another tenant: '${holderName}'. Unassign it there first.`,
-    { assignedTenantId: holderTenantId, assignedTenantName: holderName },
-  );
+  return new AppError("CONFLICT", `${displayPhoneNumber} is already assigned to another bakery: ${holderName}. Unassign it there first.`, {
+    assignedTenantId: holderTenantId,
+    assignedTenantName: holderName,
+  });
 }
 
 export async function unassignPhoneNumber({ db, actor, tenantId }: { db: Db; actor: Actor; tenantId: string }) {

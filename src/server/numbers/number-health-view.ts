@@ -13,10 +13,6 @@ export function whatsappManagerUrl(wabaId: string, metaPhoneNumberId: string) {
   return `https://business.facebook.com/wa/manage/phone-numbers/?waba_id=${encodeURIComponent(wabaId)}&phone_number_id=${encodeURIComponent(metaPhoneNumberId)}`;
 }
 
-function stateLabel(value: string | null) {
-  return value && value in onboardingStateText ? onboardingStateText[value as keyof typeof onboardingStateText].label : value;
-}
-
 const inProgress = new Set(["PENDING_VERIFICATION", "PENDING_PROVISIONING", "REGISTERING"]);
 
 /** How fresh a reading must be while onboarding is in progress and the page is watching (live updates). */
@@ -96,12 +92,8 @@ export async function numberHealthView({
     reauthRequiredAt: full.reauthRequiredAt,
     lastHealthCheckAt: full.lastHealthCheckAt,
     lastHealthCheckError: full.lastHealthCheckError,
-    // onboarding moves are shown with their plain labels ("Waiting for Meta"), other fields with Meta's values
-    timeline: full.healthEvents.map((e) =>
-      e.field === "onboardingState" || e.field === "stuck"
-        ? { ...e, previousValue: stateLabel(e.previousValue), newValue: stateLabel(e.newValue) }
-        : e,
-    ),
+    // the stored values (Meta's and the onboarding states' codes): the page words each one in the admin's language
+    timeline: full.healthEvents,
     attempts: full.registrationAttempts,
     budget: { used: budget.used, left: budget.left, nextSlotAt: budget.nextSlotAt },
     whatsappManagerUrl: whatsappManagerUrl(full.businessAccount.wabaId, full.metaPhoneNumberId),

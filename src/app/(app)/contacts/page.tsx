@@ -1,12 +1,17 @@
+import { getTranslations } from "next-intl/server";
 import { ContactsView } from "@/components/contacts/contacts-view";
 import { PageHeader } from "@/components/ui/page-header";
 
-export const metadata = { title: "Contacts" };
+export async function generateMetadata() {
+  const t = await getTranslations("contacts.page");
+  return { title: t("title") };
+}
 
-export default function ContactsPage() {
+export default async function ContactsPage() {
+  const t = await getTranslations("contacts.page");
   return (
     <>
-      <PageHeader title="Contacts" description="Suppliers and customers you message on WhatsApp, and whether they agreed to it." />
+      <PageHeader title={t("title")} description={t("description")} />
       <ContactsView />
     </>
   );

@@ -1,15 +1,17 @@
+import { getTranslations } from "next-intl/server";
 import { TemplatesView } from "@/components/templates/templates-view";
 import { PageHeader } from "@/components/ui/page-header";
 
-export const metadata = { title: "Templates" };
+export async function generateMetadata() {
+  const t = await getTranslations("templates.page");
+  return { title: t("title") };
+}
 
-export default function TemplatesPage() {
+export default async function TemplatesPage() {
+  const t = await getTranslations("templates.page");
   return (
     <>
-      <PageHeader
-        title="Templates"
-        description="Messages approved by Meta that you can send at any time, e.g. the purchase-order notification."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <TemplatesView />
     </>
   );

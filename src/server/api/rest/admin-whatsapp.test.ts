@@ -63,7 +63,7 @@ describe("admin REST API: the documented shapes", () => {
     expect(assigned.status).toBe(200);
     expect(await assigned.json()).toEqual({
       success: true,
-      message: `Phone number +34 612 345 999 assigned to tenant '${tenant.name}'`,
+      message: `Phone number +34 612 345 999 assigned to the bakery ${tenant.name}`,
       tenant_id: tenant.id,
       phone_number_id: number.metaPhoneNumberId,
       display_phone_number: "+34 612 345 999",
@@ -105,7 +105,7 @@ describe("admin REST API: the documented shapes", () => {
     );
     expect(await removed.json()).toMatchObject({
       success: true,
-      message: `Phone number +34 612 345 999 unassigned from tenant '${tenant.name}'`,
+      message: `Phone number +34 612 345 999 unassigned from the bakery ${tenant.name}`,
     });
   });
 

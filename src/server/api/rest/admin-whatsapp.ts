@@ -102,7 +102,7 @@ export function assignPhoneRest(req: Request, ctx: RestContext, tenantId: string
     });
     return Response.json({
       success: true,
-      message: `Phone number ${result.displayPhoneNumber} assigned to tenant '${result.tenantName}'`,
+      message: `Phone number ${result.displayPhoneNumber} assigned to the bakery ${result.tenantName}`,
       tenant_id: result.tenantId,
       phone_number_id: result.metaPhoneNumberId,
       display_phone_number: result.displayPhoneNumber,
@@ -115,7 +115,7 @@ export function unassignPhoneRest(req: Request, ctx: RestContext, tenantId: stri
     const result = await unassignPhoneNumber({ db: ctx.db, actor, tenantId });
     return Response.json({
       success: true,
-      message: `Phone number ${result.displayPhoneNumber} unassigned from tenant '${result.tenantName}'`,
+      message: `Phone number ${result.displayPhoneNumber} unassigned from the bakery ${result.tenantName}`,
       tenant_id: result.tenantId,
       phone_number_id: result.metaPhoneNumberId,
       display_phone_number: result.displayPhoneNumber,

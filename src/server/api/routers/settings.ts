@@ -1,5 +1,6 @@
-import { createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
+import { adminProcedure, createTRPCRouter, protectedProcedure, tenantProcedure, z } from "@/server/api/trpc";
 import { messageLanguageCodes } from "@/lib/languages";
+import { getSupportContact, supportContactSchema, updateSupportContact } from "@/server/platform/support-contact";
 import { getWhatsAppSettings, updateWhatsAppSettings } from "@/server/tenants/whatsapp-settings";
 
 export const settingsRouter = createTRPCRouter({
@@ -17,5 +18,15 @@ export const settingsRouter = createTRPCRouter({
     )
     .mutation(({ ctx, input }) =>
       updateWhatsAppSettings({ db: ctx.db, actor: { userId: ctx.user.id, label: ctx.user.email }, tenantId: ctx.tenantId, ...input }),
+    ),
+
+  /** How to reach support (e-mail and/or page), for every signed-in user: owners see it as links. */
+  supportContact: protectedProcedure.query(({ ctx }) => getSupportContact({ db: ctx.db })),
+
+  /** The platform admin sets the support e-mail and page (empty clears one). */
+  updateSupportContact: adminProcedure
+    .input(supportContactSchema)
+    .mutation(({ ctx, input }) =>
+      updateSupportContact({ db: ctx.db, actor: { userId: ctx.user.id, label: ctx.user.email }, email: input.email, url: input.url }),
     ),
 });
