@@ -33,7 +33,7 @@ import {
   slotReservationOf,
   throughputLimitFor,
   throughputPauseMs,
-  waitForReservedSlot,
+  departAtSlot,
   type SlotReservation,
 } from "@/server/throughput/pacing";
 
@@ -126,7 +126,7 @@ function sendingNumberOf(
   };
 }
 
-type Contact = {
+export type Contact = {
   id: string;
   phoneE164: string;
   optedIn: boolean;
@@ -134,14 +134,6 @@ type Contact = {
   notOnWhatsAppAt: Date | null;
   lastInboundAt: Date | null;
 };
-
-async function checkContact(db: Db, tenantId: string, contactId: string): Promise<Contact> {
-  const contact = await db.contact.findFirst({
-    where: { id: contactId, tenantId, erasedAt: null },
-    select: { id: true, phoneE164: true, optedIn: true, optedOutAt: true, notOnWhatsAppAt: true, lastInboundAt: true },
-  });
-  return contactAllowed(contact, contactId);
-}
 
 /** Check 2 on a loaded contact (or none): the refusal, or the contact. */
 function contactAllowed(contact: Contact | null, contactId: string): Contact {
@@ -175,7 +167,7 @@ const templateLanguages = (content: TemplateContent, tenantLanguage: string) =>
 
 type TemplateContent = Extract<MessageContent, { kind: "template" }>;
 
-type TemplateCandidate = {
+export type TemplateCandidate = {
   id: string;
   name: string;
   language: string;
@@ -186,10 +178,11 @@ type TemplateCandidate = {
   ownerTenantId: string | null;
 };
 
-export async function checkTemplate(db: Db, from: SendingNumber, content: TemplateContent) {
+/** The template candidates a send of `content` chooses from: the bakery's own and the platform's of that name. */
+export async function loadTemplateCandidates(db: Db, from: SendingNumber, content: TemplateContent): Promise<TemplateCandidate[]> {
   const languages = templateLanguages(content, from.language);
   // only the bakery's own templates and the platform's (templates/ownership.ts): another bakery's is not found
-  const candidates = await db.messageTemplate.findMany({
+  return db.messageTemplate.findMany({
     where: { ...templatesNamedWhere(templateScopeOf(from.tenantId, from.account), content.templateName), language: { in: languages } },
     select: {
       id: true,
@@ -202,7 +195,10 @@ export async function checkTemplate(db: Db, from: SendingNumber, content: Templa
       ownerTenantId: true,
     },
   });
-  return templateAllowed(candidates, languages, content);
+}
+
+export async function checkTemplate(db: Db, from: SendingNumber, content: TemplateContent) {
+  return templateAllowed(await loadTemplateCandidates(db, from, content), templateLanguages(content, from.language), content);
 }
 
 /** Checks 4 and 5 on the loaded candidates (the bakery's own and the platform's of that name, in `languages`). */
@@ -244,6 +240,48 @@ function templateAllowed(found: TemplateCandidate[], languages: string[], conten
   return { language, template };
 }
 
+/**
+ * The send policy: checks 2–5 above on facts already loaded, with the refusal each gives. Every path that sends
+ * calls it — single sends (`prepare`, after their one query), broadcast batches (src/server/broadcasts/sending.ts,
+ * per recipient on the rows their claim returned) and `checkSend` — so a rule added here holds on all of them.
+ */
+export type SendPolicyFacts = {
+  contactId: string;
+  /** the contact row; null when it does not exist in the bakery or was erased */
+  contact: Contact | null;
+  content: MessageContent;
+  /** the template candidates for a template send (loadTemplateCandidates); unused for text */
+  templates: TemplateCandidate[];
+  /** the bakery's message language (the first language tried when the content names none) */
+  tenantLanguage: string;
+  now: Date;
+};
+
+export type SendPolicyVerdict = {
+  contact: Contact;
+  language: string | null;
+  /** the template's name at Meta (a bakery's own template carries its tag there) */
+  metaTemplateName: string | null;
+};
+
+/** Throws the refusal (AppError) of the first check that fails; answers what the send needs otherwise. */
+export function checkSendPolicy({
+  contactId,
+  contact: loaded,
+  content,
+  templates,
+  tenantLanguage,
+  now,
+}: SendPolicyFacts): SendPolicyVerdict {
+  const contact = contactAllowed(loaded, contactId);
+  if (content.kind === "text") {
+    windowOpen(contact, now);
+    return { contact, language: null, metaTemplateName: null };
+  }
+  const { language, template } = templateAllowed(templates, templateLanguages(content, tenantLanguage), content);
+  return { contact, language, metaTemplateName: template.name };
+}
+
 /** Every policy check, without sending: the same refusals `sendMessage` would give. */
 export async function checkSend({
   db,
@@ -258,13 +296,12 @@ export async function checkSend({
   content: MessageContent;
   now?: Date;
 }) {
-  const contact = await checkContact(db, from.tenantId, contactId);
-  if (content.kind === "text") {
-    windowOpen(contact, now);
-    return { contact, language: null, metaTemplateName: null };
-  }
-  const { language, template } = await checkTemplate(db, from, content);
-  return { contact, language, metaTemplateName: template.name };
+  const contact = await db.contact.findFirst({
+    where: { id: contactId, tenantId: from.tenantId, erasedAt: null },
+    select: { id: true, phoneE164: true, optedIn: true, optedOutAt: true, notOnWhatsAppAt: true, lastInboundAt: true },
+  });
+  const templates = content.kind === "template" && contact ? await loadTemplateCandidates(db, from, content) : [];
+  return checkSendPolicy({ contactId, contact, content, templates, tenantLanguage: from.language, now });
 }
 
 /** Check 3: free-form text only inside the 24-hour window. */
@@ -336,7 +373,7 @@ type SendContextRow = {
 /**
  * Everything the checks read, in one round trip: the bakery's settings and sending number with its account (or
  * the preloaded one's), the contact, an earlier attempt with the idempotency key, and the template candidates.
- * The same rows `loadSendingNumber`, `checkContact` and `checkTemplate` read one query each.
+ * The same rows `loadSendingNumber`, `checkSend` and `checkTemplate` read one query each.
  */
 async function loadSendContext({
   db,
@@ -451,25 +488,21 @@ async function prepare(
     return { preparation: { replayed: true, result }, paced: null };
   }
 
-  // 2. the contact, 3. the window, 4.–5. the template
+  // 2. the contact, 3. the window, 4.–5. the template: the shared policy
   const loaded = context.contact;
-  const contact = contactAllowed(
-    loaded && {
+  const { contact, language, metaTemplateName } = checkSendPolicy({
+    contactId,
+    contact: loaded && {
       ...loaded,
       optedOutAt: utcDate(loaded.optedOutAt),
       notOnWhatsAppAt: utcDate(loaded.notOnWhatsAppAt),
       lastInboundAt: utcDate(loaded.lastInboundAt),
     },
-    contactId,
-  );
-  let language: string | null = null;
-  let metaTemplateName: string | null = null;
-  if (content.kind === "text") windowOpen(contact, now);
-  else {
-    const checked = templateAllowed(context.templates, templateLanguages(content, from.language), content);
-    language = checked.language;
-    metaTemplateName = checked.template.name;
-  }
+    content,
+    templates: context.templates,
+    tenantLanguage: from.language,
+    now,
+  });
 
   const messageId = randomUUID();
   const limit = throughputLimitFor(context.number?.throughputLevel);
@@ -616,7 +649,15 @@ async function deliverPaced({
   const phoneNumberId = send.from.phoneNumberId;
   let reservation = paced.reservation;
   for (let attempt = 0; ; attempt++) {
-    const answered = await waitForReservedSlot(reservation, 0, processSendGuard, phoneNumberId, paced.limit);
+    const perSecond = 1000 / reservation.intervalMs;
+    const answered = await departAtSlot({
+      reservation,
+      index: 0,
+      guard: processSendGuard,
+      key: phoneNumberId,
+      limit: paced.limit,
+      reserveFresh: () => reserveSendSlots({ db, phoneNumberId, count: 1, perSecond }),
+    });
     let answer: MetaAnswer;
     try {
       answer = await offerToMeta(send);
@@ -634,11 +675,37 @@ async function deliverPaced({
           error.metaCode === metaThrottleCodes.pairRate ? pairRateRetryMs(attempt) : (error.retryAfterMs ?? 1000) * 2 ** attempt,
         ),
       );
-      reservation = await reserveSendSlots({ db, phoneNumberId, count: 1, perSecond: 1000 / reservation.intervalMs });
+      reservation = await reserveSendSlots({ db, phoneNumberId, count: 1, perSecond });
       continue;
     }
     return recordMetaAnswer({ db, send, answer });
   }
+}
+
+/**
+ * What Meta's refusals of a batch of sends change besides their messages (a broadcast batch records the messages
+ * itself, in one statement): a recipient not on WhatsApp is flagged, a refused token marks the account. The same
+ * consequences `failedByMeta` applies to a single send.
+ */
+export async function applyMetaRefusalEffects({
+  db,
+  from,
+  refusals,
+}: {
+  db: Db;
+  from: SendingNumber;
+  refusals: { contactId: string; error: GraphApiError }[];
+}) {
+  for (const { contactId, error } of refusals) {
+    if (error.code === "RECIPIENT_NOT_ON_WHATSAPP") await flagNotOnWhatsApp({ db, contactId });
+  }
+  const tokenRefused = refusals.find(({ error }) => error.code === "TOKEN_EXPIRED");
+  if (tokenRefused) await markAccountTokenInvalid({ db, businessAccountId: from.account.id, reason: tokenRefused.error.message });
+}
+
+/** After a batch with accepted sends: an account marked as having a refused token works again. */
+export async function noteAccountTokenWorks({ db, from }: { db: Db; from: SendingNumber }) {
+  if (from.account.tokenInvalidAt) await markAccountTokenValid({ db, businessAccountId: from.account.id });
 }
 
 async function recordFailure(db: Db, messageId: string, failure: { appCode: string; metaCode?: number; title?: string }) {
