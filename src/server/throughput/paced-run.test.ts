@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMetaSimulator } from "@/meta-simulator/server";
 import type { Db } from "@/server/db";
 import { startPacedRun, type Deferral } from "@/server/throughput/paced-run";
+import { SlidingSecondGuard } from "@/server/throughput/pacing";
 import { createGraphClient } from "@/server/whatsapp";
 import { testDb } from "@/test/db";
 import { createMasterNumber } from "@/test/fixtures";
@@ -31,14 +32,16 @@ async function sendRun({
   throughputLevel,
   items,
   pairAttemptOf = () => 0,
+  guard,
 }: {
   db: Db;
   phoneNumberId: string;
   throughputLevel: string;
   items: string[];
   pairAttemptOf?: (item: string) => number;
+  guard?: SlidingSecondGuard;
 }) {
-  const run = await startPacedRun({ db, phoneNumberId, throughputLevel, count: items.length });
+  const run = await startPacedRun({ db, phoneNumberId, throughputLevel, count: items.length, guard });
   const outcomes = await Promise.all(
     items.map(async (item, index): Promise<Outcome> => {
       const turn = await run.turn(index);
@@ -67,6 +70,39 @@ async function sendRun({
 }
 
 const recipients = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `+3461${String(2000000 + offset + i)}`);
+
+/** The most messages the simulator accepted for its number within any one second (Meta's sliding window). */
+function busiestSecond(acceptedAt: number[]) {
+  const times = [...acceptedAt].sort((a, b) => a - b);
+  let most = 0;
+  for (let start = 0, end = 0; end < times.length; end++) {
+    while (times[end]! - times[start]! >= 1000) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+describe("two processes sending from one number", () => {
+  it("two paced senders, each with its own guard (as two app processes), together never exceed the number's limit", async () => {
+    const number = await createMasterNumber(testDb());
+    // each "process" sends batch after batch of one second's worth (80 at STANDARD), side by side
+    const sender = async (offset: number) => {
+      const guard = new SlidingSecondGuard(); // a process's own: the two know nothing of each other
+      const outcomes: Outcome[] = [];
+      for (let batch = 0; batch < 3; batch++) {
+        const items = recipients(80, offset + batch * 80);
+        outcomes.push(...(await sendRun({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items, guard })).outcomes);
+      }
+      return outcomes;
+    };
+    const outcomes = (await Promise.all([sender(10_000), sender(20_000)])).flat();
+
+    expect(outcomes.filter((o) => o.status !== "sent")).toEqual([]);
+    const accepted = sim.sentMessages().filter((m) => m.phoneNumberId === "106540352242922");
+    expect(accepted).toHaveLength(480);
+    expect(busiestSecond(accepted.map((m) => m.acceptedAt))).toBeLessThanOrEqual(80);
+  });
+});
 
 describe("a paced run", () => {
   it("a number paced too fast gets 130429: the refused are handed back, the number pauses, and a rerun sends each exactly once", async () => {
