@@ -656,7 +656,7 @@ async function deliverPaced({
       guard: processSendGuard,
       key: phoneNumberId,
       limit: paced.limit,
-      reserveFresh: () => reserveSendSlots({ db, phoneNumberId, count: 1, perSecond }),
+      reserveFresh: (n) => reserveSendSlots({ db, phoneNumberId, count: n, perSecond }),
     });
     let answer: MetaAnswer;
     try {

@@ -90,7 +90,7 @@ export async function startPacedRun({
       guard,
       key: phoneNumberId,
       limit,
-      reserveFresh: () => reserveSendSlots({ db, phoneNumberId, count: 1, perSecond }),
+      reserveFresh: (n) => reserveSendSlots({ db, phoneNumberId, count: n, perSecond }),
       onLate: tallyLateSlot,
     });
     tallySlotWait(performance.now() - waitFrom);

@@ -10,7 +10,7 @@ export type PacingTally = {
   slotWaitMs: number;
   /** sends Meta refused with a pacing code, deferred and tried again (130429: throughput, 131056: pair rate) */
   deferrals: { throughput: number; pair_rate: number };
-  /** sends that missed their slot by more than lateSlotToleranceMs and took a fresh one (a loaded process) */
+  /** sends that found their process's slots used up or gone stale (a loaded process) and reserved fresh ones */
   lateSlots: number;
 };
 

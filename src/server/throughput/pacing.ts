@@ -124,6 +124,15 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * due during a 50 ms pause wait here instead of leaving together).
  */
 export class SlidingSecondGuard {
+  private readonly pools = new Map<string, SlotPool>();
+
+  /** This process's unused slots for `key` (departAtSlot). */
+  pool(key: string): SlotPool {
+    let pool = this.pools.get(key);
+    if (!pool) this.pools.set(key, (pool = new SlotPool()));
+    return pool;
+  }
+
   private readonly windows = new Map<string, { answeredAt: number[]; inFlight: number; waiters: (() => void)[] }>();
 
   /** Waits for room, then counts one call as in flight; call the returned function when Meta has answered. */
@@ -183,18 +192,68 @@ export async function waitForReservedSlot(
 }
 
 /**
- * A slot left more than this late (a busy event loop, a loaded CPU, a wait in the guard) is not used: the send
- * takes a fresh slot instead. This is what keeps the shared slots safe on their own, however many processes send
- * from the number: every call leaves within this much of its slot, so the calls leaving in any one second come
- * from slots inside 1 s + 25 ms, at 97% of the limit at most (1,025 / 1,000 × 97% = 99.4%) — below Meta's limit
- * without any process knowing about the others. (The guard above covers the arrival jitter inside a process.)
+ * What keeps the shared slots safe on their own, however many processes send from one number: every call leaves
+ * within `toleranceMs` of a slot of its process's own. The slots a process reserved are a pool; a call whose turn
+ * has come takes the earliest unused slot that is not older than the tolerance (a neighbour's, if that one is
+ * late), and waits for it if it lies ahead. Slots a busy process could not use in time are dropped, never used
+ * late, so calls never bunch up behind a stall, and no extra round trip is spent on them: a call that finds the
+ * pool empty (its process fell behind) reserves fresh slots, together with the calls in the same plight. The slots
+ * of all processes are disjoint and handed out at 97% of the limit, so the calls leaving in any second come from
+ * slots within 1 s + 5 ms: 1,005 / 1,000 × 97% = 97.5% of the limit at most, with 2.5% (some 25 ms) left for the
+ * jitter between leaving and arriving at Meta — without any process knowing of the others.
  */
-export const lateSlotToleranceMs = 25;
+export const latePacing = { toleranceMs: 5 };
+
+/** One process's unused slots of one number, by time (local clock). */
+class SlotPool {
+  private readonly times: number[] = [];
+  private readonly added = new WeakSet<SlotReservation>();
+  private fresh: Promise<void> | null = null;
+  private short = 0;
+
+  add(reservation: SlotReservation) {
+    if (this.added.has(reservation)) return;
+    this.added.add(reservation);
+    const first = reservation.reservedAt + reservation.firstSlotInMs;
+    const at = Array.from({ length: reservation.count }, (_, i) => first + i * reservation.intervalMs);
+    if (this.times.length === 0 || this.times[this.times.length - 1]! <= at[0]!) this.times.push(...at);
+    else {
+      this.times.push(...at);
+      this.times.sort((x, y) => x - y);
+    }
+  }
+
+  /** The earliest usable slot (taken out of the pool), or null when there is none. */
+  take(now: number): number | null {
+    let stale = 0;
+    while (stale < this.times.length && this.times[stale]! < now - latePacing.toleranceMs) stale++;
+    if (stale) this.times.splice(0, stale);
+    return this.times.shift() ?? null;
+  }
+
+  /** Reserves fresh slots for every call that found the pool empty meanwhile (one round trip for all). */
+  async refill(reserve: (count: number) => Promise<SlotReservation>) {
+    this.short += 1;
+    if (!this.fresh) {
+      this.fresh = (async () => {
+        await Promise.resolve(); // let the calls in the same plight count themselves
+        const count = this.short;
+        this.short = 0;
+        try {
+          this.add(await reserve(count));
+        } finally {
+          this.fresh = null;
+        }
+      })();
+    }
+    await this.fresh;
+  }
+}
 
 /**
- * Waits for slot `index`, then for room in the process's guard; when that left the call later than
- * `lateSlotToleranceMs` after its slot, gives the room back and queues for a fresh slot (`reserveFresh`), as often
- * as it takes. The call to Meta leaves when this resolves; call the returned function once Meta has answered.
+ * Waits for slot `index` of `reservation` (the call's turn), then for room in the process's guard, then takes the
+ * slot it leaves at from the process's pool (`latePacing`); `reserveFresh` reserves more when the pool ran dry.
+ * The call to Meta leaves when this resolves; call the returned function once Meta has answered.
  */
 export async function departAtSlot({
   reservation,
@@ -210,25 +269,24 @@ export async function departAtSlot({
   guard: SlidingSecondGuard;
   key: string;
   limit: number;
-  reserveFresh: () => Promise<SlotReservation>;
-  onLate?: (lateMs: number) => void;
+  reserveFresh: (count: number) => Promise<SlotReservation>;
+  onLate?: () => void;
 }): Promise<() => void> {
-  let slots = reservation;
-  let at = index;
+  const pool = guard.pool(key);
+  pool.add(reservation);
+  const answered = await waitForReservedSlot(reservation, index, guard, key, limit);
   for (;;) {
-    const answered = await waitForReservedSlot(slots, at, guard, key, limit);
-    const late = -delayUntilSlotSigned(slots, at);
-    if (late <= lateSlotToleranceMs) return answered;
-    answered(); // counted as if it had left: only ever errs on the safe side
-    onLate?.(late);
-    slots = await reserveFresh();
-    at = 0;
+    const slot = pool.take(Date.now());
+    if (slot === null) {
+      onLate?.();
+      await pool.refill(reserveFresh);
+      continue;
+    }
+    const wait = slot - Date.now();
+    if (wait > 0) await sleep(wait);
+    // a timer that fired late (a loaded process) leaves the slot behind: it is dropped, never used late
+    if (Date.now() - slot <= latePacing.toleranceMs) return answered;
   }
-}
-
-/** Milliseconds from now until slot `index` (negative once it has passed). */
-function delayUntilSlotSigned(reservation: SlotReservation, index: number, now = Date.now()): number {
-  return reservation.reservedAt + reservation.firstSlotInMs + index * reservation.intervalMs - now;
 }
 
 /**
