@@ -4,6 +4,7 @@
  * by side), with the environment the parent hands over. It prints "ready" once it relays; SIGTERM ends it cleanly
  * (so `--cpu-prof` can write its profile), SIGKILL is the crash the kill-and-restart mode means.
  */
+import { performance as nodePerformance } from "node:perf_hooks";
 import { createDb } from "../../src/server/db";
 
 const level = (process.env.BENCH_LEVEL ?? "HIGH") as "HIGH" | "STANDARD";
@@ -22,9 +23,10 @@ const db = createDb(process.env.DATABASE_URL!, Number(process.env.DATABASE_POOL_
 const transport = inlineTransport(db, [broadcastFanOutJob, broadcastSendChunkJob]);
 const names = [jobEvents.broadcastStarted.name, jobEvents.broadcastChunk.name];
 const relayLimit = Number(process.env.BENCH_RELAY_LIMIT ?? 100);
+const maxRelays = Number(process.env.BENCH_MAX_RELAYS ?? 4);
 let relays = 0;
 const tick = () => {
-  if (relays >= 4) return;
+  if (relays >= maxRelays) return;
   relays += 1;
   relayJobs({ db, transport, names, limit: relayLimit })
     .catch((error: Error) => console.error("worker: relay failed:", error.message))
@@ -32,8 +34,15 @@ const tick = () => {
 };
 setInterval(tick, 2_000);
 tick();
+const startedAt = performance.now();
 process.on("SIGTERM", () => {
   const t = pacingTally;
+  const cpu = process.cpuUsage();
+  const { eventLoopUtilization } = nodePerformance;
+  console.error(
+    `  instance ${process.pid}: CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; ` +
+      `event loop busy ${(100 * eventLoopUtilization().utilization).toFixed(0)}% of the time`,
+  );
   console.error(
     `  instance ${process.pid}: sends that reserved fresh slots (process fell behind): ${t.lateSlots}; waits for a slot: ${t.slotWaits} ` +
       `(${(t.slotWaitMs / 1000).toFixed(1)} s in all); deferred on 130429: ${t.deferrals.throughput}`,

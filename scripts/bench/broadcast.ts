@@ -54,6 +54,8 @@ const sim = spawn("npx", ["tsx", "src/meta-simulator/main.ts"], {
 });
 const workers: ChildProcess[] = [];
 let receiver: ReturnType<typeof createServer> | null = null;
+let webhookStatuses = 0;
+let webhookFound = 0;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -70,17 +72,18 @@ for (let i = 0; ; i++) {
   if (i > 100) throw new Error("the simulator did not start");
   await sleep(200);
 }
-await fetch(`${simUrl}/__sim/config`, {
+const configured = await fetch(`${simUrl}/__sim/config`, {
   method: "PUT",
   headers: { "content-type": "application/json" },
   body: JSON.stringify({
     // with kill: Meta's "sent" status for every accepted message, so a recipient left unknown is settled by it
     statusDelaysMs: { sent: kill ? 50 : null, delivered: null, read: null },
     throughputMps: { STANDARD: level === "STANDARD" ? limit : 80, HIGH: level === "HIGH" ? limit : 1000 },
-    pairRateLimit: false,
+    pairRateLimit: { enabled: false },
     webhookUrl: kill ? `http://127.0.0.1:${receiverPort}/webhook` : null,
   }),
 });
+if (!configured.ok) throw new Error(`the simulator refused its configuration: ${await configured.text()}`);
 const appEnv: Record<string, string> = { ...localEnv({ port: 3999, simPort, databaseUrl: url, poolMax: 20 }), NODE_ENV: "production" };
 Object.assign(process.env, appEnv);
 
@@ -100,7 +103,14 @@ function startWorker(label: string) {
       "scripts/bench/broadcast-worker.ts",
     ],
     {
-      env: { ...process.env, ...appEnv, BENCH_LEVEL: level, BENCH_LIMIT: String(limit), BENCH_RELAY_LIMIT: instances > 1 ? "1" : "100" },
+      env: {
+        ...process.env,
+        ...appEnv,
+        BENCH_LEVEL: level,
+        BENCH_LIMIT: String(limit),
+        BENCH_RELAY_LIMIT: instances > 1 ? "1" : "100",
+        BENCH_MAX_RELAYS: instances > 1 ? "1" : "4",
+      },
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
@@ -230,8 +240,12 @@ try {
             })),
           ),
         );
+        webhookStatuses += updates.length;
         applyStatusUpdates({ db, updates }).then(
-          () => res.writeHead(200).end(),
+          (results) => {
+            webhookFound += results.filter((r) => r.found).length;
+            res.writeHead(200).end();
+          },
           () => res.writeHead(500).end(),
         );
       });
@@ -321,6 +335,7 @@ try {
     );
   }
   const worst = Math.min(...ratios);
+  if (kill) console.log(`  status webhooks received: ${webhookStatuses}, matched to a message: ${webhookFound}`);
   console.log(
     `  database transactions per message (claim, insert, record, pacing, status reads, outbox): ${(txUsed / Math.max(1, totalSent)).toFixed(3)}`,
   );

@@ -199,10 +199,10 @@ export async function waitForReservedSlot(
  * late, so calls never bunch up behind a stall, and no extra round trip is spent on them: a call that finds the
  * pool empty (its process fell behind) reserves fresh slots, together with the calls in the same plight. The slots
  * of all processes are disjoint and handed out at 97% of the limit, so the calls leaving in any second come from
- * slots within 1 s + 5 ms: 1,005 / 1,000 × 97% = 97.5% of the limit at most, with 2.5% (some 25 ms) left for the
+ * slots within 1 s + 20 ms: 1,020 / 1,000 × 97% = 98.9% of the limit at most, with 1.1% (some 10 ms) left for the
  * jitter between leaving and arriving at Meta — without any process knowing of the others.
  */
-export const latePacing = { toleranceMs: 5 };
+export const latePacing = { toleranceMs: 20 };
 
 /** One process's unused slots of one number, by time (local clock). */
 class SlotPool {
