@@ -111,8 +111,8 @@ type ClaimedRecipient = {
   erasedAt: Date | null;
 };
 
-const idempotencyKeyFor = (broadcastId: string, recipient: { id: string; deferrals: number }) =>
-  `broadcast:${broadcastId}:${recipient.id}:${recipient.deferrals}`;
+// A recipient's message is keyed `broadcast:<broadcast id>:<recipient id>:<deferrals>` (built in SQL below): one
+// attempt per recipient and round, so a retried step finds its row and a handed-back recipient gets a new one.
 
 /**
  * Recipients a dead run left in SENDING: with no message they were never offered to Meta and go back to
