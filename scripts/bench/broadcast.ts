@@ -13,13 +13,15 @@
  *                                   receiver in this process that applies them with the app's statement.
  *      BENCH_LEVEL, BENCH_LIMIT     the numbers' level and its limit (the simulator's and Recado's pacing alike)
  *      BENCH_SEND_RECIPIENTS        per number; default twelve seconds of the limit (more with several instances)
- *      BENCH_CPU_PROF=1             the instances write CPU profiles (node --cpu-prof) into .bench-profiles/
+ *      BENCH_CPU_PROF=1             the instances write CPU profiles (node --cpu-prof) into <tmp>/recado-bench-profiles/
  *   Prints per number the rate the simulator saw (first to last acceptance) against the limit, the 130429 answers,
  *   whether each recipient was accepted once, and the database transactions per message; then one summary line
  *   per scenario: "bench:broadcast <scenario>: … = 96.1% of the limit".
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { simulatorControl } from "../../src/meta-simulator/control-client";
@@ -37,6 +39,7 @@ const chunkSize = limit * 20; // src/server/broadcasts/sending.ts: twenty second
 const perNumber = Number(process.env.BENCH_SEND_RECIPIENTS ?? (instances > 1 ? chunkSize * instances : kill ? limit * 15 : limit * 12));
 const planCount = Number(process.env.BENCH_PLAN_RECIPIENTS ?? 100_000);
 const cpuProf = process.env.BENCH_CPU_PROF === "1";
+const profileDir = join(tmpdir(), "recado-bench-profiles");
 const server = process.env.DATABASE_URL ?? defaultServerUrl;
 const name = uniqueDatabaseName("recado_bench_broadcast");
 const url = await createDatabase(server, name);
@@ -99,7 +102,7 @@ function startWorker(label: string) {
     [
       "--import",
       "tsx",
-      ...(cpuProf ? ["--cpu-prof", "--cpu-prof-dir=.bench-profiles", `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : []),
+      ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : []),
       "scripts/bench/broadcast-worker.ts",
     ],
     {
@@ -335,6 +338,7 @@ try {
     );
   }
   const worst = Math.min(...ratios);
+  if (cpuProf) console.log(`  CPU profiles in ${profileDir}`);
   if (kill) console.log(`  status webhooks received: ${webhookStatuses}, matched to a message: ${webhookFound}`);
   console.log(
     `  database transactions per message (claim, insert, record, pacing, status reads, outbox): ${(txUsed / Math.max(1, totalSent)).toFixed(3)}`,
