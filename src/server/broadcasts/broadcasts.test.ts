@@ -19,7 +19,15 @@ import {
   startBroadcast,
   type BroadcastDraftInput,
 } from "@/server/broadcasts/lifecycle";
-import { batchSizeFor, chunkFlowControl, planBroadcastChunks, sendBroadcastChunk, type ChunkEvent } from "@/server/broadcasts/sending";
+import {
+  batchSizeFor,
+  chunkFlowControl,
+  planBroadcastChunks,
+  sendBroadcastChunk,
+  unknownRecipients,
+  type ChunkEvent,
+} from "@/server/broadcasts/sending";
+import { applyStatusUpdates } from "@/server/messaging/webhook-status";
 import { broadcastProgress, recipientReportCsv, summaryOf } from "@/server/broadcasts/progress";
 import { testDb } from "@/test/db";
 import { createSendingTenant } from "@/test/messaging-world";
@@ -319,14 +327,14 @@ describe("broadcasts", () => {
     expect((await testDb().broadcast.findUniqueOrThrow({ where: { id } })).status).toBe("COMPLETED");
   });
 
-  it("a chunk that died mid-way sends the recipients it never offered to Meta, and never resends the others", async () => {
+  it("a chunk that died mid-way sends the recipients it never offered to Meta, and offers the silent unknown ones once more", async () => {
     const world = await bakeryWithContacts(30);
     const id = await started(world.tenant.id);
     const [chunk] = await fanOut(id, world.tenant.id);
     const recipients = await testDb().broadcastRecipient.findMany({ where: { broadcastId: id }, orderBy: { seq: "asc" } });
     // the dead run had claimed everyone; it recorded an attempt for the first ten (Meta answered five of them)
     // and never reached the other twenty
-    await testDb().broadcastRecipient.updateMany({ where: { broadcastId: id }, data: { status: "SENDING" } });
+    await testDb().broadcastRecipient.updateMany({ where: { broadcastId: id }, data: { status: "SENDING", attemptedAt: new Date() } });
     for (const [i, r] of recipients.slice(0, 10).entries()) {
       await testDb().message.create({
         data: {
@@ -344,18 +352,76 @@ describe("broadcasts", () => {
       });
     }
 
-    expect(await runChunk(chunk!)).toMatchObject({ state: "done" });
+    // first round: the five without an answer are UNKNOWN and not resent while Meta's status may still come
+    const first = await sendBroadcastChunk({ db: testDb(), chunk: chunk! });
+    expect(first).toMatchObject({ state: "deferred", reason: "unknown" });
+    const waiting = await testDb().broadcastRecipient.findMany({ where: { broadcastId: id }, orderBy: { seq: "asc" } });
+    expect(waiting.slice(0, 5).every((r) => r.status === "SENT" && r.wamid?.startsWith("wamid.dead-run-"))).toBe(true);
+    expect(waiting.slice(5, 10).every((r) => r.status === "UNKNOWN")).toBe(true);
+    expect(waiting.slice(10).every((r) => r.status === "SENT")).toBe(true);
+    expect(sentTo(world.phones).size).toBe(20);
+
+    // no status came for them within the wait: each is offered once more, and the broadcast completes
+    const wait = unknownRecipients.reofferAfterMs;
+    unknownRecipients.reofferAfterMs = 200;
+    try {
+      expect(await runChunk(chunk!)).toMatchObject({ state: "done" });
+    } finally {
+      unknownRecipients.reofferAfterMs = wait;
+    }
     const after = await testDb().broadcastRecipient.findMany({ where: { broadcastId: id }, orderBy: { seq: "asc" } });
-    expect(after.slice(0, 5).every((r) => r.status === "SENT" && r.wamid?.startsWith("wamid.dead-run-"))).toBe(true);
-    expect(after.slice(5, 10).every((r) => r.status === "UNKNOWN")).toBe(true);
-    expect(after.slice(10).every((r) => r.status === "SENT")).toBe(true);
+    expect(after.slice(5, 10).every((r) => r.status === "SENT" && r.reofferedAt && r.deferrals === 1)).toBe(true);
     const perRecipient = sentTo(world.phones);
     expect([...perRecipient.keys()].sort()).toEqual(
       world.phones
-        .slice(10)
+        .slice(5)
         .map((p) => p.replace("+", ""))
         .sort(),
     );
+    expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
+    expect((await testDb().broadcast.findUniqueOrThrow({ where: { id } })).status).toBe("COMPLETED");
+  });
+
+  it("a crash between Meta's answer and its recording: the recipients wait, Meta's status webhooks settle them, nobody gets it twice", async () => {
+    const world = await bakeryWithContacts(40);
+    const id = await started(world.tenant.id);
+    const [chunk] = await planBroadcastChunks({ db: testDb(), broadcastId: id });
+    await sendBroadcastChunk({ db: testDb(), chunk: chunk! });
+    const accepted = sim.sentMessages().filter((m) => world.phones.includes(`+${m.waId}`));
+    expect(accepted).toHaveLength(40);
+    // the process died after Meta accepted the 40 calls and before the batch's recording statement ran
+    const recipients = await testDb().broadcastRecipient.findMany({ where: { broadcastId: id } });
+    await testDb().message.updateMany({
+      where: { id: { in: recipients.map((r) => r.messageId!) } },
+      data: { wamid: null, status: "PENDING", statusRank: 0 },
+    });
+    await testDb().broadcastRecipient.updateMany({ where: { broadcastId: id }, data: { status: "SENDING", messageId: null, wamid: null } });
+    await testDb().broadcast.update({ where: { id }, data: { status: "SENDING", finishedAt: null } });
+
+    // the retried step sends nobody again: every recipient is UNKNOWN, waiting for Meta's word
+    expect(await sendBroadcastChunk({ db: testDb(), chunk: chunk! })).toMatchObject({ state: "deferred", reason: "unknown" });
+    expect(await testDb().broadcastRecipient.count({ where: { broadcastId: id, status: "UNKNOWN" } })).toBe(40);
+    expect(sim.sentMessages().filter((m) => world.phones.includes(`+${m.waId}`))).toHaveLength(40);
+
+    // Meta's "sent" statuses arrive, carrying our message id as callback data (one of them "failed")
+    await applyStatusUpdates({
+      db: testDb(),
+      updates: accepted.map((m, i) => ({
+        messageId: m.id,
+        status: i === 0 ? "failed" : "sent",
+        timestamp: Math.floor(Date.now() / 1000),
+        errors: i === 0 ? [{ code: 131026, title: "Message undeliverable" }] : [],
+        bizOpaqueCallbackData: m.bizOpaqueCallbackData ?? undefined,
+      })),
+    });
+    const settled = await testDb().broadcastRecipient.findMany({ where: { broadcastId: id } });
+    expect(settled.filter((r) => r.status === "SENT" && r.wamid?.startsWith("wamid."))).toHaveLength(39);
+    expect(settled.filter((r) => r.status === "FAILED" && r.errorCode === 131026)).toHaveLength(1);
+
+    expect(await sendBroadcastChunk({ db: testDb(), chunk: chunk! })).toMatchObject({ state: "done" });
+    expect((await testDb().broadcast.findUniqueOrThrow({ where: { id } })).status).toBe("COMPLETED");
+    const perRecipient = sentTo(world.phones);
+    expect(perRecipient.size).toBe(40);
     expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
   });
 });

@@ -42,12 +42,13 @@ export const broadcastSendChunkJob = defineEventJob({
   on: jobEvents.broadcastChunk,
   flowControl: { ...chunkFlowControl, cancelOn: [{ event: jobEvents.broadcastCancelled, match: "broadcastId" }] },
   async handler({ payload: chunk, run, db }) {
-    // rounds name the steps; only rate-limit rounds count against the limit
-    for (let round = 0, rateLimitRounds = 0; rateLimitRounds < maxChunkRounds; round++) {
+    // rounds name the steps; only rate-limit rounds count against the limit (a wait for the status of a
+    // recipient left unknown happens at most once per recipient: it is offered once more, or settled)
+    for (let round = 0, rateLimitRounds = 0; rateLimitRounds < maxChunkRounds && round < maxChunkRounds * 2; round++) {
       const result = await run.run(`send round ${round}`, () => sendBroadcastChunk({ db, chunk }));
       if (result.state !== "deferred") return result; // done, over, stopped — or paused, until a resume fans out again
       await run.sleep(`rate limit wait ${round}`, result.retryAfterMs);
-      rateLimitRounds += 1;
+      if (result.reason === "rate_limit") rateLimitRounds += 1;
     }
     return { state: "gave up after rate limits" };
   },

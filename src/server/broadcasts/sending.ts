@@ -17,24 +17,38 @@
 import type { Db } from "@/server/db";
 import { evaluateBroadcastThresholds } from "@/server/monitoring/delivery-rates";
 import type { jobEvents, PayloadOf } from "@/server/jobs/events";
+import { randomUUID } from "node:crypto";
+import { Prisma } from "@/generated/prisma/client";
 import { isAppError } from "@/server/errors";
+import { pooledGraphClientForAccount } from "@/server/accounts/graph";
 import {
+  applyMetaRefusalEffects,
+  checkSendPolicy,
   loadSendingNumber,
-  offerToMeta,
-  prepareSend,
-  recordMetaAnswer,
+  loadTemplateCandidates,
+  noteAccountTokenWorks,
+  type MessageContent,
   type SendingNumber,
-  type SendResult,
+  type TemplateCandidate,
 } from "@/server/messaging/send";
+import { isGraphApiError, templateMessageBody, type GraphClient } from "@/server/whatsapp";
+import { spendAllowed, spendFactsSql, type SpendFacts } from "@/server/messaging/policy";
+import { addresseeOf, recipientCountryOf } from "@/server/contacts/bsuid";
 import { startPacedRun, type Deferral, type PacedRun } from "@/server/throughput/paced-run";
-import { throughputLimitFor } from "@/server/throughput/pacing";
+import {
+  pacedRatePerSecond,
+  reserveSlotsStatement,
+  slotReservationOf,
+  throughputLimitFor,
+  type SlotReservation,
+} from "@/server/throughput/pacing";
 import { stopBroadcast } from "@/server/broadcasts/lifecycle";
 
 export type ChunkEvent = PayloadOf<typeof jobEvents.broadcastChunk>;
 
 export type ChunkResult =
   | { state: "done" | "over" | "stopped"; sent: number; failed: number }
-  | { state: "deferred"; sent: number; failed: number; retryAfterMs: number }
+  | { state: "deferred"; reason: "rate_limit" | "unknown"; sent: number; failed: number; retryAfterMs: number }
   | { state: "paused"; sent: number; failed: number };
 
 /** Flow control for chunk jobs: keyed by the sending number (see the module comment). */
@@ -81,17 +95,38 @@ export async function planBroadcastChunks({ db, broadcastId }: { db: Db; broadca
   return chunks;
 }
 
-type ClaimedRecipient = { id: string; seq: number; contactId: string; parameters: string[]; deferrals: number };
+/** How long a recipient left UNKNOWN waits for Meta's status webhook before it is offered once more. Mutable for tests. */
+export const unknownRecipients = { reofferAfterMs: 60_000 };
 
-const idempotencyKeyFor = (broadcastId: string, recipient: { id: string; deferrals: number }) =>
-  `broadcast:${broadcastId}:${recipient.id}:${recipient.deferrals}`;
+type ClaimedRecipient = {
+  id: string;
+  seq: number;
+  contactId: string;
+  parameters: string[];
+  deferrals: number;
+  /** the contact as the send policy reads it (null fields of an erased contact make it "not found") */
+  phoneE164: string;
+  /** the BSUID: a contact known only by it is sent to as `recipient` (contacts/bsuid.ts) */
+  userId: string | null;
+  optedIn: boolean;
+  optedOutAt: Date | null;
+  notOnWhatsAppAt: Date | null;
+  lastInboundAt: Date | null;
+  marketingOptedOutAt: Date | null;
+  erasedAt: Date | null;
+};
+
+// A recipient's message is keyed `broadcast:<broadcast id>:<recipient id>:<deferrals>` (built in SQL below): one
+// attempt per recipient and round, so a retried step finds its row and a handed-back recipient gets a new one.
 
 /**
  * Recipients a dead run left in SENDING: with no message they were never offered to Meta and go back to
  * PENDING; with a message they are never resent — SENT if Meta's wamid was recorded, FAILED if Meta's refusal
- * was, UNKNOWN otherwise.
+ * was, UNKNOWN otherwise. An UNKNOWN one whose message has since been linked to Meta's answer (a status webhook
+ * carrying its id as callback data, src/server/messaging/webhook-status.ts) becomes SENT or FAILED here too.
+ * `ids` limits it to those recipients (a batch whose message rows an earlier attempt had written).
  */
-async function settleInterrupted(db: Db, chunk: ChunkEvent) {
+async function settleInterrupted(db: Db, chunk: ChunkEvent, ids: string[] | null = null) {
   await db.$executeRaw`
     UPDATE "broadcast_recipients" AS r
     SET "status" = CASE WHEN m."id" IS NULL THEN 'PENDING'::"BroadcastRecipientStatus"
@@ -102,35 +137,69 @@ async function settleInterrupted(db: Db, chunk: ChunkEvent) {
         "appErrorCode" = CASE WHEN m."wamid" IS NULL AND m."status" = 'FAILED' THEN m."appErrorCode" END,
         "errorCode" = CASE WHEN m."wamid" IS NULL AND m."status" = 'FAILED' THEN m."errorCode" END,
         "errorTitle" = CASE WHEN m."wamid" IS NULL AND m."status" = 'FAILED' THEN m."errorTitle"
-                            WHEN m."id" IS NOT NULL AND m."wamid" IS NULL THEN 'Sending was interrupted; not resent so nobody gets it twice' END
+                            WHEN m."id" IS NOT NULL AND m."wamid" IS NULL THEN 'Sending was interrupted; waiting for Meta''s status before offering it again' END
     FROM "broadcast_recipients" AS r2
     LEFT JOIN "messages" AS m ON m."tenantId" = ${chunk.tenantId}
       AND m."idempotencyKey" = 'broadcast:' || ${chunk.broadcastId} || ':' || r2."id" || ':' || r2."deferrals"
-    WHERE r."id" = r2."id" AND r2."broadcastId" = ${chunk.broadcastId} AND r2."status" = 'SENDING'
-      AND r2."seq" BETWEEN ${chunk.fromSeq} AND ${chunk.toSeq}`;
+    WHERE r."id" = r2."id" AND r2."broadcastId" = ${chunk.broadcastId}
+      AND r2."seq" BETWEEN ${chunk.fromSeq} AND ${chunk.toSeq}
+      AND (${ids}::text[] IS NULL OR r2."id" = ANY(${ids}::text[]))
+      AND (r2."status" = 'SENDING' OR (r2."status" = 'UNKNOWN' AND (m."wamid" IS NOT NULL OR m."status" = 'FAILED')))`;
 }
 
-async function claimRecipients(db: Db, broadcastId: string, fromSeq: number, toSeq: number): Promise<ClaimedRecipient[]> {
-  return db.$queryRaw<ClaimedRecipient[]>`
-    UPDATE "broadcast_recipients" SET "status" = 'SENDING', "attemptedAt" = now()
-    WHERE "broadcastId" = ${broadcastId} AND "seq" BETWEEN ${fromSeq} AND ${toSeq}
-      AND "status" = 'PENDING' AND ("notBefore" IS NULL OR "notBefore" <= now()) AND "contactId" IS NOT NULL
-    RETURNING "id", "seq", "contactId", "parameters", "deferrals"`;
+/**
+ * Recipients left UNKNOWN for longer than `reofferAfterMs` with no word from Meta (no wamid linked, no failure)
+ * are offered once more, under a new idempotency key; their first message is closed as failed. Meta answers
+ * every message it accepted with a status webhook within seconds, so silence this long means the call most
+ * likely never reached it. Once only: a recipient offered again is never offered a third time.
+ */
+async function reofferSilentUnknown(db: Db, chunk: ChunkEvent) {
+  await db.$executeRaw`
+    WITH silent AS (
+      SELECT r."id", r."messageId" FROM "broadcast_recipients" r JOIN "messages" m ON m."id" = r."messageId"
+       WHERE r."broadcastId" = ${chunk.broadcastId} AND r."seq" BETWEEN ${chunk.fromSeq} AND ${chunk.toSeq}
+         AND r."status" = 'UNKNOWN' AND r."reofferedAt" IS NULL AND m."wamid" IS NULL AND m."status" <> 'FAILED'
+         AND (r."attemptedAt" IS NULL OR r."attemptedAt" < (now() - make_interval(secs => ${unknownRecipients.reofferAfterMs / 1000})))
+       FOR UPDATE OF r SKIP LOCKED
+    ), closed AS (
+      UPDATE "messages" m SET "status" = 'FAILED', "statusRank" = 5, "statusAt" = now(), "appErrorCode" = 'INTERNAL_ERROR',
+             "errorTitle" = 'No answer and no status from Meta after the sending process stopped; offered once more'
+        FROM silent WHERE m."id" = silent."messageId" AND m."wamid" IS NULL AND m."statusRank" < 5
+    )
+    UPDATE "broadcast_recipients" r SET "status" = 'PENDING', "deferrals" = r."deferrals" + 1, "reofferedAt" = now(),
+           "messageId" = NULL, "errorTitle" = NULL, "notBefore" = NULL
+      FROM silent WHERE r."id" = silent."id"`;
+}
+
+/**
+ * Claims the PENDING recipients of a seq range (PENDING → SENDING, attempt time recorded) with what the send
+ * policy reads of their contacts, and reserves one send slot per claimed recipient on the number's pacing row:
+ * one statement.
+ */
+async function claimBatch(db: Db, chunk: ChunkEvent, fromSeq: number, toSeq: number, perSecond: number) {
+  const slot = reserveSlotsStatement({ phoneNumberId: chunk.phoneNumberId, count: Prisma.sql`(SELECT count(*) FROM claimed)`, perSecond });
+  const rows = await db.$queryRaw<(ClaimedRecipient & { start_ms: number; now_ms: number })[]>`
+    WITH claimed AS (
+      UPDATE "broadcast_recipients" AS r SET "status" = 'SENDING', "attemptedAt" = now()
+        FROM "contacts" AS c
+       WHERE r."broadcastId" = ${chunk.broadcastId} AND r."seq" BETWEEN ${fromSeq} AND ${toSeq}
+         AND r."status" = 'PENDING' AND (r."notBefore" IS NULL OR r."notBefore" <= now()) AND c."id" = r."contactId"
+      RETURNING r."id", r."seq", r."contactId", r."parameters", r."deferrals", c."phoneE164", c."userId", c."optedIn", c."optedOutAt",
+                c."notOnWhatsAppAt", c."lastInboundAt", c."marketingOptedOutAt", c."erasedAt"
+    ), slot AS (${slot})
+    SELECT claimed.*, slot.start_ms, slot.now_ms FROM claimed, slot ORDER BY claimed."seq"`;
+  const first = rows[0];
+  return { claimed: rows as ClaimedRecipient[], reservation: first ? slotReservationOf(first, rows.length, perSecond) : null };
 }
 
 function failureOf(error: Error) {
+  if (isGraphApiError(error))
+    return { appErrorCode: error.code, errorCode: error.metaCode ?? null, errorTitle: (error.metaMessage || error.code).slice(0, 300) };
   return {
     appErrorCode: isAppError(error) ? error.code : "INTERNAL_ERROR",
     errorCode: (isAppError(error) ? error.metaCode : undefined) ?? null,
     errorTitle: error.message.slice(0, 300),
   };
-}
-
-/** A recipient not offered to Meta because the broadcast was paused, cancelled or stopped meanwhile. */
-class Halted extends Error {
-  constructor() {
-    super("the broadcast is no longer sending");
-  }
 }
 
 /** The broadcast's status while a chunk sends: read at most every `everyMs`, so every send can ask. */
@@ -153,108 +222,192 @@ function statusWatch(db: Db, broadcastId: string, everyMs = 250) {
 type Failure = { id: string } & ReturnType<typeof failureOf>;
 type BatchResult = { sent: number; failed: number; deferred: number; halted: number; failures: Failure[] };
 
-type BatchContext = {
+type ChunkContext = {
   db: Db;
   chunk: ChunkEvent;
-  broadcast: { tenantId: string; templateName: string; templateLanguage: string; throughputLevel: string | null | undefined };
+  content: Extract<MessageContent, { kind: "template" }>;
+  templates: TemplateCandidate[];
+  throughputLevel: string | null | undefined;
   from: SendingNumber;
+  graph: GraphClient;
   broadcastStatus: () => Promise<string>;
+  /** the request body of this template, built on first use and filled per recipient */
+  body: ((addressee: { to: string } | { recipient: string }, parameters: readonly string[], callback: string) => string) | null;
 };
 
-type Outcome = { recipient: ClaimedRecipient } & (
-  { status: "sent"; result: SendResult } | { status: "failed"; error: Error } | ({ status: "deferred" } & Deferral)
+/** What became of one claimed recipient, as the batch's one recording statement writes it. */
+type Outcome = { recipient: ClaimedRecipient; messageId: string | null } & (
+  | { kind: "sent"; wamid: string }
+  | { kind: "failed"; error: Error }
+  | { kind: "deferred"; deferral: Deferral; error: Error }
+  | { kind: "halted" }
 );
 
-/**
- * One recipient at its turn of the paced run: prepared (checked, attempt recorded) half a second before its slot,
- * offered to Meta at the slot, Meta's answer recorded. A rate limit is not waited out per message: the recipient
- * is handed back (deferred) and, on 130429, the number pauses.
- */
-async function sendToRecipient(
-  { db, chunk, broadcast, from, broadcastStatus }: BatchContext,
+/** One recipient at its turn of the paced run: offered to Meta at its slot (the message row is already written). */
+async function offer(
+  context: ChunkContext,
   run: PacedRun,
   index: number,
   recipient: ClaimedRecipient,
+  messageId: string,
 ): Promise<Outcome> {
   const turn = await run.turn(index);
   try {
-    if ((await broadcastStatus()) !== "SENDING") throw new Halted();
-    const prepared = await prepareSend({
-      db,
-      tenantId: broadcast.tenantId,
-      contactId: recipient.contactId,
-      content: {
-        kind: "template",
-        templateName: broadcast.templateName,
-        language: broadcast.templateLanguage,
-        parameters: recipient.parameters,
-      },
-      source: "broadcast",
-      idempotencyKey: idempotencyKeyFor(chunk.broadcastId, recipient),
-      from,
-    });
-    if (prepared.replayed) return { recipient, status: "sent", result: prepared.result };
+    if ((await context.broadcastStatus()) !== "SENDING") return { recipient, messageId, kind: "halted" };
     const slot = await turn.slot();
-    const answer = await offerToMeta(prepared.send).finally(slot.answered);
-    return { recipient, status: "sent", result: await recordMetaAnswer({ db, send: prepared.send, answer }) };
-  } catch (error) {
+    let error: Error;
+    try {
+      const body = context.body!(addresseeOf(recipient) ?? { to: recipient.phoneE164 }, recipient.parameters, messageId);
+      const sent = await context.graph.sendMessageBody(context.from.metaPhoneNumberId, body);
+      return { recipient, messageId, kind: "sent", wamid: sent.messageId };
+    } catch (caught) {
+      error = caught as Error;
+    } finally {
+      slot.answered();
+    }
     const deferral = await turn.deferral(error, recipient.deferrals);
-    return deferral ? { recipient, status: "deferred", ...deferral } : { recipient, status: "failed", error: error as Error };
+    return deferral ? { recipient, messageId, kind: "deferred", deferral, error } : { recipient, messageId, kind: "failed", error };
   } finally {
     turn.end();
   }
 }
 
-/** Sends one claimed batch at its slots and records every outcome. */
-async function sendBatch(context: BatchContext, claimed: ClaimedRecipient[]): Promise<BatchResult> {
-  const { db, chunk, broadcast } = context;
-  const run = await startPacedRun({
-    db,
-    phoneNumberId: chunk.phoneNumberId,
-    throughputLevel: broadcast.throughputLevel,
-    count: claimed.length,
-  });
-  const outcomes = await Promise.all(claimed.map((recipient, index) => sendToRecipient(context, run, index, recipient)));
+/**
+ * One batch, claimed already: the send policy per recipient (the same function single sends use), the message
+ * rows of those it allows in one multi-row insert, every call at its slot over the pooled connections, and every
+ * outcome — wamids, refusals, deferrals, recipients held back by a pause — recorded in one statement.
+ */
+async function sendBatch(context: ChunkContext, claimed: ClaimedRecipient[], reservation: SlotReservation): Promise<BatchResult> {
+  const { db, chunk, content, from } = context;
+  const outcomes: Outcome[] = [];
+  const allowed: {
+    index: number;
+    recipient: ClaimedRecipient;
+    messageId: string;
+    language: string | null;
+    businessInitiated: boolean;
+  }[] = [];
+  const now = new Date();
+  // the bakery's monthly spend cap (messaging/policy.ts): its facts read once per batch; once refused, every
+  // billable send of the batch is refused the same way (one alert, no query per recipient)
+  const [{ spend }] = await db.$queryRaw<[{ spend: SpendFacts }]>`SELECT ${spendFactsSql(chunk.tenantId)} AS "spend"`;
+  let capRefusal: Error | null = null;
+  for (const [index, recipient] of claimed.entries()) {
+    try {
+      const verdict = checkSendPolicy({
+        contactId: recipient.contactId,
+        contact: recipient.erasedAt ? null : { ...recipient, id: recipient.contactId },
+        content: { ...content, parameters: recipient.parameters },
+        templates: context.templates,
+        tenantLanguage: from.language,
+        now,
+      });
+      context.body ??= templateMessageBody({
+        templateName: verdict.metaTemplateName ?? content.templateName,
+        languageCode: verdict.language ?? from.language,
+      });
+      if (verdict.billable && !capRefusal) {
+        await spendAllowed({ db, tenantId: chunk.tenantId, spend, billable: true, now }).catch((error: Error) => {
+          capRefusal = error;
+        });
+      }
+      if (verdict.billable && capRefusal) throw capRefusal;
+      allowed.push({ index, recipient, messageId: randomUUID(), language: verdict.language, businessInitiated: verdict.businessInitiated });
+    } catch (error) {
+      outcomes.push({ recipient, messageId: null, kind: "failed", error: error as Error });
+    }
+  }
 
-  const sent = outcomes.flatMap((o) =>
-    o.status === "sent" ? [{ id: o.recipient.id, messageId: o.result.messageId, wamid: o.result.wamid }] : [],
-  );
-  const failed = outcomes.flatMap((o): Failure[] =>
-    o.status === "failed" && !(o.error instanceof Halted) ? [{ id: o.recipient.id, ...failureOf(o.error) }] : [],
-  );
-  const halted = outcomes.flatMap((o) => (o.status === "failed" && o.error instanceof Halted ? [o.recipient.id] : []));
-  const deferred = outcomes.flatMap((o) => (o.status === "deferred" ? [{ id: o.recipient.id, retryAfterMs: o.retryAfterMs }] : []));
+  // the attempts, recorded before Meta is called: one row per allowed recipient, keyed per recipient and attempt
+  let written = new Set<string>();
+  if (allowed.length) {
+    const language = allowed[0]!.language;
+    const rows = await db.$queryRaw<{ id: string }[]>`
+      INSERT INTO "messages" ("id", "tenantId", "phoneNumberId", "contactId", "direction", "type", "templateName", "templateLanguage",
+                              "parameters", "source", "idempotencyKey", "status", "statusRank", "recipientCountry", "businessInitiated")
+      SELECT i."messageId", ${chunk.tenantId}, ${from.phoneNumberId}, r."contactId", 'OUTBOUND'::"MessageDirection", 'template',
+             ${content.templateName}, ${language}, r."parameters", 'broadcast',
+             'broadcast:' || ${chunk.broadcastId} || ':' || r."id" || ':' || r."deferrals", 'PENDING'::"MessageStatus", 0,
+             i."country", i."businessInitiated"
+        FROM unnest(${allowed.map((a) => a.recipient.id)}::text[], ${allowed.map((a) => a.messageId)}::text[],
+                    ${allowed.map((a) => recipientCountryOf(a.recipient))}::text[], ${allowed.map((a) => a.businessInitiated)}::boolean[])
+             AS i("recipientId", "messageId", "country", "businessInitiated")
+        JOIN "broadcast_recipients" r ON r."id" = i."recipientId"
+      ON CONFLICT ("tenantId", "idempotencyKey") DO NOTHING
+      RETURNING "id"`;
+    written = new Set(rows.map((row) => row.id));
+  }
+  // an earlier attempt of this step had written these (its run died after the insert): settled from that row, never resent
+  const replayed = allowed.filter((a) => !written.has(a.messageId)).map((a) => a.recipient.id);
+  const toOffer = allowed.filter((a) => written.has(a.messageId));
 
-  if (sent.length) {
-    await db.$executeRaw`
-      UPDATE "broadcast_recipients" AS r SET "status" = 'SENT', "messageId" = s."messageId", "wamid" = s."wamid", "sentAt" = now()
-      FROM unnest(${sent.map((s) => s.id)}::text[], ${sent.map((s) => s.messageId)}::text[], ${sent.map((s) => s.wamid)}::text[]) AS s("id", "messageId", "wamid")
-      WHERE r."id" = s."id"`;
+  if (toOffer.length) {
+    const run = await startPacedRun({
+      db,
+      phoneNumberId: chunk.phoneNumberId,
+      throughputLevel: context.throughputLevel,
+      count: claimed.length,
+      reservation,
+    });
+    outcomes.push(...(await Promise.all(toOffer.map((a) => offer(context, run, a.index, a.recipient, a.messageId)))));
   }
-  if (failed.length) {
-    await db.$executeRaw`
-      UPDATE "broadcast_recipients" AS r SET "status" = 'FAILED', "appErrorCode" = f."appErrorCode", "errorCode" = f."errorCode", "errorTitle" = f."errorTitle"
-      FROM unnest(${failed.map((f) => f.id)}::text[], ${failed.map((f) => f.appErrorCode)}::text[], ${failed.map((f) => f.errorCode)}::int[], ${failed.map((f) => f.errorTitle)}::text[])
-        AS f("id", "appErrorCode", "errorCode", "errorTitle")
-      WHERE r."id" = f."id"`;
-  }
-  if (deferred.length) {
-    await db.$executeRaw`
-      UPDATE "broadcast_recipients" AS r SET "status" = 'PENDING', "deferrals" = r."deferrals" + 1,
-             "notBefore" = now() + make_interval(secs => d."waitMs" / 1000.0)
-      FROM unnest(${deferred.map((d) => d.id)}::text[], ${deferred.map((d) => d.retryAfterMs)}::float8[]) AS d("id", "waitMs")
-      WHERE r."id" = d."id"`;
-  }
-  if (halted.length) {
-    // back in line for when the broadcast resumes; cancelled with it if it will not (cancel and stop mark the
-    // pending ones themselves: whichever of the two updates comes second sees the other's result)
-    await db.$executeRaw`
-      UPDATE "broadcast_recipients" AS r
-      SET "status" = CASE WHEN b."status" IN ('SENDING', 'PAUSED') THEN 'PENDING'::"BroadcastRecipientStatus" ELSE 'CANCELLED'::"BroadcastRecipientStatus" END
-      FROM "broadcasts" AS b
-      WHERE b."id" = ${chunk.broadcastId} AND r."broadcastId" = b."id" AND r."id" = ANY(${halted}::text[]) AND r."status" = 'SENDING'`;
-  }
-  return { sent: sent.length, failed: failed.length, deferred: deferred.length, halted: halted.length, failures: failed };
+
+  await recordOutcomes(db, chunk, outcomes);
+  if (replayed.length) await settleInterrupted(db, chunk, replayed);
+
+  const refusals = outcomes.flatMap((o) =>
+    (o.kind === "failed" || o.kind === "deferred") && isGraphApiError(o.error)
+      ? [{ contactId: o.recipient.contactId, error: o.error }]
+      : [],
+  );
+  if (refusals.length) await applyMetaRefusalEffects({ db, from, refusals });
+  if (outcomes.some((o) => o.kind === "sent")) await noteAccountTokenWorks({ db, from });
+
+  const failures = outcomes.flatMap((o): Failure[] => (o.kind === "failed" ? [{ id: o.recipient.id, ...failureOf(o.error) }] : []));
+  const count = (kind: Outcome["kind"]) => outcomes.filter((o) => o.kind === kind).length;
+  return { sent: count("sent"), failed: failures.length, deferred: count("deferred"), halted: count("halted"), failures };
+}
+
+/**
+ * Every outcome of a batch in one statement: the messages get their wamid (ACCEPTED) or Meta's refusal (FAILED);
+ * the rows of sends held back by a pause are deleted (never offered to Meta); the recipients become SENT, FAILED,
+ * PENDING again with a later not-before (Meta's pacing codes), or PENDING / CANCELLED as the broadcast now is.
+ */
+async function recordOutcomes(db: Db, chunk: ChunkEvent, outcomes: Outcome[]) {
+  if (outcomes.length === 0) return;
+  const failure = (o: Outcome) => (o.kind === "failed" || o.kind === "deferred" ? failureOf(o.error) : null);
+  const col = <T>(pick: (o: Outcome) => T) => outcomes.map(pick);
+  await db.$executeRaw`
+    WITH o AS (
+      SELECT * FROM unnest(${col((o) => o.recipient.id)}::text[], ${col((o) => o.messageId)}::text[], ${col((o) => o.kind)}::text[],
+                           ${col((o) => (o.kind === "sent" ? o.wamid : null))}::text[], ${col((o) => failure(o)?.appErrorCode ?? null)}::text[],
+                           ${col((o) => failure(o)?.errorCode ?? null)}::int[], ${col((o) => failure(o)?.errorTitle ?? null)}::text[],
+                           ${col((o) => (o.kind === "deferred" ? o.deferral.retryAfterMs : null))}::float8[])
+        AS o("recipientId", "messageId", "kind", "wamid", "appErrorCode", "errorCode", "errorTitle", "waitMs")
+    ), accepted AS (
+      -- a status webhook may have linked the wamid first (callback data): it is the same wamid
+      UPDATE "messages" m SET "wamid" = o."wamid", "status" = 'ACCEPTED', "statusRank" = 1, "statusAt" = now()
+        FROM o WHERE o."kind" = 'sent' AND m."id" = o."messageId" AND m."statusRank" < 1
+    ), refused AS (
+      UPDATE "messages" m SET "status" = 'FAILED', "statusRank" = 5, "statusAt" = now(),
+             "errorCode" = o."errorCode", "errorTitle" = o."errorTitle", "appErrorCode" = o."appErrorCode"
+        FROM o WHERE o."kind" IN ('failed', 'deferred') AND m."id" = o."messageId" AND m."statusRank" < 5
+    ), withdrawn AS (
+      DELETE FROM "messages" m USING o WHERE o."kind" = 'halted' AND m."id" = o."messageId"
+    )
+    UPDATE "broadcast_recipients" AS r SET
+      "status" = (CASE o."kind" WHEN 'sent' THEN 'SENT' WHEN 'failed' THEN 'FAILED' WHEN 'deferred' THEN 'PENDING'
+                  ELSE CASE WHEN b."status" IN ('SENDING', 'PAUSED') THEN 'PENDING' ELSE 'CANCELLED' END END)::"BroadcastRecipientStatus",
+      "messageId" = CASE WHEN o."kind" IN ('sent', 'failed') THEN o."messageId" ELSE r."messageId" END,
+      "wamid" = CASE WHEN o."kind" = 'sent' THEN o."wamid" ELSE r."wamid" END,
+      "sentAt" = CASE WHEN o."kind" = 'sent' THEN now() ELSE r."sentAt" END,
+      "appErrorCode" = CASE WHEN o."kind" = 'failed' THEN o."appErrorCode" ELSE r."appErrorCode" END,
+      "errorCode" = CASE WHEN o."kind" = 'failed' THEN o."errorCode" ELSE r."errorCode" END,
+      "errorTitle" = CASE WHEN o."kind" = 'failed' THEN o."errorTitle" ELSE r."errorTitle" END,
+      "deferrals" = CASE WHEN o."kind" = 'deferred' THEN r."deferrals" + 1 ELSE r."deferrals" END,
+      "notBefore" = CASE WHEN o."kind" = 'deferred' THEN now() + make_interval(secs => o."waitMs" / 1000.0) ELSE r."notBefore" END
+    FROM o, "broadcasts" AS b
+    WHERE b."id" = ${chunk.broadcastId} AND r."id" = o."recipientId" AND r."status" = 'SENDING'`;
 }
 
 /** Sends what is due in one chunk, batch by batch, and records every outcome. Safe to run again. */
@@ -273,11 +426,17 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
   if (broadcast.status !== "SENDING") return { state: "over", sent: 0, failed: 0 };
 
   await settleInterrupted(db, chunk);
+  await reofferSilentUnknown(db, chunk);
+  const throughputLevel = broadcast.phoneNumber?.throughputLevel;
+  const perSecond = pacedRatePerSecond(throughputLevel);
+  const content = { kind: "template" as const, templateName: broadcast.templateName, language: broadcast.templateLanguage, parameters: [] };
   let from: SendingNumber;
+  let graph: GraphClient;
   try {
     from = await loadSendingNumber({ db, tenantId: broadcast.tenantId });
+    graph = pooledGraphClientForAccount(from.account, throughputLimitFor(throughputLevel));
   } catch (error) {
-    // WhatsApp switched off or the number taken away mid-broadcast: nothing can be sent
+    // WhatsApp switched off, the number taken away or the account's token gone mid-broadcast: nothing can be sent
     await stopBroadcast({
       db,
       broadcastId: chunk.broadcastId,
@@ -287,13 +446,16 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
     return { state: "stopped", sent: 0, failed: 0 };
   }
 
-  const throughputLevel = broadcast.phoneNumber?.throughputLevel;
-  const context: BatchContext = {
+  const context: ChunkContext = {
     db,
     chunk,
-    broadcast: { ...broadcast, throughputLevel },
+    content,
+    templates: await loadTemplateCandidates(db, from, content),
+    throughputLevel,
     from,
+    graph,
     broadcastStatus: statusWatch(db, chunk.broadcastId),
+    body: null,
   };
   const size = batchSizeFor(throughputLevel);
   const totals = { sent: 0, failed: 0 };
@@ -306,8 +468,8 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
   // Every batch started is awaited before the chunk ends, also when one of them fails: a retried step must not
   // run beside sends of this one still under way.
   const started: Promise<BatchResult>[] = [];
-  const start = (claimed: ClaimedRecipient[]) => {
-    const batch = sendBatch(context, claimed);
+  const start = (claimed: ClaimedRecipient[], reservation: SlotReservation) => {
+    const batch = sendBatch(context, claimed, reservation);
     batch.catch(() => {}); // awaited below; this only keeps a rejection meanwhile from being "unhandled"
     started.push(batch);
     return batch;
@@ -316,16 +478,16 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
     let previous: Promise<BatchResult> | null = null;
     for (let from = chunk.fromSeq; from <= chunk.toSeq; from += size) {
       if ((await context.broadcastStatus()) !== "SENDING") break;
-      const claimed = await claimRecipients(db, chunk.broadcastId, from, Math.min(chunk.toSeq, from + size - 1));
-      if (claimed.length === 0) continue;
-      const current = start(claimed);
+      const { claimed, reservation } = await claimBatch(db, chunk, from, Math.min(chunk.toSeq, from + size - 1), perSecond);
+      if (!reservation) continue;
+      const current = start(claimed, reservation);
 
       // If the broadcast's very first batch fails entirely, something is wrong with the account, not
       // the recipients — stop before anyone else is tried.
       if (claimed.some((r) => r.seq === 1 && r.deferrals === 0)) {
         const first = await current;
         add(first);
-        if (first.sent === 0 && first.deferred === 0 && first.halted === 0) {
+        if (first.sent === 0 && first.deferred === 0 && first.halted === 0 && first.failed > 0) {
           const common = mostCommon(first.failures.map((f) => f.appErrorCode));
           await stopBroadcast({
             db,
@@ -349,11 +511,19 @@ export async function sendBroadcastChunk({ db, chunk }: { db: Db; chunk: ChunkEv
   if (status === "PAUSED") return { state: "paused", ...totals };
   if (status !== "SENDING") return { state: "over", ...totals };
 
-  const [left] = await db.$queryRaw<{ pending: number; next_ms: number | null }[]>`
-    SELECT count(*)::int AS pending, (extract(epoch from min("notBefore") - now()) * 1000)::float8 AS next_ms
+  // still to do: recipients handed back (rate limits), and recipients left UNKNOWN waiting for Meta's status
+  const [left] = await db.$queryRaw<{ pending: number; next_ms: number | null; unknown: number; unknown_ms: number | null }[]>`
+    SELECT count(*) FILTER (WHERE "status" = 'PENDING')::int AS pending,
+           (extract(epoch from min("notBefore") FILTER (WHERE "status" = 'PENDING') - now()) * 1000)::float8 AS next_ms,
+           count(*) FILTER (WHERE "status" = 'UNKNOWN' AND "reofferedAt" IS NULL)::int AS unknown,
+           (extract(epoch from min("attemptedAt") FILTER (WHERE "status" = 'UNKNOWN' AND "reofferedAt" IS NULL)
+                    + make_interval(secs => ${unknownRecipients.reofferAfterMs / 1000}) - now()) * 1000)::float8 AS unknown_ms
     FROM "broadcast_recipients"
-    WHERE "broadcastId" = ${chunk.broadcastId} AND "seq" BETWEEN ${chunk.fromSeq} AND ${chunk.toSeq} AND "status" = 'PENDING'`;
-  if (left && left.pending > 0) return { state: "deferred", ...totals, retryAfterMs: Math.max(50, Math.ceil(left.next_ms ?? 1000)) };
+    WHERE "broadcastId" = ${chunk.broadcastId} AND "seq" BETWEEN ${chunk.fromSeq} AND ${chunk.toSeq} AND "status" IN ('PENDING', 'UNKNOWN')`;
+  if (left && left.pending > 0)
+    return { state: "deferred", reason: "rate_limit", ...totals, retryAfterMs: Math.max(50, Math.ceil(left.next_ms ?? 1000)) };
+  if (left && left.unknown > 0)
+    return { state: "deferred", reason: "unknown", ...totals, retryAfterMs: Math.max(50, Math.ceil(left.unknown_ms ?? 1000)) };
   await completeIfFinished(db, chunk.broadcastId);
   return { state: "done", ...totals };
 }
@@ -369,7 +539,8 @@ export async function completeIfFinished(db: Db, broadcastId: string) {
   const completed = await db.$executeRaw`
     UPDATE "broadcasts" SET "status" = 'COMPLETED', "finishedAt" = now(), "updatedAt" = now()
     WHERE "id" = ${broadcastId} AND "status" = 'SENDING'
-      AND NOT EXISTS (SELECT 1 FROM "broadcast_recipients" WHERE "broadcastId" = ${broadcastId} AND "status" IN ('PENDING', 'SENDING'))`;
+      AND NOT EXISTS (SELECT 1 FROM "broadcast_recipients" WHERE "broadcastId" = ${broadcastId}
+                        AND ("status" IN ('PENDING', 'SENDING') OR ("status" = 'UNKNOWN' AND "reofferedAt" IS NULL)))`;
   if (completed === 0) return;
   // a failure here must not fail the chunk (it would not complete again): the periodic job judges it later
   await evaluateBroadcastThresholds({ db, broadcastId }).catch((error: Error) =>

@@ -350,6 +350,32 @@ describe("marketing limits", () => {
     expect((await testDb().message.findUniqueOrThrow({ where: { id: sent.messageId } })).status).toBe("DELIVERED");
   });
 
+  it("a broadcast's batches apply the same rules: a contact who stopped marketing is refused, a BSUID-only one goes to `recipient`", async () => {
+    const { tenant } = await bakery();
+    const stopped = await testDb().contact.update({
+      where: { id: (await contact(tenant.id)).id },
+      data: { marketingOptedOutAt: new Date() },
+    });
+    const willing = await contact(tenant.id);
+    const { userId } = await control.createUser({ username: `forner.${Date.now()}`, name: "Pau" });
+    const byUsername = await contact(tenant.id, { phoneE164: bsuidPlaceholder(userId), userId });
+    const input = { name: "Finde", templateName: "weekend_offer", language: "es", parameters: [], audience: { kind: "all" as const } };
+    const draft = await createBroadcast({ db: testDb(), tenantId: tenant.id, userId: null, input });
+    await startBroadcast({ db: testDb(), tenantId: tenant.id, broadcastId: draft.id });
+    for (const chunk of await planBroadcastChunks({ db: testDb(), broadcastId: draft.id }))
+      await sendBroadcastChunk({ db: testDb(), chunk });
+    await settled();
+    const recipients = await testDb().broadcastRecipient.findMany({ where: { broadcastId: draft.id } });
+    const of = (id: string) => recipients.find((r) => r.contactId === id);
+    expect(of(stopped.id)).toMatchObject({ status: "FAILED", appErrorCode: "MARKETING_OPTED_OUT" });
+    expect(of(willing.id)?.status).toBe("SENT");
+    expect(of(byUsername.id)?.status).toBe("SENT");
+    const toUsername = await testDb().message.findFirstOrThrow({ where: { contactId: byUsername.id } });
+    expect(sim.sentMessages().find((m) => m.id === toUsername.wamid)!.to).toBe(userId);
+    expect(toUsername).toMatchObject({ status: "DELIVERED", businessInitiated: true });
+    expect(toUsername.recipientCountry).toBe(userId.slice(0, 2));
+  });
+
   it("a 131050 failure makes the contact refuse marketing too", async () => {
     const { tenant, number } = await bakery();
     const person = await contact(tenant.id);

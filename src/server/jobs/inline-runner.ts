@@ -30,8 +30,13 @@ export type InlineOptions = {
   waitPollMs?: number;
   /** how long a claimed run waits in the process for its concurrency key before it is handed back */
   queuedWaitMaxMs?: number;
+  /** the claim's lease (inlineLeaseMs; a test shortens it) */
+  leaseMs?: number;
   logger?: JobLogger;
 };
+
+/** How long an inline run's claim lasts without renewal (src/server/jobs/outbox.ts renews it while the run lives). */
+export const inlineLeaseMs = 15_000;
 
 /** The outbox row name of a cron job's runs (inline only: Inngest runs crons itself). */
 export const cronRowName = (jobId: string) => `cron:${jobId}`;
@@ -62,7 +67,7 @@ function indexDefinitions(definitions: JobDefinition[]) {
 
 /** The relay target for RECADO_JOBS=inline: runs the job each claimed row stands for, in this process. */
 export function inlineTransport(db: Db, definitions: JobDefinition[], options: InlineOptions = {}): JobTransport {
-  const { inProcessSleepMaxMs = 30_000, waitPollMs = 5_000, queuedWaitMaxMs = 5 * 60_000 } = options;
+  const { inProcessSleepMaxMs = 30_000, waitPollMs = 5_000, queuedWaitMaxMs = 5 * 60_000, leaseMs = inlineLeaseMs } = options;
   const { byEvent, byCronRow } = indexDefinitions(definitions);
   const running = new Map<string, number>();
   const queued = new Map<string, (() => void)[]>();
@@ -228,8 +233,9 @@ export function inlineTransport(db: Db, definitions: JobDefinition[], options: I
   }
 
   return {
-    // an inline job runs while it is claimed: long enough for a broadcast chunk, short enough to recover a crash
-    leaseMs: 10 * 60_000,
+    // an inline job runs while it is claimed; the relay renews the lease every 5 s while it runs, so a job whose
+    // process died (SIGKILL, a crash) is claimed again by the next relay within 15 s
+    leaseMs,
     async send(rows) {
       const outcome: Required<TransportOutcome> = { delivered: [], failed: [], later: [], refused: [] };
       await Promise.all(rows.map((row) => runRow(row, outcome)));

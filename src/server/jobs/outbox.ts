@@ -51,7 +51,7 @@ export type TransportOutcome = {
 
 /** Hands claimed events over; throws when they could not be handed over (they are tried again later). */
 export type JobTransport = {
-  /** how long a claimed event stays with this relay before another may claim it */
+  /** how long a claimed event stays with this relay before another may claim it; renewed every third of it while held */
   leaseMs: number;
   send: (events: OutboxRow[]) => Promise<TransportOutcome>;
 };
@@ -59,6 +59,14 @@ export type JobTransport = {
 export const jobRelay = { batchSize: 100, maxBackoffMs: 10 * 60_000 };
 
 const backoffMs = (attempts: number) => Math.min(jobRelay.maxBackoffMs, 2_000 * 2 ** Math.max(0, attempts - 1));
+
+async function renewLease(db: Db, ids: string[], leaseMs: number) {
+  await db.$executeRaw`
+    UPDATE "job_outbox" SET "nextAttemptAt" = now() + make_interval(secs => ${leaseMs / 1000})
+    WHERE "id" = ANY(${ids}::text[]) AND "dispatchedAt" IS NULL`.catch((error: Error) =>
+    console.error("jobs: lease renewal failed:", error.message),
+  );
+}
 
 /** Claims due events (SKIP LOCKED, so several relays never take the same one) and hands them to `transport`. */
 export async function relayJobs({
@@ -85,11 +93,17 @@ export async function relayJobs({
     RETURNING job."id", job."name", job."data", job."attempts", job."runState"`;
   if (claimed.length === 0) return { claimed: 0, delivered: 0, failed: 0 };
 
+  // The lease is short and renewed while the transport holds the rows (an inline job runs for as long as a
+  // broadcast chunk takes): a process that dies stops renewing, and its rows are claimed again within one lease.
+  const ids = claimed.map((row) => row.id);
+  const renewal = transport.leaseMs > 0 ? setInterval(() => void renewLease(db, ids, transport.leaseMs), transport.leaseMs / 3) : null;
   let outcome: TransportOutcome;
   try {
     outcome = await transport.send(claimed);
   } catch (error) {
     outcome = { delivered: [], failed: claimed.map(({ id }) => ({ id, error: (error as Error).message })) };
+  } finally {
+    if (renewal) clearInterval(renewal);
   }
   if (outcome.delivered.length) {
     await db.jobOutbox.updateMany({ where: { id: { in: outcome.delivered } }, data: { dispatchedAt: new Date(), lastError: null } });

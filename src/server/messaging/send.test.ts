@@ -368,3 +368,29 @@ describe("sending: Meta's answers", () => {
     expect(await sentTo(simNumber.id)).toHaveLength(0);
   });
 });
+
+describe("single sends are paced", () => {
+  it("200 sends at once through sendMessage on one STANDARD number: none refused with 130429, never over 80 in a second", async () => {
+    const db = testDb();
+    const { tenant, number } = await createSendingTenant(db, simulatorUrl);
+    const contacts = [];
+    for (let i = 0; i < 200; i++) contacts.push(await createContactRow(db, tenant.id, { phoneE164: `+3469${String(5_000_000 + i)}` }));
+    const outcomes = await Promise.all(
+      contacts.map((contact) =>
+        sendMessage({ db, tenantId: tenant.id, contactId: contact.id, content: po(), source: "test", rateLimitAttempts: 1 }).then(
+          (result) => result.status,
+          (error: { code?: string }) => error.code ?? "error",
+        ),
+      ),
+    );
+    expect(outcomes.filter((status) => status !== "ACCEPTED")).toEqual([]);
+    const accepted = (await sentTo(number.metaPhoneNumberId)).map((m) => m.acceptedAt).sort((a, b) => a - b);
+    expect(accepted).toHaveLength(200);
+    let busiest = 0;
+    for (let start = 0, end = 0; end < accepted.length; end++) {
+      while (accepted[end]! - accepted[start]! >= 1000) start++;
+      busiest = Math.max(busiest, end - start + 1);
+    }
+    expect(busiest).toBeLessThanOrEqual(80);
+  });
+});

@@ -37,7 +37,7 @@ import {
   slotReservationOf,
   throughputLimitFor,
   throughputPauseMs,
-  waitForReservedSlot,
+  departAtSlot,
   type SlotReservation,
 } from "@/server/throughput/pacing";
 
@@ -130,7 +130,7 @@ function sendingNumberOf(
   };
 }
 
-type Contact = {
+export type Contact = {
   id: string;
   phoneE164: string;
   /** the BSUID, when known (a contact known only by it has no phone number: contacts/bsuid.ts) */
@@ -141,23 +141,6 @@ type Contact = {
   lastInboundAt: Date | null;
   marketingOptedOutAt: Date | null;
 };
-
-async function checkContact(db: Db, tenantId: string, contactId: string): Promise<Contact> {
-  const contact = await db.contact.findFirst({
-    where: { id: contactId, tenantId, erasedAt: null },
-    select: {
-      id: true,
-      phoneE164: true,
-      userId: true,
-      optedIn: true,
-      optedOutAt: true,
-      notOnWhatsAppAt: true,
-      lastInboundAt: true,
-      marketingOptedOutAt: true,
-    },
-  });
-  return contactAllowed(contact, contactId);
-}
 
 /** Check 2 on a loaded contact (or none): the refusal, or the contact. */
 function contactAllowed(contact: Contact | null, contactId: string): Contact {
@@ -191,7 +174,7 @@ const templateLanguages = (content: TemplateContent, tenantLanguage: string) =>
 
 type TemplateContent = Extract<MessageContent, { kind: "template" }>;
 
-type TemplateCandidate = {
+export type TemplateCandidate = {
   id: string;
   name: string;
   language: string;
@@ -203,10 +186,11 @@ type TemplateCandidate = {
   ownerTenantId: string | null;
 };
 
-export async function checkTemplate(db: Db, from: SendingNumber, content: TemplateContent) {
+/** The template candidates a send of `content` chooses from: the bakery's own and the platform's of that name. */
+export async function loadTemplateCandidates(db: Db, from: SendingNumber, content: TemplateContent): Promise<TemplateCandidate[]> {
   const languages = templateLanguages(content, from.language);
   // only the bakery's own templates and the platform's (templates/ownership.ts): another bakery's is not found
-  const candidates = await db.messageTemplate.findMany({
+  return db.messageTemplate.findMany({
     where: { ...templatesNamedWhere(templateScopeOf(from.tenantId, from.account), content.templateName), language: { in: languages } },
     select: {
       id: true,
@@ -220,7 +204,10 @@ export async function checkTemplate(db: Db, from: SendingNumber, content: Templa
       ownerTenantId: true,
     },
   });
-  return templateAllowed(candidates, languages, content);
+}
+
+export async function checkTemplate(db: Db, from: SendingNumber, content: TemplateContent) {
+  return templateAllowed(await loadTemplateCandidates(db, from, content), templateLanguages(content, from.language), content);
 }
 
 /** Checks 4 and 5 on the loaded candidates (the bakery's own and the platform's of that name, in `languages`). */
@@ -262,6 +249,66 @@ function templateAllowed(found: TemplateCandidate[], languages: string[], conten
   return { language, template };
 }
 
+/**
+ * The send policy: checks 2–5 above on facts already loaded, with the refusal each gives. Every path that sends
+ * calls it — single sends (`prepare`, after their one query), broadcast batches (src/server/broadcasts/sending.ts,
+ * per recipient on the rows their claim returned) and `checkSend` — so a rule added here holds on all of them.
+ */
+export type SendPolicyFacts = {
+  contactId: string;
+  /** the contact row; null when it does not exist in the bakery or was erased */
+  contact: Contact | null;
+  content: MessageContent;
+  /** the template candidates for a template send (loadTemplateCandidates); unused for text */
+  templates: TemplateCandidate[];
+  /** the bakery's message language (the first language tried when the content names none) */
+  tenantLanguage: string;
+  now: Date;
+};
+
+export type SendPolicyVerdict = {
+  contact: Contact;
+  language: string | null;
+  /** the template's name at Meta (a bakery's own template carries its tag there) */
+  metaTemplateName: string | null;
+  /** the template's category (MARKETING, UTILITY, AUTHENTICATION), null for text */
+  category: string | null;
+  /** whether Meta charges for it (the monthly spend cap counts only these: messaging/policy.ts) */
+  billable: boolean;
+  /** a template outside the customer-service window opens a business-initiated conversation (the portfolio limit) */
+  businessInitiated: boolean;
+};
+
+/** Throws the refusal (AppError) of the first check that fails; answers what the send needs otherwise. */
+export function checkSendPolicy({
+  contactId,
+  contact: loaded,
+  content,
+  templates,
+  tenantLanguage,
+  now,
+}: SendPolicyFacts): SendPolicyVerdict {
+  const contact = contactAllowed(loaded, contactId);
+  if (content.kind === "text") {
+    windowOpen(contact, now);
+    return { contact, language: null, metaTemplateName: null, category: null, billable: false, businessInitiated: false };
+  }
+  const { language, template } = templateAllowed(templates, templateLanguages(content, tenantLanguage), content);
+  // 6. no marketing to a contact who stopped it (messaging/policy.ts)
+  marketingAllowed(contact, template);
+  const category = template.category?.toUpperCase() ?? null;
+  const windowIsOpen = serviceWindow(contact.lastInboundAt, now).open;
+  return {
+    contact,
+    language,
+    metaTemplateName: template.name,
+    category,
+    // free: a reply inside the window, a utility template inside it (Meta: pricing)
+    billable: !(windowIsOpen && category === "UTILITY"),
+    businessInitiated: !windowIsOpen,
+  };
+}
+
 /** Every policy check, without sending: the same refusals `sendMessage` would give. */
 export async function checkSend({
   db,
@@ -276,14 +323,21 @@ export async function checkSend({
   content: MessageContent;
   now?: Date;
 }) {
-  const contact = await checkContact(db, from.tenantId, contactId);
-  if (content.kind === "text") {
-    windowOpen(contact, now);
-    return { contact, language: null, metaTemplateName: null };
-  }
-  const { language, template } = await checkTemplate(db, from, content);
-  marketingAllowed(contact, template);
-  return { contact, language, metaTemplateName: template.name };
+  const contact = await db.contact.findFirst({
+    where: { id: contactId, tenantId: from.tenantId, erasedAt: null },
+    select: {
+      id: true,
+      phoneE164: true,
+      userId: true,
+      optedIn: true,
+      optedOutAt: true,
+      notOnWhatsAppAt: true,
+      lastInboundAt: true,
+      marketingOptedOutAt: true,
+    },
+  });
+  const templates = content.kind === "template" && contact ? await loadTemplateCandidates(db, from, content) : [];
+  return checkSendPolicy({ contactId, contact, content, templates, tenantLanguage: from.language, now });
 }
 
 /** Check 3: free-form text only inside the 24-hour window. */
@@ -357,7 +411,7 @@ type SendContextRow = {
 /**
  * Everything the checks read, in one round trip: the bakery's settings and sending number with its account (or
  * the preloaded one's), the contact, an earlier attempt with the idempotency key, and the template candidates.
- * The same rows `loadSendingNumber`, `checkContact` and `checkTemplate` read one query each.
+ * The same rows `loadSendingNumber`, `checkSend` and `checkTemplate` read one query each.
  */
 async function loadSendContext({
   db,
@@ -473,34 +527,23 @@ async function prepare(
     return { preparation: { replayed: true, result }, paced: null };
   }
 
-  // 2. the contact, 3. the window, 4.–5. the template
+  // 2. the contact, 3. the window, 4.–5. the template: the shared policy
   const loaded = context.contact;
-  const contact = contactAllowed(
-    loaded && {
+  const { contact, language, metaTemplateName, billable, businessInitiated } = checkSendPolicy({
+    contactId,
+    contact: loaded && {
       ...loaded,
       optedOutAt: utcDate(loaded.optedOutAt),
       notOnWhatsAppAt: utcDate(loaded.notOnWhatsAppAt),
       lastInboundAt: utcDate(loaded.lastInboundAt),
       marketingOptedOutAt: utcDate(loaded.marketingOptedOutAt),
     },
-    contactId,
-  );
-  let language: string | null = null;
-  let metaTemplateName: string | null = null;
-  let category: string | null = null;
-  if (content.kind === "text") windowOpen(contact, now);
-  else {
-    const checked = templateAllowed(context.templates, templateLanguages(content, from.language), content);
-    language = checked.language;
-    metaTemplateName = checked.template.name;
-    // 6. marketing the contact stopped, 7. the bakery's monthly spend cap (messaging/policy.ts)
-    marketingAllowed(contact, checked.template);
-    category = checked.template.category?.toUpperCase() ?? null;
-  }
-  const windowIsOpen = serviceWindow(contact.lastInboundAt, now).open;
-  const businessInitiated = content.kind === "template" && !windowIsOpen;
-  // free: a reply inside the window, a utility template inside it (Meta: pricing)
-  const billable = content.kind === "template" && !(windowIsOpen && category === "UTILITY");
+    content,
+    templates: context.templates,
+    tenantLanguage: from.language,
+    now,
+  });
+  // 7. the bakery's monthly spend cap (messaging/policy.ts), on the spend facts read with the rest
   await spendAllowed({ db, tenantId, spend: context.spend, billable, now });
 
   const messageId = randomUUID();
@@ -650,7 +693,15 @@ async function deliverPaced({
   const phoneNumberId = send.from.phoneNumberId;
   let reservation = paced.reservation;
   for (let attempt = 0; ; attempt++) {
-    const answered = await waitForReservedSlot(reservation, 0, processSendGuard, phoneNumberId, paced.limit);
+    const perSecond = 1000 / reservation.intervalMs;
+    const answered = await departAtSlot({
+      reservation,
+      index: 0,
+      guard: processSendGuard,
+      key: phoneNumberId,
+      limit: paced.limit,
+      reserveFresh: (n) => reserveSendSlots({ db, phoneNumberId, count: n, perSecond }),
+    });
     let answer: MetaAnswer;
     try {
       answer = await offerToMeta(send);
@@ -668,11 +719,37 @@ async function deliverPaced({
           error.metaCode === metaThrottleCodes.pairRate ? pairRateRetryMs(attempt) : (error.retryAfterMs ?? 1000) * 2 ** attempt,
         ),
       );
-      reservation = await reserveSendSlots({ db, phoneNumberId, count: 1, perSecond: 1000 / reservation.intervalMs });
+      reservation = await reserveSendSlots({ db, phoneNumberId, count: 1, perSecond });
       continue;
     }
     return recordMetaAnswer({ db, send, answer });
   }
+}
+
+/**
+ * What Meta's refusals of a batch of sends change besides their messages (a broadcast batch records the messages
+ * itself, in one statement): a recipient not on WhatsApp is flagged, a refused token marks the account. The same
+ * consequences `failedByMeta` applies to a single send.
+ */
+export async function applyMetaRefusalEffects({
+  db,
+  from,
+  refusals,
+}: {
+  db: Db;
+  from: SendingNumber;
+  refusals: { contactId: string; error: GraphApiError }[];
+}) {
+  for (const { contactId, error } of refusals) {
+    if (error.code === "RECIPIENT_NOT_ON_WHATSAPP") await flagNotOnWhatsApp({ db, contactId });
+  }
+  const tokenRefused = refusals.find(({ error }) => error.code === "TOKEN_EXPIRED");
+  if (tokenRefused) await markAccountTokenInvalid({ db, businessAccountId: from.account.id, reason: tokenRefused.error.message });
+}
+
+/** After a batch with accepted sends: an account marked as having a refused token works again. */
+export async function noteAccountTokenWorks({ db, from }: { db: Db; from: SendingNumber }) {
+  if (from.account.tokenInvalidAt) await markAccountTokenValid({ db, businessAccountId: from.account.id });
 }
 
 async function recordFailure(db: Db, messageId: string, failure: { appCode: string; metaCode?: number; title?: string }) {

@@ -120,6 +120,19 @@ export async function applyStatusUpdates({
         FROM chosen c
        WHERE m."id" = c."messageId" AND (m."statusRank" < c."movesBelowRank" OR (m."wamid" IS NULL AND c."linkWamid" IS NOT NULL))
       RETURNING c."index", m."statusRank" = c."rank" AND m."status" = c."status"::"MessageStatus" AS "statusMoved"
+    ),
+    -- a broadcast recipient left UNKNOWN (its sending process died between Meta's answer and its recording)
+    -- learns from Meta's status what became of it: sent, or failed with Meta's code (src/server/broadcasts/sending.ts)
+    unknown_settled AS (
+      UPDATE "broadcast_recipients" AS r SET
+             "status" = (CASE WHEN c."status" = 'FAILED' THEN 'FAILED' ELSE 'SENT' END)::"BroadcastRecipientStatus",
+             "wamid" = COALESCE(r."wamid", c."wamid"),
+             "sentAt" = CASE WHEN c."status" = 'FAILED' THEN r."sentAt" ELSE COALESCE(r."sentAt", c."at" AT TIME ZONE 'UTC') END,
+             "errorCode" = CASE WHEN c."status" = 'FAILED' THEN c."errorCode" END,
+             "appErrorCode" = CASE WHEN c."status" = 'FAILED' THEN c."appCode" END,
+             "errorTitle" = CASE WHEN c."status" = 'FAILED' THEN c."errorTitle" END
+        FROM chosen c
+       WHERE r."messageId" = c."messageId" AND r."status" = 'UNKNOWN'
     )
     SELECT t."index", true AS "found", EXISTS (SELECT 1 FROM ev WHERE ev."id" = t."eventId") AS "recorded",
            COALESCE((SELECT mv."statusMoved" FROM moved mv WHERE mv."index" = t."index"), false) AS "moved", t."contactId"

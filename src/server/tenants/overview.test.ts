@@ -72,4 +72,30 @@ describe("bakery overview", () => {
       failed: after.failed - before.failed,
     }).toEqual({ total: 4, read: 1, delivered: 1, onTheWay: 1, failed: 1 });
   });
+
+  it("the admin sees the processing backlog: webhook items not applied yet and jobs due, with the oldest of each", async () => {
+    const admin = await createAdmin(testDb());
+    const longAgo = new Date("2001-02-03T04:05:06.000Z"); // older than anything other tests store: it is the oldest
+    const event = await testDb().webhookEvent.create({
+      data: { bodySha256: `backlog-${Date.now()}`, object: "whatsapp_business_account", payload: {}, itemCount: 1 },
+    });
+    const item = await testDb().webhookItem.create({
+      data: { eventId: event.id, key: `backlog-${event.id}`, field: "messages", kind: "status", payload: {}, createdAt: longAgo },
+    });
+    const job = await testDb().jobOutbox.create({
+      data: { id: `backlog-${event.id}`, name: "probe/backlog", data: {}, nextAttemptAt: longAgo },
+    });
+    try {
+      const { backlog } = await callerAs(testDb(), admin).admin.stats();
+      expect(backlog.webhookItems).toBeGreaterThanOrEqual(1);
+      expect(backlog.jobsDue).toBeGreaterThanOrEqual(1);
+      expect(backlog.jobsWaiting).toBeGreaterThanOrEqual(backlog.jobsDue);
+      expect(backlog.oldestWebhookItemAt).toBe(longAgo.toISOString());
+      expect(backlog.oldestJobDueAt).toBe(longAgo.toISOString());
+    } finally {
+      await testDb().webhookItem.delete({ where: { id: item.id } });
+      await testDb().webhookEvent.delete({ where: { id: event.id } });
+      await testDb().jobOutbox.delete({ where: { id: job.id } });
+    }
+  });
 });

@@ -1,7 +1,10 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { simulatorControl } from "@/meta-simulator/control-client";
 import { createMetaSimulator } from "@/meta-simulator/server";
 import type { Db } from "@/server/db";
 import { startPacedRun, type Deferral } from "@/server/throughput/paced-run";
+import { SlidingSecondGuard } from "@/server/throughput/pacing";
 import { createGraphClient } from "@/server/whatsapp";
 import { testDb } from "@/test/db";
 import { createMasterNumber } from "@/test/fixtures";
@@ -31,21 +34,25 @@ async function sendRun({
   throughputLevel,
   items,
   pairAttemptOf = () => 0,
+  guard,
+  client = graph,
 }: {
   db: Db;
   phoneNumberId: string;
   throughputLevel: string;
   items: string[];
   pairAttemptOf?: (item: string) => number;
+  guard?: SlidingSecondGuard;
+  client?: ReturnType<typeof createGraphClient>;
 }) {
-  const run = await startPacedRun({ db, phoneNumberId, throughputLevel, count: items.length });
+  const run = await startPacedRun({ db, phoneNumberId, throughputLevel, count: items.length, guard });
   const outcomes = await Promise.all(
     items.map(async (item, index): Promise<Outcome> => {
       const turn = await run.turn(index);
       try {
         const slot = await turn.slot();
         try {
-          await graph.sendTemplateMessage({
+          await client.sendTemplateMessage({
             phoneNumberId: "106540352242922",
             to: item,
             templateName: "hello_world",
@@ -67,6 +74,91 @@ async function sendRun({
 }
 
 const recipients = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `+3461${String(2000000 + offset + i)}`);
+
+/** The most messages the simulator accepted for its number within any one second (Meta's sliding window). */
+function busiestSecond(acceptedAt: number[]) {
+  const times = [...acceptedAt].sort((a, b) => a - b);
+  let most = 0;
+  for (let start = 0, end = 0; end < times.length; end++) {
+    while (times[end]! - times[start]! >= 1000) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+describe("two processes sending from one number", () => {
+  // Meta in a process of its own, as in production: the arrival times it counts are not those of the senders'
+  // event loop
+  let external: ChildProcess;
+  let externalUrl = "";
+  beforeAll(async () => {
+    external = spawn(process.execPath, ["--import", "tsx", "src/meta-simulator/main.ts"], {
+      env: { ...process.env, SIM_PORT: "0", SIM_WEBHOOK_URL: "http://127.0.0.1:9/none" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    externalUrl = await new Promise<string>((resolve, reject) => {
+      external.stdout!.on("data", (chunk: Buffer) => {
+        const found = /Graph API on (http:\/\/[^/\s]+)\//.exec(chunk.toString());
+        if (found) resolve(found[1]!);
+      });
+      external.once("exit", (code) => reject(new Error(`the simulator exited (${code})`)));
+    });
+    await simulatorControl(externalUrl).configure({
+      statusDelaysMs: { sent: null, delivered: null, read: null },
+      pairRateLimit: { enabled: false },
+    });
+  }, 60_000);
+  afterAll(() => void external?.kill("SIGTERM"));
+
+  it("two paced senders, each with its own guard (as two app processes), never send more than the number's limit in any second", async () => {
+    const number = await createMasterNumber(testDb());
+    // when each request leaves for Meta (written to the socket's queue): the instant pacing decides
+    const left: number[] = [];
+    const client = createGraphClient({
+      baseUrl: externalUrl,
+      apiVersion: "v25.0",
+      accessToken: "sim-master-token",
+      retry: { maxAttempts: 1 },
+      fetchImpl: (input, init) => {
+        if (String(input).includes("106540352242922")) left.push(Date.now());
+        return fetch(input, init);
+      },
+    });
+    // warm connections, as a running app has them (another number: its second is its own)
+    await Promise.all(
+      recipients(20, 90_000).map((to) =>
+        client.sendTemplateMessage({ phoneNumberId: "106540352242923", to, templateName: "hello_world", languageCode: "en_US" }),
+      ),
+    );
+    // each "process" sends batch after batch of one second's worth (80 at STANDARD), side by side
+    const sender = async (offset: number) => {
+      const guard = new SlidingSecondGuard(); // a process's own: the two know nothing of each other
+      const outcomes: Outcome[] = [];
+      for (let batch = 0; batch < 3; batch++) {
+        const items = recipients(80, offset + batch * 80);
+        const run = await sendRun({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items, guard, client });
+        outcomes.push(...run.outcomes);
+      }
+      return outcomes;
+    };
+    const outcomes = (await Promise.all([sender(10_000), sender(20_000)])).flat();
+
+    // what the shared slots guarantee on their own: together, never more than the limit leave in a second
+    expect(left.length).toBeGreaterThanOrEqual(480);
+    expect(busiestSecond(left)).toBeLessThanOrEqual(80);
+    // and Meta's side: nothing refused but for Meta's pacing (arrival jitter on a loaded machine), and a rerun of
+    // what was handed back sends each recipient exactly once
+    expect(outcomes.filter((o) => o.status === "failed")).toEqual([]);
+    const handedBack = outcomes.flatMap((o) => (o.status === "deferred" ? [o.item] : []));
+    if (handedBack.length) {
+      const rerun = await sendRun({ db: testDb(), phoneNumberId: number.id, throughputLevel: "STANDARD", items: handedBack, client });
+      expect(rerun.outcomes.every((o) => o.status === "sent")).toBe(true);
+    }
+    const accepted = await simulatorControl(externalUrl).messages({ phoneNumberId: "106540352242922" });
+    expect(new Set(accepted.map((m) => m.to)).size).toBe(480);
+    expect(accepted).toHaveLength(480);
+  }, 60_000);
+});
 
 describe("a paced run", () => {
   it("a number paced too fast gets 130429: the refused are handed back, the number pauses, and a rerun sends each exactly once", async () => {

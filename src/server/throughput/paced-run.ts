@@ -19,6 +19,8 @@ import { isAppError } from "@/server/errors";
 import { metaThrottleCodes, pairRateRetryMs } from "@/server/whatsapp";
 import {
   delayUntilSlot,
+  departAtSlot,
+  type SlidingSecondGuard,
   pacedRatePerSecond,
   pauseNumberSending,
   reserveSendSlots,
@@ -26,10 +28,9 @@ import {
   sleep,
   throughputPauseMs,
   throughputLimitFor,
-  waitForReservedSlot,
   type SlotReservation,
 } from "@/server/throughput/pacing";
-import { tallyDeferral, tallySlotWait } from "@/server/throughput/pacing-tally";
+import { tallyDeferral, tallyLateSlot, tallySlotWait } from "@/server/throughput/pacing-tally";
 
 export type Deferral = { reason: "throughput" | "pair_rate"; retryAfterMs: number };
 
@@ -63,21 +64,35 @@ export async function startPacedRun({
   phoneNumberId,
   throughputLevel,
   count,
+  reservation: reserved,
+  guard = processSendGuard,
 }: {
   db: Db;
   /** our phone number row id (the pacing key) */
   phoneNumberId: string;
   throughputLevel: string | null | undefined;
   count: number;
+  /** slots already reserved for the run (a broadcast batch reserves them in its claim statement) */
+  reservation?: SlotReservation;
+  /** the process's sliding-second guard (a test stands two processes side by side with one each) */
+  guard?: SlidingSecondGuard;
 }): Promise<PacedRun> {
   const perSecond = pacedRatePerSecond(throughputLevel);
   const limit = throughputLimitFor(throughputLevel);
-  const reservation = await reserveSendSlots({ db, phoneNumberId, count, perSecond });
+  const reservation = reserved ?? (await reserveSendSlots({ db, phoneNumberId, count, perSecond }));
   let pausedUntil: Date | null = null;
 
   async function slotOf(slots: SlotReservation, index: number): Promise<SendSlot> {
     const waitFrom = performance.now();
-    const answered = await waitForReservedSlot(slots, index, processSendGuard, phoneNumberId, limit);
+    const answered = await departAtSlot({
+      reservation: slots,
+      index,
+      guard,
+      key: phoneNumberId,
+      limit,
+      reserveFresh: (n) => reserveSendSlots({ db, phoneNumberId, count: n, perSecond }),
+      onLate: tallyLateSlot,
+    });
     tallySlotWait(performance.now() - waitFrom);
     return { answered };
   }

@@ -10,9 +10,11 @@ export type PacingTally = {
   slotWaitMs: number;
   /** sends Meta refused with a pacing code, deferred and tried again (130429: throughput, 131056: pair rate) */
   deferrals: { throughput: number; pair_rate: number };
+  /** sends that found their process's slots used up or gone stale (a loaded process) and reserved fresh ones */
+  lateSlots: number;
 };
 
-export const pacingTally: PacingTally = { slotWaits: 0, slotWaitMs: 0, deferrals: { throughput: 0, pair_rate: 0 } };
+export const pacingTally: PacingTally = { slotWaits: 0, slotWaitMs: 0, deferrals: { throughput: 0, pair_rate: 0 }, lateSlots: 0 };
 
 /** Waits shorter than this are the event loop's jitter, not pacing. */
 const countedWaitMs = 1;
@@ -25,4 +27,8 @@ export function tallySlotWait(waitedMs: number) {
 
 export function tallyDeferral(reason: keyof PacingTally["deferrals"]) {
   pacingTally.deferrals[reason] += 1;
+}
+
+export function tallyLateSlot() {
+  pacingTally.lateSlots += 1;
 }

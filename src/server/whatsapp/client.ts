@@ -87,6 +87,8 @@ type RequestSpec<T extends z.ZodType> = {
   path: string[];
   query?: Record<string, string | undefined>;
   json?: unknown;
+  /** a JSON body already serialised (a broadcast fills one prepared body per recipient: templateMessageBody) */
+  rawJson?: string;
   form?: Record<string, string>;
   /** "none" for the OAuth code exchange, which authenticates with the app secret */
   bearer?: string | "none";
@@ -131,6 +133,24 @@ function graphId(value: string, name: string): string {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The body of a template send (Meta: messages/send-messages, the same object sendTemplateMessage sends), with the
+ * template's part serialised once: the returned function only fills in the recipient, the body parameters
+ * (positional) and the callback data. A broadcast builds it once per template and calls it per recipient.
+ */
+export function templateMessageBody({ templateName, languageCode }: { templateName: string; languageCode: string }) {
+  const head = `{"messaging_product":"whatsapp","recipient_type":"individual",`;
+  const template = `,"type":"template","template":{"name":${JSON.stringify(templateName)},"language":{"code":${JSON.stringify(languageCode)}}`;
+  // `to` (a phone number) or, for a user known only by BSUID, `recipient` (Meta: business-scoped-user-ids)
+  return (addressee: { to: string } | { recipient: string }, bodyParameters: readonly string[], bizOpaqueCallbackData?: string) => {
+    const parameters = bodyParameters.map((text) => `{"type":"text","text":${JSON.stringify(text)}}`).join(",");
+    const components = bodyParameters.length > 0 ? `,"components":[{"type":"body","parameters":[${parameters}]}]` : "";
+    const callback = bizOpaqueCallbackData ? `,"biz_opaque_callback_data":${JSON.stringify(bizOpaqueCallbackData)}` : "";
+    const to = "to" in addressee ? `"to":${JSON.stringify(addressee.to)}` : `"recipient":${JSON.stringify(addressee.recipient)}`;
+    return `${head}${to}${template}${components}}${callback}}`;
+  };
+}
+
 export function createGraphClient(config: GraphClientConfig) {
   if (!/^v\d+\.\d+$/.test(config.apiVersion)) throw new Error(`apiVersion must look like v25.0, got "${config.apiVersion}"`);
   if (!config.accessToken) throw new Error("accessToken is required");
@@ -162,7 +182,10 @@ export function createGraphClient(config: GraphClientConfig) {
     const bearer = spec.bearer ?? config.accessToken;
     if (bearer !== "none") headers.authorization = `Bearer ${bearer}`;
     let body: string | undefined;
-    if (spec.json !== undefined) {
+    if (spec.rawJson !== undefined) {
+      headers["content-type"] = "application/json";
+      body = spec.rawJson;
+    } else if (spec.json !== undefined) {
       headers["content-type"] = "application/json";
       body = JSON.stringify(spec.json);
     } else if (spec.form) {
@@ -500,6 +523,21 @@ export function createGraphClient(config: GraphClientConfig) {
           },
           ...(bizOpaqueCallbackData ? { biz_opaque_callback_data: bizOpaqueCallbackData } : {}),
         },
+        schema: sendResultSchema,
+        policy: "not_idempotent",
+      });
+      return toSentMessage(result);
+    },
+
+    /**
+     * A send whose JSON body is already built (templateMessageBody: the template's part serialised once, each
+     * recipient's number and parameters filled in). Same endpoint, policy and answer as sendTemplateMessage.
+     */
+    async sendMessageBody(phoneNumberId: string, body: string): Promise<SentMessage> {
+      const result = await request({
+        method: "POST",
+        path: [graphId(phoneNumberId, "phoneNumberId"), "messages"],
+        rawJson: body,
         schema: sendResultSchema,
         policy: "not_idempotent",
       });

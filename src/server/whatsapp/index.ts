@@ -1,6 +1,7 @@
 /** Meta Graph API client, error classification and webhook parsing. Knows nothing of Recado's database. */
 export {
   createGraphClient,
+  templateMessageBody,
   type GraphClient,
   type GraphClientConfig,
   type RetryOptions,
