@@ -26,7 +26,9 @@ describe("errors in the reader's language", () => {
       appCode: "VALIDATION_FAILED",
       issues: publicIssues(parsed.error!),
     });
-    expect(say("es", error)).toBe("Revisa lo que has escrito: Contraseña nueva: se esperaban al menos 12 caracteres; Idioma: se esperaba uno de estos: es, ca.");
+    expect(say("es", error)).toBe(
+      "Revisa lo que has escrito: Contraseña nueva: se esperaban al menos 12 caracteres; Idioma: se esperaba uno de estos: es, ca.",
+    );
     expect(say("ca", error)).toBe(
       "Revisa el que has escrit: Contrasenya nova: s'esperaven com a mínim 12 caràcters; Idioma: s'esperava un d'aquests: es, ca.",
     );

@@ -90,8 +90,7 @@ export function errorFacts(error: unknown): ErrorFacts {
   const reference = typeof source.reference === "string" ? source.reference : null;
   const isClientError = e.name === "TRPCClientError";
   const network =
-    (isClientError && !Object.keys(source).length) ||
-    (error instanceof TypeError && /fetch|network|load failed/i.test(message));
+    (isClientError && !Object.keys(source).length) || (error instanceof TypeError && /fetch|network|load failed/i.test(message));
   return { appCode, trpcCode, message, details, issues, reference, network };
 }
 
@@ -174,13 +173,19 @@ function issueLine(issue: PublicIssue, t: ErrorTranslator) {
       problem = t(`issue.too_big.${sized === "set" ? "array" : sized}`, { count: issue.maximum ?? 0 });
       break;
     case "invalid_type":
-      problem = issue.expected && t.has(`issue.invalid_type.${issue.expected}`) ? t(`issue.invalid_type.${issue.expected}`) : t("issue.invalid_type.other");
+      problem =
+        issue.expected && t.has(`issue.invalid_type.${issue.expected}`)
+          ? t(`issue.invalid_type.${issue.expected}`)
+          : t("issue.invalid_type.other");
       break;
     case "invalid_value":
       problem = t("issue.invalid_value", { values: (issue.values ?? []).map(String).join(", ") });
       break;
     case "invalid_format":
-      problem = issue.format && t.has(`issue.invalid_format.${issue.format}`) ? t(`issue.invalid_format.${issue.format}`) : t("issue.invalid_format.other");
+      problem =
+        issue.format && t.has(`issue.invalid_format.${issue.format}`)
+          ? t(`issue.invalid_format.${issue.format}`)
+          : t("issue.invalid_format.other");
       break;
     case "unrecognized_keys":
       problem = t("issue.unrecognized_keys", { keys: (issue.keys ?? []).join(", ") });

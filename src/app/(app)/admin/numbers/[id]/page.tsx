@@ -1,6 +1,11 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { NumberHealth } from "@/components/health/number-health";
 
-export const metadata = { title: "Phone number" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.numbers");
+  return { title: t("oneNumberTitle") };
+}
 
 export default async function AdminNumberPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
