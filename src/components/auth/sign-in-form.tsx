@@ -35,10 +35,10 @@ export function SignInForm() {
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
         body,
       });
-      const answer = (await response.json().catch(() => ({}))) as { url?: string; retryAfterSeconds?: number };
+      const answer = (await response.json().catch(() => ({}))) as { url?: string; reason?: string; retryAfterSeconds?: number };
       if (response.status === 429) {
         const minutes = Math.max(1, Math.ceil((answer.retryAfterSeconds ?? 60) / 60));
-        setError(t("tooMany", { minutes }));
+        setError(t(answer.reason === "account" ? "tooManyAccount" : "tooManyNetwork", { minutes }));
         return;
       }
       const failed = !response.ok || !answer.url || new URL(answer.url, window.location.origin).searchParams.has("error");
