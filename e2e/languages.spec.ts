@@ -133,3 +133,42 @@ test("no owner page is wider than a 390 px phone", async ({ page }) => {
   }
   expect(tooWide.filter((entry) => !knownWide.some((known) => entry.startsWith(`${known} `)))).toEqual([]);
 });
+
+test("the admin's tables in Spanish fit a tablet and scroll inside their box on a phone", async ({ page }) => {
+  await signInEs(page, demo.admin);
+  for (const size of [{ width: 768, height: 1024 }, phone]) {
+    await page.setViewportSize(size);
+    await page.goto("/admin/numbers");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Números de teléfono");
+    await expect(page.getByTestId("number-row").first()).toBeVisible();
+    await expect(page.getByRole("button", { name: "Actualizar desde Meta" })).toBeVisible();
+    await expectFitsPhone(page, `/admin/numbers at ${size.width} px`);
+    await snapshot(page, `es-admin-numbers-${size.width}`);
+    await page.goto("/admin/tenants");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Panaderías");
+    await expect(page.getByTestId("tenant-row").first()).toBeVisible();
+    await expectFitsPhone(page, `/admin/tenants at ${size.width} px`);
+    await snapshot(page, `es-admin-tenants-${size.width}`);
+  }
+  // on the tablet every column of the bakeries table is in view without scrolling its box
+  await page.setViewportSize({ width: 768, height: 1024 });
+  const box = page.locator("table").locator("..");
+  const { scroll, client } = await box.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+  expect(scroll).toBeLessThanOrEqual(client);
+});
+
+test("on a phone the message history is stacked rows with each status in view", async ({ page }) => {
+  await page.setViewportSize(phone);
+  // Forn de Sant Pere has the broadcast messages of e2e/broadcasts.spec.ts when the whole suite runs
+  await signInEs(page, demo.otherOwner.email);
+  await page.goto("/messages");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.getByText(/^Cargando…$/)).toHaveCount(0);
+  await expectFitsPhone(page, "/messages");
+  const statuses = page.getByTestId("message-row").getByTestId("message-status");
+  for (const status of (await statuses.all()).slice(0, 5)) {
+    const box = (await status.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(phone.width);
+  }
+  await snapshot(page, "es-messages-rows-390");
+});

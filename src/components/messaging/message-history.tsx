@@ -12,8 +12,8 @@ import { api } from "@/trpc/react";
 
 /**
  * Refreshes every few seconds: statuses arrive by webhook (sent → delivered → read) while the page is open.
- * From 640 px up a table; narrower, each message is a stacked card (contact and status first, so the status
- * stays visible on a phone) — the same rows, laid out by CSS.
+ * From 640 px up a table; narrower, each message is a stacked card (contact and time, then the status with why it
+ * failed, then the message), so the status stays in view on a phone — the same rows, laid out by CSS.
  */
 export function MessageHistory({ initialFailedOnly = false }: { initialFailedOnly?: boolean }) {
   const t = useTranslations("history");
@@ -71,7 +71,7 @@ export function MessageHistory({ initialFailedOnly = false }: { initialFailedOnl
                   data-testid="message-row"
                 >
                   <td
-                    className={`${cell} col-start-2 row-start-2 text-right whitespace-nowrap text-stone-600 sm:text-left`}
+                    className={`${cell} col-start-2 row-start-1 text-right text-xs whitespace-nowrap text-stone-600 sm:text-left sm:text-sm`}
                     title={dateTime(m.createdAt)}
                   >
                     {timeAgo(m.createdAt)}
@@ -95,7 +95,7 @@ export function MessageHistory({ initialFailedOnly = false }: { initialFailedOnl
                       <span>{m.body}</span>
                     )}
                   </td>
-                  <td className={`${cell} col-start-2 row-start-1 text-right sm:text-left`}>
+                  <td className={`${cell} col-span-2 row-start-2`}>
                     <MessageStatusBadge status={m.status} />
                     {m.statusEvents.length > 0 && (
                       <div className="mt-1 text-xs text-stone-600">
@@ -103,7 +103,7 @@ export function MessageHistory({ initialFailedOnly = false }: { initialFailedOnl
                       </div>
                     )}
                     {m.explanation && (
-                      <p className="mt-1 max-w-xs text-left text-xs text-red-800" data-testid="message-explanation">
+                      <p className="mt-1 text-xs text-red-800 sm:max-w-xs" data-testid="message-explanation">
                         {failure(m)}
                       </p>
                     )}
