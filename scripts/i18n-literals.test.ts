@@ -13,6 +13,7 @@ describe("scripts/i18n-literals.ts", () => {
             <b>{t("ok")}</b>
             <input placeholder={t("search")} aria-label="Search bakeries" className="px-3" />
             <span>Recado</span>
+            <Card description="A key is shown once." tone="green" className="mt-1 px-2" href="/a b" />
           </div>
         );
       }`;
@@ -21,6 +22,7 @@ describe("scripts/i18n-literals.ts", () => {
       [5, "Hello there"],
       [6, "Loading…"],
       [9, "Search bakeries"],
+      [11, "A key is shown once."],
     ]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Lists UI text written in components instead of messages/<locale>/<namespace>.json: JSX text, string literals
- * in JSX expressions ({"…"}, {`…`}) and in the attributes people read (placeholder, title, alt, aria-label,
- * label), file by file with line numbers. Text without a letter (·, —, →, ✓) and the product's name are left out.
+ * in JSX expressions ({"…"}, {`…`}), in the attributes people read (placeholder, title, alt, aria-label,
+ * label) and in any other prop whose string is prose (a component's description="…"), file by file with line numbers. Text without a letter (·, —, →, ✓) and the product's name are left out.
  *
  *   npx tsx scripts/i18n-literals.ts [folders…]      default: src/app src/components; prints, exits 0
  *   npx tsx scripts/i18n-literals.ts --check         exits 1 when anything is found (for CI once all is translated)
@@ -11,6 +11,9 @@ import { join, relative } from "node:path";
 import ts from "typescript";
 
 const readAttributes = new Set(["placeholder", "title", "alt", "aria-label", "aria-description", "label"]);
+/** Attributes that never hold text people read (other props count when their string has a space: prose). */
+const codeAttributes =
+  /^(className|href|id|type|name|role|key|method|action|target|rel|src|lang|htmlFor|autoComplete|inputMode|pattern|accept|data-.*|aria-(controls|labelledby|describedby|current|live))$/;
 const allowed = new Set(["Recado", "WhatsApp"]);
 
 export type Literal = { line: number; text: string };
@@ -31,10 +34,15 @@ export function literalsOf(fileName: string, source: string): Literal[] {
       const e = node.expression;
       if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) add(e, e.text);
       else if (ts.isTemplateExpression(e)) add(e, [e.head.text, ...e.templateSpans.map((s) => s.literal.text)].join(" … "));
-    } else if (ts.isJsxAttribute(node) && readAttributes.has(node.name.getText(file)) && node.initializer) {
+    } else if (ts.isJsxAttribute(node) && node.initializer) {
+      const name = node.name.getText(file);
       const init = node.initializer;
-      if (ts.isStringLiteral(init)) add(init, init.text);
-      else if (ts.isJsxExpression(init) && init.expression && ts.isStringLiteralLike(init.expression)) add(init, init.expression.text);
+      const text = ts.isStringLiteral(init)
+        ? init.text
+        : ts.isJsxExpression(init) && init.expression && ts.isStringLiteralLike(init.expression)
+          ? init.expression.text
+          : null;
+      if (text !== null && (readAttributes.has(name) || (!codeAttributes.test(name) && /\p{L}\s+\p{L}/u.test(text)))) add(init, text);
     }
     ts.forEachChild(node, visit);
   };

@@ -8,6 +8,7 @@ import { Pager } from "@/components/ui/pager";
 import { useDates } from "@/components/ui/use-format";
 import { useErrorMessage } from "@/components/ui/use-error-message";
 import { MessageStatusBadge } from "@/components/messaging/status-badge";
+import { languageLabel } from "@/lib/languages";
 import { api } from "@/trpc/react";
 
 /**
@@ -89,7 +90,8 @@ export function MessageHistory({ initialFailedOnly = false }: { initialFailedOnl
                     <span className="mr-1 text-xs text-stone-600">{m.direction === "INBOUND" ? t("received") : t("sent")}</span>
                     {m.templateName ? (
                       <span>
-                        <span className="font-mono text-xs">{m.templateName}</span> ({m.templateLanguage}) · {m.parameters.join(" · ")}
+                        <span className="font-mono text-xs">{m.templateName}</span> (
+                        {m.templateLanguage ? languageLabel(m.templateLanguage) : "—"}) · {m.parameters.join(" · ")}
                       </span>
                     ) : (
                       <span>{m.body}</span>
