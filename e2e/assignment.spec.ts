@@ -93,7 +93,7 @@ test("assigning a number that is not registered yet asks for confirmation first"
   await select.selectOption({ label: (await pendingOption.textContent())!.trim() });
   await row.getByRole("button", { name: "Assign" }).click();
   const dialog = page.getByRole("dialog");
-  await expect(dialog).toContainText("not registered with the Cloud API yet");
+  await expect(dialog).toContainText("not registered with WhatsApp yet");
   await snapshot(page, "admin-assign-warning");
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(row.getByRole("button", { name: "Assign" })).toBeVisible();

@@ -1,10 +1,13 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
+import { numberWarningKeys } from "@/components/admin/number-warnings";
 import { Badge } from "@/components/ui/badge";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { QualityBadge } from "@/components/ui/quality-badge";
 import { useToast } from "@/components/ui/toast";
+import { useErrorMessage } from "@/components/ui/use-error-message";
 import { languageLabel } from "@/lib/languages";
 import { Pager } from "@/components/ui/pager";
 import { api, type RouterOutputs } from "@/trpc/react";
@@ -22,6 +25,7 @@ function useDebounced<T>(value: T, ms = 250) {
 }
 
 export function TenantsTable() {
+  const t = useTranslations("admin.tenants");
   const [search, setSearch] = useState("");
   const [page, setPage] = useState(1);
   const debouncedSearch = useDebounced(search);
@@ -33,7 +37,7 @@ export function TenantsTable() {
 
   return (
     <div className="space-y-4">
-      <div className="flex items-center justify-between gap-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
         <input
           type="search"
           value={search}
@@ -41,22 +45,21 @@ export function TenantsTable() {
             setSearch(e.target.value);
             setPage(1);
           }}
-          placeholder="Search bakeries by name…"
-          aria-label="Search bakeries"
-          className="w-full max-w-sm rounded-md border border-stone-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500"
+          placeholder={t("searchPlaceholder")}
+          aria-label={t("searchLabel")}
+          className="min-h-11 w-full max-w-sm rounded-md border border-stone-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500"
         />
-        <p className="text-sm text-stone-600">
-          {tenants.data ? `${tenants.data.total} ${tenants.data.total === 1 ? "bakery" : "bakeries"}` : "…"}
-        </p>
+        <p className="text-sm text-stone-600">{tenants.data ? t("count", { count: tenants.data.total }) : "…"}</p>
       </div>
-      <div className="overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm">
+      {/* a tablet shows every column; a phone scrolls the table inside its box, never the page */}
+      <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white shadow-sm">
         <table className="min-w-full divide-y divide-stone-200 text-sm">
-          <thead className="bg-stone-50 text-left text-xs font-semibold uppercase tracking-wide text-stone-500">
+          <thead className="bg-stone-50 text-left text-xs font-semibold uppercase tracking-wide text-stone-600">
             <tr>
-              <th className="px-4 py-3">Bakery</th>
-              <th className="px-4 py-3">WhatsApp</th>
-              <th className="px-4 py-3">Language</th>
-              <th className="px-4 py-3">Number</th>
+              <th className="px-4 py-3">{t("bakery")}</th>
+              <th className="px-4 py-3">{t("whatsapp")}</th>
+              <th className="px-4 py-3">{t("language")}</th>
+              <th className="px-4 py-3">{t("number")}</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-stone-100">
@@ -65,15 +68,15 @@ export function TenantsTable() {
             ))}
             {tenants.data?.tenants.length === 0 && (
               <tr>
-                <td colSpan={4} className="px-4 py-8 text-center text-stone-500">
-                  No bakery matches “{debouncedSearch}”.
+                <td colSpan={4} className="px-4 py-8 text-center text-stone-600">
+                  {t("noMatch", { search: debouncedSearch })}
                 </td>
               </tr>
             )}
             {tenants.isLoading && (
               <tr>
-                <td colSpan={4} className="px-4 py-8 text-center text-stone-500">
-                  Loading bakeries…
+                <td colSpan={4} className="px-4 py-8 text-center text-stone-600">
+                  {t("loading")}
                 </td>
               </tr>
             )}
@@ -86,6 +89,9 @@ export function TenantsTable() {
 }
 
 function TenantRowView({ tenant, freeNumbers }: { tenant: TenantRow; freeNumbers: RouterOutputs["numbers"]["list"]["numbers"] }) {
+  const t = useTranslations("admin.tenants");
+  const tw = useTranslations("admin");
+  const errorMessage = useErrorMessage();
   const utils = api.useUtils();
   const toast = useToast();
   const [selected, setSelected] = useState("");
@@ -98,7 +104,7 @@ function TenantRowView({ tenant, freeNumbers }: { tenant: TenantRow; freeNumbers
       setWarnings(null);
       setSelected("");
       await refreshLists();
-      toast("success", `${result.displayPhoneNumber} assigned to ${result.tenantName}.`);
+      toast("success", t("assigned", { number: result.displayPhoneNumber, bakery: result.tenantName }));
     },
     onError: async (error) => {
       if (error.data?.appCode === "CONFIRMATION_REQUIRED") {
@@ -107,47 +113,51 @@ function TenantRowView({ tenant, freeNumbers }: { tenant: TenantRow; freeNumbers
       }
       setWarnings(null);
       await refreshLists();
-      toast("error", error.message);
+      toast("error", errorMessage(error));
     },
   });
   const unassign = api.numbers.unassign.useMutation({
     onSuccess: async (result) => {
       setConfirmUnassign(false);
       await refreshLists();
-      toast("success", `${result.displayPhoneNumber} unassigned from ${result.tenantName}.`);
+      toast("success", t("unassigned", { number: result.displayPhoneNumber, bakery: result.tenantName }));
     },
     onError: (error) => {
       setConfirmUnassign(false);
-      toast("error", error.message);
+      toast("error", errorMessage(error));
     },
   });
 
   return (
     <tr data-testid="tenant-row" data-tenant={tenant.name}>
       <td className="px-4 py-3 font-medium">{tenant.name}</td>
-      <td className="px-4 py-3">{tenant.enabled ? <Badge tone="green">On</Badge> : <Badge>Off</Badge>}</td>
+      <td className="px-4 py-3">{tenant.enabled ? <Badge tone="green">{t("on")}</Badge> : <Badge>{t("off")}</Badge>}</td>
       <td className="px-4 py-3">{languageLabel(tenant.language)}</td>
       <td className="px-4 py-3">
         {tenant.phoneNumber ? (
-          <div className="flex items-center gap-3">
-            <span className="font-mono">{tenant.phoneNumber.displayPhoneNumber}</span>
+          <div className="flex flex-wrap items-center gap-3">
+            <span className="font-mono whitespace-nowrap">{tenant.phoneNumber.displayPhoneNumber}</span>
             <QualityBadge rating={tenant.phoneNumber.qualityRating} />
-            <button type="button" onClick={() => setConfirmUnassign(true)} className="text-sm font-medium text-red-700 hover:underline">
-              Unassign
+            <button
+              type="button"
+              onClick={() => setConfirmUnassign(true)}
+              className="min-h-11 text-sm font-medium text-red-700 hover:underline sm:min-h-0"
+            >
+              {t("unassign")}
             </button>
           </div>
         ) : (
-          <div className="flex items-center gap-2">
+          <div className="flex flex-wrap items-center gap-2">
             <select
               value={selected}
               onChange={(e) => setSelected(e.target.value)}
-              aria-label={`Number for ${tenant.name}`}
-              className="rounded-md border border-stone-300 px-2 py-1.5 text-sm"
+              aria-label={t("numberFor", { bakery: tenant.name })}
+              className="min-h-11 rounded-md border border-stone-300 px-2 py-1.5 text-sm sm:min-h-0"
             >
-              <option value="">{freeNumbers.length ? "Choose a free number…" : "No free numbers"}</option>
+              <option value="">{freeNumbers.length ? t("chooseNumber") : t("noFreeNumbers")}</option>
               {freeNumbers.map((n) => (
                 <option key={n.id} value={n.id}>
-                  {n.displayPhoneNumber} · {n.verifiedName ?? "no name"}
+                  {n.displayPhoneNumber} · {n.verifiedName ?? t("noName")}
                   {n.warnings.length ? " ⚠" : ""}
                 </option>
               ))}
@@ -156,37 +166,37 @@ function TenantRowView({ tenant, freeNumbers }: { tenant: TenantRow; freeNumbers
               type="button"
               disabled={!selected || assign.isPending}
               onClick={() => assign.mutate({ tenantId: tenant.id, phoneNumberId: selected })}
-              className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-50"
+              className="min-h-11 rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-50 sm:min-h-0"
             >
-              Assign
+              {t("assign")}
             </button>
           </div>
         )}
         <ConfirmDialog
           open={warnings !== null}
-          title="Assign a number that cannot send yet?"
-          confirmLabel="Assign anyway"
+          title={t("confirmTitle")}
+          confirmLabel={t("assignAnyway")}
           tone="warning"
           busy={assign.isPending}
           onCancel={() => setWarnings(null)}
           onConfirm={() => assign.mutate({ tenantId: tenant.id, phoneNumberId: selected, acknowledgeWarnings: true })}
         >
           <ul className="list-disc space-y-1 pl-5">
-            {warnings?.map((w) => (
-              <li key={w}>{w}</li>
+            {numberWarningKeys(warnings ?? []).map((w) => (
+              <li key={w}>{tw(`warning.${w}`)}</li>
             ))}
           </ul>
-          <p className="mt-3">{tenant.name} will see the number, but its messages will not go out until this is fixed.</p>
+          <p className="mt-3">{t("confirmText", { bakery: tenant.name })}</p>
         </ConfirmDialog>
         <ConfirmDialog
           open={confirmUnassign}
-          title={`Unassign ${tenant.phoneNumber?.displayPhoneNumber ?? "the number"}?`}
-          confirmLabel="Unassign"
+          title={t("unassignTitle", { number: tenant.phoneNumber?.displayPhoneNumber ?? "—" })}
+          confirmLabel={t("unassign")}
           busy={unassign.isPending}
           onCancel={() => setConfirmUnassign(false)}
           onConfirm={() => unassign.mutate({ tenantId: tenant.id })}
         >
-          {tenant.name} will stop sending WhatsApp notifications until another number is assigned. Their owner will see “contact support”.
+          {t("unassignText", { bakery: tenant.name })}
         </ConfirmDialog>
       </td>
     </tr>

@@ -2,7 +2,7 @@ import { getTranslations } from "next-intl/server";
 import type { Role } from "@/generated/prisma/enums";
 import { AlertsIndicator } from "@/components/admin/alerts-panel";
 import { Badge } from "@/components/ui/badge";
-import { NavLink } from "@/components/layout/nav-link";
+import { ShellHeader } from "@/components/layout/shell-header";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 
 type NavKey = "overview" | "numbers" | "bakeries" | "audit" | "messages" | "contacts" | "templates" | "broadcasts" | "settings";
@@ -36,36 +36,46 @@ export async function AppShell({
   const t = await getTranslations("nav");
   return (
     <div className="min-h-screen">
-      <header className="border-b border-stone-200 bg-white">
-        <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-6 py-3">
-          <div className="flex items-center gap-3">
-            <span className="flex h-8 w-8 items-center justify-center rounded-lg bg-brand-600 text-sm font-bold text-white">R</span>
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:shadow"
+      >
+        {t("skipToContent")}
+      </a>
+      <ShellHeader
+        brand={
+          <>
+            <span
+              aria-hidden
+              className="flex h-8 w-8 shrink-0 items-center justify-center rounded-lg bg-brand-600 text-sm font-bold text-white"
+            >
+              R
+            </span>
             <span className="text-lg font-semibold tracking-tight">Recado</span>
-            {tenantName && <span className="hidden text-sm text-stone-500 sm:inline">· {tenantName}</span>}
-          </div>
-          <div className="flex items-center gap-3">
-            {user.role === "PLATFORM_ADMIN" && <AlertsIndicator />}
-            <div className="text-right leading-tight">
-              <div className="text-sm font-medium" data-testid="current-user">
+            {tenantName && <span className="hidden truncate text-sm text-stone-600 md:inline">· {tenantName}</span>}
+          </>
+        }
+        actions={user.role === "PLATFORM_ADMIN" ? <AlertsIndicator /> : undefined}
+        account={
+          <>
+            <div className="min-w-0 leading-tight sm:text-right">
+              <div className="truncate text-sm font-medium" data-testid="current-user">
                 {user.name}
               </div>
-              <div className="text-xs text-stone-500">{user.email}</div>
+              <div className="truncate text-xs text-stone-600">{user.email}</div>
             </div>
             <Badge tone={user.role === "PLATFORM_ADMIN" ? "blue" : "green"}>
               <span data-testid="current-role">{t(`role.${user.role}`)}</span>
             </Badge>
             <SignOutButton />
-          </div>
-        </div>
-        <nav aria-label={t("main")} className="mx-auto flex max-w-6xl gap-1 px-4 pb-2">
-          {navigation[user.role].map((item) => (
-            <NavLink key={item.href} href={item.href} exact={item.exact}>
-              {t(`item.${item.key}`)}
-            </NavLink>
-          ))}
-        </nav>
-      </header>
-      <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+          </>
+        }
+        items={navigation[user.role].map((item) => ({ href: item.href, label: t(`item.${item.key}`), exact: item.exact }))}
+        labels={{ nav: t("main"), openMenu: t("openMenu"), closeMenu: t("closeMenu") }}
+      />
+      <main id="main" className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">
+        {children}
+      </main>
     </div>
   );
 }

@@ -10,8 +10,8 @@ export function NavLink({ href, children, exact = false }: { href: string; child
     <Link
       href={href}
       aria-current={active ? "page" : undefined}
-      className={`rounded-md px-3 py-2 text-sm font-medium ${
-        active ? "bg-brand-50 text-brand-700" : "text-stone-600 hover:bg-stone-100 hover:text-stone-900"
+      className={`flex min-h-11 items-center rounded-md px-3 text-sm font-medium sm:min-h-0 sm:py-2 ${
+        active ? "bg-brand-50 text-brand-700" : "text-stone-700 hover:bg-stone-100 hover:text-stone-900"
       }`}
     >
       {children}

@@ -1,20 +1,23 @@
+import { useTranslations } from "next-intl";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 
-const look: Record<string, { tone: BadgeTone; label: string }> = {
-  PENDING: { tone: "gray", label: "Sending…" },
-  ACCEPTED: { tone: "gray", label: "Accepted" },
-  SENT: { tone: "blue", label: "✓ Sent" },
-  DELIVERED: { tone: "blue", label: "✓✓ Delivered" },
-  READ: { tone: "green", label: "✓✓ Read" },
-  FAILED: { tone: "red", label: "✕ Failed" },
-  RECEIVED: { tone: "gray", label: "Received" },
+const tones: Record<string, BadgeTone> = {
+  PENDING: "gray",
+  ACCEPTED: "gray",
+  SENT: "blue",
+  DELIVERED: "blue",
+  READ: "green",
+  FAILED: "red",
+  RECEIVED: "gray",
 };
 
+/** A message's status in plain words (messages/<locale>/history.json); one we do not know reads "Unknown". */
 export function MessageStatusBadge({ status }: { status: string }) {
-  const { tone, label } = look[status] ?? { tone: "gray" as const, label: status };
+  const t = useTranslations("history.status");
+  const key = status in tones ? status : "UNKNOWN";
   return (
     <span data-testid="message-status" data-status={status}>
-      <Badge tone={tone}>{label}</Badge>
+      <Badge tone={tones[key] ?? "gray"}>{t(key)}</Badge>
     </span>
   );
 }

@@ -1,17 +1,21 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { useErrorMessage } from "@/components/ui/use-error-message";
 import { api, type RouterOutputs } from "@/trpc/react";
 
 type Result = RouterOutputs["signup"]["connect"];
 
-const steps = ["Meta's sign-up code", "Access token", "Permission check", "Account saved", "Webhooks on", "Registration", "Health check"];
+const steps = ["code", "token", "permission", "saved", "webhooks", "registration", "health"] as const;
 
 /** Embedded Signup for a bakery owner: connect (or re-authorize) the bakery's own WhatsApp Business Account. */
 export function ConnectWhatsApp() {
+  const t = useTranslations("signup");
+  const errorMessage = useErrorMessage();
   const utils = api.useUtils();
   const status = api.signup.status.useQuery();
   const [result, setResult] = useState<Result | null>(null);
@@ -21,12 +25,12 @@ export function ConnectWhatsApp() {
       setResult(r);
       await Promise.all([utils.signup.status.invalidate(), utils.health.mine.invalidate()]);
     },
-    onError: (e) => setError(e.message),
+    onError: (e) => setError(errorMessage(e)),
   });
   const popup = api.signup.simulatePopup.useMutation({
     // Meta's code lives 30 seconds: it is exchanged at once, as the real popup's callback would.
     onSuccess: (grant) => connect.mutate(grant),
-    onError: (e) => setError(e.message),
+    onError: (e) => setError(errorMessage(e)),
   });
   const busy = popup.isPending || connect.isPending;
   const s = status.data;
@@ -39,35 +43,28 @@ export function ConnectWhatsApp() {
 
   return (
     <div className="space-y-6">
-      <Card
-        title="Your own WhatsApp Business Account"
-        description="Send from your bakery's own number instead of one of the platform's shared numbers. Meta asks you to log in with Facebook and choose the account and number; Recado does the rest."
-      >
+      <Card title={t("cardTitle")} description={t("cardDescription")}>
         {s?.connected ? (
           <div className="space-y-2 text-sm" data-testid="own-account">
             <p className="flex flex-wrap items-center gap-2">
               <span className="font-mono">{s.displayPhoneNumber}</span>
               {s.reauthRequired ? (
-                <Badge tone="red">Reconnect needed</Badge>
+                <Badge tone="red">{t("reconnectNeeded")}</Badge>
               ) : s.onboardingState === "CONNECTED" ? (
-                <Badge tone="green">Connected</Badge>
+                <Badge tone="green">{t("connected")}</Badge>
               ) : (
-                <Badge tone="blue">Being set up</Badge>
+                <Badge tone="blue">{t("beingSetUp")}</Badge>
               )}
             </p>
-            {s.reauthRequired && (
-              <p className="text-red-800">
-                Meta did not finish setting up this number. Run “Connect WhatsApp” again and choose the <strong>same number</strong>.
-              </p>
-            )}
+            {s.reauthRequired && <p className="text-red-800">{t.rich("reauthText", { strong: (chunks) => <strong>{chunks}</strong> })}</p>}
           </div>
         ) : (
-          <p className="text-sm text-stone-600">No own account connected yet.</p>
+          <p className="text-sm text-stone-600">{t("none")}</p>
         )}
-        <ol className="mt-4 flex flex-wrap gap-2 text-xs text-stone-500" aria-label="What happens">
+        <ol className="mt-4 flex flex-wrap gap-2 text-xs text-stone-600" aria-label={t("stepsLabel")}>
           {steps.map((step, i) => (
             <li key={step} className="rounded-full bg-stone-100 px-2.5 py-1">
-              {i + 1}. {step}
+              {i + 1}. {t(`step.${step}`)}
             </li>
           ))}
         </ol>
@@ -77,32 +74,23 @@ export function ConnectWhatsApp() {
               type="button"
               onClick={start}
               disabled={busy}
-              className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+              className="min-h-11 rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
             >
-              {busy ? "Connecting…" : s.connected ? "Reconnect (simulate Meta's popup)" : "Connect WhatsApp (simulate Meta's popup)"}
+              {busy ? t("connecting") : s.connected ? t("reconnectSimulated") : t("connectSimulated")}
             </button>
           ) : (
-            <p className="max-w-xl text-sm text-stone-600">
-              Meta&apos;s sign-up popup opens from here when Recado is configured with a Meta app (META_APP_ID). Contact support to connect
-              your account.
-            </p>
+            <p className="max-w-xl text-sm text-stone-600">{t("noMetaApp")}</p>
           )}
-          <Link href="/settings" className="text-sm text-brand-700 underline">
-            Back to Settings
+          <Link href="/settings" className="inline-flex min-h-11 items-center text-sm text-brand-700 underline">
+            {t("back")}
           </Link>
         </div>
-        {s?.simulator && (
-          <p className="mt-3 text-xs text-stone-500">
-            Local mode: Recado talks to the bundled Meta simulator, which has no Facebook popup. The button asks the simulator for the
-            30-second sign-up code Meta&apos;s popup would hand over (for its test account “Panadería Goiko”) and runs the real flow with
-            it.
-          </p>
-        )}
+        {s?.simulator && <p className="mt-3 text-xs text-stone-600">{t("localMode")}</p>}
       </Card>
 
       {error && (
         <div className="rounded-xl border border-red-300 bg-red-50 px-5 py-4 text-sm text-red-900" role="alert" data-testid="signup-error">
-          <strong>Not connected.</strong> {error}
+          <strong>{t("notConnected")}</strong> {error}
         </div>
       )}
       {result && (
@@ -111,8 +99,12 @@ export function ConnectWhatsApp() {
           role="status"
           data-testid="signup-result"
         >
-          <strong>{result.status === "connected" ? (result.reauthorized ? "Reconnected." : "Connected.") : "Almost there."}</strong>{" "}
-          {result.message}
+          <strong>
+            {result.status === "connected" ? (result.reauthorized ? t("reconnectedTitle") : t("connectedTitle")) : t("almostTitle")}
+          </strong>{" "}
+          {result.status === "connected"
+            ? t("connectedText", { number: result.displayPhoneNumber })
+            : t("pendingText", { number: result.displayPhoneNumber })}
         </div>
       )}
     </div>

@@ -1,6 +1,6 @@
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 
-/** "3 minutes ago", "yesterday": for times people glance at. */
+/** "3 minutes ago", "yesterday": for times people glance at. English only: pages use useDates() (./use-format.ts). */
 export function timeAgo(date: Date | string | null | undefined, now = Date.now()): string {
   if (!date) return "never";
   const seconds = Math.round((new Date(date).getTime() - now) / 1000);
@@ -20,6 +20,7 @@ export function timeAgo(date: Date | string | null | undefined, now = Date.now()
   return relative.format(value, "year");
 }
 
+/** English only: pages use useDates() (./use-format.ts). */
 export function dateTime(date: Date | string) {
   return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(date));
 }

@@ -1,25 +1,26 @@
+import { useTranslations } from "next-intl";
+
 export function Pager({ page, pages, onPage }: { page: number; pages: number; onPage: (page: number) => void }) {
+  const t = useTranslations("common");
   return (
-    <div className="flex items-center justify-end gap-3 text-sm">
+    <nav aria-label={t("pagination")} className="flex flex-wrap items-center justify-end gap-3 text-sm">
       <button
         type="button"
         disabled={page <= 1}
         onClick={() => onPage(page - 1)}
-        className="rounded-md border border-stone-300 px-3 py-1.5 disabled:opacity-40"
+        className="min-h-11 rounded-md border border-stone-300 px-3 py-1.5 disabled:opacity-40 sm:min-h-0"
       >
-        Previous
+        {t("previous")}
       </button>
-      <span>
-        Page {page} of {pages}
-      </span>
+      <span>{t("pageOf", { page, pages })}</span>
       <button
         type="button"
         disabled={page >= pages}
         onClick={() => onPage(page + 1)}
-        className="rounded-md border border-stone-300 px-3 py-1.5 disabled:opacity-40"
+        className="min-h-11 rounded-md border border-stone-300 px-3 py-1.5 disabled:opacity-40 sm:min-h-0"
       >
-        Next
+        {t("next")}
       </button>
-    </div>
+    </nav>
   );
 }

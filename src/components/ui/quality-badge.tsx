@@ -1,32 +1,32 @@
+import { useTranslations } from "next-intl";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 
-const quality: Record<string, { tone: BadgeTone; label: string; meaning: string }> = {
-  GREEN: { tone: "green", label: "Green", meaning: "High quality: recipients are happy with these messages." },
-  YELLOW: { tone: "yellow", label: "Yellow", meaning: "Medium quality: recipients block or report some messages. Review templates." },
-  RED: { tone: "red", label: "Red", meaning: "Low quality: templates may be paused. Act now." },
-  UNRATED: { tone: "gray", label: "Not yet rated", meaning: "Meta has not rated this number yet." },
-};
+const qualityTone: Record<string, BadgeTone> = { GREEN: "green", YELLOW: "yellow", RED: "red", UNRATED: "gray" };
 
+/** A number's quality rating in plain words, its meaning on hover (messages/<locale>/ui.json). */
 export function QualityBadge({ rating }: { rating: string }) {
-  const q = quality[rating] ?? quality.UNRATED!;
+  const t = useTranslations("ui.quality");
+  const key = rating in qualityTone ? rating : "UNRATED";
   return (
-    <span title={q.meaning} data-testid="quality-badge">
-      <Badge tone={q.tone}>{q.label}</Badge>
+    <span title={t(`${key}.meaning`)} data-testid="quality-badge">
+      <Badge tone={qualityTone[key]}>{t(`${key}.label`)}</Badge>
     </span>
   );
 }
 
-const status: Record<string, { tone: BadgeTone; label: string }> = {
-  CONNECTED: { tone: "green", label: "Connected" },
-  PENDING: { tone: "yellow", label: "Pending registration" },
-  FLAGGED: { tone: "yellow", label: "Flagged" },
-  RESTRICTED: { tone: "red", label: "Restricted" },
-  RATE_LIMITED: { tone: "yellow", label: "Rate limited" },
-  BANNED: { tone: "red", label: "Banned" },
-  DISCONNECTED: { tone: "red", label: "Disconnected" },
+const statusTone: Record<string, BadgeTone> = {
+  CONNECTED: "green",
+  PENDING: "yellow",
+  FLAGGED: "yellow",
+  RESTRICTED: "red",
+  RATE_LIMITED: "yellow",
+  BANNED: "red",
+  DISCONNECTED: "red",
 };
 
+/** A number's status from Meta in plain words; one we do not know yet reads "Unknown", never the raw value. */
 export function NumberStatusBadge({ value }: { value: string | null }) {
-  const s = (value && status[value]) || { tone: "gray" as const, label: value ?? "Unknown" };
-  return <Badge tone={s.tone}>{s.label}</Badge>;
+  const t = useTranslations("ui.numberStatus");
+  const key = value && value in statusTone ? value : "UNKNOWN";
+  return <Badge tone={statusTone[key] ?? "gray"}>{t(key)}</Badge>;
 }

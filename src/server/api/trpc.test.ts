@@ -37,10 +37,16 @@ describe("tRPC procedures", () => {
         code: -32600,
         data: { code: "BAD_REQUEST", httpStatus: 400, path: "echo", stack: "x" },
       },
-    }) as { message: string; data: { fieldErrors: Record<string, string[]>; appCode: string; stack?: string } };
+    }) as {
+      message: string;
+      data: { fieldErrors: Record<string, string[]>; issues: Record<string, unknown>[]; appCode: string; stack?: string };
+    };
     expect(shape.data.fieldErrors.phone).toEqual(["expected E.164, e.g. +34612345678"]);
     expect(shape.data.fieldErrors.count?.[0]).toMatch(/>=\s*1/);
     expect(shape.data.appCode).toBe("VALIDATION_FAILED");
+    // the facts the browser words in the reader's language (src/components/ui/error-message.ts), never the input
+    expect(shape.data.issues).toContainEqual(expect.objectContaining({ path: "count", code: "too_small", minimum: 1, origin: "number" }));
+    expect(JSON.stringify(shape.data.issues)).not.toContain('"input"');
     expect(shape.message).toContain("phone — expected E.164, e.g. +34612345678");
     expect(shape.data.stack).toBeUndefined();
   });

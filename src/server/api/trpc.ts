@@ -19,6 +19,35 @@ export function createTRPCContext({ db, session, simulatedSignupPopup = null }: 
   return { db, session, simulatedSignupPopup };
 }
 
+const primitive = (v: unknown) => v === null || ["string", "number", "boolean"].includes(typeof v);
+
+/**
+ * Each zod issue's facts as plain data (no input value, no nested issues), so the browser can word it in the
+ * reader's language (src/components/ui/error-message.ts); `message` stays the English text written for it.
+ */
+export function publicIssues(error: ZodError) {
+  return error.issues.map((issue) => {
+    const facts = issue as unknown as Record<string, unknown>;
+    const number = (v: unknown) => (typeof v === "number" || typeof v === "bigint" ? Number(v) : undefined);
+    const string = (v: unknown) => (typeof v === "string" ? v : undefined);
+    const values = Array.isArray(facts.values) ? facts.values.filter(primitive).slice(0, 20) : undefined;
+    const keys = Array.isArray(facts.keys) ? facts.keys.filter((k) => typeof k === "string").slice(0, 20) : undefined;
+    return {
+      path: issue.path.map(String).join("."),
+      code: issue.code,
+      message: issue.message,
+      expected: string(facts.expected),
+      minimum: number(facts.minimum),
+      maximum: number(facts.maximum),
+      inclusive: typeof facts.inclusive === "boolean" ? facts.inclusive : undefined,
+      origin: string(facts.origin),
+      format: string(facts.format),
+      values: values as (string | number | boolean | null)[] | undefined,
+      keys: keys as string[] | undefined,
+    };
+  });
+}
+
 /** Field-level messages from a zod error, keyed by dotted path ("" for the input as a whole). */
 export function fieldErrorsOf(error: ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
@@ -51,6 +80,7 @@ const t = initTRPC.context<TRPCContext>().create({
       data: {
         ...data,
         fieldErrors: zodError ? fieldErrorsOf(zodError) : null,
+        issues: zodError ? publicIssues(zodError) : null,
         appCode: isAppError(cause) ? cause.code : zodError ? "VALIDATION_FAILED" : reference ? "INTERNAL_ERROR" : null,
         details: isAppError(cause) ? cause.details : null,
         reference,

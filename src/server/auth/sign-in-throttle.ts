@@ -108,7 +108,8 @@ export async function throttledSignIn({
   if (!block) return null;
   const retryAfterSeconds = Math.max(1, Math.ceil((block.retryAt.getTime() - now.getTime()) / 1000));
   return Response.json(
-    { error: "TooManySignInAttempts", message: throttledMessage(block, now), retryAfterSeconds },
+    // reason: the sign-in page words the message in the reader's language from it
+    { error: "TooManySignInAttempts", message: throttledMessage(block, now), reason: block.reason, retryAfterSeconds },
     { status: 429, headers: { "Retry-After": String(retryAfterSeconds), "Cache-Control": "no-store" } },
   );
 }

@@ -1,15 +1,18 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { NumbersTable } from "@/components/admin/numbers-table";
 import { PageHeader } from "@/components/ui/page-header";
 
-export const metadata = { title: "Phone numbers" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.numbers");
+  return { title: t("pageTitle") };
+}
 
-export default function AdminNumbersPage() {
+export default async function AdminNumbersPage() {
+  const t = await getTranslations("admin.numbers");
   return (
     <>
-      <PageHeader
-        title="Phone numbers"
-        description="The numbers of the shared WhatsApp Business Account. Assign them to bakeries on the Bakeries page."
-      />
+      <PageHeader title={t("pageTitle")} description={t("pageDescription")} />
       <NumbersTable />
     </>
   );

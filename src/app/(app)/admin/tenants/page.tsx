@@ -1,15 +1,18 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { TenantsTable } from "@/components/admin/tenants-table";
 import { PageHeader } from "@/components/ui/page-header";
 
-export const metadata = { title: "Bakeries" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.tenants");
+  return { title: t("pageTitle") };
+}
 
-export default function AdminTenantsPage() {
+export default async function AdminTenantsPage() {
+  const t = await getTranslations("admin.tenants");
   return (
     <>
-      <PageHeader
-        title="Bakeries"
-        description="Every bakery with its WhatsApp status. Give each one a number of the shared account: one number per bakery."
-      />
+      <PageHeader title={t("pageTitle")} description={t("pageDescription")} />
       <TenantsTable />
     </>
   );

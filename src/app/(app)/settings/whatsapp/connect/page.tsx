@@ -1,15 +1,18 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { ConnectWhatsApp } from "@/components/signup/connect-whatsapp";
 import { PageHeader } from "@/components/ui/page-header";
 
-export const metadata = { title: "Connect your own WhatsApp" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("signup");
+  return { title: t("pageTitle") };
+}
 
-export default function ConnectWhatsAppPage() {
+export default async function ConnectWhatsAppPage() {
+  const t = await getTranslations("signup");
   return (
     <>
-      <PageHeader
-        title="Connect your own WhatsApp"
-        description="Use your bakery's own WhatsApp Business Account (Meta's Embedded Signup)."
-      />
+      <PageHeader title={t("pageTitle")} description={t("pageDescription")} />
       <ConnectWhatsApp />
     </>
   );
