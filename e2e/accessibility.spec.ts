@@ -111,6 +111,9 @@ test("the platform admin's pages have no accessibility violations", async ({ pag
     ["/admin/numbers", "admin numbers"],
     ["/admin/tenants", "admin bakeries"],
     ["/admin/audit", "admin audit"],
+    ["/admin/alerts", "admin alerts"],
+    ["/admin/costs", "admin costs"],
+    ["/admin/support", "admin support contact"],
   ] as const)
     await check(page, path, name);
   await page.goto("/admin/numbers");

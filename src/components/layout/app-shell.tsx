@@ -5,13 +5,16 @@ import { Badge } from "@/components/ui/badge";
 import { ShellHeader } from "@/components/layout/shell-header";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 
-type NavKey = "overview" | "numbers" | "bakeries" | "audit" | "messages" | "contacts" | "templates" | "broadcasts" | "settings";
+type NavKey =
+  "overview" | "numbers" | "bakeries" | "alerts" | "costs" | "audit" | "messages" | "contacts" | "templates" | "broadcasts" | "settings";
 
 const navigation: Record<Role, { href: string; key: NavKey; exact?: boolean }[]> = {
   PLATFORM_ADMIN: [
     { href: "/admin", key: "overview", exact: true },
     { href: "/admin/numbers", key: "numbers" },
     { href: "/admin/tenants", key: "bakeries" },
+    { href: "/admin/alerts", key: "alerts" },
+    { href: "/admin/costs", key: "costs" },
     { href: "/admin/audit", key: "audit" },
   ],
   TENANT_OWNER: [
