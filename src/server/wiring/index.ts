@@ -4,7 +4,7 @@
  * the Inngest route (src/app/api/inngest), the background ticker (./ticker.ts), the webhook route and the tRPC
  * route import this list. Nothing in src/server/<domain> imports it.
  */
-import { broadcastFanOutJob, broadcastSendChunkJob } from "@/server/broadcasts/jobs";
+import { broadcastFanOutJob, broadcastSendChunkJob, scheduledBroadcastsJob } from "@/server/broadcasts/jobs";
 import { retentionJob } from "@/server/compliance/jobs";
 import type { Env } from "@/server/env";
 import { healthCheckFanOutJob, numberHealthCheckJob, onboardingTimeoutsJob } from "@/server/health/jobs";
@@ -40,6 +40,7 @@ export const jobDefinitions: JobDefinition[] = [
   syncTemplatesJob,
   broadcastFanOutJob,
   broadcastSendChunkJob,
+  scheduledBroadcastsJob,
   deliveryThresholdsJob,
   retentionJob,
 ];
