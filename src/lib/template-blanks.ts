@@ -24,14 +24,15 @@ const weekday =
   /^(lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|dilluns|dimarts|dimecres|dijous|divendres|dissabte|diumenge|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i;
 const clock = /^\d{1,2}([:.h]\d{2})\s*(h|am|pm)?$/i;
 const greeting = /(hola|hello|hi|dear|estimad[oa]s?|bon dia|bona tarda|buenos días|buenos dias|buenas tardes|benvolgut|benvolguda)[\s,]*$/i;
-const purchaseOrder = /(^|_)(po|purchase|pedido|comanda|proveedor|supplier)(_|$)/i;
+const purchaseOrder = /(^|_)(po|purchase|compra|proveedor|proveedores|supplier|proveidor)(_|$)/i;
 
 function kindOf(example: string, before: string, templateName: string): BlankKind {
   const value = example.trim();
   if (value && money.test(value)) return "total";
   if (value && (numericDate.test(value) || weekday.test(value))) return "date";
   if (value && clock.test(value)) return "time";
-  if (/^\d+$/.test(value)) return /(pedido|order|comanda|albarán|factura|invoice)\s*(n\.?º|no\.?|núm\.?|number)?\s*$/i.test(before) ? "orderNumber" : "quantity";
+  if (/^\d+$/.test(value))
+    return /(pedido|order|comanda|albarán|factura|invoice)\s*(n\.?º|no\.?|núm\.?|number)?\s*$/i.test(before) ? "orderNumber" : "quantity";
   if (value && orderReference.test(value) && !/\s/.test(value)) return "orderNumber";
   if (greeting.test(before)) return purchaseOrder.test(templateName) ? "supplier" : "customerName";
   return "text";

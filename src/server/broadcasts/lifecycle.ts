@@ -55,7 +55,12 @@ export async function scheduledInstant(db: Db, tenantId: string, schedule: WallT
     throw new AppError(
       "VALIDATION_FAILED",
       `The date and time ${schedule.date} ${schedule.time} do not exist in ${timeZone} (the clocks skip that hour, or the date is not real): choose another, e.g. 09:00.`,
-      { field: "schedule", expected: "a real date (YYYY-MM-DD) and time (HH:MM)", example: { date: "2026-12-24", time: "09:00" }, time_zone: timeZone },
+      {
+        field: "schedule",
+        expected: "a real date (YYYY-MM-DD) and time (HH:MM)",
+        example: { date: "2026-12-24", time: "09:00" },
+        time_zone: timeZone,
+      },
     );
   }
   if (at.getTime() <= now.getTime() + 60_000) {

@@ -24,17 +24,18 @@ async function bakery({ timeZone = "Europe/Madrid", contacts = 2 } = {}) {
   return { tenant, owner, caller: callerAs(testDb(), owner) };
 }
 
-const draft = (schedule?: BroadcastDraftInput["schedule"]) => ({
-  name: "Roscón de Reyes",
-  templateName: "po_notification",
-  parameters: [
-    { kind: "field" as const, field: "name" as const },
-    { kind: "fixed" as const, value: "RR-6" },
-    { kind: "fixed" as const, value: "18 €" },
-  ],
-  audience: { kind: "all" as const },
-  ...(schedule ? { schedule } : {}),
-} satisfies BroadcastDraftInput);
+const draft = (schedule?: BroadcastDraftInput["schedule"]) =>
+  ({
+    name: "Roscón de Reyes",
+    templateName: "po_notification",
+    parameters: [
+      { kind: "field" as const, field: "name" as const },
+      { kind: "fixed" as const, value: "RR-6" },
+      { kind: "fixed" as const, value: "18 €" },
+    ],
+    audience: { kind: "all" as const },
+    ...(schedule ? { schedule } : {}),
+  }) satisfies BroadcastDraftInput;
 
 /** The wall date and time `ms` from now in the zone (rounded down to the minute). */
 const wallIn = (ms: number, zone: string) => wallTimeOf(new Date(Date.now() + ms), zone);
