@@ -63,7 +63,12 @@ describe("templates", () => {
       bodyText: "Hola {{1}}, tu pedido {{2}} está listo.",
       examples: ["Ana", "PO-7"],
     });
-    expect(created).toMatchObject({ status: "PENDING", parameterNames: ["1", "2"], parameterExamples: ["Ana", "PO-7"], parameterFormat: "POSITIONAL" });
+    expect(created).toMatchObject({
+      status: "PENDING",
+      parameterNames: ["1", "2"],
+      parameterExamples: ["Ana", "PO-7"],
+      parameterFormat: "POSITIONAL",
+    });
     const state = (await control.state()) as { templates: { id: string; name: string; status: string }[] };
     // on the shared account Meta knows it under the bakery's unique name (templates/ownership.ts)
     expect(state.templates.find((t) => t.id === created.metaTemplateId)).toMatchObject({

@@ -411,7 +411,9 @@ export function toTemplateInfo(node: z.infer<typeof templateNodeSchema>): Templa
   const bodyParameters = placeholdersOf(bodyNode?.text);
   const positional = bodyNode?.example?.body_text?.[0] ?? [];
   const named = new Map((bodyNode?.example?.body_text_named_params ?? []).map((p) => [p.param_name, p.example]));
-  const bodyExamples = bodyParameters.map((name, i) => named.get(name) ?? (/^\d+$/.test(name) ? positional[Number(name) - 1] : positional[i]) ?? "");
+  const bodyExamples = bodyParameters.map(
+    (name, i) => named.get(name) ?? (/^\d+$/.test(name) ? positional[Number(name) - 1] : positional[i]) ?? "",
+  );
   return {
     id: node.id,
     name: node.name,
