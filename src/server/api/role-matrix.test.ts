@@ -701,12 +701,13 @@ describe("broadcast schedule and retry of another bakery", () => {
     });
     const asB = callerAs(testDb(), b.owner);
     const schedule = wallTimeOf(new Date(Date.now() + 7_200_000), "Europe/Madrid");
-    for (const attempt of [
-      asB.broadcasts.reschedule({ broadcastId: broadcast.id, schedule }),
-      asB.broadcasts.retryPlan({ broadcastId: broadcast.id }),
-      asB.broadcasts.retryFailed({ broadcastId: broadcast.id, name: "B's retry" }),
-    ])
-      await expect(attempt).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // one call at a time: each refusal is awaited before the next call is made
+    const attempts = [
+      () => asB.broadcasts.reschedule({ broadcastId: broadcast.id, schedule }),
+      () => asB.broadcasts.retryPlan({ broadcastId: broadcast.id }),
+      () => asB.broadcasts.retryFailed({ broadcastId: broadcast.id, name: "B's retry" }),
+    ];
+    for (const attempt of attempts) await expect(attempt()).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await testDb().broadcast.findUniqueOrThrow({ where: { id: broadcast.id } })).toMatchObject({
       scheduledAt: null,
       status: "COMPLETED",
