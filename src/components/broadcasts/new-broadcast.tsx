@@ -185,7 +185,10 @@ export function NewBroadcast() {
               const source = sources[i];
               const label = blankLabel(blank, i);
               return (
-                <div key={`${version.language}-${blank.placeholder}`} className="grid gap-2 sm:grid-cols-[10rem_11rem_1fr] sm:items-center">
+                <div
+                  key={`${version.language}-${blank.placeholder}`}
+                  className="grid gap-2 sm:grid-cols-[8rem_minmax(13rem,1fr)_1fr] sm:items-center"
+                >
                   <span className="font-medium text-stone-700">{label}</span>
                   <select
                     aria-label={t("form.sourceOf", { blank: label })}
