@@ -24,9 +24,10 @@ async function composeBroadcast(page: Page, name: string) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Broadcasts" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Broadcasts" })).toBeVisible();
   await page.getByLabel("Name").fill(name);
-  await page.getByRole("combobox", { name: "Template" }).selectOption({ label: "po_notification (es)" });
-  await page.getByLabel("Parameter 2 text").fill("COCA-24");
-  await page.getByLabel("Parameter 3 text").fill("20 %");
+  await page.getByRole("combobox", { name: "Template" }).selectOption({ label: "po_notification" });
+  await page.getByRole("combobox", { name: "Language" }).selectOption({ label: "Español" });
+  await page.getByLabel("Text for Order number").fill("COCA-24");
+  await page.getByLabel("Text for Total").fill("20 %");
   await page.getByRole("button", { name: "Preview" }).click();
   return page.getByTestId("broadcast-preview");
 }

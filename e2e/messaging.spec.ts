@@ -109,7 +109,13 @@ test("an owner sends a test notification to their own number, then a template to
   // a purchase-order template to a supplier who opted in (imported above), followed in the history
   await page.goto("/contacts");
   await page.getByRole("row").filter({ hasText: "Mantequería Ona" }).getByRole("link", { name: "Conversation" }).click();
-  for (const [i, value] of ["Mantequería Ona", "PO-E2E-1", "12,00 €"].entries()) await page.getByPlaceholder(`{{${i + 1}}}`).fill(value);
+  // the blanks are named from the template's examples
+  for (const [label, value] of [
+    ["Supplier", "Mantequería Ona"],
+    ["Order number", "PO-E2E-1"],
+    ["Total", "12,00 €"],
+  ] as const)
+    await page.getByLabel(label, { exact: true }).fill(value);
   await page.getByRole("button", { name: "Send template" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Sent to WhatsApp" })).toBeVisible();
   await page.goto("/messages");

@@ -1,17 +1,22 @@
 "use client";
 
 import Papa from "papaparse";
+import { useFormatter, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
-import { useMemo, useState } from "react";
+import { useId, useState } from "react";
 import { Card } from "@/components/ui/card";
 import { useToast } from "@/components/ui/toast";
+import { useAppErrorText } from "@/components/messaging/app-error-text";
+import { PreviewBubble, languageName, useBlankLabel } from "@/components/messaging/template-blanks-fields";
+import { instantOf, wallTimeOf, type WallTime } from "@/lib/zoned-time";
 import { api, type RouterInputs } from "@/trpc/react";
 
 type Draft = RouterInputs["broadcasts"]["create"];
 type Source = Draft["parameters"][number];
 type AudienceKind = "all" | "tag" | "csv";
 
-const input = "w-full rounded-md border border-stone-300 px-3 py-2 text-sm focus:border-emerald-600 focus:outline-none";
+const input = "min-h-11 w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-sm focus:border-emerald-600 focus:outline-none";
+const labelText = "mb-1 block text-sm font-medium text-stone-800";
 
 /** The phone column of an uploaded file: a header named phone/teléfono/telefono/móvil, else the first column. */
 function phonesFromCsv(text: string): string[] {
@@ -24,177 +29,345 @@ function phonesFromCsv(text: string): string[] {
   return body.map((row) => row[column] ?? "").filter((v) => v.trim() !== "");
 }
 
+/** Tomorrow at 09:00 in the bakery's zone: the form's first suggestion for a scheduled start. */
+function suggestedStart(timeZone: string): WallTime {
+  const tomorrow = wallTimeOf(new Date(Date.now() + 24 * 3_600_000), timeZone);
+  return { date: tomorrow.date, time: "09:00" };
+}
+
 export function NewBroadcast() {
+  const t = useTranslations("broadcasts");
+  const format = useFormatter();
   const router = useRouter();
   const toast = useToast();
-  const templates = api.templates.list.useQuery();
-  const approved = useMemo(() => (templates.data ?? []).filter((t) => t.status === "APPROVED"), [templates.data]);
+  const errorText = useAppErrorText("broadcasts");
+  const blankLabel = useBlankLabel();
+  const ids = useId();
+  const choices = api.messages.templateChoices.useQuery(undefined, { retry: false });
+  const scheduling = api.broadcasts.scheduling.useQuery();
+  const templates = choices.data?.templates ?? [];
+  const timeZone = scheduling.data?.timeZone ?? "Europe/Madrid";
 
   const [name, setName] = useState("");
-  const [templateKey, setTemplateKey] = useState("");
+  const [templateName, setTemplateName] = useState("");
+  const [language, setLanguage] = useState<string | null>(null);
   const [sources, setSources] = useState<Source[]>([]);
   const [audienceKind, setAudienceKind] = useState<AudienceKind>("all");
   const [tag, setTag] = useState("");
   const [csv, setCsv] = useState<{ fileName: string; phones: string[] } | null>(null);
+  const [when, setWhen] = useState<"now" | "later">("now");
+  const [schedule, setSchedule] = useState<WallTime | null>(null);
 
-  const template = approved.find((t) => `${t.name}|${t.language}` === templateKey);
+  const template = templates.find((tpl) => tpl.name === templateName);
+  const version =
+    template?.languages.find((l) => l.language === language) ?? template?.languages.find((l) => l.language === template.defaultLanguage);
 
-  function chooseTemplate(key: string) {
-    setTemplateKey(key);
-    const chosen = approved.find((t) => `${t.name}|${t.language}` === key);
-    setSources((chosen?.parameterNames ?? []).map((_, i) => (i === 0 ? { kind: "field", field: "name" } : { kind: "fixed", value: "" })));
+  function chooseTemplate(next: string, nextLanguage: string | null = null) {
+    setTemplateName(next);
+    setLanguage(nextLanguage);
+    const tpl = templates.find((x) => x.name === next);
+    const v = tpl?.languages.find((l) => l.language === (nextLanguage ?? tpl.defaultLanguage));
+    setSources(
+      (v?.blanks ?? []).map((b, i): Source =>
+        i === 0 && (b.kind === "customerName" || b.kind === "supplier" || b.kind === "text")
+          ? { kind: "field", field: "name" }
+          : { kind: "fixed", value: "" },
+      ),
+    );
   }
 
-  const draft: Draft | null = template
-    ? {
-        name: name.trim() || `${template.name} ${new Date().toLocaleDateString()}`,
-        templateName: template.name,
-        language: template.language,
-        parameters: sources,
-        audience: audienceKind === "tag" ? { kind: "tag", tag } : audienceKind === "csv" && csv ? { kind: "csv", ...csv } : { kind: "all" },
-      }
-    : null;
+  const start = when === "later" ? (schedule ?? suggestedStart(timeZone)) : null;
+  const startsAt = start ? instantOf(start, timeZone) : null;
+  const draft: Draft | null =
+    template && version
+      ? {
+          name: name.trim() || `${template.name} ${format.dateTime(new Date(), { dateStyle: "short" })}`,
+          templateName: template.name,
+          language: version.language,
+          parameters: sources,
+          audience:
+            audienceKind === "tag" ? { kind: "tag", tag } : audienceKind === "csv" && csv ? { kind: "csv", ...csv } : { kind: "all" },
+          ...(start ? { schedule: start } : {}),
+        }
+      : null;
 
   const [previewFor, setPreviewFor] = useState<Draft | null>(null);
   const preview = api.broadcasts.preview.useQuery(previewFor!, { enabled: previewFor !== null, retry: false });
   const create = api.broadcasts.create.useMutation();
-  const start = api.broadcasts.start.useMutation();
+  const startNow = api.broadcasts.start.useMutation();
+  const busy = create.isPending || startNow.isPending;
 
-  async function startBroadcast() {
+  async function go() {
     if (!previewFor) return;
     try {
       const created = await create.mutateAsync(previewFor);
-      await start.mutateAsync({ broadcastId: created.id });
+      if (!previewFor.schedule) await startNow.mutateAsync({ broadcastId: created.id });
+      else toast("success", t("form.scheduled"));
       router.push(`/broadcasts/${created.id}`);
     } catch (error) {
-      toast("error", `Not started: ${(error as Error).message}`);
+      toast("error", t("form.notStarted", { reason: errorText(error as Parameters<typeof errorText>[0]) }));
     }
   }
 
+  const sampleName = t("form.sampleName", { bakery: scheduling.data?.name ?? "" });
+  const sourceValue = (source: Source | undefined) =>
+    !source
+      ? undefined
+      : source.kind === "fixed"
+        ? source.value
+        : `[${source.field === "name" ? t("form.source.name") : t("form.source.phone")}]`;
+
   return (
-    <Card title="New broadcast" description="Pick an approved template, fill in its blanks, choose who gets it, and check the preview.">
+    <Card title={t("form.title")} description={t("form.description")}>
       <div className="space-y-4">
-        {templates.error && (
+        {choices.error && (
           <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900" data-testid="broadcast-problem">
-            {templates.error.message} Broadcasts need a WhatsApp number and an approved template.
+            {errorText(choices.error)}
           </p>
         )}
-        <label className="block text-sm">
-          <span className="font-medium text-stone-800">Name</span>
-          <input className={input} value={name} onChange={(e) => setName(e.target.value)} placeholder="Oferta de San Juan" />
-        </label>
+        <div>
+          <label htmlFor={`${ids}-name`} className={labelText}>
+            {t("form.name")}
+          </label>
+          <input id={`${ids}-name`} className={input} value={name} onChange={(e) => setName(e.target.value)} placeholder={sampleName} />
+        </div>
 
-        <label className="block text-sm">
-          <span className="font-medium text-stone-800">Template</span>
-          <select className={input} value={templateKey} onChange={(e) => chooseTemplate(e.target.value)} aria-label="Template">
-            <option value="">{approved.length ? "Choose an approved template…" : "No approved templates yet"}</option>
-            {approved.map((t) => (
-              <option key={t.id} value={`${t.name}|${t.language}`}>
-                {t.name} ({t.language})
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="grid gap-3 sm:grid-cols-2">
+          <div>
+            <label htmlFor={`${ids}-template`} className={labelText}>
+              {t("form.template")}
+            </label>
+            <select id={`${ids}-template`} className={input} value={templateName} onChange={(e) => chooseTemplate(e.target.value)}>
+              <option value="">{templates.length ? t("form.chooseTemplate") : t("form.noTemplates")}</option>
+              {templates.map((tpl) => (
+                <option key={tpl.name} value={tpl.name}>
+                  {tpl.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor={`${ids}-language`} className={labelText}>
+              {t("form.language")}
+            </label>
+            <select
+              id={`${ids}-language`}
+              className={input}
+              value={version?.language ?? ""}
+              disabled={!template || template.languages.length < 2}
+              onChange={(e) => chooseTemplate(templateName, e.target.value)}
+            >
+              {!template && <option value="">—</option>}
+              {template?.languages.map((l) => (
+                <option key={l.language} value={l.language}>
+                  {languageName(l.language)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        {template && version && (
+          <p className="text-sm text-stone-700" data-testid="template-language-note">
+            {template.differsFromBakery && choices.data
+              ? t("form.onlyIn", {
+                  bakeryLanguage: languageName(choices.data.bakeryLanguage),
+                  languages: template.languages.map((l) => languageName(l.language)).join(", "),
+                  language: languageName(version.language),
+                })
+              : t("form.sentIn", { language: languageName(version.language) })}
+          </p>
+        )}
 
-        {template && sources.length > 0 && (
-          <fieldset className="space-y-2 text-sm">
-            <legend className="font-medium text-stone-800">Fill in the template&apos;s blanks</legend>
-            {sources.map((source, i) => (
-              <div key={i} className="flex gap-2">
-                <span className="w-16 shrink-0 pt-2 text-stone-500">{`{{${template.parameterNames[i]}}}`}</span>
-                <select
-                  aria-label={`Parameter ${i + 1} source`}
-                  className={`${input} w-44`}
-                  value={source.kind === "fixed" ? "fixed" : source.field}
-                  onChange={(e) =>
-                    setSources(
-                      sources.map((s, j) =>
-                        j !== i
-                          ? s
-                          : e.target.value === "fixed"
-                            ? { kind: "fixed", value: "" }
-                            : { kind: "field", field: e.target.value as "name" | "phone" },
-                      ),
-                    )
-                  }
+        {version && sources.length > 0 && (
+          <fieldset className="space-y-3 text-sm">
+            <legend className="font-medium text-stone-800">{t("form.blanks")}</legend>
+            {version.blanks.map((blank, i) => {
+              const source = sources[i];
+              const label = blankLabel(blank, i);
+              return (
+                <div
+                  key={`${version.language}-${blank.placeholder}`}
+                  className="grid gap-2 sm:grid-cols-[8rem_minmax(13rem,1fr)_1fr] sm:items-center"
                 >
-                  <option value="name">Contact&apos;s name</option>
-                  <option value="phone">Contact&apos;s phone</option>
-                  <option value="fixed">Same text for everyone</option>
-                </select>
-                {source.kind === "fixed" && (
-                  <input
-                    aria-label={`Parameter ${i + 1} text`}
+                  <span className="font-medium text-stone-700">{label}</span>
+                  <select
+                    aria-label={t("form.sourceOf", { blank: label })}
                     className={input}
-                    value={source.value}
-                    onChange={(e) => setSources(sources.map((s, j) => (j === i ? { kind: "fixed", value: e.target.value } : s)))}
-                  />
-                )}
-              </div>
-            ))}
+                    value={!source || source.kind === "fixed" ? "fixed" : source.field}
+                    onChange={(e) =>
+                      setSources(
+                        sources.map((s, j) =>
+                          j !== i
+                            ? s
+                            : e.target.value === "fixed"
+                              ? { kind: "fixed", value: "" }
+                              : { kind: "field", field: e.target.value as "name" | "phone" },
+                        ),
+                      )
+                    }
+                  >
+                    <option value="name">{t("form.source.name")}</option>
+                    <option value="phone">{t("form.source.phone")}</option>
+                    <option value="fixed">{t("form.source.fixed")}</option>
+                  </select>
+                  {source?.kind === "fixed" ? (
+                    <input
+                      aria-label={t("form.textOf", { blank: label })}
+                      className={input}
+                      placeholder={blank.example ? t("form.example", { example: blank.example }) : undefined}
+                      value={source.value}
+                      onChange={(e) => setSources(sources.map((s, j) => (j === i ? { kind: "fixed", value: e.target.value } : s)))}
+                    />
+                  ) : (
+                    <span className="text-stone-600">{t("form.perContact")}</span>
+                  )}
+                </div>
+              );
+            })}
           </fieldset>
+        )}
+        {version && (
+          <PreviewBubble
+            testId="broadcast-live-preview"
+            bodyText={version.bodyText}
+            parameterNames={version.parameterNames}
+            values={version.parameterNames.map((_, i) => sourceValue(sources[i]))}
+            missing={(i) => blankLabel(version.blanks[i]!, i)}
+          />
         )}
 
         <fieldset className="space-y-2 text-sm">
-          <legend className="font-medium text-stone-800">Who gets it</legend>
-          {(
-            [
-              ["all", "Everyone who opted in"],
-              ["tag", "Contacts with a tag"],
-              ["csv", "The numbers in a CSV file"],
-            ] as const
-          ).map(([kind, label]) => (
-            <label key={kind} className="flex items-center gap-2">
-              <input type="radio" name="audience" checked={audienceKind === kind} onChange={() => setAudienceKind(kind)} />
-              {label}
+          <legend className="font-medium text-stone-800">{t("form.audience")}</legend>
+          {(["all", "tag", "csv"] as const).map((kind) => (
+            <label key={kind} className="flex min-h-11 items-center gap-2">
+              <input type="radio" name={`${ids}-audience`} checked={audienceKind === kind} onChange={() => setAudienceKind(kind)} />
+              {t(`form.audienceKind.${kind}`)}
             </label>
           ))}
           {audienceKind === "tag" && (
-            <input aria-label="Tag" className={input} value={tag} onChange={(e) => setTag(e.target.value)} placeholder="clientes" />
+            <input
+              aria-label={t("form.tag")}
+              className={input}
+              value={tag}
+              onChange={(e) => setTag(e.target.value)}
+              placeholder={t("form.tagPlaceholder")}
+            />
           )}
           {audienceKind === "csv" && (
             <input
-              aria-label="Audience CSV"
+              aria-label={t("form.csv")}
               type="file"
               accept=".csv,text/csv"
+              className="block w-full text-sm"
               onChange={async (e) => {
                 const file = e.target.files?.[0];
                 if (file) setCsv({ fileName: file.name, phones: phonesFromCsv(await file.text()) });
               }}
             />
           )}
-          <p className="text-stone-500">People who opted out or whose number is not on WhatsApp are always left out.</p>
+          <p className="text-stone-600">{t("form.alwaysLeftOut")}</p>
+        </fieldset>
+
+        <fieldset className="space-y-2 text-sm">
+          <legend className="font-medium text-stone-800">{t("form.when")}</legend>
+          <label className="flex min-h-11 items-center gap-2">
+            <input type="radio" name={`${ids}-when`} checked={when === "now"} onChange={() => setWhen("now")} />
+            {t("form.whenNow")}
+          </label>
+          <label className="flex min-h-11 items-center gap-2">
+            <input
+              type="radio"
+              name={`${ids}-when`}
+              checked={when === "later"}
+              onChange={() => {
+                setWhen("later");
+                setSchedule((s) => s ?? suggestedStart(timeZone));
+              }}
+            />
+            {t("form.whenLater")}
+          </label>
+          {when === "later" && start && (
+            <div className="grid gap-3 sm:grid-cols-2">
+              <div>
+                <label htmlFor={`${ids}-date`} className={labelText}>
+                  {t("form.date")}
+                </label>
+                <input
+                  id={`${ids}-date`}
+                  type="date"
+                  className={input}
+                  value={start.date}
+                  onChange={(e) => setSchedule({ ...start, date: e.target.value })}
+                  required
+                />
+              </div>
+              <div>
+                <label htmlFor={`${ids}-time`} className={labelText}>
+                  {t("form.time")}
+                </label>
+                <input
+                  id={`${ids}-time`}
+                  type="time"
+                  className={input}
+                  value={start.time}
+                  onChange={(e) => setSchedule({ ...start, time: e.target.value })}
+                  required
+                />
+              </div>
+              <p className="text-stone-600 sm:col-span-2" data-testid="schedule-zone">
+                {startsAt
+                  ? t("form.startsAt", { when: format.dateTime(startsAt, { dateStyle: "full", timeStyle: "short", timeZone }), timeZone })
+                  : t("form.noSuchTime", { timeZone })}
+              </p>
+            </div>
+          )}
         </fieldset>
 
         <button
           type="button"
           disabled={!draft}
           onClick={() => setPreviewFor(draft)}
-          className="rounded-md border border-stone-300 px-4 py-2 text-sm font-medium hover:bg-stone-50 disabled:opacity-50"
+          className="min-h-11 rounded-md border border-stone-300 px-4 py-2 text-sm font-medium hover:bg-stone-50 disabled:opacity-50"
         >
-          Preview
+          {t("form.check")}
         </button>
 
-        {preview.error && <p className="rounded-md bg-red-50 p-3 text-sm text-red-800">{preview.error.message}</p>}
-        {preview.data && (
+        {preview.error && <p className="rounded-md bg-red-50 p-3 text-sm text-red-800">{errorText(preview.error)}</p>}
+        {preview.data && previewFor && (
           <div className="space-y-3 rounded-lg border border-emerald-200 bg-emerald-50/40 p-4" data-testid="broadcast-preview">
-            <p className="whitespace-pre-line rounded-md bg-white p-3 text-sm text-stone-800 shadow-sm">{preview.data.renderedBody}</p>
-            <p className="text-sm">
-              <strong className="text-lg">{preview.data.eligible.toLocaleString()}</strong> people will receive it
-              {preview.data.sampleRecipient ? ` (shown as ${preview.data.sampleRecipient} would see it)` : ""}.
+            <p className="whitespace-pre-line break-words rounded-md bg-white p-3 text-sm text-stone-800 shadow-sm">
+              {preview.data.renderedBody}
             </p>
-            <ul className="text-sm text-stone-600">
-              <li>Left out, not opted in: {preview.data.excludedOptedOut.toLocaleString()}</li>
-              <li>Left out, not on WhatsApp: {preview.data.excludedNotOnWhatsApp.toLocaleString()}</li>
-              <li>Left out, invalid number: {preview.data.excludedInvalid.toLocaleString()}</li>
+            <p className="text-sm">
+              {t.rich("preview.reach", {
+                count: preview.data.eligible,
+                b: (chunks) => <strong className="text-lg">{chunks}</strong>,
+              })}
+              {preview.data.sampleRecipient ? ` ${t("preview.shownAs", { name: preview.data.sampleRecipient })}` : ""}
+            </p>
+            <ul className="text-sm text-stone-700">
+              <li>{t("preview.optedOut", { count: preview.data.excludedOptedOut })}</li>
+              <li>{t("preview.notOnWhatsApp", { count: preview.data.excludedNotOnWhatsApp })}</li>
+              <li>{t("preview.invalid", { count: preview.data.excludedInvalid })}</li>
             </ul>
             <button
               type="button"
-              disabled={preview.data.eligible === 0 || create.isPending || start.isPending}
-              onClick={startBroadcast}
-              className="rounded-md bg-emerald-700 px-4 py-2 text-sm font-semibold text-white hover:bg-emerald-800 disabled:opacity-50"
+              disabled={preview.data.eligible === 0 || busy}
+              onClick={go}
+              className="min-h-11 rounded-md bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-900 disabled:opacity-50"
             >
-              {create.isPending || start.isPending ? "Starting…" : `Send to ${preview.data.eligible.toLocaleString()} people`}
+              {busy
+                ? t("preview.starting")
+                : previewFor.schedule && startsAt
+                  ? t("preview.schedule", {
+                      count: preview.data.eligible,
+                      when: format.dateTime(instantOf(previewFor.schedule, timeZone) ?? startsAt, {
+                        dateStyle: "medium",
+                        timeStyle: "short",
+                        timeZone,
+                      }),
+                    })
+                  : t("preview.send", { count: preview.data.eligible })}
             </button>
           </div>
         )}

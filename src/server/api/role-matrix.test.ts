@@ -1,4 +1,4 @@
-import { expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeRoleMatrix, type Actor, type World } from "@/test/role-matrix";
 import { testDb } from "@/test/db";
 import { createMasterNumber, callerAs, createTenantWithOwner } from "@/test/fixtures";
@@ -12,6 +12,7 @@ import type { Db } from "@/server/db";
 import { createContactRow, masterAccount, resetSharedSimulatorAfterAll, uniqueGraphId } from "@/test/messaging-world";
 import { syncTemplates } from "@/server/templates/templates";
 import { simulatorControl } from "@/meta-simulator/control-client";
+import { wallTimeOf } from "@/lib/zoned-time";
 
 /** Messaging procedures need a bakery that can send: a simulator number assigned, WhatsApp on, templates synced. */
 async function sendingTenant(db: Db, tenantId: string) {
@@ -221,6 +222,26 @@ describeRoleMatrix(testDb, [
         },
       });
     };
+    const inTwoHours = () => wallTimeOf(new Date(Date.now() + 2 * 3_600_000), "Europe/Madrid");
+    /** a finished broadcast with one recipient who failed for a temporary reason (worth retrying) */
+    const finishedWithFailure = async (world: World, actor: Actor) => {
+      const b = await broadcastIn(world, actor, "DRAFT");
+      await testDb().broadcast.update({ where: { id: b.id }, data: { status: "COMPLETED", total: 1 } });
+      const contact = await createContactRow(testDb(), b.tenantId);
+      await testDb().broadcastRecipient.create({
+        data: {
+          broadcastId: b.id,
+          seq: 1,
+          contactId: contact.id,
+          phoneE164: contact.phoneE164,
+          status: "FAILED",
+          errorCode: 131000,
+          appErrorCode: "META_UNAVAILABLE",
+          attemptedAt: new Date(),
+        },
+      });
+      return b;
+    };
     const ownedByActor = async (result: unknown, world: World, actor: Actor) => {
       const id = (result as { id?: string } | undefined)?.id;
       if (id) expect((await testDb().broadcast.findUniqueOrThrow({ where: { id } })).tenantId).toBe(ownTenant(world, actor).id);
@@ -281,6 +302,37 @@ describeRoleMatrix(testDb, [
         allowed: owners,
         call: async (caller: Caller, world: World, actor: Actor) =>
           caller.broadcasts.cancel({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
+      },
+      {
+        procedure: "broadcasts.scheduling",
+        allowed: owners,
+        call: (caller: Caller) => caller.broadcasts.scheduling(),
+        ownedBy: (result: unknown, world: World, actor: Actor) =>
+          expect((result as { name: string }).name).toBe(ownTenant(world, actor).name),
+      },
+      {
+        procedure: "broadcasts.reschedule",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) => {
+          const b = await broadcastIn(world, actor, "DRAFT");
+          return caller.broadcasts.reschedule({ broadcastId: b.id, schedule: inTwoHours() });
+        },
+        ownedBy: ownedByActor,
+      },
+      {
+        procedure: "broadcasts.retryPlan",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) =>
+          caller.broadcasts.retryPlan({ broadcastId: (await finishedWithFailure(world, actor)).id }),
+        ownedBy: async (result: unknown, world: World, actor: Actor) =>
+          ownedByActor({ id: (result as { broadcastId: string }).broadcastId }, world, actor),
+      },
+      {
+        procedure: "broadcasts.retryFailed",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) =>
+          caller.broadcasts.retryFailed({ broadcastId: (await finishedWithFailure(world, actor)).id, name: "Matrix retry" }),
+        ownedBy: ownedByActor,
       },
       {
         procedure: "broadcasts.progress",
@@ -689,6 +741,14 @@ describeRoleMatrix(testDb, [
       ),
   },
   {
+    procedure: "messages.templateChoices",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      if (actor === "ownerA" || actor === "ownerB") await sendingTenant(testDb(), tenantOf(world, actor).id);
+      return caller.messages.templateChoices();
+    },
+  },
+  {
     procedure: "messages.sendText",
     allowed: ["ownerA", "ownerB"],
     call: async (caller, world, actor) => {
@@ -752,3 +812,39 @@ describeRoleMatrix(testDb, [
     },
   },
 ]);
+
+// Scheduling and retry act on a broadcast id: another bakery's id is not found and changes nothing.
+describe("broadcast schedule and retry of another bakery", () => {
+  it("refuses owner B on bakery A's broadcast (NOT_FOUND) and leaves it as it was", async () => {
+    const a = await createTenantWithOwner(testDb());
+    const b = await createTenantWithOwner(testDb());
+    const { phoneNumberId } = await makeSendable(testDb(), a.tenant.id);
+    const broadcast = await testDb().broadcast.create({
+      data: {
+        tenantId: a.tenant.id,
+        name: "A's",
+        templateName: "po_notification",
+        templateLanguage: "es",
+        parameterSources: [],
+        audience: { kind: "all" },
+        phoneNumberId,
+        status: "COMPLETED",
+        scheduledAt: null,
+      },
+    });
+    const asB = callerAs(testDb(), b.owner);
+    const schedule = wallTimeOf(new Date(Date.now() + 7_200_000), "Europe/Madrid");
+    // one call at a time: each refusal is awaited before the next call is made
+    const attempts = [
+      () => asB.broadcasts.reschedule({ broadcastId: broadcast.id, schedule }),
+      () => asB.broadcasts.retryPlan({ broadcastId: broadcast.id }),
+      () => asB.broadcasts.retryFailed({ broadcastId: broadcast.id, name: "B's retry" }),
+    ];
+    for (const attempt of attempts) await expect(attempt()).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await testDb().broadcast.findUniqueOrThrow({ where: { id: broadcast.id } })).toMatchObject({
+      scheduledAt: null,
+      status: "COMPLETED",
+    });
+    expect(await testDb().broadcast.count({ where: { retryOfId: broadcast.id } })).toBe(0);
+  });
+});

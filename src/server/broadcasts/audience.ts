@@ -20,7 +20,11 @@ export const audienceSchema = z.discriminatedUnion("kind", [
       .max(100_000, "at most 100,000 rows per broadcast"),
   }),
 ]);
-export type Audience = z.infer<typeof audienceSchema>;
+/**
+ * What a broadcast's audience may be: what an owner chooses (audienceSchema), or the contacts a retry of failed
+ * recipients goes to (src/server/broadcasts/retry.ts; never accepted as input).
+ */
+export type Audience = z.infer<typeof audienceSchema> | { kind: "contacts"; contactIds: string[]; retryOf: string };
 
 export type AudienceCounts = {
   /** people the broadcast will actually be sent to */
@@ -49,6 +53,7 @@ export function audienceCondition(tenantId: string, audience: Audience, csvE164:
   // tags are stored in lower case (contacts.normalizeTag): "Clientes" typed in the form finds them
   if (audience.kind === "tag") return Prisma.sql`${ofBakery} AND lower(btrim(${audience.tag})) = ANY(c."tags")`;
   if (audience.kind === "csv") return Prisma.sql`${ofBakery} AND c."phoneE164" = ANY(${csvE164}::text[])`;
+  if (audience.kind === "contacts") return Prisma.sql`${ofBakery} AND c."id" = ANY(${audience.contactIds}::text[])`;
   return ofBakery;
 }
 

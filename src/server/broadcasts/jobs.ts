@@ -8,7 +8,8 @@
  * and a broadcast resumed after that would never finish.)
  */
 import { planBroadcastChunks, sendBroadcastChunk, chunkFlowControl } from "@/server/broadcasts/sending";
-import { defineEventJob } from "@/server/jobs/definition";
+import { startDueBroadcasts } from "@/server/broadcasts/lifecycle";
+import { defineCronJob, defineEventJob } from "@/server/jobs/definition";
 import { jobEvents } from "@/server/jobs/events";
 
 /** Events per sendEvent step: keeps each step's payload small for a 100,000-recipient broadcast. */
@@ -51,5 +52,19 @@ export const broadcastSendChunkJob = defineEventJob({
       if (result.reason === "rate_limit") rateLimitRounds += 1;
     }
     return { state: "gave up after rate limits" };
+  },
+});
+
+/**
+ * Scheduled broadcasts: every minute, the drafts whose time has come are started (lifecycle.ts). Durable by
+ * construction: the schedule is the broadcast's own row, so a moved or cancelled schedule needs no event to be
+ * withdrawn, and a minute missed while the app was down is caught up by the next run.
+ */
+export const scheduledBroadcastsJob = defineCronJob({
+  id: "scheduled-broadcasts",
+  cron: "* * * * *",
+  flowControl: { concurrency: { limit: 1 } },
+  async handler({ run, db }) {
+    return run.run("start due broadcasts", () => startDueBroadcasts({ db }));
   },
 });

@@ -5,6 +5,9 @@
  * message and how many people it will really reach. Starting it records every recipient once (one INSERT …
  * SELECT, in the same transaction as the status change and the job that fans it out), so a double click or a
  * retried request cannot record anyone twice. Sending is src/server/broadcasts/sending.ts.
+ *
+ * A draft with `scheduledAt` is scheduled: typed as a date and time in the bakery's time zone, it can be moved or
+ * cancelled until then, and the scheduled-broadcasts job (jobs.ts, every minute) starts it once it is due.
  */
 import { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
@@ -23,6 +26,7 @@ import { parametersSql, renderBody, renderParameters, type ParameterSource } fro
 import { jobEvents } from "@/server/jobs/events";
 import { enqueueJob } from "@/server/jobs/outbox";
 import { checkTemplate, loadSendingNumber } from "@/server/messaging/send";
+import { instantOf, type WallTime } from "@/lib/zoned-time";
 import { checkBroadcastResume, checkBroadcastStart, estimateAudienceCost } from "@/server/broadcasts/guards";
 
 export type BroadcastDraftInput = {
@@ -32,11 +36,48 @@ export type BroadcastDraftInput = {
   language?: string;
   parameters: ParameterSource[];
   audience: Audience;
+  /** start at this date and time in the bakery's time zone instead of now */
+  schedule?: WallTime;
 };
 
 async function tenantRegion(db: Db, tenantId: string) {
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { defaultRegion: true } });
   return tenant.defaultRegion;
+}
+
+/** The furthest ahead a broadcast can be scheduled. */
+export const maxScheduleAheadDays = 90;
+
+/** The instant a schedule means in the bakery's time zone; refused when it does not exist or is not ahead. */
+export async function scheduledInstant(db: Db, tenantId: string, schedule: WallTime, now = new Date()): Promise<Date> {
+  const { timeZone } = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } });
+  const at = instantOf(schedule, timeZone);
+  if (!at) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `The date and time ${schedule.date} ${schedule.time} do not exist in ${timeZone} (the clocks skip that hour, or the date is not real): choose another, e.g. 09:00.`,
+      {
+        field: "schedule",
+        expected: "a real date (YYYY-MM-DD) and time (HH:MM)",
+        example: { date: "2026-12-24", time: "09:00" },
+        time_zone: timeZone,
+      },
+    );
+  }
+  if (at.getTime() <= now.getTime() + 60_000) {
+    throw new AppError("VALIDATION_FAILED", `The start must be at least a minute from now in ${timeZone}.`, {
+      field: "schedule",
+      expected: "a date and time in the future",
+      time_zone: timeZone,
+    });
+  }
+  if (at.getTime() > now.getTime() + maxScheduleAheadDays * 86_400_000) {
+    throw new AppError("VALIDATION_FAILED", `A broadcast can be scheduled at most ${maxScheduleAheadDays} days ahead.`, {
+      field: "schedule",
+      expected: `a date within ${maxScheduleAheadDays} days`,
+    });
+  }
+  return at;
 }
 
 /** Checks that the bakery can send this template with these parameters; the same refusals as a single send. */
@@ -64,6 +105,7 @@ export async function createBroadcast({
   input: BroadcastDraftInput;
 }) {
   const { from, language } = await validateDraft(db, tenantId, input);
+  const scheduledAt = input.schedule ? await scheduledInstant(db, tenantId, input.schedule) : null;
   return db.broadcast.create({
     data: {
       tenantId,
@@ -74,8 +116,9 @@ export async function createBroadcast({
       audience: input.audience as Prisma.InputJsonValue,
       phoneNumberId: from.phoneNumberId,
       createdById: userId,
+      scheduledAt,
     },
-    select: { id: true, status: true },
+    select: { id: true, status: true, scheduledAt: true },
   });
 }
 
@@ -133,6 +176,8 @@ export async function estimateBroadcastCost({ db, tenantId, input }: { db: Db; t
  * changes nothing and answers its current state.
  */
 type LifecycleArgs = { db: Db; tenantId: string; broadcastId: string; /** who did it; "system" when a job does */ actor?: Actor };
+/** The scheduled-broadcasts job starts a draft only if it is still scheduled by then (not moved later meanwhile). */
+type StartArgs = LifecycleArgs & { dueBy?: Date };
 
 const systemActor: Actor = { userId: null, label: "system" };
 
@@ -159,9 +204,11 @@ async function auditTransition(
   });
 }
 
-export async function startBroadcast({ db, tenantId, broadcastId, actor }: LifecycleArgs) {
+export async function startBroadcast({ db, tenantId, broadcastId, actor, dueBy }: StartArgs) {
   const draft = await ownBroadcast(db, tenantId, broadcastId);
   if (draft.status !== "DRAFT") return { id: draft.id, status: draft.status, total: draft.total, alreadyStarted: true };
+  if (dueBy && !(draft.scheduledAt && draft.scheduledAt <= dueBy))
+    return { id: draft.id, status: draft.status, total: draft.total, alreadyStarted: false, notDue: true };
   const input = {
     name: draft.name,
     templateName: draft.templateName,
@@ -185,7 +232,7 @@ export async function startBroadcast({ db, tenantId, broadcastId, actor }: Lifec
   return db.$transaction(
     async (tx) => {
       const claimed = await tx.broadcast.updateMany({
-        where: { id: draft.id, status: "DRAFT" },
+        where: { id: draft.id, status: "DRAFT", ...(dueBy ? { scheduledAt: { lte: dueBy } } : {}) },
         data: { status: "SENDING", startedAt: new Date(), phoneNumberId: from.phoneNumberId },
       });
       if (claimed.count === 0) {
@@ -282,6 +329,73 @@ export async function cancelBroadcast({ db, tenantId, broadcastId, actor }: Life
     await tx.broadcastRecipient.updateMany({ where: { broadcastId, status: "PENDING" }, data: { status: "CANCELLED" } });
     await enqueueJob(tx, { event: jobEvents.broadcastCancelled, data: { broadcastId, tenantId } });
   });
+}
+
+/** Moves a scheduled broadcast (or schedules a draft) to another date and time in the bakery's time zone. */
+export async function rescheduleBroadcast({
+  db,
+  tenantId,
+  broadcastId,
+  schedule,
+  actor,
+  now = new Date(),
+}: LifecycleArgs & { schedule: WallTime; now?: Date }) {
+  const draft = await ownBroadcast(db, tenantId, broadcastId);
+  const at = await scheduledInstant(db, tenantId, schedule, now);
+  return db.$transaction(async (tx) => {
+    const changed = await tx.broadcast.updateMany({
+      where: { id: broadcastId, status: "DRAFT" },
+      data: { scheduledAt: at, stoppedReason: null },
+    });
+    if (changed.count === 0)
+      throw new AppError("CONFLICT", "This broadcast has already started or was cancelled: its start can no longer be changed.", {
+        broadcast_id: broadcastId,
+      });
+    await writeAudit(tx, {
+      actor: actor ?? systemActor,
+      action: "broadcast.schedule",
+      tenantId,
+      targetType: "broadcast",
+      targetId: broadcastId,
+      before: { scheduledAt: draft.scheduledAt?.toISOString() ?? null },
+      after: { scheduledAt: at.toISOString() },
+    });
+    return { id: broadcastId, scheduledAt: at };
+  });
+}
+
+/**
+ * The scheduled-broadcasts job: starts every scheduled draft whose time has come. A start refused (the template
+ * was paused meanwhile, nobody in the audience can receive it any more) takes the draft off the schedule with the
+ * reason kept in `stoppedReason`, so the owner sees why and the job does not try it again every minute.
+ */
+export async function startDueBroadcasts({ db, now = new Date() }: { db: Db; now?: Date }) {
+  const due = await db.broadcast.findMany({
+    where: { status: "DRAFT", scheduledAt: { lte: now } },
+    select: { id: true, tenantId: true },
+    orderBy: { scheduledAt: "asc" },
+    take: 100,
+  });
+  const results: { broadcastId: string; started?: boolean; refused?: string }[] = [];
+  for (const b of due) {
+    try {
+      const started = await startBroadcast({ db, tenantId: b.tenantId, broadcastId: b.id, dueBy: now });
+      results.push({ broadcastId: b.id, started: !started.alreadyStarted && !("notDue" in started) });
+    } catch (error) {
+      // anything but a refusal (the database away for a moment) leaves it scheduled: the next minute tries again
+      if (!(error instanceof AppError)) {
+        results.push({ broadcastId: b.id, refused: "retry_next_minute" });
+        continue;
+      }
+      const code = error.code;
+      await db.broadcast.updateMany({
+        where: { id: b.id, status: "DRAFT", scheduledAt: { lte: now } },
+        data: { scheduledAt: null, stoppedReason: `scheduled_start_refused:${code}` },
+      });
+      results.push({ broadcastId: b.id, refused: code });
+    }
+  }
+  return { due: due.length, results };
 }
 
 /** Stops a broadcast whose first batch failed entirely, and tells the admin (alert) and the owner (its status). */

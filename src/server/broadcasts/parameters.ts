@@ -4,6 +4,7 @@
  */
 import { Prisma } from "@/generated/prisma/client";
 import { z } from "zod";
+import { fillTemplateBody } from "@/lib/template-blanks";
 
 export const parameterSourceSchema = z.discriminatedUnion("kind", [
   z.object({
@@ -38,9 +39,5 @@ export function parametersSql(sources: ParameterSource[]): Prisma.Sql {
 
 /** The template body with its placeholders filled in ({{1}} or {{name}}, in order of parameterNames). */
 export function renderBody(bodyText: string | null, parameterNames: string[], values: string[]): string {
-  if (!bodyText) return values.join(" · ");
-  return bodyText.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => {
-    const index = parameterNames.indexOf(name);
-    return index >= 0 && values[index] !== undefined ? values[index] : whole;
-  });
+  return fillTemplateBody(bodyText, parameterNames, values);
 }

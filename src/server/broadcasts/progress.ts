@@ -40,6 +40,9 @@ export type BroadcastProgress = {
   templateName: string;
   templateLanguage: string;
   createdAt: Date;
+  /** a draft with a start time is scheduled */
+  scheduledAt: Date | null;
+  retryOfId: string | null;
   startedAt: Date | null;
   finishedAt: Date | null;
   total: number;
@@ -108,6 +111,8 @@ export async function broadcastProgress({
     templateName: broadcast.templateName,
     templateLanguage: broadcast.templateLanguage,
     createdAt: broadcast.createdAt,
+    scheduledAt: broadcast.scheduledAt,
+    retryOfId: broadcast.retryOfId,
     startedAt: broadcast.startedAt,
     finishedAt: broadcast.finishedAt,
     total: broadcast.total,
@@ -149,7 +154,19 @@ export async function listBroadcasts({ db, tenantId }: { db: Db; tenantId: strin
     where: { tenantId },
     orderBy: { createdAt: "desc" },
     take: 50,
-    select: { id: true, name: true, status: true, total: true, templateName: true, createdAt: true, startedAt: true, finishedAt: true },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      total: true,
+      templateName: true,
+      createdAt: true,
+      startedAt: true,
+      finishedAt: true,
+      scheduledAt: true,
+      stoppedReason: true,
+      retryOfId: true,
+    },
   });
 }
 

@@ -1,7 +1,7 @@
 import type { WebhookHandler } from "@/server/webhooks/dispatch";
 import { describe, expect, inject, it } from "vitest";
 import { webhookHandlers } from "@/server/wiring";
-import { createTemplate, listTenantTemplates, syncTemplates, syncTenantTemplates } from "@/server/templates/templates";
+import { createTemplate, listAllTemplates, listTenantTemplates, syncTemplates, syncTenantTemplates } from "@/server/templates/templates";
 import { createBroadcast, previewBroadcast } from "@/server/broadcasts/lifecycle";
 import { callerAs, createAdmin } from "@/test/fixtures";
 import { testDb } from "@/test/db";
@@ -39,7 +39,15 @@ describe("templates", () => {
       ["en", "APPROVED", ["1", "2", "3"]],
       ["es", "APPROVED", ["1", "2", "3"]],
     ]);
-    expect(templates.find((t) => t.name === "hello_world")?.parameterNames).toEqual([]);
+    // the examples Meta holds name the blanks (src/lib/template-blanks.ts)
+    expect(templates.find((t) => t.name === "po_notification" && t.language === "es")?.parameterExamples).toEqual([
+      "Harinas del Norte",
+      "PO-2024-0042",
+      "125,50 €",
+    ]);
+    // Meta's English sample is synced (admins see it) but never offered to a bakery
+    expect(templates.find((t) => t.name === "hello_world")).toBeUndefined();
+    expect((await listAllTemplates({ db })).some((t) => t.name === "hello_world")).toBe(true);
   });
 
   it("creates a template through the Graph API (PENDING) and follows its review by webhook: rejected with reason, then approved", async () => {
@@ -55,7 +63,12 @@ describe("templates", () => {
       bodyText: "Hola {{1}}, tu pedido {{2}} está listo.",
       examples: ["Ana", "PO-7"],
     });
-    expect(created).toMatchObject({ status: "PENDING", parameterNames: ["1", "2"], parameterFormat: "POSITIONAL" });
+    expect(created).toMatchObject({
+      status: "PENDING",
+      parameterNames: ["1", "2"],
+      parameterExamples: ["Ana", "PO-7"],
+      parameterFormat: "POSITIONAL",
+    });
     const state = (await control.state()) as { templates: { id: string; name: string; status: string }[] };
     // on the shared account Meta knows it under the bakery's unique name (templates/ownership.ts)
     expect(state.templates.find((t) => t.id === created.metaTemplateId)).toMatchObject({

@@ -25,6 +25,7 @@ function rowOf(t: TemplateInfo) {
     rejectedReason: t.status === "REJECTED" ? (t.rejectedReason ?? null) : null,
     parameterFormat: t.parameterFormat,
     parameterNames: t.bodyParameters,
+    parameterExamples: t.bodyExamples,
     bodyText: t.components.find((c) => c.type === "BODY")?.text ?? null,
   };
 }
@@ -99,11 +100,18 @@ export async function accountOfTenant({ db, tenantId }: { db: Db; tenantId: stri
   return account;
 }
 
+/**
+ * Meta's own samples, which every new account gets (hello_world: English, no blanks, "demonstrates your ability to
+ * send"): never offered to a bakery on the shared account. Admins still see them (listAllTemplates).
+ */
+export const metaSampleTemplateNames = ["hello_world"];
+
 /** The bakery's templates (templates/ownership.ts), each under the name the bakery uses; `platform` marks shared ones. */
 export async function listTenantTemplates({ db, tenantId }: { db: Db; tenantId: string }) {
   const account = await accountOfTenant({ db, tenantId });
   const templates = await db.messageTemplate.findMany({ where: visibleTemplatesWhere(templateScopeOf(tenantId, account)) });
   return templates
+    .filter((t) => !(account.kind === "MASTER" && t.ownerTenantId === null && metaSampleTemplateNames.includes(t.name)))
     .map(({ ownerTenantId, tenantName, name, ...t }) => ({
       ...t,
       name: bakeryNameOf({ name, tenantName }),
@@ -188,6 +196,7 @@ export async function createTemplate({
     rejectedReason: null,
     parameterFormat: parameterNames.every((n) => /^\d+$/.test(n)) ? "POSITIONAL" : "NAMED",
     parameterNames,
+    parameterExamples: parameterNames.map((_, i) => examples[i] ?? ""),
     bodyText,
     ownerTenantId: ownership.ownerTenantId,
     tenantName: ownership.tenantName,

@@ -344,6 +344,14 @@ const templateComponentSchema = z.object({
   buttons: z
     .array(z.object({ type: z.string(), text: z.string().optional(), url: z.string().optional(), phone_number: z.string().optional() }))
     .optional(),
+  /** the example values the template was submitted with (positional: body_text[0]; named: body_text_named_params) */
+  example: z
+    .object({
+      body_text: z.array(z.array(z.string())).optional(),
+      body_text_named_params: z.array(z.object({ param_name: z.string(), example: z.string() })).optional(),
+    })
+    .optional()
+    .catch(undefined),
 });
 
 export const templateNodeSchema = z.object({
@@ -382,6 +390,8 @@ export type TemplateInfo = {
   components: TemplateComponent[];
   /** placeholder names in the BODY ("1", "2", ... or named), in order of first appearance */
   bodyParameters: string[];
+  /** the example value of each of bodyParameters ("" where Meta gave none) */
+  bodyExamples: string[];
 };
 
 /** The placeholders of a body text: {{1}}, {{2}} or {{first_name}}; repeats count once. */
@@ -397,6 +407,13 @@ export function toTemplateInfo(node: z.infer<typeof templateNodeSchema>): Templa
     ...(c.text !== undefined ? { text: c.text } : {}),
     ...(c.buttons ? { buttons: c.buttons.map((b) => ({ type: b.type, text: b.text, url: b.url, phoneNumber: b.phone_number })) } : {}),
   }));
+  const bodyNode = (node.components ?? []).find((c) => c.type.toUpperCase() === "BODY");
+  const bodyParameters = placeholdersOf(bodyNode?.text);
+  const positional = bodyNode?.example?.body_text?.[0] ?? [];
+  const named = new Map((bodyNode?.example?.body_text_named_params ?? []).map((p) => [p.param_name, p.example]));
+  const bodyExamples = bodyParameters.map(
+    (name, i) => named.get(name) ?? (/^\d+$/.test(name) ? positional[Number(name) - 1] : positional[i]) ?? "",
+  );
   return {
     id: node.id,
     name: node.name,
@@ -407,7 +424,8 @@ export function toTemplateInfo(node: z.infer<typeof templateNodeSchema>): Templa
     ...(node.rejected_reason ? { rejectedReason: node.rejected_reason } : {}),
     ...(node.quality_score?.score ? { qualityScore: qualityRatingOf(node.quality_score.score) } : {}),
     components,
-    bodyParameters: placeholdersOf(components.find((c) => c.type === "BODY")?.text),
+    bodyParameters,
+    bodyExamples,
   };
 }
 

@@ -4,7 +4,7 @@
  * the Inngest route (src/app/api/inngest), the background ticker (./ticker.ts), the webhook route and the tRPC
  * route import this list. Nothing in src/server/<domain> imports it.
  */
-import { broadcastFanOutJob, broadcastSendChunkJob } from "@/server/broadcasts/jobs";
+import { broadcastFanOutJob, broadcastSendChunkJob, scheduledBroadcastsJob } from "@/server/broadcasts/jobs";
 import { retentionJob } from "@/server/compliance/jobs";
 import { contactWebhookHandlers } from "@/server/contacts/webhooks";
 import { qualityGuardJob } from "@/server/costs/jobs";
@@ -44,6 +44,7 @@ export const jobDefinitions: JobDefinition[] = [
   syncTemplatesJob,
   broadcastFanOutJob,
   broadcastSendChunkJob,
+  scheduledBroadcastsJob,
   deliveryThresholdsJob,
   retentionJob,
   marketingLimitRetryJob,

@@ -1,19 +1,25 @@
+import { getTranslations } from "next-intl/server";
 import { BroadcastList } from "@/components/broadcasts/broadcast-list";
 import { NewBroadcast } from "@/components/broadcasts/new-broadcast";
 import { PageHeader } from "@/components/ui/page-header";
 
-export const metadata = { title: "Broadcasts" };
+export async function generateMetadata() {
+  const t = await getTranslations("broadcasts");
+  return { title: t("page.title") };
+}
 
-export default function BroadcastsPage() {
+export default async function BroadcastsPage() {
+  const t = await getTranslations("broadcasts");
   return (
     <>
-      <PageHeader
-        title="Broadcasts"
-        description="Send an approved template to many customers at once. Only contacts who agreed to receive WhatsApp messages get it, at the pace Meta allows."
-      />
-      <div className="grid gap-6 lg:grid-cols-[1fr_1fr]">
-        <NewBroadcast />
-        <BroadcastList />
+      <PageHeader title={t("page.title")} description={t("page.description")} />
+      <div className="grid min-w-0 gap-6 lg:grid-cols-[1fr_1fr]">
+        <div className="min-w-0">
+          <NewBroadcast />
+        </div>
+        <div className="min-w-0">
+          <BroadcastList />
+        </div>
       </div>
     </>
   );

@@ -8,16 +8,27 @@ import {
   estimateBroadcastCost,
   pauseBroadcast,
   previewBroadcast,
+  rescheduleBroadcast,
   resumeBroadcast,
   startBroadcast,
 } from "@/server/broadcasts/lifecycle";
+import { planRetry, retryFailedRecipients } from "@/server/broadcasts/retry";
+import { wallDatePattern, wallTimePattern } from "@/lib/zoned-time";
+
+/** A start typed in the bakery's time zone. */
+const scheduleInput = z.object({
+  date: z.string().regex(wallDatePattern, 'expected a date as YYYY-MM-DD, e.g. "2026-12-24"'),
+  time: z.string().regex(wallTimePattern, 'expected a time as HH:MM (24 h), e.g. "09:00"'),
+});
 
 const draftInput = z.object({
-  name: z.string().trim().min(1, "expected a name for the broadcast, e.g. Oferta de San Juan").max(120),
+  name: z.string().trim().min(1, "expected a name for the broadcast, e.g. Oferta de Navidad").max(120),
   templateName: z.string().trim().min(1, "expected an approved template, e.g. po_notification"),
   language: z.string().trim().min(2).max(10).optional(),
   parameters: z.array(parameterSourceSchema).max(20),
   audience: audienceSchema,
+  /** start later, at this date and time in the bakery's time zone; without it the draft waits for `start` */
+  schedule: scheduleInput.optional(),
 });
 
 const byId = z.object({ broadcastId: z.string().min(1, "expected the broadcast id") });
@@ -25,6 +36,10 @@ const byId = z.object({ broadcastId: z.string().min(1, "expected the broadcast i
 /** A bakery's broadcasts; the tenant is always the session's. */
 export const broadcastsRouter = createTRPCRouter({
   list: tenantProcedure.query(({ ctx }) => listBroadcasts({ db: ctx.db, tenantId: ctx.tenantId })),
+  /** the bakery's time zone (schedules are typed and shown in it) and its name (the sample broadcast name) */
+  scheduling: tenantProcedure.query(({ ctx }) =>
+    ctx.db.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { timeZone: true, name: true } }),
+  ),
   preview: tenantProcedure.input(draftInput).query(({ ctx, input }) => previewBroadcast({ db: ctx.db, tenantId: ctx.tenantId, input })),
   /** the draft's cost by today's rate card and the conversations it opens (issue 17), shown with the preview */
   estimateCost: tenantProcedure
@@ -65,6 +80,31 @@ export const broadcastsRouter = createTRPCRouter({
       actor: { userId: ctx.user.id, label: ctx.user.email },
     }),
   ),
+  /** moves a scheduled broadcast (until it starts); cancelling one is `cancel` */
+  reschedule: tenantProcedure.input(byId.extend({ schedule: scheduleInput })).mutation(({ ctx, input }) =>
+    rescheduleBroadcast({
+      db: ctx.db,
+      tenantId: ctx.tenantId,
+      broadcastId: input.broadcastId,
+      schedule: input.schedule,
+      actor: { userId: ctx.user.id, label: ctx.user.email },
+    }),
+  ),
+  /** who "retry failed recipients" would send to, and who not and why */
+  retryPlan: tenantProcedure
+    .input(byId)
+    .query(({ ctx, input }) => planRetry({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  retryFailed: tenantProcedure
+    .input(byId.extend({ name: z.string().trim().min(1, "expected a name for the retry, e.g. Reintento: Oferta de Navidad").max(120) }))
+    .mutation(({ ctx, input }) =>
+      retryFailedRecipients({
+        db: ctx.db,
+        tenantId: ctx.tenantId,
+        broadcastId: input.broadcastId,
+        name: input.name,
+        actor: { userId: ctx.user.id, label: ctx.user.email },
+      }),
+    ),
   progress: tenantProcedure
     .input(byId)
     .query(({ ctx, input }) => broadcastProgress({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),

@@ -2,6 +2,7 @@ import { createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
 import { conversation, listMessages } from "@/server/messaging/history";
 import { sendMessage } from "@/server/messaging/send";
 import { sendTestNotification } from "@/server/messaging/test-notification";
+import { sendableTemplates } from "@/server/templates/sendable";
 
 const contactId = z.string({ error: 'expected a contact id, e.g. "cm3..."' }).min(1, 'expected a contact id, e.g. "cm3..."');
 
@@ -16,6 +17,9 @@ export const messagesRouter = createTRPCRouter({
     .query(({ ctx, input }) =>
       listMessages({ db: ctx.db, tenantId: ctx.tenantId, page: input.page, status: input.failedOnly ? "FAILED" : undefined }),
     ),
+
+  /** the approved templates by name, each with only the languages it exists in and the one sent by default */
+  templateChoices: tenantProcedure.query(({ ctx }) => sendableTemplates({ db: ctx.db, tenantId: ctx.tenantId })),
 
   conversation: tenantProcedure
     .input(z.object({ contactId }))

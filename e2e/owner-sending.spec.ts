@@ -1,0 +1,181 @@
+/**
+ * A Spanish owner sends, in Spanish, at 1280 px and 390 px: a template from the conversation (the language chosen
+ * is the one Meta receives; blanks named "Proveedor", "Número de pedido", "Total" with a live preview), and a
+ * broadcast scheduled for a date and time, moved and cancelled. An unknown broadcast or contact says so at once.
+ * Uses Panadería San Juan with the shared number +34 612 345 680 and gives the number back at the end.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { snapshot } from "./helpers";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const simPort = Number(process.env.E2E_SIM_PORT ?? 4110);
+const adminApi = `http://localhost:${port}/api/v1/admin/whatsapp`;
+const adminAuth = { authorization: "Bearer local-admin-api-token-0123456789", "content-type": "application/json" };
+const owner = "ana@sanjuan.demo";
+const numberId = "106540352242924";
+const supplier = { name: "Harinas Molino Sur", phone: "+34611222333" };
+
+test.use({ locale: "es-ES", timezoneId: "Europe/Madrid" });
+
+async function sanJuanId(): Promise<string> {
+  const tenants = (await (await fetch(`${adminApi}/tenants?search=San%20Juan`, { headers: adminAuth })).json()) as { tenant_id: string }[];
+  return tenants[0]!.tenant_id;
+}
+
+/** Signs in by the form's fields (whatever language the sign-in page speaks). */
+async function signIn(page: Page) {
+  await page.goto("/signin");
+  await page.locator('input[type="email"]').fill(owner);
+  await page.locator('input[type="password"]').fill("recado-demo");
+  await page.locator('input[type="password"]').press("Enter");
+  await expect(page).not.toHaveURL(/\/signin/);
+}
+
+/**
+ * Nothing of these pages reaches past the viewport: the right edge of everything in <main>. (The header's menu
+ * is the app shell's, made to fit 390 px by its own change; the whole page's scrollWidth is checked there.)
+ */
+async function expectFitsWidth(page: Page, width: number) {
+  const widest = await page.evaluate(() =>
+    Math.max(...[...document.querySelectorAll("main, main *")].map((el) => Math.ceil(el.getBoundingClientRect().right))),
+  );
+  expect(widest).toBeLessThanOrEqual(width);
+}
+
+test.beforeAll(async () => {
+  const assigned = await fetch(`${adminApi}/tenants/${await sanJuanId()}/assign-phone`, {
+    method: "POST",
+    headers: adminAuth,
+    body: JSON.stringify({ phone_number_id: numberId, acknowledge_warnings: true }),
+  });
+  expect(assigned.status).toBe(200);
+});
+
+test.afterAll(async () => {
+  await fetch(`${adminApi}/tenants/${await sanJuanId()}/unassign-phone`, { method: "DELETE", headers: adminAuth });
+});
+
+/** WhatsApp on and one supplier who opted in (a CSV import: a second import of the same row changes nothing). */
+async function readyToSend(page: Page) {
+  await page.goto("/settings");
+  const toggle = page.getByRole("switch").first();
+  if ((await toggle.getAttribute("aria-checked")) !== "true") await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-checked", "true");
+  await page.goto("/contacts");
+  const csv = ["phone,name,opted_in", `${supplier.phone},${supplier.name},yes`].join("\n");
+  await page.getByTestId("csv-input").setInputFiles({ name: "proveedores.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await expect(page.getByTestId("import-processed")).toHaveText("1");
+  // the contacts table as stored, whatever the import card refreshed
+  await page.reload();
+}
+
+for (const width of [1280, 390]) {
+  test.describe(`at ${width} px`, () => {
+    test.use({ viewport: { width, height: width === 390 ? 844 : 900 } });
+
+    test("the conversation sends the template in the language chosen, with named blanks and a live preview", async ({ page }) => {
+      await signIn(page);
+      await readyToSend(page);
+      await page.getByRole("row").filter({ hasText: supplier.name }).locator('a[href^="/messages/"]').first().click();
+      await expect(page.getByRole("heading", { level: 1, name: supplier.name })).toBeVisible();
+
+      const template = page.getByRole("combobox", { name: "Plantilla" });
+      await expect(template).toHaveValue("po_notification");
+      await expect(template.locator("option")).not.toContainText(["hello_world"]);
+      const language = page.getByRole("combobox", { name: "Idioma" });
+      // only the languages po_notification exists in
+      // (the order puts the bakery's own message language first; an earlier spec may have changed it)
+      await expect(language.locator("option")).toHaveCount(2);
+      expect((await language.locator("option").allTextContents()).sort()).toEqual(["English", "Español"]);
+      await language.selectOption({ label: "English" });
+      await expect(page.getByTestId("template-language-note")).toHaveText(/[Ss]e enviará en English\.$/);
+      await language.selectOption({ label: "Español" });
+      await expect(page.getByTestId("template-language-note")).toHaveText(/[Ss]e enviará en Español\.$/);
+
+      const preview = page.getByTestId("template-preview");
+      await expect(preview).toContainText("Hola [Proveedor], te enviamos el pedido [Número de pedido] por un total de [Total].");
+      await expect(page.getByLabel("Proveedor", { exact: true })).toHaveAttribute("placeholder", "p. ej. Harinas del Norte");
+      await page.getByLabel("Proveedor", { exact: true }).fill(supplier.name);
+      await page.getByLabel("Número de pedido", { exact: true }).fill(`PO-${width}`);
+      await expect(preview).toContainText(`Hola ${supplier.name}, te enviamos el pedido PO-${width} por un total de [Total].`);
+      await page.getByLabel("Total", { exact: true }).fill("86,40 €");
+      await expect(preview).toContainText(`por un total de 86,40 €. Gracias.`);
+      await expectFitsWidth(page, width);
+      await snapshot(page, `owner-conversation-es-${width}`);
+
+      await page.getByRole("button", { name: "Enviar plantilla" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Enviado a WhatsApp" })).toBeVisible();
+      await expect(page.getByTestId("conversation")).toContainText(`te enviamos el pedido PO-${width} por un total de 86,40 €`);
+      // Meta received the Spanish version
+      const sent = (await (await fetch(`http://127.0.0.1:${simPort}/__sim/messages?phoneNumberId=${numberId}`)).json()) as {
+        messages: { template: { name: string; language: string; bodyParameters: string[] } | null }[];
+      };
+      const ours = sent.messages.filter((m) => m.template?.bodyParameters[1] === `PO-${width}`);
+      expect(ours.map((m) => m.template?.language)).toEqual(["es"]);
+      await snapshot(page, `owner-conversation-es-sent-${width}`);
+    });
+
+    test("a broadcast scheduled for a date and time, moved, then cancelled", async ({ page }) => {
+      await signIn(page);
+      await readyToSend(page);
+      await page.goto("/broadcasts");
+      await expect(page.getByRole("heading", { level: 1, name: "Difusiones" })).toBeVisible();
+      const name = `Roscón de Reyes ${width}`;
+      await expect(page.getByLabel("Nombre", { exact: true })).toHaveAttribute("placeholder", "Oferta de Panadería San Juan");
+      await page.getByLabel("Nombre", { exact: true }).fill(name);
+      await page.getByRole("combobox", { name: "Plantilla" }).selectOption({ label: "po_notification" });
+      await expect(page.getByTestId("template-language-note")).toHaveText(/[Ss]e enviará en Español\.$/);
+      await page.getByLabel("Texto para Número de pedido").fill("RR-2027");
+      await page.getByLabel("Texto para Total").fill("18 €");
+      await expect(page.getByTestId("broadcast-live-preview")).toContainText(
+        "Hola [Nombre del contacto], te enviamos el pedido RR-2027 por un total de 18 €.",
+      );
+
+      await page.getByLabel("En una fecha y hora").check();
+      await page.getByLabel("Fecha", { exact: true }).fill("2027-01-05");
+      await page.getByLabel("Hora", { exact: true }).fill("09:30");
+      await expect(page.getByTestId("schedule-zone")).toHaveText("Empieza el martes, 5 de enero de 2027, 9:30 (hora de Europe/Madrid).");
+      await page.getByRole("button", { name: "Revisar" }).click();
+      const preview = page.getByTestId("broadcast-preview");
+      await expect(preview).toContainText(/La recibirán? \d+ personas?/);
+      await expectFitsWidth(page, width);
+      await snapshot(page, `owner-broadcast-schedule-es-${width}`);
+      await preview.getByRole("button", { name: /^Programar para \d+ personas? el 5 ene 2027, 9:30$/ }).click();
+
+      await expect(page).toHaveURL(/\/broadcasts\/[^/]+$/);
+      const schedule = page.getByTestId("broadcast-schedule");
+      await expect(schedule).toContainText("Empieza el martes, 5 de enero de 2027, 9:30 (hora de Europe/Madrid)");
+      await schedule.getByLabel("Hora", { exact: true }).fill("11:00");
+      await schedule.getByRole("button", { name: "Cambiar inicio" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Inicio cambiado" })).toBeVisible();
+      await expect(schedule).toContainText("Empieza el martes, 5 de enero de 2027, 11:00");
+      await expectFitsWidth(page, width);
+      await snapshot(page, `owner-broadcast-scheduled-es-${width}`);
+
+      await page.goto("/broadcasts");
+      const row = page.getByTestId("broadcast-list").locator("li").filter({ hasText: name });
+      await expect(row).toContainText("Programada");
+      await expect(row).toContainText("po_notification · empieza el 5 ene 2027, 11:00");
+      await expectFitsWidth(page, width);
+      await snapshot(page, `owner-broadcast-list-es-${width}`);
+
+      await row.getByRole("link", { name }).click();
+      await page.getByTestId("broadcast-schedule").getByRole("button", { name: "Cancelar difusión" }).click();
+      await page.getByRole("alertdialog").getByRole("button", { name: "Sí, cancelarla" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Difusión cancelada" })).toBeVisible();
+      await expect(page.getByTestId("broadcast-schedule")).toHaveCount(0);
+      await page.goto("/broadcasts");
+      await expect(page.getByTestId("broadcast-list").locator("li").filter({ hasText: name })).toContainText("Cancelada");
+    });
+
+    test("an unknown broadcast or contact says so at once", async ({ page }) => {
+      await signIn(page);
+      await page.goto("/broadcasts/no-such-broadcast");
+      await expect(page.getByRole("heading", { level: 1, name: "Esta difusión no existe" })).toBeVisible({ timeout: 3_000 });
+      await page.goto("/messages/no-such-contact");
+      await expect(page.getByRole("heading", { level: 1, name: "Este contacto no existe" })).toBeVisible({ timeout: 3_000 });
+      await expectFitsWidth(page, width);
+      await snapshot(page, `owner-contact-not-found-es-${width}`);
+    });
+  });
+}
