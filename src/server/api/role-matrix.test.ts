@@ -102,6 +102,11 @@ describeRoleMatrix(testDb, [
     call: (caller) => caller.bakery.deliveryRates(),
   },
   {
+    procedure: "admin.backlog",
+    allowed: ["admin"],
+    call: (caller) => caller.admin.backlog(),
+  },
+  {
     procedure: "admin.metricThresholds",
     allowed: ["admin"],
     call: (caller) => caller.admin.metricThresholds(),
@@ -288,6 +293,16 @@ describeRoleMatrix(testDb, [
         call: async (caller: Caller, world: World, actor: Actor) =>
           caller.broadcasts.progress({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
         ownedBy: ownedByActor,
+      },
+      {
+        procedure: "broadcasts.rates",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) =>
+          caller.broadcasts.rates({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
+        ownedBy: async (result: unknown, world: World, actor: Actor) =>
+          expect((await testDb().broadcast.findUniqueOrThrow({ where: { id: (result as { broadcastId: string }).broadcastId } })).tenantId).toBe(
+            ownTenant(world, actor).id,
+          ),
       },
     ];
   })(),

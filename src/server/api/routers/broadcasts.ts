@@ -10,6 +10,7 @@ import {
   resumeBroadcast,
   startBroadcast,
 } from "@/server/broadcasts/lifecycle";
+import { broadcastRatesWithThresholds } from "@/server/monitoring/delivery-rates";
 
 const draftInput = z.object({
   name: z.string().trim().min(1, "expected a name for the broadcast, e.g. Oferta de San Juan").max(120),
@@ -63,4 +64,8 @@ export const broadcastsRouter = createTRPCRouter({
   progress: tenantProcedure
     .input(byId)
     .query(({ ctx, input }) => broadcastProgress({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  /** Its delivery, read and opt-out rates against the alert thresholds (monitoring/delivery-rates.ts). */
+  rates: tenantProcedure
+    .input(byId)
+    .query(({ ctx, input }) => broadcastRatesWithThresholds({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
 });
