@@ -300,9 +300,9 @@ describeRoleMatrix(testDb, [
         call: async (caller: Caller, world: World, actor: Actor) =>
           caller.broadcasts.rates({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
         ownedBy: async (result: unknown, world: World, actor: Actor) =>
-          expect((await testDb().broadcast.findUniqueOrThrow({ where: { id: (result as { broadcastId: string }).broadcastId } })).tenantId).toBe(
-            ownTenant(world, actor).id,
-          ),
+          expect(
+            (await testDb().broadcast.findUniqueOrThrow({ where: { id: (result as { broadcastId: string }).broadcastId } })).tenantId,
+          ).toBe(ownTenant(world, actor).id),
       },
     ];
   })(),
@@ -438,6 +438,7 @@ describeRoleMatrix(testDb, [
     },
   },
   { procedure: "audit.tenants", allowed: ["admin"], call: (caller) => caller.audit.tenants() },
+  { procedure: "audit.sends", allowed: ["admin"], call: (caller, world) => caller.audit.sends({ tenantId: world.tenantA.id }) },
   {
     procedure: "audit.exportCsv",
     allowed: ["admin"],

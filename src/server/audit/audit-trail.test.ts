@@ -205,6 +205,36 @@ describe("audit trail: templates and the admin's number actions", () => {
   });
 });
 
+describe("admin audit page: the sends of the message log", () => {
+  it("lists one bakery's sends, newest first, with the recipient's number shown by its last three digits only", async () => {
+    const admin = await createAdmin(db);
+    const a = await createTenantWithOwner(db);
+    const b = await createTenantWithOwner(db);
+    const send = async (tenantId: string, templateName: string) => {
+      const contact = await createContactRow(db, tenantId, { optedIn: true });
+      await db.message.create({
+        data: { tenantId, contactId: contact.id, direction: "OUTBOUND", type: "template", templateName, source: "ui", status: "SENT" },
+      });
+      return contact;
+    };
+    const contact = await send(a.tenant.id, "po_notification");
+    await send(b.tenant.id, "other_bakery");
+    const listed = await callerAs(db, admin).audit.sends({ tenantId: a.tenant.id });
+    expect(listed.total).toBe(1);
+    expect(listed.sends).toEqual([
+      expect.objectContaining({
+        tenantId: a.tenant.id,
+        tenantName: a.tenant.name,
+        templateName: "po_notification",
+        status: "SENT",
+        source: "ui",
+        recipientEnding: contact.phoneE164.slice(-3),
+      }),
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(contact.phoneE164);
+  });
+});
+
 describe("admin audit page: filters and CSV export", () => {
   it("filters by bakery, actor and action, and exports the filtered entries as CSV", async () => {
     const admin = callerAs(db, await createAdmin(db));
