@@ -226,6 +226,7 @@ function Changes({ tenantId }: { tenantId: string }) {
 
 const sendStatuses = ["PENDING", "SENT", "DELIVERED", "READ", "FAILED"];
 const sendSources = ["ui", "api", "test", "broadcast", "webhook"];
+const failureCodes = ["RECIPIENT_NOT_ON_WHATSAPP", "TEMPLATE_NOT_APPROVED", "RATE_LIMIT_EXCEEDED", "TOKEN_EXPIRED", "CONTACT_NOT_OPTED_IN"];
 
 /** The message log's sends, for the admin: when, which bakery, what, to whom (last digits), how far it got. */
 function Sends({ tenantId }: { tenantId: string }) {
@@ -255,6 +256,11 @@ function Sends({ tenantId }: { tenantId: string }) {
               <p className={m.status === "FAILED" ? "font-medium text-red-700" : "text-stone-900"}>
                 {t(`sends.status.${sendStatuses.includes(m.status) ? m.status : "PENDING"}`)}
               </p>
+              {m.status === "FAILED" && (
+                <p className="text-xs text-red-800">
+                  {t(`sends.why.${failureCodes.includes(m.appErrorCode ?? "") ? m.appErrorCode : "other"}`)}
+                </p>
+              )}
               <p className="text-xs text-stone-500">
                 {format.dateTime(new Date(m.createdAt), { dateStyle: "medium", timeStyle: "short" })}
               </p>

@@ -45,7 +45,7 @@ export function BroadcastRates({ rates }: { rates: BroadcastRate[] }) {
               {rate.value !== null && (
                 <div
                   className={`h-3 rounded-full ${state === "crossed" ? "bg-red-500" : "bg-emerald-600"}`}
-                  style={{ width: `${Math.max(rate.value * 100, 1)}%` }}
+                  style={{ width: `${rate.value > 0 ? Math.max(rate.value * 100, 1) : 0}%` }}
                 />
               )}
               <div className="absolute -top-1 h-5 w-0.5 bg-red-800" style={{ left: `${rate.threshold * 100}%` }} aria-hidden />

@@ -53,6 +53,12 @@ export function RateChart({ metric, points, threshold }: { metric: RateMetric; p
           worstDay: shortDay(worst!.day),
           crossed: crossed.length,
         });
+  // a rate that alarms above a few percent is drawn on a scale a few times its threshold, so line and threshold stay apart
+  const top =
+    threshold.direction === "below"
+      ? 100
+      : Math.min(100, Math.ceil((Math.max(threshold.threshold * 4, ...measured.map((p) => p.value * 1.1)) * 100) / 5) * 5);
+  const ticks = [0, 1, 2, 3, 4].map((i) => Math.round(((top * i) / 4) * 10) / 10);
   const data = points.map((p) => ({ day: p.day, value: p.value === null ? null : p.value * 100, sample: p.sample }));
   const testId = `chart-${metric}`;
 
@@ -70,17 +76,25 @@ export function RateChart({ metric, points, threshold }: { metric: RateMetric; p
         aria-label={t("chartName", { metric: name, days: points.length, threshold: thresholdText })}
       >
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+          <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e7e5e4" strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="day" tickFormatter={shortDay} tick={{ fontSize: 11, fill: "#57534e" }} minTickGap={24} tickLine={false} />
+            <XAxis
+              dataKey="day"
+              padding={{ left: 6, right: 10 }}
+              tickFormatter={shortDay}
+              tick={{ fontSize: 11, fill: "#57534e" }}
+              minTickGap={24}
+              tickLine={false}
+            />
             <YAxis
-              domain={[0, 100]}
-              ticks={[0, 25, 50, 75, 100]}
+              domain={[0, top]}
+              ticks={ticks}
+              allowDataOverflow
               tickFormatter={(v: number) => percent(v / 100)}
               tick={{ fontSize: 11, fill: "#57534e" }}
               tickLine={false}
               axisLine={false}
-              width={52}
+              width={44}
             />
             <Tooltip
               formatter={(value) => [typeof value === "number" ? percent(value / 100) : t("noSends"), name]}

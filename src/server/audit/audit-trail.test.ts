@@ -44,7 +44,14 @@ describe("audit trail: every state change writes one entry with who, which baker
     expect(result).toMatchObject({ imported: 1 });
     const contact = await db.contact.findUniqueOrThrow({ where: { tenantId_phoneE164: { tenantId: tenant.id, phoneE164: phone } } });
     expect(await entriesOf(db, contact.id)).toEqual([
-      expect.objectContaining({ action: "contact.opt_in", tenantId: tenant.id, before: { optedIn: false }, after: { optedIn: true } }),
+      expect.objectContaining({
+        action: "contact.opt_in",
+        tenantId: tenant.id,
+        actorUserId: owner.id,
+        actorLabel: owner.email,
+        before: { optedIn: false },
+        after: { optedIn: true },
+      }),
     ]);
   });
 

@@ -18,10 +18,12 @@ export default async function AdminOverviewPage() {
     <>
       <PageHeader title={t("title")} description={t("description")} />
       <PlatformStats />
-      <div className="mt-6 grid gap-6 md:grid-cols-2">
+      <div className="mt-6 grid grid-cols-1 gap-6 md:grid-cols-2">
         <section id="alerts">
           <Card title={t("alerts")}>
-            <AlertsPanel />
+            <div className="overflow-x-auto">
+              <AlertsPanel />
+            </div>
           </Card>
         </section>
         <div className="space-y-6">
@@ -46,12 +48,16 @@ export default async function AdminOverviewPage() {
         </section>
         <section id="quarantine" className="md:col-span-2">
           <Card title={t("quarantine")}>
-            <QuarantinePanel />
+            <div className="overflow-x-auto">
+              <QuarantinePanel />
+            </div>
           </Card>
         </section>
         <section id="templates" className="md:col-span-2">
           <Card title={t("templates")}>
-            <TemplateOwners />
+            <div className="overflow-x-auto">
+              <TemplateOwners />
+            </div>
           </Card>
         </section>
       </div>

@@ -37,7 +37,7 @@ export default async function DashboardPage() {
           </p>
         </div>
       ))}
-      <div className="grid gap-6 md:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 md:grid-cols-2">
         <Card title={t("whatsapp.title")}>
           {number ? (
             <div className="flex flex-wrap items-center gap-3">
