@@ -105,7 +105,7 @@ export function RateChart({ metric, points, threshold }: { metric: RateMetric; p
               stroke="#b91c1c"
               strokeDasharray="6 4"
               ifOverflow="extendDomain"
-              label={{ value: t("thresholdLine"), position: "insideTopRight", fontSize: 11, fill: "#b91c1c" }}
+              label={{ value: t("thresholdLine"), position: "insideTopLeft", fontSize: 11, fill: "#b91c1c" }}
             />
             <Line
               type="monotone"
