@@ -1,14 +1,16 @@
 /**
  * The contacts CSV format, read the same way in the browser (chunked upload with progress) and on the server
- * (tRPC importCsv): a header row with a phone column (phone, telefono, movil, ...), optionally name and opted_in.
+ * (tRPC importCsv): a header row with a phone column (phone, telefono, movil, ...) and/or a user_id column (Meta's
+ * business-scoped user id, for people known by username only), optionally name and opted_in.
  * Row numbers are the file's line numbers (the header is row 1).
  */
 import Papa from "papaparse";
 
-export type CsvContactRow = { row: number; phone: string; name?: string; optedIn?: string };
+export type CsvContactRow = { row: number; phone: string; userId?: string; name?: string; optedIn?: string };
 
 const phoneHeaders = ["phone", "phone_number", "telefono", "teléfono", "movil", "móvil", "mobile", "number", "whatsapp"];
 const nameHeaders = ["name", "nombre", "nom", "izena"];
+const userIdHeaders = ["user_id", "bsuid", "userid"];
 const optInHeaders = ["opted_in", "opt_in", "consent", "consentimiento"];
 
 export const csvFormatExample = "phone,name,opted_in\n+34612345678,Harinas del Norte,yes";
@@ -20,7 +22,8 @@ export function readContactsCsv(csv: string): { ok: true; rows: CsvContactRow[] 
   });
   const fields = parsed.meta.fields ?? [];
   const phoneField = fields.find((f) => phoneHeaders.includes(f));
-  if (!phoneField) return { ok: false, foundColumns: fields };
+  const userIdField = fields.find((f) => userIdHeaders.includes(f));
+  if (!phoneField && !userIdField) return { ok: false, foundColumns: fields };
   const nameField = fields.find((f) => nameHeaders.includes(f));
   const optInField = fields.find((f) => optInHeaders.includes(f));
   const rows: CsvContactRow[] = [];
@@ -29,7 +32,8 @@ export function readContactsCsv(csv: string): { ok: true; rows: CsvContactRow[] 
     if (Object.values(record).every((v) => !v || !String(v).trim())) return;
     rows.push({
       row: index + 2,
-      phone: (record[phoneField] ?? "").trim(),
+      phone: phoneField ? (record[phoneField] ?? "").trim() : "",
+      ...(userIdField && record[userIdField]?.trim() ? { userId: record[userIdField].trim() } : {}),
       ...(nameField && record[nameField]?.trim() ? { name: record[nameField].trim() } : {}),
       ...(optInField && record[optInField]?.trim() ? { optedIn: record[optInField].trim() } : {}),
     });

@@ -27,9 +27,19 @@ export const appErrorCodes = [
   "TEMPLATE_NOT_FOUND",
   "TEMPLATE_NOT_APPROVED",
   "TEMPLATE_PARAMS_MISMATCH",
+  /** the contact asked Meta to stop marketing messages (131050 or user_preferences "stop"): utility still goes */
+  "MARKETING_OPTED_OUT",
+  /** the bakery's monthly spend cap, set by the admin, is reached */
+  "SPEND_CAP_REACHED",
+  /** the bakery's share of the shared account's business-initiated conversations for the day is used up */
+  "PORTFOLIO_SHARE_EXCEEDED",
+  /** the number's quality dropped after this bakery's marketing broadcast: marketing waits for an admin's review */
+  "QUALITY_GUARD_HOLD",
   // Meta's answers, classified
   "RECIPIENT_NOT_ON_WHATSAPP",
   "RATE_LIMIT_EXCEEDED",
+  /** 131049: Meta limited marketing messages to this person today (retried once after 24 h) */
+  "MARKETING_LIMITED",
   "TOKEN_EXPIRED",
   "PERMISSION_DENIED",
   "PHONE_NUMBER_NOT_REGISTERED",
@@ -61,7 +71,12 @@ export const appErrorResponses: Record<AppErrorCode, { trpc: TRPCErrorCode; http
   TEMPLATE_NOT_FOUND: { trpc: "BAD_REQUEST", httpStatus: 400 },
   TEMPLATE_NOT_APPROVED: { trpc: "BAD_REQUEST", httpStatus: 400 },
   TEMPLATE_PARAMS_MISMATCH: { trpc: "BAD_REQUEST", httpStatus: 400 },
+  MARKETING_OPTED_OUT: { trpc: "BAD_REQUEST", httpStatus: 400 },
+  SPEND_CAP_REACHED: { trpc: "FORBIDDEN", httpStatus: 403 },
+  PORTFOLIO_SHARE_EXCEEDED: { trpc: "TOO_MANY_REQUESTS", httpStatus: 429 },
+  QUALITY_GUARD_HOLD: { trpc: "CONFLICT", httpStatus: 409 },
   RECIPIENT_NOT_ON_WHATSAPP: { trpc: "BAD_REQUEST", httpStatus: 400 },
+  MARKETING_LIMITED: { trpc: "TOO_MANY_REQUESTS", httpStatus: 429 },
   RATE_LIMIT_EXCEEDED: { trpc: "TOO_MANY_REQUESTS", httpStatus: 429 },
   TOKEN_EXPIRED: { trpc: "BAD_REQUEST", httpStatus: 400 },
   PERMISSION_DENIED: { trpc: "BAD_REQUEST", httpStatus: 400 },

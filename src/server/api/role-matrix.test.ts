@@ -304,6 +304,83 @@ describeRoleMatrix(testDb, [
             (await testDb().broadcast.findUniqueOrThrow({ where: { id: (result as { broadcastId: string }).broadcastId } })).tenantId,
           ).toBe(ownTenant(world, actor).id),
       },
+      {
+        procedure: "broadcasts.estimateCost",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) => {
+          if (actor !== "signedOut" && actor !== "admin") await makeSendable(testDb(), ownTenant(world, actor).id);
+          return caller.broadcasts.estimateCost(draft);
+        },
+      },
+      {
+        procedure: "costs.broadcastCost",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) =>
+          caller.costs.broadcastCost({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
+        ownedBy: async (result: unknown, world: World, actor: Actor) =>
+          ownedByActor({ id: (result as { broadcastId: string }).broadcastId }, world, actor),
+      },
+    ];
+  })(),
+  // Costs, spend caps and shares of the shared account (issue 17): owners see their own, admins set them.
+  ...(() => {
+    const owners = ["ownerA", "ownerB"] as const;
+    const ownMessage = async (world: World, actor: Actor) => {
+      const tenantId = actor === "ownerB" ? world.tenantB.id : world.tenantA.id;
+      const contact = await createContactRow(testDb(), tenantId);
+      return testDb().message.create({
+        data: {
+          tenantId,
+          contactId: contact.id,
+          direction: "OUTBOUND",
+          type: "template",
+          source: "test",
+          status: "SENT",
+          costMicros: 61500,
+        },
+      });
+    };
+    return [
+      { procedure: "costs.shareToday", allowed: owners, call: (caller: Caller) => caller.costs.shareToday() },
+      {
+        procedure: "costs.monthSpend",
+        allowed: owners,
+        call: (caller: Caller) => caller.costs.monthSpend({ month: "2026-12" }),
+      },
+      {
+        procedure: "costs.messageCost",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) =>
+          caller.costs.messageCost({ messageId: (await ownMessage(world, actor)).id }),
+        ownedBy: async (result: unknown, world: World, actor: Actor) => {
+          const id = (result as { id: string }).id;
+          expect((await testDb().message.findUniqueOrThrow({ where: { id } })).tenantId).toBe(ownTenant(world, actor).id);
+        },
+      },
+      { procedure: "costs.adminOverview", allowed: ["admin"] as const, call: (caller: Caller) => caller.costs.adminOverview() },
+      {
+        procedure: "costs.bakeryMonthSpend",
+        allowed: ["admin"] as const,
+        call: (caller: Caller, world: World) => caller.costs.bakeryMonthSpend({ tenantId: world.tenantA.id }),
+      },
+      { procedure: "costs.rateCard", allowed: ["admin"] as const, call: (caller: Caller) => caller.costs.rateCard() },
+      {
+        procedure: "costs.setRate",
+        allowed: ["admin"] as const,
+        call: (caller: Caller) =>
+          caller.costs.setRate({ category: "MARKETING", country: "AD", currency: "USD", rate: 0.05, validFrom: new Date("2020-01-01") }),
+      },
+      { procedure: "costs.bakerySettings", allowed: ["admin"] as const, call: (caller: Caller) => caller.costs.bakerySettings() },
+      {
+        procedure: "costs.bakeryShare",
+        allowed: ["admin"] as const,
+        call: (caller: Caller, world: World) => caller.costs.bakeryShare({ tenantId: world.tenantA.id }),
+      },
+      {
+        procedure: "costs.setBakerySettings",
+        allowed: ["admin"] as const,
+        call: (caller: Caller, world: World) => caller.costs.setBakerySettings({ tenantId: world.tenantB.id, monthlySpendCap: null }),
+      },
     ];
   })(),
   // Number health and registration (issue 5): admin-only actions on any number; owners see their own line only.
@@ -428,6 +505,19 @@ describeRoleMatrix(testDb, [
     allowed: ["ownerA", "ownerB"],
     call: (caller) => caller.contacts.importCsv({ csv: `phone,name\n+3467${String(Date.now()).slice(-7)},Matrix` }),
     ownedBy: (result) => expect(result).toMatchObject({ processed: 1, imported: 1 }),
+  },
+  {
+    procedure: "contacts.exportCsv",
+    allowed: ["ownerA", "ownerB"],
+    call: async (caller, world, actor) => {
+      if (actor === "ownerA" || actor === "ownerB") await createContactRow(testDb(), ownTenant(world, actor).id, { name: `only-${actor}` });
+      return caller.contacts.exportCsv();
+    },
+    ownedBy: (result, _world, actor) => {
+      const content = (result as { content: string }).content;
+      expect(content).toContain(`only-${actor}`);
+      expect(content).not.toContain(`only-${actor === "ownerA" ? "ownerB" : "ownerA"}`);
+    },
   },
   {
     procedure: "contacts.clearNotOnWhatsApp",

@@ -1,6 +1,7 @@
 import { accountRouter } from "@/server/api/routers/account";
 import { apiKeysRouter } from "@/server/api/routers/api-keys";
 import { contactsRouter } from "@/server/api/routers/contacts";
+import { costsRouter } from "@/server/api/routers/costs";
 import { gdprRouter } from "@/server/api/routers/gdpr";
 import { messagesRouter } from "@/server/api/routers/messages";
 import { templatesRouter } from "@/server/api/routers/templates";
@@ -26,6 +27,7 @@ export const appRouter = createTRPCRouter({
   numbers: numbersRouter,
   tenants: tenantsRouter,
   broadcasts: broadcastsRouter,
+  costs: costsRouter,
   health: healthRouter,
   signup: signupRouter,
   contacts: contactsRouter,

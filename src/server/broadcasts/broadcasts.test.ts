@@ -50,6 +50,8 @@ async function bakeryWithContacts(count: number, { level = "HIGH" as "HIGH" | "S
   const world = await createSendingTenant(testDb(), simUrl);
   await world.control.updatePhoneNumber(world.number.metaPhoneNumberId, { throughput: level });
   await testDb().phoneNumber.update({ where: { id: world.number.id }, data: { throughputLevel: level } });
+  // these broadcasts are larger than an equal split of the shared account's limit (costs/share.ts): the admin's share
+  await testDb().tenantCostSettings.create({ data: { tenantId: world.tenant.id, dailyConversationShare: 1_000_000 } });
   const rows = Array.from({ length: count + optedOut + flagged }, (_, i) => ({
     tenantId: world.tenant.id,
     phoneE164: phoneOf(i),
@@ -175,7 +177,13 @@ describe("broadcasts", () => {
     expect(summaryOf(progress)).toEqual({
       broadcast_id: id,
       status: "completed",
-      results: { total: 1000, sent: 975, failed: 25, failure_breakdown: { not_on_whatsapp: 25 } },
+      results: {
+        total: 1000,
+        sent: 975,
+        failed: 25,
+        failure_breakdown: { not_on_whatsapp: 25 },
+        meta_limited_marketing: { label: "Meta limited marketing to this person today", count: 0, retried: 0, retry_sent: 0 },
+      },
     });
     const perRecipient = sentTo(world.phones);
     expect(perRecipient.size).toBe(975);

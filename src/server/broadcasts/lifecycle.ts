@@ -23,6 +23,7 @@ import { parametersSql, renderBody, renderParameters, type ParameterSource } fro
 import { jobEvents } from "@/server/jobs/events";
 import { enqueueJob } from "@/server/jobs/outbox";
 import { checkTemplate, loadSendingNumber } from "@/server/messaging/send";
+import { checkBroadcastResume, checkBroadcastStart, estimateAudienceCost } from "@/server/broadcasts/guards";
 
 export type BroadcastDraftInput = {
   name: string;
@@ -120,6 +121,13 @@ export async function previewBroadcast({
   };
 }
 
+/** What the draft would cost by today's rate card, and how many conversations it opens (for the preview). */
+export async function estimateBroadcastCost({ db, tenantId, input }: { db: Db; tenantId: string; input: BroadcastDraftInput }) {
+  const { template } = await validateDraft(db, tenantId, input);
+  const region = await tenantRegion(db, tenantId);
+  return estimateAudienceCost({ db, tenantId, audience: input.audience, region, category: template.category });
+}
+
 /**
  * Records every recipient once and hands the broadcast to the fan-out. Starting a broadcast that already started
  * changes nothing and answers its current state.
@@ -161,7 +169,7 @@ export async function startBroadcast({ db, tenantId, broadcastId, actor }: Lifec
     parameters: draft.parameterSources as ParameterSource[],
     audience: draft.audience as Audience,
   };
-  const { from } = await validateDraft(db, tenantId, input); // the template may have been paused since the draft
+  const { from, template } = await validateDraft(db, tenantId, input); // the template may have been paused since the draft
   const region = await tenantRegion(db, tenantId);
   const counts = await countAudience({ db, tenantId, audience: input.audience, region });
   if (counts.eligible === 0) {
@@ -170,6 +178,8 @@ export async function startBroadcast({ db, tenantId, broadcastId, actor }: Lifec
       field: "audience",
     });
   }
+  // the bakery's share of the shared account's limit today, and the quality guard for marketing (broadcasts/guards.ts)
+  await checkBroadcastStart({ db, tenantId, audience: input.audience, region, category: template.category });
   const csv = input.audience.kind === "csv" ? normalizeCsvPhones(input.audience.phones, region).e164 : [];
 
   return db.$transaction(
@@ -229,7 +239,17 @@ export async function pauseBroadcast({ db, tenantId, broadcastId, actor }: Lifec
 }
 
 export async function resumeBroadcast({ db, tenantId, broadcastId, actor }: LifecycleArgs) {
-  await ownBroadcast(db, tenantId, broadcastId);
+  const broadcast = await ownBroadcast(db, tenantId, broadcastId);
+  if (broadcast.status === "PAUSED") {
+    const template = await db.messageTemplate.findFirst({
+      where: {
+        language: broadcast.templateLanguage,
+        OR: [{ name: broadcast.templateName }, { tenantName: broadcast.templateName, ownerTenantId: tenantId }],
+      },
+      select: { category: true },
+    });
+    await checkBroadcastResume({ db, tenantId, broadcastId, category: template?.category ?? null });
+  }
   await db.$transaction(async (tx) => {
     const changed = await tx.broadcast.updateMany({ where: { id: broadcastId, status: "PAUSED" }, data: { status: "SENDING" } });
     if (changed.count === 0) throw new AppError("CONFLICT", "Only a paused broadcast can be resumed.", { broadcast_id: broadcastId });

@@ -51,7 +51,14 @@ export type BroadcastProgress = {
   cancelled: number;
   excluded: { optedOut: number; notOnWhatsApp: number; invalid: number };
   failureBreakdown: Record<string, number>;
+  /**
+   * Its own line: recipients Meta refused with 131049 (marketing limited for this person today; not counted in
+   * `failed`), how many of them were retried once 24 h later and how many of those retries Meta accepted.
+   */
+  metaLimitedMarketing: { label: string; count: number; retried: number; retrySent: number; nextRetryAt: Date | null };
 };
+
+export const metaLimitedMarketingLabel = "Meta limited marketing to this person today";
 
 type Row = { recipient_status: string; message_status: string | null; app_error_code: string | null; n: number };
 
@@ -76,6 +83,7 @@ export async function broadcastProgress({
   const failureBreakdown: Record<string, number> = {};
   for (const row of rows) {
     const failedLater = row.recipient_status === "SENT" && row.message_status === "FAILED";
+    if (failedLater && row.app_error_code === "MARKETING_LIMITED") continue; // its own line, below
     if (row.recipient_status === "FAILED" || row.recipient_status === "UNKNOWN" || failedLater) {
       progress.failed += row.n;
       const reason = failureReasonOf(row.app_error_code, row.recipient_status);
@@ -87,6 +95,11 @@ export async function broadcastProgress({
     } else if (row.recipient_status === "CANCELLED") progress.cancelled += row.n;
     else progress.pending += row.n;
   }
+  const [limited] = await db.$queryRaw<{ count: number; retried: number; retry_sent: number; next_retry_at: Date | null }[]>`
+    SELECT count(*)::int AS count, count(*) FILTER (WHERE "retriedAt" IS NOT NULL)::int AS retried,
+           count(*) FILTER (WHERE "outcome" = 'sent')::int AS retry_sent,
+           min("notBefore") FILTER (WHERE "retriedAt" IS NULL) AS next_retry_at
+      FROM "marketing_retries" WHERE "broadcastId" = ${broadcastId}`;
   return {
     id: broadcast.id,
     name: broadcast.name,
@@ -101,6 +114,13 @@ export async function broadcastProgress({
     ...progress,
     excluded: { optedOut: broadcast.excludedOptedOut, notOnWhatsApp: broadcast.excludedNotOnWhatsApp, invalid: broadcast.excludedInvalid },
     failureBreakdown,
+    metaLimitedMarketing: {
+      label: metaLimitedMarketingLabel,
+      count: limited?.count ?? 0,
+      retried: limited?.retried ?? 0,
+      retrySent: limited?.retry_sent ?? 0,
+      nextRetryAt: limited?.next_retry_at ?? null,
+    },
   };
 }
 
@@ -109,7 +129,18 @@ export function summaryOf(progress: BroadcastProgress) {
   return {
     broadcast_id: progress.id,
     status: progress.status.toLowerCase(),
-    results: { total: progress.total, sent: progress.sent, failed: progress.failed, failure_breakdown: progress.failureBreakdown },
+    results: {
+      total: progress.total,
+      sent: progress.sent,
+      failed: progress.failed,
+      failure_breakdown: progress.failureBreakdown,
+      meta_limited_marketing: {
+        label: progress.metaLimitedMarketing.label,
+        count: progress.metaLimitedMarketing.count,
+        retried: progress.metaLimitedMarketing.retried,
+        retry_sent: progress.metaLimitedMarketing.retrySent,
+      },
+    },
   };
 }
 

@@ -178,6 +178,9 @@ export async function eraseContact({ db, tenantId, contactId, actor }: { db: Db;
         optedIn: false,
         lastInboundAt: null,
         notOnWhatsAppAt: null,
+        // the business-scoped user id and username identify the person too (issue 17)
+        userId: null,
+        username: null,
         erasedAt: new Date(),
       },
     });

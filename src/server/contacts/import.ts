@@ -10,6 +10,8 @@ import type { Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { toE164 } from "@/server/contacts/phone";
+import { bsuidPlaceholder, isBsuid, phoneOf } from "@/server/contacts/bsuid";
+import { writeCsv } from "@/lib/csv-export";
 import { tenantRegion } from "@/server/contacts/contacts";
 import { csvFormatExample, readContactsCsv, type CsvContactRow } from "@/lib/contacts-csv";
 
@@ -25,9 +27,9 @@ const yes = new Set(["yes", "y", "true", "1", "si", "sí", "x", "opted_in"]);
 export function parseContactsCsv(csv: string): ImportRow[] {
   const parsed = readContactsCsv(csv);
   if (!parsed.ok) {
-    throw new AppError("VALIDATION_FAILED", "The CSV needs a header row with a phone column.", {
+    throw new AppError("VALIDATION_FAILED", "The CSV needs a header row with a phone column (or a user_id column).", {
       found_columns: parsed.foundColumns,
-      expected_columns: "phone (required), name, opted_in",
+      expected_columns: "phone and/or user_id (one of them per row), name, opted_in",
       example: csvFormatExample,
     });
   }
@@ -49,15 +51,25 @@ export async function importContactRows({
   const region = await tenantRegion(db, tenantId);
   const errorDetails: ImportError[] = [];
   const seen = new Set<string>();
-  const valid: { phoneE164: string; name: string | null; optedIn: boolean }[] = [];
+  const valid: { phoneE164: string; userId: string | null; name: string | null; optedIn: boolean }[] = [];
   let duplicates = 0;
 
   for (const row of rows) {
-    if (!row.phone) {
+    const userId = row.userId?.trim() || null;
+    if (userId && !isBsuid(userId)) {
+      errorDetails.push({
+        row: row.row,
+        value: userId,
+        reason:
+          "Invalid user_id: expected Meta's business-scoped user id, two capital letters, a dot and letters or digits, e.g. ES.13491208655302741918",
+      });
+      continue;
+    }
+    if (!row.phone && !userId) {
       errorDetails.push({ row: row.row, value: "", reason: "Phone number required" });
       continue;
     }
-    const phoneE164 = toE164(row.phone, region);
+    const phoneE164 = row.phone ? toE164(row.phone, region) : bsuidPlaceholder(userId!);
     if (!phoneE164) {
       errorDetails.push({
         row: row.row,
@@ -66,13 +78,15 @@ export async function importContactRows({
       });
       continue;
     }
-    if (seen.has(phoneE164)) {
+    if (seen.has(phoneE164) || (userId && seen.has(userId))) {
       duplicates += 1;
       continue;
     }
     seen.add(phoneE164);
+    if (userId) seen.add(userId);
     valid.push({
       phoneE164,
+      userId,
       name: row.name?.slice(0, 200) || null,
       optedIn: row.optedIn !== undefined && yes.has(row.optedIn.toLowerCase()),
     });
@@ -85,6 +99,7 @@ export async function importContactRows({
       data: valid.map((v) => ({
         tenantId,
         phoneE164: v.phoneE164,
+        userId: v.userId,
         name: v.name,
         optedIn: v.optedIn,
         optedInAt: v.optedIn ? now : null,
@@ -155,4 +170,28 @@ export async function importContactsCsv({
   }
   total.errorDetails = total.errorDetails.slice(0, importLimits.maxErrorDetails);
   return total;
+}
+
+/**
+ * Every contact of the bakery as CSV, in the import's format plus what Meta told us: `phone` (empty for a person known
+ * only by BSUID), `user_id`, `username`, `name`, `opted_in`, `marketing_stopped`. Erased contacts are left out.
+ * Cells are neutralised for spreadsheets (src/lib/csv-export.ts). Importing the file again changes nothing.
+ */
+export async function exportContactsCsv({ db, tenantId }: { db: Db; tenantId: string }): Promise<string> {
+  const contacts = await db.contact.findMany({
+    where: { tenantId, erasedAt: null },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { phoneE164: true, userId: true, username: true, name: true, optedIn: true, marketingOptedOutAt: true },
+  });
+  return writeCsv({
+    fields: ["phone", "user_id", "username", "name", "opted_in", "marketing_stopped"],
+    data: contacts.map((c) => [
+      phoneOf(c.phoneE164) ?? "",
+      c.userId ?? "",
+      c.username ?? "",
+      c.name ?? "",
+      c.optedIn ? "yes" : "no",
+      c.marketingOptedOutAt ? "yes" : "no",
+    ]),
+  });
 }

@@ -8,6 +8,7 @@ import type { Db } from "@/server/db";
 import { setConsent } from "@/server/contacts/contacts";
 import { graphClientForAccount } from "@/server/accounts/graph";
 import type { InboundMessage } from "@/server/whatsapp/webhook-payload";
+import { addresseeOf, bsuidPlaceholder } from "@/server/contacts/bsuid";
 
 /** Compared without case or accents, as the whole message (trailing punctuation ignored). */
 export const stopKeywords = ["STOP", "BAJA", "PARAR", "ATURA", "GELDITU", "DETER", "UNSUBSCRIBE", "CANCELAR", "DESUSCRIBIR"];
@@ -43,7 +44,8 @@ export async function handleInboundMessage({
   message: InboundMessage;
 }) {
   const from = message.from ?? message.contact?.waId;
-  if (!from) return { stored: false as const, reason: "username-only sender" };
+  const userId = message.fromUserId ?? message.contact?.userId ?? null;
+  if (!from && !userId) return { stored: false as const, reason: "sender without a phone number or a user id" };
   const number = await db.phoneNumber.findUnique({
     where: { metaPhoneNumberId },
     select: {
@@ -56,14 +58,15 @@ export async function handleInboundMessage({
   if (!number || !tenantId) return { stored: false as const, reason: "number not assigned to a bakery" };
 
   const at = new Date(message.timestamp * 1000);
-  const phoneE164 = `+${from.replace(/\D/g, "")}`;
-  const [contact] = await db.$queryRaw<{ id: string }[]>`
-    INSERT INTO "contacts" ("id", "tenantId", "phoneE164", "name", "lastInboundAt", "updatedAt")
-    VALUES (${randomUUID()}, ${tenantId}, ${phoneE164}, ${message.contact?.name ?? null}, ${at}, now())
-    ON CONFLICT ("tenantId", "phoneE164") DO UPDATE
-      SET "lastInboundAt" = GREATEST("contacts"."lastInboundAt", EXCLUDED."lastInboundAt"),
-          "name" = COALESCE("contacts"."name", EXCLUDED."name"), "updatedAt" = now()
-    RETURNING "id"`;
+  const phoneE164 = from ? `+${from.replace(/\D/g, "")}` : null;
+  const contact = await upsertInboundContact(db, {
+    tenantId,
+    phoneE164,
+    userId,
+    username: message.contact?.username ?? null,
+    name: message.contact?.name ?? null,
+    at,
+  });
   if (!contact) throw new Error("contact upsert returned nothing");
 
   const text = message.text ?? message.button?.text ?? message.interactive?.title;
@@ -92,7 +95,7 @@ export async function handleInboundMessage({
         metaPhoneNumberId,
         account: number.businessAccount,
         contactId: contact.id,
-        to: phoneE164,
+        to: contact.addressee,
         body,
         idempotencyKey: `opt-out-confirmation:${message.messageId}`,
       });
@@ -133,7 +136,7 @@ async function sendSystemText({
   metaPhoneNumberId: string;
   account: Parameters<typeof graphClientForAccount>[0];
   contactId: string;
-  to: string;
+  to: { to: string } | { recipient: string };
   body: string;
   idempotencyKey: string;
 }) {
@@ -146,7 +149,7 @@ async function sendSystemText({
   try {
     const sent = await graphClientForAccount(account).sendTextMessage({
       phoneNumberId: metaPhoneNumberId,
-      to,
+      ...to,
       body,
       bizOpaqueCallbackData: id,
     });
@@ -162,4 +165,53 @@ async function sendSystemText({
       },
     });
   }
+}
+
+/**
+ * The contact of an inbound message, matched by phone number or by BSUID (Meta: business-scoped-user-ids), created
+ * when neither is known; opens (moves forward) the 24-hour window. A username user who shares no number is a
+ * contact with its BSUID only; when the same BSUID later arrives with a number, that contact gets the number.
+ */
+async function upsertInboundContact(
+  db: Db,
+  c: { tenantId: string; phoneE164: string | null; userId: string | null; username: string | null; name: string | null; at: Date },
+): Promise<{ id: string; addressee: { to: string } | { recipient: string } }> {
+  const { tenantId, phoneE164, userId, username, name, at } = c;
+  let row: { id: string; phoneE164: string; userId: string | null } | undefined;
+  if (phoneE164) {
+    // a contact known by this BSUID only learns its number (unless another contact already has that number)
+    if (userId) {
+      await db.$executeRaw`
+        UPDATE "contacts" SET "phoneE164" = ${phoneE164}, "updatedAt" = now()
+         WHERE "tenantId" = ${tenantId} AND "userId" = ${userId} AND "phoneE164" = ${bsuidPlaceholder(userId)}
+           AND NOT EXISTS (SELECT 1 FROM "contacts" o WHERE o."tenantId" = ${tenantId} AND o."phoneE164" = ${phoneE164})`;
+    }
+    [row] = await db.$queryRaw<{ id: string; phoneE164: string; userId: string | null }[]>`
+      INSERT INTO "contacts" ("id", "tenantId", "phoneE164", "name", "lastInboundAt", "userId", "username", "updatedAt")
+      VALUES (${randomUUID()}, ${tenantId}, ${phoneE164}, ${name}, ${at},
+              CASE WHEN EXISTS (SELECT 1 FROM "contacts" o WHERE o."tenantId" = ${tenantId} AND o."userId" = ${userId}::text) THEN NULL ELSE ${userId}::text END,
+              ${username}, now())
+      ON CONFLICT ("tenantId", "phoneE164") DO UPDATE
+        SET "lastInboundAt" = GREATEST("contacts"."lastInboundAt", EXCLUDED."lastInboundAt"),
+            "name" = COALESCE("contacts"."name", EXCLUDED."name"),
+            "username" = COALESCE(EXCLUDED."username", "contacts"."username"),
+            "userId" = CASE WHEN "contacts"."userId" IS NULL AND NOT EXISTS (
+                              SELECT 1 FROM "contacts" o WHERE o."tenantId" = ${tenantId} AND o."userId" = ${userId}::text)
+                            THEN ${userId}::text ELSE "contacts"."userId" END,
+            "updatedAt" = now()
+      RETURNING "id", "phoneE164", "userId"`;
+  } else {
+    const bsuid = userId!;
+    [row] = await db.$queryRaw<{ id: string; phoneE164: string; userId: string | null }[]>`
+      INSERT INTO "contacts" ("id", "tenantId", "phoneE164", "name", "lastInboundAt", "userId", "username", "updatedAt")
+      VALUES (${randomUUID()}, ${tenantId}, ${bsuidPlaceholder(bsuid)}, ${name}, ${at}, ${bsuid}, ${username}, now())
+      ON CONFLICT ("tenantId", "userId") DO UPDATE
+        SET "lastInboundAt" = GREATEST("contacts"."lastInboundAt", EXCLUDED."lastInboundAt"),
+            "name" = COALESCE("contacts"."name", EXCLUDED."name"),
+            "username" = COALESCE(EXCLUDED."username", "contacts"."username"),
+            "updatedAt" = now()
+      RETURNING "id", "phoneE164", "userId"`;
+  }
+  if (!row) throw new Error("contact upsert returned nothing");
+  return { id: row.id, addressee: addresseeOf(row) ?? { to: row.phoneE164 } };
 }

@@ -10,6 +10,8 @@
  *   3. free-form text only inside the 24-hour window     CONVERSATION_EXPIRED
  *   4. the template is approved                          TEMPLATE_NOT_FOUND / TEMPLATE_NOT_APPROVED
  *   5. the parameters match the template                 TEMPLATE_PARAMS_MISMATCH
+ *   6. no MARKETING template to a contact who stopped them  MARKETING_OPTED_OUT       (messaging/policy.ts)
+ *   7. the bakery's monthly spend cap is not reached       SPEND_CAP_REACHED         (messaging/policy.ts)
  * Then the attempt is recorded (PENDING) BEFORE the call and the wamid AFTER it: a step retried with the same
  * idempotency key finds its row and never sends twice. Meta's refusals map onto the same vocabulary.
  */
@@ -22,6 +24,8 @@ import { graphClientForAccount, type AccountForGraph } from "@/server/accounts/g
 import { markAccountTokenInvalid, markAccountTokenValid } from "@/server/accounts/token-status";
 import { flagNotOnWhatsApp } from "@/server/contacts/contacts";
 import { serviceWindow } from "@/server/messaging/window";
+import { marketingAllowed, spendAllowed, spendFactsSql, type SpendFacts } from "@/server/messaging/policy";
+import { addresseeOf, recipientCountryOf } from "@/server/contacts/bsuid";
 import { isGraphApiError, metaThrottleCodes, pairRateRetryMs, type GraphApiError } from "@/server/whatsapp";
 import { ownFirst, templateScopeOf, templatesNamedWhere } from "@/server/templates/ownership";
 import {
@@ -41,7 +45,7 @@ export type MessageContent =
   | { kind: "template"; templateName: string; /** defaults to the tenant's message language */ language?: string; parameters: string[] }
   | { kind: "text"; body: string };
 
-export type SendSource = "ui" | "api" | "test" | "broadcast";
+export type SendSource = "ui" | "api" | "test" | "broadcast" | "retry";
 
 /** The number a bakery sends from, with its account, loaded once (a broadcast reuses it for every recipient). */
 export type SendingNumber = {
@@ -129,16 +133,28 @@ function sendingNumberOf(
 type Contact = {
   id: string;
   phoneE164: string;
+  /** the BSUID, when known (a contact known only by it has no phone number: contacts/bsuid.ts) */
+  userId: string | null;
   optedIn: boolean;
   optedOutAt: Date | null;
   notOnWhatsAppAt: Date | null;
   lastInboundAt: Date | null;
+  marketingOptedOutAt: Date | null;
 };
 
 async function checkContact(db: Db, tenantId: string, contactId: string): Promise<Contact> {
   const contact = await db.contact.findFirst({
     where: { id: contactId, tenantId, erasedAt: null },
-    select: { id: true, phoneE164: true, optedIn: true, optedOutAt: true, notOnWhatsAppAt: true, lastInboundAt: true },
+    select: {
+      id: true,
+      phoneE164: true,
+      userId: true,
+      optedIn: true,
+      optedOutAt: true,
+      notOnWhatsAppAt: true,
+      lastInboundAt: true,
+      marketingOptedOutAt: true,
+    },
   });
   return contactAllowed(contact, contactId);
 }
@@ -179,6 +195,7 @@ type TemplateCandidate = {
   id: string;
   name: string;
   language: string;
+  category: string | null;
   status: string;
   rejectedReason: string | null;
   parameterNames: string[];
@@ -195,6 +212,7 @@ export async function checkTemplate(db: Db, from: SendingNumber, content: Templa
       id: true,
       name: true,
       language: true,
+      category: true,
       status: true,
       rejectedReason: true,
       parameterNames: true,
@@ -264,6 +282,7 @@ export async function checkSend({
     return { contact, language: null, metaTemplateName: null };
   }
   const { language, template } = await checkTemplate(db, from, content);
+  marketingAllowed(contact, template);
   return { contact, language, metaTemplateName: template.name };
 }
 
@@ -326,11 +345,13 @@ type SendContextRow = {
     tokenInvalidAt: string | null;
   } | null;
   contact:
-    | (Omit<Contact, "optedOutAt" | "notOnWhatsAppAt" | "lastInboundAt"> &
-        Record<"optedOutAt" | "notOnWhatsAppAt" | "lastInboundAt", string | null>)
+    | (Omit<Contact, "optedOutAt" | "notOnWhatsAppAt" | "lastInboundAt" | "marketingOptedOutAt"> &
+        Record<"optedOutAt" | "notOnWhatsAppAt" | "lastInboundAt" | "marketingOptedOutAt", string | null>)
     | null;
   earlier: { id: string; wamid: string | null; status: string } | null;
   templates: TemplateCandidate[];
+  /** the bakery's cap and what its messages cost this month (messaging/policy.ts) */
+  spend: SpendFacts;
 };
 
 /**
@@ -377,20 +398,21 @@ async function loadSendContext({
       (SELECT row_to_json(s) FROM s) AS "settings",
       (SELECT row_to_json(n) FROM n) AS "number",
       (SELECT row_to_json(c) FROM (
-         SELECT "id", "phoneE164", "optedIn", "optedOutAt", "notOnWhatsAppAt", "lastInboundAt"
+         SELECT "id", "phoneE164", "userId", "optedIn", "optedOutAt", "notOnWhatsAppAt", "lastInboundAt", "marketingOptedOutAt"
            FROM "contacts" WHERE "id" = ${contactId} AND "tenantId" = ${tenantId} AND "erasedAt" IS NULL) c) AS "contact",
       (SELECT row_to_json(m) FROM (
          SELECT "id", "wamid", "status" FROM "messages"
           WHERE "tenantId" = ${tenantId} AND "idempotencyKey" = ${idempotencyKey ?? null}::text) m) AS "earlier",
       (SELECT COALESCE(json_agg(t), '[]'::json) FROM (
          -- the scope of templates/ownership.ts (templatesNamedWhere): the bakery's own and the platform's
-         SELECT t."id", t."name", t."language", t."status", t."rejectedReason", t."parameterNames", t."bodyText", t."ownerTenantId"
+         SELECT t."id", t."name", t."language", t."category", t."status", t."rejectedReason", t."parameterNames", t."bodyText", t."ownerTenantId"
            FROM "message_templates" t, n, languages
           WHERE ${templateName}::text IS NOT NULL AND t."businessAccountId" = n."accountId" AND t."language" = ANY(languages."list")
             AND CASE WHEN n."kind" = 'MASTER'
                      THEN (t."ownerTenantId" = ${tenantId} AND t."tenantName" = ${templateName}::text)
                           OR (t."ownerTenantId" IS NULL AND t."name" = ${templateName}::text)
-                     ELSE t."name" = ${templateName}::text OR t."tenantName" = ${templateName}::text END) t) AS "templates"`;
+                     ELSE t."name" = ${templateName}::text OR t."tenantName" = ${templateName}::text END) t) AS "templates",
+      ${spendFactsSql(tenantId)} AS "spend"`;
   return rows[0]!;
 }
 
@@ -459,27 +481,37 @@ async function prepare(
       optedOutAt: utcDate(loaded.optedOutAt),
       notOnWhatsAppAt: utcDate(loaded.notOnWhatsAppAt),
       lastInboundAt: utcDate(loaded.lastInboundAt),
+      marketingOptedOutAt: utcDate(loaded.marketingOptedOutAt),
     },
     contactId,
   );
   let language: string | null = null;
   let metaTemplateName: string | null = null;
+  let category: string | null = null;
   if (content.kind === "text") windowOpen(contact, now);
   else {
     const checked = templateAllowed(context.templates, templateLanguages(content, from.language), content);
     language = checked.language;
     metaTemplateName = checked.template.name;
+    // 6. marketing the contact stopped, 7. the bakery's monthly spend cap (messaging/policy.ts)
+    marketingAllowed(contact, checked.template);
+    category = checked.template.category?.toUpperCase() ?? null;
   }
+  const windowIsOpen = serviceWindow(contact.lastInboundAt, now).open;
+  const businessInitiated = content.kind === "template" && !windowIsOpen;
+  // free: a reply inside the window, a utility template inside it (Meta: pricing)
+  const billable = content.kind === "template" && !(windowIsOpen && category === "UTILITY");
+  await spendAllowed({ db, tenantId, spend: context.spend, billable, now });
 
   const messageId = randomUUID();
   const limit = throughputLimitFor(context.number?.throughputLevel);
   const perSecond = pacedRatePerSecond(context.number?.throughputLevel);
   const insert = Prisma.sql`
-    INSERT INTO "messages" ("id", "tenantId", "phoneNumberId", "contactId", "direction", "type", "templateName", "templateLanguage", "parameters", "body", "source", "idempotencyKey", "status", "statusRank")
+    INSERT INTO "messages" ("id", "tenantId", "phoneNumberId", "contactId", "direction", "type", "templateName", "templateLanguage", "parameters", "body", "source", "idempotencyKey", "status", "statusRank", "recipientCountry", "businessInitiated")
     VALUES (${messageId}, ${tenantId}, ${from.phoneNumberId}, ${contact.id}, 'OUTBOUND', ${content.kind},
             ${content.kind === "template" ? content.templateName : null}, ${language},
             ${content.kind === "template" ? content.parameters : []}::text[], ${content.kind === "text" ? content.body : null},
-            ${source}, ${idempotencyKey ?? null}, 'PENDING', 0)
+            ${source}, ${idempotencyKey ?? null}, 'PENDING', 0, ${recipientCountryOf(contact)}, ${businessInitiated})
     ON CONFLICT ("tenantId", "idempotencyKey") DO NOTHING
     RETURNING "id"`;
   let inserted: number;
@@ -515,12 +547,14 @@ export type MetaAnswer = { ok: true; wamid: string } | { ok: false; error: unkno
 export async function offerToMeta(send: PreparedSend): Promise<MetaAnswer> {
   const { from, contact, content, messageId } = send;
   const graph = graphClientForAccount(from.account);
+  // `to` when the phone number is known, else `recipient` (the BSUID; Meta: business-scoped-user-ids)
+  const addressee = addresseeOf(contact) ?? { to: contact.phoneE164 };
   try {
     const sent =
       content.kind === "template"
         ? await graph.sendTemplateMessage({
             phoneNumberId: from.metaPhoneNumberId,
-            to: contact.phoneE164,
+            ...addressee,
             templateName: send.metaTemplateName ?? content.templateName,
             languageCode: send.language ?? from.language,
             bodyParameters: content.parameters,
@@ -528,7 +562,7 @@ export async function offerToMeta(send: PreparedSend): Promise<MetaAnswer> {
           })
         : await graph.sendTextMessage({
             phoneNumberId: from.metaPhoneNumberId,
-            to: contact.phoneE164,
+            ...addressee,
             body: content.body,
             bizOpaqueCallbackData: messageId,
           });

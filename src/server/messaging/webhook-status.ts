@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { flagNotOnWhatsApp } from "@/server/contacts/contacts";
 import { statusFromWebhook, statusRank } from "@/server/messaging/status";
+import { applyStatusEffects } from "@/server/messaging/status-effects";
 import { classifyGraphError } from "@/server/whatsapp";
 import type { MessageStatusUpdate } from "@/server/whatsapp/webhook-payload";
 import type { MessageStatus } from "@/generated/prisma/enums";
@@ -133,6 +134,8 @@ export async function applyStatusUpdates({
     if (update.status === "FAILED" && update.errorCode === 131026 && row.contactId)
       await flagNotOnWhatsApp({ db, contactId: row.contactId });
   }
+  // pricing and the cost ledger, the contact's BSUID, 131049 retries and 131050 (messaging/status-effects.ts)
+  await applyStatusEffects({ db, updates: rows.map((row) => updates[row.index]!) });
   return results;
 }
 

@@ -69,6 +69,16 @@ export type GraphClientConfig = {
   fetchImpl?: typeof fetch;
 };
 
+/** `to` (a phone number) when known, else `recipient` (a BSUID): Meta accepts either (Meta: business-scoped-user-ids). */
+function addressee(to: string | undefined, recipient: string | undefined): { to: string } | { recipient: string } {
+  if (to) return { to };
+  if (recipient) return { recipient };
+  throw new AppError("VALIDATION_FAILED", "A message needs a phone number (to) or a business-scoped user id (recipient).", {
+    field: "to",
+    expected: 'a phone number, e.g. "+34612345678", or a BSUID, e.g. "ES.13491208655302741918"',
+  });
+}
+
 type RetryPolicy = "idempotent" | "not_idempotent" | "budgeted";
 
 type RequestSpec<T extends z.ZodType> = {
@@ -224,10 +234,12 @@ export function createGraphClient(config: GraphClientConfig) {
   function retryDelay(policy: RetryPolicy, error: GraphApiError, attemptNo: number): number | null {
     if (error.transport === "connect") return backoff(attemptNo);
     if (policy === "budgeted") return null;
-    if (policy === "not_idempotent") return error.kind === "retryable" && error.outcome === "rejected" ? backoff(attemptNo) : null;
-    // A wait hint longer than we are willing to block a caller (e.g. a minute of maintenance) is left to the caller.
+    // A wait hint longer than we are willing to block a caller (e.g. a minute of maintenance: 131057 during a
+    // throughput upgrade, Meta: throughput) is left to the caller, for sends too: never retried within a second.
     const hint = error.retryAfterMs;
     if (hint !== undefined && hint > maxThrottleWaitMs) return null;
+    if (policy === "not_idempotent")
+      return error.kind === "retryable" && error.outcome === "rejected" ? Math.max(backoff(attemptNo), hint ?? 0) : null;
     if (error.kind === "retryable") return Math.max(backoff(attemptNo), hint ?? 0);
     if (error.kind === "throttled" && hint !== undefined) return hint;
     return null;
@@ -417,13 +429,16 @@ export function createGraphClient(config: GraphClientConfig) {
     async sendTextMessage({
       phoneNumberId,
       to,
+      recipient,
       body,
       previewUrl = false,
       replyToMessageId,
       bizOpaqueCallbackData,
     }: {
       phoneNumberId: string;
-      to: string;
+      /** the phone number; or, for a user known only by BSUID, `recipient` (Meta: business-scoped-user-ids) */
+      to?: string;
+      recipient?: string;
       body: string;
       previewUrl?: boolean;
       replyToMessageId?: string;
@@ -436,7 +451,7 @@ export function createGraphClient(config: GraphClientConfig) {
         json: {
           messaging_product: "whatsapp",
           recipient_type: "individual",
-          to,
+          ...addressee(to, recipient),
           type: "text",
           text: { preview_url: previewUrl, body },
           ...(replyToMessageId ? { context: { message_id: replyToMessageId } } : {}),
@@ -452,13 +467,16 @@ export function createGraphClient(config: GraphClientConfig) {
     async sendTemplateMessage({
       phoneNumberId,
       to,
+      recipient,
       templateName,
       languageCode,
       bodyParameters = [],
       bizOpaqueCallbackData,
     }: {
       phoneNumberId: string;
-      to: string;
+      /** the phone number; or, for a user known only by BSUID, `recipient` (Meta: business-scoped-user-ids) */
+      to?: string;
+      recipient?: string;
       templateName: string;
       languageCode: string;
       bodyParameters?: readonly TemplateBodyParameter[];
@@ -473,7 +491,7 @@ export function createGraphClient(config: GraphClientConfig) {
         json: {
           messaging_product: "whatsapp",
           recipient_type: "individual",
-          to,
+          ...addressee(to, recipient),
           type: "template",
           template: {
             name: templateName,

@@ -55,7 +55,8 @@ const table: [string, GraphErrorFacts, GraphErrorKind, string, number | undefine
   // everything else
   ["template name exists", { httpStatus: 400, code: 100, subcode: 2388024 }, "permanent", "META_ERROR", undefined],
   ["invalid parameter", { httpStatus: 400, code: 100 }, "permanent", "META_ERROR", undefined],
-  ["user opted out of marketing", { httpStatus: 400, code: 131050 }, "permanent", "META_ERROR", undefined],
+  ["user opted out of marketing", { httpStatus: 400, code: 131050 }, "permanent", "MARKETING_OPTED_OUT", undefined],
+  ["marketing limited for this user today", { httpStatus: 400, code: 131049 }, "permanent", "MARKETING_LIMITED", undefined],
 ];
 
 describe("classifyGraphError", () => {

@@ -91,6 +91,10 @@ const rulesByCode: Record<number, Rule> = {
 
   // Sending (Meta: support/error-codes).
   131026: permanent("RECIPIENT_NOT_ON_WHATSAPP"),
+  // Marketing limits (Meta: support/error-codes): 131049 "not delivered to maintain healthy ecosystem engagement"
+  // (do not resend to that user within 24 h), 131050 the user stopped marketing messages.
+  131049: permanent("MARKETING_LIMITED"),
+  131050: permanent("MARKETING_OPTED_OUT"),
   131047: permanent("CONVERSATION_EXPIRED"),
   // "doesn't exist in that language or isn't approved": Meta does not say which, and a wrong name is the usual cause.
   132001: permanent("TEMPLATE_NOT_FOUND"),

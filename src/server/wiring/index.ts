@@ -6,6 +6,9 @@
  */
 import { broadcastFanOutJob, broadcastSendChunkJob } from "@/server/broadcasts/jobs";
 import { retentionJob } from "@/server/compliance/jobs";
+import { contactWebhookHandlers } from "@/server/contacts/webhooks";
+import { qualityGuardJob } from "@/server/costs/jobs";
+import { marketingLimitRetryJob } from "@/server/messaging/jobs";
 import type { Env } from "@/server/env";
 import { healthCheckFanOutJob, numberHealthCheckJob, onboardingTimeoutsJob } from "@/server/health/jobs";
 import { healthWebhookHandlers } from "@/server/health/webhooks";
@@ -28,6 +31,7 @@ export const webhookHandlers: WebhookHandlers = {
   ...registrationWebhookHandlers,
   ...messagingWebhookHandlers,
   ...templateWebhookHandlers,
+  ...contactWebhookHandlers,
 };
 
 /** Every background job, served by Inngest at /api/inngest or run in process with RECADO_JOBS=inline. */
@@ -42,6 +46,8 @@ export const jobDefinitions: JobDefinition[] = [
   broadcastSendChunkJob,
   deliveryThresholdsJob,
   retentionJob,
+  marketingLimitRetryJob,
+  qualityGuardJob,
 ];
 
 /** Local mode: Recado talks to the bundled simulator, not to Meta's Graph API. */

@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { AlertsPanel } from "@/components/admin/alerts-panel";
+import { AdminCosts } from "@/components/costs/admin-costs";
 import { PlatformBacklog, PlatformDeliveryHealth, PlatformRateCharts, PlatformStats } from "@/components/admin/platform-stats";
 import { QuarantinePanel } from "@/components/admin/quarantine-panel";
 import { TemplateOwners } from "@/components/admin/templates-owners";
@@ -39,8 +40,10 @@ export default async function AdminOverviewPage() {
             <PlatformRateCharts />
           </Card>
         </section>
-        {/* Spend and share cards (issue 17) go here, between the rates and the thresholds. */}
-        <section id="spend" className="empty:hidden md:col-span-2" />
+        {/* issue 17: every bakery's spend, caps and shares, and the rate card */}
+        <section id="costs" className="min-w-0 overflow-x-auto md:col-span-2">
+          <AdminCosts />
+        </section>
         <section id="thresholds" className="md:col-span-2">
           <Card title={t("thresholds")}>
             <ThresholdsPanel />

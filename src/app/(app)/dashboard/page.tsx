@@ -2,6 +2,8 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { OwnerHealthLine } from "@/components/health/owner-health-line";
 import { BakeryRateCharts } from "@/components/charts/bakery-rate-charts";
+import { ShareLeftCard } from "@/components/costs/share-left-card";
+import { SpendCard } from "@/components/costs/spend-card";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -74,8 +76,9 @@ export default async function DashboardPage() {
             <BakeryRateCharts />
           </Card>
         </section>
-        {/* Spend and share cards (issue 17) go here, below the rates. */}
-        <section id="spend" className="empty:hidden md:col-span-2" />
+        {/* issue 17: this month's spend and today's share of the shared account */}
+        <SpendCard />
+        <ShareLeftCard />
       </div>
     </>
   );

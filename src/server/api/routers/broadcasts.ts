@@ -5,6 +5,7 @@ import { broadcastProgress, listBroadcasts } from "@/server/broadcasts/progress"
 import {
   cancelBroadcast,
   createBroadcast,
+  estimateBroadcastCost,
   pauseBroadcast,
   previewBroadcast,
   resumeBroadcast,
@@ -26,6 +27,10 @@ const byId = z.object({ broadcastId: z.string().min(1, "expected the broadcast i
 export const broadcastsRouter = createTRPCRouter({
   list: tenantProcedure.query(({ ctx }) => listBroadcasts({ db: ctx.db, tenantId: ctx.tenantId })),
   preview: tenantProcedure.input(draftInput).query(({ ctx, input }) => previewBroadcast({ db: ctx.db, tenantId: ctx.tenantId, input })),
+  /** the draft's cost by today's rate card and the conversations it opens (issue 17), shown with the preview */
+  estimateCost: tenantProcedure
+    .input(draftInput)
+    .query(({ ctx, input }) => estimateBroadcastCost({ db: ctx.db, tenantId: ctx.tenantId, input })),
   create: tenantProcedure
     .input(draftInput)
     .mutation(({ ctx, input }) => createBroadcast({ db: ctx.db, tenantId: ctx.tenantId, userId: ctx.user.id, input })),

@@ -1,6 +1,6 @@
 import { adminProcedure, createTRPCRouter, tenantProcedure, z } from "@/server/api/trpc";
 import { clearNotOnWhatsApp, consentHistory, createContact, listContacts, setConsent } from "@/server/contacts/contacts";
-import { importContactRows, importContactsCsv, importLimits } from "@/server/contacts/import";
+import { exportContactsCsv, importContactRows, importContactsCsv, importLimits } from "@/server/contacts/import";
 
 const contactId = z.string({ error: 'expected a contact id, e.g. "cm3..."' }).min(1, 'expected a contact id, e.g. "cm3..."');
 
@@ -56,6 +56,7 @@ export const contactsRouter = createTRPCRouter({
             z.object({
               row: z.number().int().min(1),
               phone: z.string().max(100),
+              userId: z.string().max(140, "expected a business-scoped user id of at most 140 characters").optional(),
               name: z.string().max(500).optional(),
               optedIn: z.string().max(20).optional(),
             }),
@@ -79,6 +80,13 @@ export const contactsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) =>
       importContactsCsv({ db: ctx.db, tenantId: ctx.tenantId, csv: input.csv, actor: { userId: ctx.user.id, label: ctx.user.email } }),
     ),
+
+  /** Every contact as CSV: phone and/or user_id (BSUID), username, name, opted_in, marketing_stopped. */
+  exportCsv: tenantProcedure.query(async ({ ctx }) => ({
+    fileName: `contacts-${new Date().toISOString().slice(0, 10)}.csv`,
+    mimeType: "text/csv",
+    content: await exportContactsCsv({ db: ctx.db, tenantId: ctx.tenantId }),
+  })),
 
   /** Meta said "not on WhatsApp" (131026): only an admin clears the flag, e.g. after the person installs WhatsApp. */
   clearNotOnWhatsApp: adminProcedure
