@@ -2,6 +2,7 @@ import Papa from "papaparse";
 import { describe, expect, inject, it } from "vitest";
 import { simulatorControl } from "@/meta-simulator/control-client";
 import { applyTemplateStatusUpdate } from "@/server/templates/templates";
+import { applyTemplateCategoryUpdate } from "@/server/templates/updates";
 import type { Db } from "@/server/db";
 import { testDb } from "@/test/db";
 import { makeSendable } from "@/test/broadcast-world";
@@ -180,6 +181,10 @@ describe("audit trail: templates and the admin's number actions", () => {
     });
     await caller.templates.sync();
     await caller.templates.sync();
+    // and Meta's template_category_update webhook moving it back
+    const webhookValue = { messageTemplateId: created.metaTemplateId, previousCategory: "MARKETING", newCategory: "UTILITY" };
+    await applyTemplateCategoryUpdate({ db, wabaId: simMasterWabaId, value: webhookValue });
+    await applyTemplateCategoryUpdate({ db, wabaId: simMasterWabaId, value: webhookValue }); // the same news again: no entry
     const categories = (await entriesOf(db, created.id)).filter((e) => e.action === "template.category_changed");
     expect(categories).toEqual([
       expect.objectContaining({
@@ -187,6 +192,12 @@ describe("audit trail: templates and the admin's number actions", () => {
         tenantId: tenant.id,
         before: { category: "UTILITY" },
         after: { category: "MARKETING" },
+      }),
+      expect.objectContaining({
+        actorLabel: "Meta (webhook)",
+        tenantId: tenant.id,
+        before: { category: "MARKETING" },
+        after: { category: "UTILITY" },
       }),
     ]);
   });
