@@ -1,6 +1,5 @@
 import { getTranslations } from "next-intl/server";
 import { AlertsPanel } from "@/components/admin/alerts-panel";
-import { AdminCosts } from "@/components/costs/admin-costs";
 import { PlatformBacklog, PlatformDeliveryHealth, PlatformRateCharts, PlatformStats } from "@/components/admin/platform-stats";
 import { QuarantinePanel } from "@/components/admin/quarantine-panel";
 import { TemplateOwners } from "@/components/admin/templates-owners";
@@ -40,10 +39,7 @@ export default async function AdminOverviewPage() {
             <PlatformRateCharts />
           </Card>
         </section>
-        {/* issue 17: every bakery's spend, caps and shares, and the rate card */}
-        <section id="costs" className="min-w-0 overflow-x-auto md:col-span-2">
-          <AdminCosts />
-        </section>
+        {/* issue 17's costs have a page of their own in main (/admin/costs), so none is placed here */}
         <section id="thresholds" className="md:col-span-2">
           <Card title={t("thresholds")}>
             <ThresholdsPanel />
