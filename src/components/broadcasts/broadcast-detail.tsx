@@ -1,19 +1,39 @@
 "use client";
 
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
-import { Badge } from "@/components/ui/badge";
+import { BroadcastRates, type BroadcastRate } from "@/components/charts/broadcast-rates";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { dateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { StackedBar } from "@/components/ui/stacked-bar";
 import { useToast } from "@/components/ui/toast";
-import { broadcastStatusText } from "@/components/broadcasts/status";
-import { failureReasonLabels } from "@/lib/broadcast-failures";
 import { api } from "@/trpc/react";
 
+const statusTone: Record<string, BadgeTone> = {
+  DRAFT: "gray",
+  SENDING: "blue",
+  PAUSED: "yellow",
+  COMPLETED: "green",
+  CANCELLED: "gray",
+  STOPPED: "red",
+};
+const failureReasons = [
+  "not_on_whatsapp",
+  "invalid_number",
+  "rate_limited",
+  "opted_out",
+  "token_expired",
+  "template_problem",
+  "interrupted",
+  "other",
+];
+
 export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
+  const t = useTranslations("ops.broadcast");
+  const format = useFormatter();
   const toast = useToast();
   const utils = api.useUtils();
   const progress = api.broadcasts.progress.useQuery(
@@ -21,20 +41,25 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
     // live while it runs; a little longer after, while delivered/read receipts still arrive
     { refetchInterval: (query) => (query.state.data && ["SENDING", "PAUSED"].includes(query.state.data.status) ? 1_000 : 5_000) },
   );
-  const refresh = () => utils.broadcasts.progress.invalidate({ broadcastId });
+  const finished = progress.data && !["SENDING", "PAUSED", "DRAFT"].includes(progress.data.status);
+  const rates = api.broadcasts.rates.useQuery({ broadcastId }, { refetchInterval: finished ? 10_000 : 3_000 });
+  const refresh = () =>
+    Promise.all([utils.broadcasts.progress.invalidate({ broadcastId }), utils.broadcasts.rates.invalidate({ broadcastId })]);
   const onError = (error: { message: string }) => toast("error", error.message);
-  const pause = api.broadcasts.pause.useMutation({ onSuccess: () => (toast("success", "Broadcast paused."), refresh()), onError });
-  const resume = api.broadcasts.resume.useMutation({ onSuccess: () => (toast("success", "Broadcast resumed."), refresh()), onError });
+  const pause = api.broadcasts.pause.useMutation({ onSuccess: () => (toast("success", t("toast.paused")), refresh()), onError });
+  const resume = api.broadcasts.resume.useMutation({ onSuccess: () => (toast("success", t("toast.resumed")), refresh()), onError });
   const cancel = api.broadcasts.cancel.useMutation({
-    onSuccess: () => (toast("success", "Broadcast cancelled."), setConfirmCancel(false), refresh()),
+    onSuccess: () => (toast("success", t("toast.cancelled")), setConfirmCancel(false), refresh()),
     onError,
   });
   const [confirmCancel, setConfirmCancel] = useState(false);
 
   const p = progress.data;
   if (progress.error) return <p className="rounded-md bg-red-50 p-4 text-sm text-red-800">{progress.error.message}</p>;
-  if (!p) return <p className="text-sm text-stone-500">Loading…</p>;
-  const status = broadcastStatusText[p.status] ?? broadcastStatusText.DRAFT!;
+  if (!p) return <p className="text-sm text-stone-500">{t("loading")}</p>;
+  const statusKey = statusTone[p.status] ? p.status : "DRAFT";
+  const status = { label: t(`status.${statusKey}.label`), tone: statusTone[statusKey]!, explain: t(`status.${statusKey}.explain`) };
+  const n = (value: number) => format.number(value);
   const done = p.sent + p.failed + p.cancelled;
   const percent = p.total ? Math.round((done / p.total) * 100) : 0;
   const sentOnly = p.sent - p.delivered;
@@ -44,111 +69,127 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
     <>
       <PageHeader
         title={p.name}
-        description={`Template ${p.templateName} (${p.templateLanguage})${p.startedAt ? ` · started ${dateTime(p.startedAt)}` : ""}`}
+        description={
+          p.startedAt
+            ? t("descriptionStarted", {
+                template: p.templateName,
+                language: p.templateLanguage,
+                started: format.dateTime(new Date(p.startedAt), { dateStyle: "medium", timeStyle: "short" }),
+              })
+            : t("description", { template: p.templateName, language: p.templateLanguage })
+        }
       />
       <p className="mb-4 text-sm">
         <Link href="/broadcasts" className="text-emerald-800 hover:underline">
-          ← All broadcasts
+          {t("back")}
         </Link>
       </p>
       <div className="space-y-6">
-        <Card title="Progress">
-          <div className="flex items-center justify-between gap-4">
-            <div className="flex items-center gap-3">
+        <Card title={t("progress")}>
+          <div className="flex flex-wrap items-center justify-between gap-4">
+            <div className="flex flex-wrap items-center gap-3">
               <Badge tone={status.tone}>{status.label}</Badge>
               <span className="text-sm text-stone-600">{status.explain}</span>
             </div>
             <div className="flex gap-2">
               {p.status === "SENDING" && (
                 <button
-                  className="rounded-md border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-50"
+                  className="min-h-11 rounded-md border border-stone-300 px-4 text-sm hover:bg-stone-50"
                   onClick={() => pause.mutate({ broadcastId })}
                 >
-                  Pause
+                  {t("pause")}
                 </button>
               )}
               {p.status === "PAUSED" && (
                 <button
-                  className="rounded-md border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-50"
+                  className="min-h-11 rounded-md border border-stone-300 px-4 text-sm hover:bg-stone-50"
                   onClick={() => resume.mutate({ broadcastId })}
                 >
-                  Resume
+                  {t("resume")}
                 </button>
               )}
               {["SENDING", "PAUSED"].includes(p.status) && (
                 <button
-                  className="rounded-md border border-red-300 px-3 py-1.5 text-sm text-red-800 hover:bg-red-50"
+                  className="min-h-11 rounded-md border border-red-300 px-4 text-sm text-red-800 hover:bg-red-50"
                   onClick={() => setConfirmCancel(true)}
                 >
-                  Cancel
+                  {t("cancel")}
                 </button>
               )}
             </div>
           </div>
-          {p.stoppedReason && <p className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800">Why: {p.stoppedReason}</p>}
+          {p.stoppedReason && <p className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800">{t("why", { reason: p.stoppedReason })}</p>}
 
           <div
             className="mt-5"
             role="progressbar"
-            aria-label="Broadcast progress"
+            aria-label={t("progressName")}
             aria-valuenow={percent}
             aria-valuemin={0}
             aria-valuemax={100}
           >
             <StackedBar
-              label="Read, delivered, sent, failed and cancelled"
+              label={t("barLabel")}
               total={p.total}
               parts={[
-                { label: "Read", value: p.read, className: "bg-emerald-700" },
-                { label: "Delivered", value: deliveredOnly, className: "bg-emerald-500" },
-                { label: "Sent", value: sentOnly, className: "bg-sky-400" },
-                { label: "Failed", value: p.failed, className: "bg-red-400" },
-                { label: "Cancelled", value: p.cancelled, className: "bg-stone-300" },
+                { label: t("count.read"), value: p.read, className: "bg-emerald-700" },
+                { label: t("count.delivered"), value: deliveredOnly, className: "bg-emerald-500" },
+                { label: t("count.sent"), value: sentOnly, className: "bg-sky-400" },
+                { label: t("count.failed"), value: p.failed, className: "bg-red-400" },
+                { label: t("count.cancelled"), value: p.cancelled, className: "bg-stone-300" },
               ]}
             />
-            <p className="mt-2 text-sm text-stone-600">
-              {done.toLocaleString()} of {p.total.toLocaleString()} had their turn ({percent}%)
-            </p>
+            <p className="mt-2 text-sm text-stone-600">{t("turns", { done: n(done), total: n(p.total), percent })}</p>
           </div>
 
           <dl className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-6">
             {(
               [
-                ["Total", p.total, "text-stone-900"],
-                ["Sent", p.sent, "text-sky-700"],
-                ["Delivered", p.delivered, "text-emerald-600"],
-                ["Read", p.read, "text-emerald-800"],
-                ["Failed", p.failed, "text-red-700"],
-                ["Waiting", p.pending, "text-stone-500"],
+                ["total", p.total, "text-stone-900"],
+                ["sent", p.sent, "text-sky-700"],
+                ["delivered", p.delivered, "text-emerald-600"],
+                ["read", p.read, "text-emerald-800"],
+                ["failed", p.failed, "text-red-700"],
+                ["waiting", p.pending, "text-stone-500"],
               ] as const
-            ).map(([label, value, tone]) => (
-              <div key={label} className="rounded-lg border border-stone-200 bg-white p-3" data-testid={`count-${label.toLowerCase()}`}>
-                <dt className="text-xs uppercase tracking-wide text-stone-500">{label}</dt>
-                <dd className={`text-2xl font-semibold ${tone}`}>{value.toLocaleString()}</dd>
+            ).map(([key, value, tone]) => (
+              <div key={key} className="rounded-lg border border-stone-200 bg-white p-3" data-testid={`count-${key}`}>
+                <dt className="text-xs uppercase tracking-wide text-stone-500">{t(`count.${key}`)}</dt>
+                <dd className={`text-2xl font-semibold ${tone}`}>{n(value)}</dd>
               </div>
             ))}
           </dl>
         </Card>
 
-        <Card title="Summary" description="Who was left out before sending, and why sends failed.">
+        <Card title={t("rates.title")} description={t("rates.description")}>
+          {rates.error ? (
+            <p className="text-sm text-red-700">{t("rates.loadError", { message: rates.error.message })}</p>
+          ) : rates.data ? (
+            <BroadcastRates rates={rates.data.rates as BroadcastRate[]} />
+          ) : (
+            <div className="h-24 animate-pulse rounded bg-stone-100" />
+          )}
+        </Card>
+
+        <Card title={t("summary.title")} description={t("summary.description")}>
           <div className="grid gap-6 sm:grid-cols-2">
             <div>
-              <h3 className="text-sm font-medium text-stone-800">Left out before sending</h3>
+              <h3 className="text-sm font-medium text-stone-800">{t("summary.leftOut")}</h3>
               <ul className="mt-2 text-sm text-stone-600">
-                <li>Not opted in: {p.excluded.optedOut.toLocaleString()}</li>
-                <li>Not on WhatsApp: {p.excluded.notOnWhatsApp.toLocaleString()}</li>
-                <li>Invalid number: {p.excluded.invalid.toLocaleString()}</li>
+                <li>{t("summary.notOptedIn", { count: n(p.excluded.optedOut) })}</li>
+                <li>{t("summary.notOnWhatsApp", { count: n(p.excluded.notOnWhatsApp) })}</li>
+                <li>{t("summary.invalid", { count: n(p.excluded.invalid) })}</li>
               </ul>
             </div>
             <div>
-              <h3 className="text-sm font-medium text-stone-800">Failed sends</h3>
+              <h3 className="text-sm font-medium text-stone-800">{t("summary.failed")}</h3>
               {Object.keys(p.failureBreakdown).length === 0 ? (
-                <p className="mt-2 text-sm text-stone-600">None so far.</p>
+                <p className="mt-2 text-sm text-stone-600">{t("summary.noneFailed")}</p>
               ) : (
                 <ul className="mt-2 text-sm text-stone-600" data-testid="failure-breakdown">
                   {Object.entries(p.failureBreakdown).map(([reason, count]) => (
                     <li key={reason}>
-                      {failureReasonLabels[reason] ?? reason}: {count.toLocaleString()}
+                      {t(`reason.${failureReasons.includes(reason) ? reason : "other"}`)}: {n(count)}
                     </li>
                   ))}
                 </ul>
@@ -157,21 +198,21 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
           </div>
           <a
             href={`/api/broadcasts/${broadcastId}/recipients.csv`}
-            className="mt-4 inline-block text-sm font-medium text-emerald-800 hover:underline"
+            className="mt-4 inline-block py-2 text-sm font-medium text-emerald-800 hover:underline"
           >
-            Download the per-recipient report (CSV)
+            {t("summary.download")}
           </a>
         </Card>
       </div>
       <ConfirmDialog
         open={confirmCancel}
-        title="Cancel this broadcast?"
-        confirmLabel="Cancel broadcast"
+        title={t("confirmCancel.title")}
+        confirmLabel={t("confirmCancel.confirm")}
         busy={cancel.isPending}
         onConfirm={() => cancel.mutate({ broadcastId })}
         onCancel={() => setConfirmCancel(false)}
       >
-        People who have not had their turn yet will not get the message. Messages already sent stay sent.
+        {t("confirmCancel.body")}
       </ConfirmDialog>
     </>
   );

@@ -103,6 +103,11 @@ describeRoleMatrix(testDb, [
     call: (caller) => caller.bakery.deliveryRates(),
   },
   {
+    procedure: "admin.backlog",
+    allowed: ["admin"],
+    call: (caller) => caller.admin.backlog(),
+  },
+  {
     procedure: "admin.metricThresholds",
     allowed: ["admin"],
     call: (caller) => caller.admin.metricThresholds(),
@@ -340,6 +345,16 @@ describeRoleMatrix(testDb, [
         call: async (caller: Caller, world: World, actor: Actor) =>
           caller.broadcasts.progress({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
         ownedBy: ownedByActor,
+      },
+      {
+        procedure: "broadcasts.rates",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) =>
+          caller.broadcasts.rates({ broadcastId: (await broadcastIn(world, actor, "SENDING")).id }),
+        ownedBy: async (result: unknown, world: World, actor: Actor) =>
+          expect(
+            (await testDb().broadcast.findUniqueOrThrow({ where: { id: (result as { broadcastId: string }).broadcastId } })).tenantId,
+          ).toBe(ownTenant(world, actor).id),
       },
       {
         procedure: "broadcasts.estimateCost",
@@ -608,6 +623,7 @@ describeRoleMatrix(testDb, [
     call: (caller) => caller.settings.updateSupportContact({ email: "soporte@recado.test", url: "https://recado.test/ayuda" }),
   },
   { procedure: "audit.tenants", allowed: ["admin"], call: (caller) => caller.audit.tenants() },
+  { procedure: "audit.sends", allowed: ["admin"], call: (caller, world) => caller.audit.sends({ tenantId: world.tenantA.id }) },
   {
     procedure: "audit.exportCsv",
     allowed: ["admin"],

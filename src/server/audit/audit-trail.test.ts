@@ -1,12 +1,16 @@
 import Papa from "papaparse";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import { simulatorControl } from "@/meta-simulator/control-client";
+import { applyTemplateStatusUpdate } from "@/server/templates/templates";
+import { applyTemplateCategoryUpdate } from "@/server/templates/updates";
 import type { Db } from "@/server/db";
 import { testDb } from "@/test/db";
 import { makeSendable } from "@/test/broadcast-world";
 import { callerAs, createAdmin, createTenantWithOwner } from "@/test/fixtures";
-import { createContactRow } from "@/test/messaging-world";
+import { createContactRow, createSendingTenant, resetSharedSimulatorAfterAll, simMasterWabaId } from "@/test/messaging-world";
 
 const db = testDb();
+resetSharedSimulatorAfterAll(inject("simulatorUrl"));
 
 /** The audit entries of one target, oldest first. */
 const entriesOf = (db: Db, targetId: string) => db.auditLog.findMany({ where: { targetId }, orderBy: { createdAt: "asc" } });
@@ -41,7 +45,14 @@ describe("audit trail: every state change writes one entry with who, which baker
     expect(result).toMatchObject({ imported: 1 });
     const contact = await db.contact.findUniqueOrThrow({ where: { tenantId_phoneE164: { tenantId: tenant.id, phoneE164: phone } } });
     expect(await entriesOf(db, contact.id)).toEqual([
-      expect.objectContaining({ action: "contact.opt_in", tenantId: tenant.id, before: { optedIn: false }, after: { optedIn: true } }),
+      expect.objectContaining({
+        action: "contact.opt_in",
+        tenantId: tenant.id,
+        actorUserId: owner.id,
+        actorLabel: owner.email,
+        before: { optedIn: false },
+        after: { optedIn: true },
+      }),
     ]);
   });
 
@@ -110,6 +121,135 @@ describe("audit trail: every state change writes one entry with who, which baker
       ["broadcast.cancel", { status: "SENDING" }, { status: "CANCELLED" }],
     ]);
     for (const entry of entries) expect(entry).toMatchObject({ actorUserId: owner.id, tenantId: tenant.id, targetType: "broadcast" });
+  });
+});
+
+describe("audit trail: templates and the admin's number actions", () => {
+  it("a template submitted by the owner, approved or rejected by Meta's webhook and re-categorised by Meta (read by a sync)", async () => {
+    const { tenant, owner } = await createSendingTenant(db, inject("simulatorUrl"));
+    const caller = callerAs(db, owner);
+    const created = await caller.templates.create({
+      name: `audit_${Date.now()}`,
+      language: "es",
+      category: "UTILITY",
+      bodyText: "Hola {{1}}, tu pedido está listo",
+      examples: ["Ana"],
+    });
+    const submitted = await entriesOf(db, created.id);
+    expect(submitted).toEqual([
+      expect.objectContaining({
+        action: "template.submitted",
+        actorUserId: owner.id,
+        tenantId: tenant.id,
+        targetType: "template",
+        before: null,
+        after: { status: created.status, category: "UTILITY", rejectedReason: null },
+        metadata: { name: created.name, language: "es" },
+      }),
+    ]);
+
+    const update = (event: string, reason?: string) =>
+      applyTemplateStatusUpdate({ db, wabaId: simMasterWabaId, update: { event, templateId: created.metaTemplateId, reason } });
+    await update("REJECTED", "INVALID_FORMAT");
+    await update("REJECTED", "INVALID_FORMAT"); // the same news again: no entry
+    await update("APPROVED");
+    const reviewed = (await entriesOf(db, created.id)).slice(1);
+    expect(reviewed.map((e) => [e.action, e.actorLabel, e.tenantId, e.before, e.after])).toEqual([
+      [
+        "template.rejected",
+        "Meta (webhook)",
+        tenant.id,
+        { status: created.status, rejectedReason: null },
+        { status: "REJECTED", rejectedReason: "INVALID_FORMAT" },
+      ],
+      [
+        "template.approved",
+        "Meta (webhook)",
+        tenant.id,
+        { status: "REJECTED", rejectedReason: "INVALID_FORMAT" },
+        { status: "APPROVED", rejectedReason: null },
+      ],
+    ]);
+
+    // Meta moves it to MARKETING; the next sync reads it and records the change once
+    const metaName = (await db.messageTemplate.findUniqueOrThrow({ where: { id: created.id } })).name;
+    await simulatorControl(inject("simulatorUrl")).setTemplateCategory({
+      wabaId: simMasterWabaId,
+      name: metaName,
+      language: "es",
+      newCategory: "MARKETING",
+    });
+    await caller.templates.sync();
+    await caller.templates.sync();
+    // and Meta's template_category_update webhook moving it back
+    const webhookValue = { messageTemplateId: created.metaTemplateId, previousCategory: "MARKETING", newCategory: "UTILITY" };
+    await applyTemplateCategoryUpdate({ db, wabaId: simMasterWabaId, value: webhookValue });
+    await applyTemplateCategoryUpdate({ db, wabaId: simMasterWabaId, value: webhookValue }); // the same news again: no entry
+    const categories = (await entriesOf(db, created.id)).filter((e) => e.action === "template.category_changed");
+    expect(categories).toEqual([
+      expect.objectContaining({
+        actorLabel: "Meta (sync)",
+        tenantId: tenant.id,
+        before: { category: "UTILITY" },
+        after: { category: "MARKETING" },
+      }),
+      expect.objectContaining({
+        actorLabel: "Meta (webhook)",
+        tenantId: tenant.id,
+        before: { category: "MARKETING" },
+        after: { category: "UTILITY" },
+      }),
+    ]);
+  });
+
+  it("Complete registration and Reset onboarding by an admin, with the number's state before and after", async () => {
+    const admin = await createAdmin(db);
+    const { tenant, number } = await createSendingTenant(db, inject("simulatorUrl"));
+    const caller = callerAs(db, admin);
+    await caller.health.completeRegistration({ phoneNumberId: number.id });
+    await db.phoneNumber.update({ where: { id: number.id }, data: { onboardingState: "NEEDS_ATTENTION", stuckAt: new Date() } });
+    await caller.health.resetOnboarding({ phoneNumberId: number.id });
+    const entries = await entriesOf(db, number.id);
+    expect(entries.map((e) => e.action)).toEqual(["number.complete_registration", "number.onboarding_reset"]);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ actorUserId: admin.id, actorLabel: admin.email, tenantId: tenant.id, targetType: "phone_number" });
+      expect(entry.before).not.toBeNull();
+      expect(entry.after).not.toBeNull();
+    }
+    expect(entries[1]).toMatchObject({
+      before: { onboardingState: "NEEDS_ATTENTION", stuckAt: expect.any(String) },
+      after: { onboardingState: null, stuckAt: null },
+    });
+  });
+});
+
+describe("admin audit page: the sends of the message log", () => {
+  it("lists one bakery's sends, newest first, with the recipient's number shown by its last three digits only", async () => {
+    const admin = await createAdmin(db);
+    const a = await createTenantWithOwner(db);
+    const b = await createTenantWithOwner(db);
+    const send = async (tenantId: string, templateName: string) => {
+      const contact = await createContactRow(db, tenantId, { optedIn: true });
+      await db.message.create({
+        data: { tenantId, contactId: contact.id, direction: "OUTBOUND", type: "template", templateName, source: "ui", status: "SENT" },
+      });
+      return contact;
+    };
+    const contact = await send(a.tenant.id, "po_notification");
+    await send(b.tenant.id, "other_bakery");
+    const listed = await callerAs(db, admin).audit.sends({ tenantId: a.tenant.id });
+    expect(listed.total).toBe(1);
+    expect(listed.sends).toEqual([
+      expect.objectContaining({
+        tenantId: a.tenant.id,
+        tenantName: a.tenant.name,
+        templateName: "po_notification",
+        status: "SENT",
+        source: "ui",
+        recipientEnding: contact.phoneE164.slice(-3),
+      }),
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(contact.phoneE164);
   });
 });
 

@@ -105,3 +105,53 @@ export async function auditLogCsv({ db, filters }: { db: Db; filters: AuditFilte
     ]),
   });
 }
+
+/**
+ * Every send is in the message log (messages and their status history), not copied into the audit trail: this is
+ * the log as the audit page shows it to an admin, newest first, one bakery or all. The recipient's number is shown
+ * by its last three digits only; the owner's Messages page has the rest.
+ */
+export async function listSends({ db, tenantId, page, pageSize }: { db: Db; tenantId?: string; page: number; pageSize: number }) {
+  const where: Prisma.MessageWhereInput = { direction: "OUTBOUND", tenantId };
+  const [total, rows] = await Promise.all([
+    db.message.count({ where }),
+    db.message.findMany({
+      where,
+      orderBy: { createdAt: "desc" },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      select: {
+        id: true,
+        createdAt: true,
+        statusAt: true,
+        source: true,
+        type: true,
+        templateName: true,
+        status: true,
+        appErrorCode: true,
+        tenant: { select: { id: true, name: true } },
+        contact: { select: { phoneE164: true } },
+        broadcastRecipient: { select: { broadcast: { select: { id: true, name: true } } } },
+      },
+    }),
+  ]);
+  return {
+    total,
+    page,
+    pageSize,
+    sends: rows.map((m) => ({
+      id: m.id,
+      createdAt: m.createdAt,
+      statusAt: m.statusAt,
+      source: m.source,
+      type: m.type,
+      templateName: m.templateName,
+      status: m.status,
+      appErrorCode: m.appErrorCode,
+      tenantId: m.tenant.id,
+      tenantName: m.tenant.name,
+      recipientEnding: m.contact.phoneE164 && !m.contact.phoneE164.startsWith("erased:") ? m.contact.phoneE164.slice(-3) : null,
+      broadcast: m.broadcastRecipient?.broadcast ?? null,
+    })),
+  };
+}

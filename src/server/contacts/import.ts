@@ -6,6 +6,7 @@
  * shows progress.
  */
 import { randomUUID } from "node:crypto";
+import type { Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { countryName, exampleForDisplay, toE164 } from "@/server/contacts/phone";
@@ -44,7 +45,18 @@ export function parseContactsCsv(csv: string): ImportRow[] {
   return parsed.rows;
 }
 
-export async function importContactRows({ db, tenantId, rows }: { db: Db; tenantId: string; rows: ImportRow[] }): Promise<ImportReport> {
+export async function importContactRows({
+  db,
+  tenantId,
+  rows,
+  actor,
+}: {
+  db: Db;
+  tenantId: string;
+  rows: ImportRow[];
+  /** who imported, for the audit trail's opt-in entries (the owner; "system" when not given) */
+  actor?: Actor;
+}): Promise<ImportReport> {
   const region = await tenantRegion(db, tenantId);
   const errorDetails: ImportError[] = [];
   const seen = new Set<string>();
@@ -147,8 +159,8 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
       });
       await db.auditLog.createMany({
         data: optIns.map((c) => ({
-          actorUserId: null,
-          actorLabel: "system",
+          actorUserId: actor?.userId ?? null,
+          actorLabel: actor?.label ?? "system",
           action: "contact.opt_in",
           tenantId,
           targetType: "contact",
@@ -170,11 +182,21 @@ export async function importContactRows({ db, tenantId, rows }: { db: Db; tenant
   };
 }
 
-export async function importContactsCsv({ db, tenantId, csv }: { db: Db; tenantId: string; csv: string }): Promise<ImportReport> {
+export async function importContactsCsv({
+  db,
+  tenantId,
+  csv,
+  actor,
+}: {
+  db: Db;
+  tenantId: string;
+  csv: string;
+  actor?: Actor;
+}): Promise<ImportReport> {
   const rows = parseContactsCsv(csv);
   const total: ImportReport = { processed: 0, imported: 0, duplicates: 0, errors: 0, errorDetails: [] };
   for (let i = 0; i < rows.length; i += importLimits.rowsPerChunk) {
-    const part = await importContactRows({ db, tenantId, rows: rows.slice(i, i + importLimits.rowsPerChunk) });
+    const part = await importContactRows({ db, tenantId, rows: rows.slice(i, i + importLimits.rowsPerChunk), actor });
     total.processed += part.processed;
     total.imported += part.imported;
     total.duplicates += part.duplicates;

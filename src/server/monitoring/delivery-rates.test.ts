@@ -114,6 +114,26 @@ describe("30 days of rates", () => {
   });
 });
 
+describe("a broadcast's own rates", () => {
+  it("shows its owner the delivery, read and opt-out rates against the thresholds; another bakery's owner gets NOT_FOUND", async () => {
+    const { owner, broadcastId } = await finishedBroadcast(25, 5);
+    const mine = await callerAs(testDb(), owner).broadcasts.rates({ broadcastId });
+    expect(mine.broadcastId).toBe(broadcastId);
+    expect(mine.rates.find((r) => r.metric === "delivery_rate")).toMatchObject({
+      value: 0.8,
+      hits: 20,
+      sample: 25,
+      threshold: 0.9,
+      direction: "below",
+      crossed: true,
+    });
+    expect(mine.rates.find((r) => r.metric === "opt_out_rate")).toMatchObject({ value: 0, sample: 25, crossed: false });
+
+    const other = await createTenantWithOwner(testDb());
+    await expect(callerAs(testDb(), other.owner).broadcasts.rates({ broadcastId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
 describe("changing a threshold", () => {
   it("is audited with before and after, and refuses a share outside 0..1 naming the field", async () => {
     const db = testDb();

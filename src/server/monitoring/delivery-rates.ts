@@ -13,6 +13,7 @@
  */
 import { raiseAlert } from "@/server/alerts/alerts";
 import type { Db } from "@/server/db";
+import { AppError } from "@/server/errors";
 import { getThresholds, type MetricName, type Thresholds } from "@/server/monitoring/thresholds";
 
 export type BroadcastRates = {
@@ -261,4 +262,41 @@ export async function dailyRates({ db, tenantId, days = 30, now = new Date() }: 
 export async function dailyRatesWithThresholds(args: { db: Db; tenantId?: string; days?: number }) {
   const [days, thresholds] = await Promise.all([dailyRates(args), getThresholds({ db: args.db })]);
   return { days, thresholds };
+}
+
+/**
+ * One broadcast of the owner's bakery: its delivery, read and opt-out rates with their samples, against the
+ * thresholds they are judged by (for the broadcast page). A broadcast of another bakery is not found.
+ */
+export async function broadcastRatesWithThresholds({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
+  const broadcast = await db.broadcast.findFirst({ where: { id: broadcastId, tenantId }, select: { id: true } });
+  if (!broadcast) throw new AppError("NOT_FOUND", "Broadcast not found.", { broadcast_id: broadcastId });
+  const [thresholds, [rates]] = await Promise.all([getThresholds({ db }), broadcastRates(db, { broadcastId })]);
+  const share = (hits: number, sample: number) => (sample > 0 ? hits / sample : null);
+  const sent = rates?.sent ?? 0;
+  const failed = rates?.failed ?? 0;
+  const delivered = rates?.delivered ?? 0;
+  const figure = (metric: "delivery_rate" | "read_rate" | "opt_out_rate", hits: number, sample: number) => {
+    const t = thresholds[metric];
+    const value = share(hits, sample);
+    return {
+      metric,
+      value,
+      hits,
+      sample,
+      threshold: t.threshold,
+      minSample: t.minSample,
+      direction: t.direction,
+      /** judged only over the minimum sample; null when not judged */
+      crossed: value === null || sample < t.minSample ? null : crossing(thresholds, metric, hits, sample) !== null,
+    };
+  };
+  return {
+    broadcastId,
+    rates: [
+      figure("delivery_rate", sent - failed, sent),
+      figure("read_rate", rates?.read ?? 0, delivered),
+      figure("opt_out_rate", rates?.optedOut ?? 0, sent),
+    ],
+  };
 }

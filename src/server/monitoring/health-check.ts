@@ -98,7 +98,8 @@ async function connectionCheck(cache: HealthCache, probe: GraphConnectionProbe, 
   return cached.value;
 }
 
-async function countChecks(db: Db): Promise<Omit<HealthChecks, "connection">> {
+/** The database's part of the checks (also the admin overview's backlog figures). */
+export async function countChecks(db: Db): Promise<Omit<HealthChecks, "connection">> {
   const since24h = new Date(Date.now() - 24 * 3600_000);
   const [paused, pending, failed, templates, outbox, webhooks] = await Promise.all([
     db.$queryRaw<{ meta_id: string; display: string; paused_until: Date; reason: string | null }[]>`

@@ -2,6 +2,7 @@
  * Message templates per business account and language: synced from the Graph API (all pages), created through
  * it, and kept current by `message_template_status_update` webhooks (Meta: webhooks/reference/message_template_status_update, templates/overview).
  */
+import type { Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { graphClientForAccount } from "@/server/accounts/graph";
@@ -16,6 +17,10 @@ import {
   tenantIdsForTags,
   visibleTemplatesWhere,
 } from "@/server/templates/ownership";
+import { auditTemplateChange, metaActor, type TemplateState } from "@/server/templates/audit";
+
+const stateSelect = { name: true, language: true, status: true, category: true, rejectedReason: true } as const;
+const keyOf = (t: { name: string; language: string }) => `${t.name}\u0000${t.language}`;
 
 function rowOf(t: TemplateInfo) {
   return {
@@ -57,15 +62,20 @@ export async function syncTemplates({
           templates.map((t) => t.name),
         )
       : [];
+  const known = new Map<string, TemplateState>(
+    (await db.messageTemplate.findMany({ where: { businessAccountId }, select: stateSelect })).map((t) => [keyOf(t), t]),
+  );
   for (const t of templates) {
     // ownership is decided when a row is created and never changed by a sync
     const ownership =
       account.kind === "MASTER" ? ownershipFromMetaName(t.name, tenantIds) : { ownerTenantId: account.tenantId, tenantName: null };
-    await db.messageTemplate.upsert({
+    const row = await db.messageTemplate.upsert({
       where: { businessAccountId_name_language: { businessAccountId, name: t.name, language: t.language } },
       update: { ...rowOf(t), lastSyncedAt: now },
       create: { businessAccountId, name: t.name, language: t.language, ...rowOf(t), ...ownership, lastSyncedAt: now },
     });
+    const tenantId = account.kind === "MASTER" ? row.ownerTenantId : account.tenantId;
+    await auditTemplateChange(db, { actor: metaActor("sync"), row, before: known.get(keyOf(t)) ?? null, tenantId });
   }
   return { synced: templates.length, syncedAt: now };
 }
@@ -155,9 +165,12 @@ export async function createTemplate({
   category,
   bodyText,
   examples,
+  actor,
 }: {
   db: Db;
   tenantId: string;
+  /** who submitted it, for the audit trail */
+  actor?: Actor;
   name: string;
   language: string;
   category: TemplateCategory;
@@ -201,10 +214,19 @@ export async function createTemplate({
     ownerTenantId: ownership.ownerTenantId,
     tenantName: ownership.tenantName,
   };
+  const where = { businessAccountId_name_language: { businessAccountId: account.id, name: ownership.metaName, language } };
   const row = await db.messageTemplate.upsert({
-    where: { businessAccountId_name_language: { businessAccountId: account.id, name: ownership.metaName, language } },
+    where,
     update: data,
     create: { businessAccountId: account.id, name: ownership.metaName, language, ...data },
+  });
+  // created and submitted for Meta's review in one call; a resubmission of a rejected one is a new submission too
+  await auditTemplateChange(db, {
+    actor: actor ?? { userId: null, label: "owner" },
+    row,
+    before: null,
+    tenantId,
+    created: "template.submitted",
   });
   return { ...row, name: bakeryNameOf(row) };
 }
@@ -218,10 +240,24 @@ export function statusFromTemplateEvent(event: string): string {
 export async function applyTemplateStatusUpdate({ db, wabaId, update }: { db: Db; wabaId: string | null; update: TemplateStatusUpdate }) {
   const status = statusFromTemplateEvent(update.event);
   const reason = update.rejectionInfo?.reason ?? (update.reason && update.reason !== "NONE" ? update.reason : null);
+  const matching = { metaTemplateId: update.templateId, ...(wabaId ? { businessAccount: { wabaId } } : {}) };
+  const before = await db.messageTemplate.findMany({
+    where: matching,
+    select: { id: true, ...stateSelect, businessAccount: { select: { tenantId: true } } },
+  });
   const { count } = await db.messageTemplate.updateMany({
-    where: { metaTemplateId: update.templateId, ...(wabaId ? { businessAccount: { wabaId } } : {}) },
+    where: matching,
     data: { status, rejectedReason: status === "REJECTED" ? reason : null },
   });
+  for (const row of await db.messageTemplate.findMany({ where: { id: { in: before.map((b) => b.id) } } })) {
+    const was = before.find((b) => b.id === row.id)!;
+    await auditTemplateChange(db, {
+      actor: metaActor("webhook"),
+      row,
+      before: was,
+      tenantId: row.ownerTenantId ?? was.businessAccount.tenantId,
+    });
+  }
   if (count > 0 || !wabaId || !update.templateName || !update.language) return { updated: count };
   // a template created elsewhere (Meta's UI) that we have not synced yet: remember it; the next sync fills in the body
   const account = await db.businessAccount.findUnique({ where: { wabaId }, select: { id: true, kind: true, tenantId: true } });
@@ -230,8 +266,10 @@ export async function applyTemplateStatusUpdate({ db, wabaId, update }: { db: Db
     account.kind === "MASTER"
       ? ownershipFromMetaName(update.templateName, await tenantIdsForTags(db, [update.templateName]))
       : { ownerTenantId: account.tenantId, tenantName: null };
-  await db.messageTemplate.upsert({
-    where: { businessAccountId_name_language: { businessAccountId: account.id, name: update.templateName, language: update.language } },
+  const key = { businessAccountId: account.id, name: update.templateName, language: update.language };
+  const known = await db.messageTemplate.findUnique({ where: { businessAccountId_name_language: key }, select: stateSelect });
+  const row = await db.messageTemplate.upsert({
+    where: { businessAccountId_name_language: key },
     update: { metaTemplateId: update.templateId, status, rejectedReason: status === "REJECTED" ? reason : null },
     create: {
       businessAccountId: account.id,
@@ -244,5 +282,6 @@ export async function applyTemplateStatusUpdate({ db, wabaId, update }: { db: Db
       ...ownership,
     },
   });
+  await auditTemplateChange(db, { actor: metaActor("webhook"), row, before: known, tenantId: row.ownerTenantId ?? account.tenantId });
   return { updated: 1 };
 }

@@ -6,6 +6,7 @@
  * lists (category, previousCategory, categoryChangedAt, qualityScore, qualityChangedAt).
  */
 import type { Db } from "@/server/db";
+import { auditTemplateChange, metaActor } from "@/server/templates/audit";
 
 type ChangeValue = Record<string, unknown>;
 
@@ -15,14 +16,29 @@ export async function applyTemplateCategoryUpdate({ db, wabaId, value }: { db: D
   const templateId = templateIdOf(value);
   const newCategory = typeof value.newCategory === "string" ? value.newCategory.toUpperCase() : null;
   if (!templateId || !newCategory) return { updated: 0 };
+  const where = { metaTemplateId: templateId, ...(wabaId ? { businessAccount: { wabaId } } : {}), NOT: { category: newCategory } };
+  const before = await db.messageTemplate.findMany({
+    where,
+    select: { id: true, status: true, category: true, rejectedReason: true, businessAccount: { select: { tenantId: true } } },
+  });
   const { count } = await db.messageTemplate.updateMany({
-    where: { metaTemplateId: templateId, ...(wabaId ? { businessAccount: { wabaId } } : {}), NOT: { category: newCategory } },
+    where: { id: { in: before.map((b) => b.id) } },
     data: {
       previousCategory: typeof value.previousCategory === "string" ? value.previousCategory.toUpperCase() : null,
       category: newCategory,
       categoryChangedAt: new Date(),
     },
   });
+  // the audit trail's template.category_changed, with the category before and after
+  for (const row of await db.messageTemplate.findMany({ where: { id: { in: before.map((b) => b.id) } } })) {
+    const was = before.find((b) => b.id === row.id)!;
+    await auditTemplateChange(db, {
+      actor: metaActor("webhook"),
+      row,
+      before: was,
+      tenantId: row.ownerTenantId ?? was.businessAccount.tenantId,
+    });
+  }
   return { updated: count };
 }
 

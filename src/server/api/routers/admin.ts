@@ -1,6 +1,7 @@
 import { adminProcedure, createTRPCRouter, z } from "@/server/api/trpc";
 import { endAllSessions } from "@/server/auth/session-user";
 import { dailyRatesWithThresholds } from "@/server/monitoring/delivery-rates";
+import { countChecks } from "@/server/monitoring/health-check";
 import { getThresholds, thresholdChangeSchema, updateThreshold } from "@/server/monitoring/thresholds";
 import { getPlatformStats } from "@/server/tenants/overview";
 import { listQuarantinedItems, rerunQuarantinedItem } from "@/server/webhooks/quarantine";
@@ -26,6 +27,11 @@ export const adminRouter = createTRPCRouter({
   deliveryRates: adminProcedure
     .input(z.object({ tenantId: z.string().min(1, "tenantId: expected a bakery's id").optional() }).optional())
     .query(({ ctx, input }) => dailyRatesWithThresholds({ db: ctx.db, tenantId: input?.tenantId })),
+  /** The job outbox and webhook backlogs and the messages waiting for Meta, as /api/health counts them. */
+  backlog: adminProcedure.query(async ({ ctx }) => {
+    const counts = await countChecks(ctx.db);
+    return { jobOutbox: counts.job_outbox, webhooks: counts.webhooks, pendingMessages: counts.pending_messages };
+  }),
   /** The delivery metrics' alert thresholds (defaults or as an admin set them). */
   metricThresholds: adminProcedure.query(({ ctx }) => getThresholds({ db: ctx.db })),
   /** Changes one metric's threshold and minimum sample (audited with before and after). */

@@ -12,6 +12,7 @@ import {
   resumeBroadcast,
   startBroadcast,
 } from "@/server/broadcasts/lifecycle";
+import { broadcastRatesWithThresholds } from "@/server/monitoring/delivery-rates";
 import { planRetry, retryFailedRecipients } from "@/server/broadcasts/retry";
 import { wallDatePattern, wallTimePattern } from "@/lib/zoned-time";
 
@@ -108,4 +109,8 @@ export const broadcastsRouter = createTRPCRouter({
   progress: tenantProcedure
     .input(byId)
     .query(({ ctx, input }) => broadcastProgress({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  /** Its delivery, read and opt-out rates against the alert thresholds (monitoring/delivery-rates.ts). */
+  rates: tenantProcedure
+    .input(byId)
+    .query(({ ctx, input }) => broadcastRatesWithThresholds({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
 });

@@ -121,7 +121,9 @@ export const contactsRouter = createTRPCRouter({
           .max(importLimits.rowsPerChunk, `expected at most ${importLimits.rowsPerChunk} rows per chunk`),
       }),
     )
-    .mutation(({ ctx, input }) => importContactRows({ db: ctx.db, tenantId: ctx.tenantId, rows: input.rows })),
+    .mutation(({ ctx, input }) =>
+      importContactRows({ db: ctx.db, tenantId: ctx.tenantId, rows: input.rows, actor: { userId: ctx.user.id, label: ctx.user.email } }),
+    ),
 
   importCsv: tenantProcedure
     .input(
@@ -132,7 +134,9 @@ export const contactsRouter = createTRPCRouter({
           .max(5_000_000, "expected at most 5 MB; use the upload in Contacts for larger files"),
       }),
     )
-    .mutation(({ ctx, input }) => importContactsCsv({ db: ctx.db, tenantId: ctx.tenantId, csv: input.csv })),
+    .mutation(({ ctx, input }) =>
+      importContactsCsv({ db: ctx.db, tenantId: ctx.tenantId, csv: input.csv, actor: { userId: ctx.user.id, label: ctx.user.email } }),
+    ),
 
   /** Meta said "not on WhatsApp" (131026): only an admin clears the flag, e.g. after the person installs WhatsApp. */
   clearNotOnWhatsApp: adminProcedure

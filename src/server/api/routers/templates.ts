@@ -22,5 +22,7 @@ export const templatesRouter = createTRPCRouter({
         examples: z.array(z.string().trim().min(1, 'expected an example value for each placeholder, e.g. "Ana"').max(200)).max(20),
       }),
     )
-    .mutation(({ ctx, input }) => createTemplate({ db: ctx.db, tenantId: ctx.tenantId, ...input })),
+    .mutation(({ ctx, input }) =>
+      createTemplate({ db: ctx.db, tenantId: ctx.tenantId, actor: { userId: ctx.user.id, label: ctx.user.email }, ...input }),
+    ),
 });

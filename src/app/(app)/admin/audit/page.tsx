@@ -1,12 +1,17 @@
+import { getTranslations } from "next-intl/server";
 import { AuditTable } from "@/components/admin/audit-table";
 import { PageHeader } from "@/components/ui/page-header";
 
-export const metadata = { title: "Audit log" };
+export async function generateMetadata() {
+  const t = await getTranslations("audit");
+  return { title: t("metaTitle") };
+}
 
-export default function AdminAuditPage() {
+export default async function AdminAuditPage() {
+  const t = await getTranslations("audit");
   return (
     <>
-      <PageHeader title="Audit log" description="Who changed what, and when, with the values before and after." />
+      <PageHeader title={t("title")} description={t("description")} />
       <AuditTable />
     </>
   );
