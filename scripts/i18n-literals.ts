@@ -14,7 +14,8 @@ const readAttributes = new Set(["placeholder", "title", "alt", "aria-label", "ar
 /** Attributes that never hold text people read (other props count when their string has a space: prose). */
 const codeAttributes =
   /^(className|href|id|type|name|role|key|method|action|target|rel|src|lang|htmlFor|autoComplete|inputMode|pattern|accept|data-.*|aria-(controls|labelledby|describedby|current|live))$/;
-const allowed = new Set(["Recado", "WhatsApp"]);
+// the product names, and the prefix every API key starts with (shown as code)
+const allowed = new Set(["Recado", "WhatsApp", "rk_"]);
 
 export type Literal = { line: number; text: string };
 

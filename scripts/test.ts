@@ -1,8 +1,8 @@
 /**
  * `npm test`: the whole suite, in order, stopping at the first failing part.
  *   1. prisma generate (the client always matches schema.prisma)
- *   2. lint, format, import boundaries: ESLint (`npm run lint`), Prettier (`npm run format:check`) and the
- *      import-boundary check (`npm run lint:boundaries`); all three run, then the part fails if one did. It runs
+ *   2. lint, format, import boundaries, translations: ESLint (`npm run lint`), Prettier (`npm run format:check`),
+ *      the import-boundary check (`npm run lint:boundaries`) and `npm run i18n:literals -- --check`; all run, then the part fails if one did. It runs
  *      after prisma generate: the boundary check must resolve every import, the generated client's too
  *   3. unit and integration tests (Vitest) on real Postgres, in a database created and migrated for this run
  *   4. next build (production)
@@ -23,6 +23,8 @@ function guardRails(): string {
     ["prettier --check", ["prettier", "--check", "--log-level", "warn", "."]],
     ["import boundaries", ["depcruise", "src", "--config", ".dependency-cruiser.cjs"]],
     ["folder layers", ["depcruise", "src/server", "--config", ".dependency-cruiser.folders.cjs"]],
+    // no UI text outside messages/<locale>/<namespace>.json (README "Languages")
+    ["UI text in translation files", ["tsx", "scripts/i18n-literals.ts", "--check"]],
   ];
   const failed = checks.filter(([name, args]) => {
     console.log(`--- ${name}`);

@@ -6,6 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Pager } from "@/components/ui/pager";
 import { downloadFile } from "@/components/ui/download";
 import { api } from "@/trpc/react";
+import { useErrorMessage } from "@/components/ui/use-error-message";
 
 /** Actions with a name of their own in audit.json; any other shows as "Other change". */
 const knownActions = [
@@ -108,6 +109,7 @@ export function AuditTable() {
 
 function Changes({ tenantId }: { tenantId: string }) {
   const t = useTranslations("audit");
+  const errorMessage = useErrorMessage();
   const format = useFormatter();
   const [action, setAction] = useState("");
   const [actor, setActor] = useState("");
@@ -179,8 +181,8 @@ function Changes({ tenantId }: { tenantId: string }) {
           {exportCsv.isPending ? t("exporting") : t("export")}
         </button>
       </div>
-      {exportCsv.error && <p className="text-sm text-red-700">{t("exportError", { message: exportCsv.error.message })}</p>}
-      {log.error && <p className="text-sm text-red-700">{t("loadError", { message: log.error.message })}</p>}
+      {exportCsv.error && <p className="text-sm text-red-700">{t("exportError", { message: errorMessage(exportCsv.error) })}</p>}
+      {log.error && <p className="text-sm text-red-700">{t("loadError", { message: errorMessage(log.error) })}</p>}
       {log.data && log.data.total === 0 ? (
         <EmptyState title={t("empty.title")} icon="≡">
           {t("empty.body")}
@@ -231,11 +233,12 @@ const failureCodes = ["RECIPIENT_NOT_ON_WHATSAPP", "TEMPLATE_NOT_APPROVED", "RAT
 /** The message log's sends, for the admin: when, which bakery, what, to whom (last digits), how far it got. */
 function Sends({ tenantId }: { tenantId: string }) {
   const t = useTranslations("audit");
+  const errorMessage = useErrorMessage();
   const format = useFormatter();
   const [page, setPage] = useState(1);
   const sends = api.audit.sends.useQuery({ tenantId: tenantId || undefined, page, pageSize: 25 }, { placeholderData: (p) => p });
   const pages = sends.data ? Math.max(1, Math.ceil(sends.data.total / sends.data.pageSize)) : 1;
-  if (sends.error) return <p className="text-sm text-red-700">{t("loadError", { message: sends.error.message })}</p>;
+  if (sends.error) return <p className="text-sm text-red-700">{t("loadError", { message: errorMessage(sends.error) })}</p>;
   if (sends.data && sends.data.total === 0) return <EmptyState title={t("sends.emptyTitle")}>{t("sends.emptyBody")}</EmptyState>;
   return (
     <div className="space-y-4">

@@ -6,11 +6,13 @@ import { DeliveryRateCharts } from "@/components/charts/delivery-rate-charts";
 import { DeliveryFigures } from "@/components/messaging/delivery-figures";
 import { EmptyState } from "@/components/ui/empty-state";
 import { api } from "@/trpc/react";
+import { useErrorMessage } from "@/components/ui/use-error-message";
 
 const keys = ["tenants", "owners", "phoneNumbers", "assignedNumbers"] as const;
 
 export function PlatformStats() {
   const t = useTranslations("ops.platform");
+  const errorMessage = useErrorMessage();
   const stats = api.admin.stats.useQuery();
   return (
     <dl className="grid grid-cols-2 gap-4 md:grid-cols-4">
@@ -22,7 +24,7 @@ export function PlatformStats() {
           </dd>
         </div>
       ))}
-      {stats.error && <p className="col-span-full text-sm text-red-700">{t("loadError", { message: stats.error.message })}</p>}
+      {stats.error && <p className="col-span-full text-sm text-red-700">{t("loadError", { message: errorMessage(stats.error) })}</p>}
     </dl>
   );
 }
@@ -33,9 +35,10 @@ export function PlatformStats() {
  */
 export function PlatformBacklog() {
   const t = useTranslations("ops.backlog");
+  const errorMessage = useErrorMessage();
   const format = useFormatter();
   const backlog = api.admin.backlog.useQuery(undefined, { refetchInterval: 30_000 });
-  if (backlog.error) return <p className="text-sm text-red-700">{t("loadError", { message: backlog.error.message })}</p>;
+  if (backlog.error) return <p className="text-sm text-red-700">{t("loadError", { message: errorMessage(backlog.error) })}</p>;
   if (!backlog.data) return <div className="h-16 animate-pulse rounded bg-stone-100" />;
   const { jobOutbox, webhooks, pendingMessages } = backlog.data;
   const since = (iso: string | null) => (iso ? t("oldest", { when: format.relativeTime(new Date(iso)) }) : t("none"));
@@ -81,8 +84,9 @@ export function PlatformBacklog() {
 /** All bakeries' messages of the last days: how many were delivered, read, or failed. */
 export function PlatformDeliveryHealth() {
   const t = useTranslations("ops.platform");
+  const errorMessage = useErrorMessage();
   const stats = api.admin.stats.useQuery();
-  if (stats.error) return <p className="text-sm text-red-700">{t("loadError", { message: stats.error.message })}</p>;
+  if (stats.error) return <p className="text-sm text-red-700">{t("loadError", { message: errorMessage(stats.error) })}</p>;
   if (!stats.data) return <div className="h-16 animate-pulse rounded bg-stone-100" />;
   if (stats.data.lastDays.total === 0) {
     return <EmptyState title={t("noMessagesTitle")}>{t("noMessagesBody")}</EmptyState>;

@@ -51,7 +51,7 @@ function SupportContactFields({ initial }: { initial: { email: string | null; ur
             type="email"
             value={email}
             onChange={(e) => setEmail(e.target.value)}
-            placeholder="soporte@recado.es"
+            placeholder={t("emailPlaceholder")}
             aria-invalid={problems.email ? true : undefined}
             aria-describedby={problems.email ? "support-email-problem" : undefined}
             className={`${field} ${problems.email ? "border-red-600" : "border-stone-300"}`}
@@ -68,7 +68,7 @@ function SupportContactFields({ initial }: { initial: { email: string | null; ur
             type="url"
             value={url}
             onChange={(e) => setUrl(e.target.value)}
-            placeholder="https://recado.es/ayuda"
+            placeholder={t("urlPlaceholder")}
             aria-invalid={problems.url ? true : undefined}
             aria-describedby={problems.url ? "support-url-problem" : undefined}
             className={`${field} ${problems.url ? "border-red-600" : "border-stone-300"}`}

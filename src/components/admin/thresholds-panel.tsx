@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { useToast } from "@/components/ui/toast";
 import { api } from "@/trpc/react";
+import { useErrorMessage } from "@/components/ui/use-error-message";
 
 const metrics = ["delivery_rate", "read_rate", "opt_out_rate", "api_error_rate", "template_rejection_rate"] as const;
 type Metric = (typeof metrics)[number];
@@ -13,8 +14,9 @@ type Row = { metric: Metric; threshold: number; minSample: number; direction: "b
 /** The delivery metrics' alert thresholds: one row per metric, its value and minimum sample editable. */
 export function ThresholdsPanel() {
   const t = useTranslations("ops.thresholds");
+  const errorMessage = useErrorMessage();
   const thresholds = api.admin.metricThresholds.useQuery();
-  if (thresholds.error) return <p className="text-sm text-red-700">{t("loadError", { message: thresholds.error.message })}</p>;
+  if (thresholds.error) return <p className="text-sm text-red-700">{t("loadError", { message: errorMessage(thresholds.error) })}</p>;
   if (!thresholds.data) return <div className="h-24 animate-pulse rounded bg-stone-100" />;
   const data = thresholds.data as unknown as Record<Metric, Row>;
   return (
@@ -41,6 +43,7 @@ function problems(percentText: string, sampleText: string, t: ReturnType<typeof 
 
 function ThresholdRow({ row }: { row: Row }) {
   const t = useTranslations("ops.thresholds");
+  const errorMessage = useErrorMessage();
   const tc = useTranslations("charts");
   const format = useFormatter();
   const toast = useToast();
@@ -130,7 +133,7 @@ function ThresholdRow({ row }: { row: Row }) {
         </div>
         {update.error && (
           <p className="text-sm text-red-700" role="alert">
-            {t("saveError", { message: update.error.message })}
+            {t("saveError", { message: errorMessage(update.error) })}
           </p>
         )}
       </form>

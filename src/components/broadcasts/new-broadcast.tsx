@@ -9,6 +9,7 @@ import { useToast } from "@/components/ui/toast";
 import { useAppErrorText } from "@/components/messaging/app-error-text";
 import { PreviewBubble, languageName, useBlankLabel } from "@/components/messaging/template-blanks-fields";
 import { instantOf, wallTimeOf, type WallTime } from "@/lib/zoned-time";
+import { CostEstimate } from "@/components/costs/cost-estimate";
 import { api, type RouterInputs } from "@/trpc/react";
 
 type Draft = RouterInputs["broadcasts"]["create"];
@@ -350,6 +351,7 @@ export function NewBroadcast() {
               <li>{t("preview.notOnWhatsApp", { count: preview.data.excludedNotOnWhatsApp })}</li>
               <li>{t("preview.invalid", { count: preview.data.excludedInvalid })}</li>
             </ul>
+            <CostEstimate draft={previewFor} />
             <button
               type="button"
               disabled={preview.data.eligible === 0 || busy}

@@ -344,7 +344,7 @@ function AddContact({ onAdded }: { onAdded: () => void }) {
           <input
             value={name}
             onChange={(e) => setName(e.target.value)}
-            placeholder="Harinas del Norte"
+            placeholder={t("placeholder.name")}
             className="mt-1 min-h-11 w-full rounded-md border border-stone-300 px-3 py-1.5"
           />
         </label>

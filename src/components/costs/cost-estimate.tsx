@@ -1,6 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { useErrorMessage } from "@/components/ui/use-error-message";
 import { api, type RouterInputs } from "@/trpc/react";
 
 type Draft = RouterInputs["broadcasts"]["estimateCost"];
@@ -11,13 +12,14 @@ type Draft = RouterInputs["broadcasts"]["estimateCost"];
  */
 export function CostEstimate({ draft }: { draft: Draft | null }) {
   const t = useTranslations("costs");
+  const errorMessage = useErrorMessage();
   const estimate = api.broadcasts.estimateCost.useQuery(draft!, { enabled: draft !== null, retry: false });
   const data = estimate.data;
   if (!draft) return null;
   return (
     <div className="space-y-1 rounded-lg border border-stone-200 bg-white p-3 text-sm" data-testid="cost-estimate">
       <p className="font-medium text-stone-900">{t("estimate.title")}</p>
-      {estimate.error && <p className="text-red-800">{estimate.error.message}</p>}
+      {estimate.error && <p className="text-red-800">{errorMessage(estimate.error)}</p>}
       {!data && !estimate.error && <p className="text-stone-500">{t("loading")}</p>}
       {data && (
         <>

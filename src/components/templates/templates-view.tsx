@@ -9,6 +9,7 @@ import { useToast } from "@/components/ui/toast";
 import { SupportLink } from "@/components/settings/support-link";
 import { messageLanguages, languageLabel } from "@/lib/languages";
 import { api } from "@/trpc/react";
+import { useErrorMessage } from "@/components/ui/use-error-message";
 
 const statusTone: Record<string, BadgeTone> = { APPROVED: "green", PENDING: "yellow", REJECTED: "red", PAUSED: "yellow", DISABLED: "red" };
 const knownStatuses = new Set(Object.keys(statusTone));
@@ -21,11 +22,12 @@ const mainButton = "min-h-11 rounded-md bg-brand-700 px-4 py-2 text-sm font-medi
  */
 export function TemplatesView() {
   const t = useTranslations("templates");
+  const errorMessage = useErrorMessage();
   const settings = api.settings.whatsapp.useQuery();
   if (settings.error) {
     return (
       <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" role="alert">
-        {t("loadFailed", { message: settings.error.message })}
+        {t("loadFailed", { message: errorMessage(settings.error) })}
       </p>
     );
   }
@@ -53,6 +55,7 @@ function NoNumber() {
 
 function Templates() {
   const t = useTranslations("templates");
+  const errorMessage = useErrorMessage();
   const format = useFormatter();
   const toast = useToast();
   const utils = api.useUtils();
@@ -101,7 +104,7 @@ function Templates() {
         <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="templates-problem" role="alert">
           {templates.error.data?.appCode === "NO_PHONE_NUMBER_ASSIGNED"
             ? t("noNumber.body")
-            : t("loadFailed", { message: templates.error.message })}
+            : t("loadFailed", { message: errorMessage(templates.error) })}
         </p>
       )}
       {templates.data && templates.data.length === 0 && (
@@ -189,7 +192,7 @@ function Templates() {
               <input
                 value={form.name}
                 onChange={(e) => setForm({ ...form, name: e.target.value })}
-                placeholder="order_ready"
+                placeholder={t("placeholder.templateName")}
                 className="mt-1 block min-h-11 w-full rounded-md border border-stone-300 px-3 py-1.5 font-mono"
                 required
               />
@@ -237,7 +240,7 @@ function Templates() {
               <input
                 value={form.examples}
                 onChange={(e) => setForm({ ...form, examples: e.target.value })}
-                placeholder="Ana, PO-1042"
+                placeholder={t("placeholder.examples")}
                 className="mt-1 block min-h-11 w-full rounded-md border border-stone-300 px-3 py-1.5"
               />
             </label>
