@@ -28,7 +28,7 @@ test("the platform admin lands on the admin pages", async ({ page }) => {
   await snapshot(page, "admin-overview");
 
   const nav = page.getByRole("navigation", { name: "Main" });
-  await expect(nav.getByRole("link")).toHaveText(["Overview", "Phone numbers", "Bakeries", "Audit log"]);
+  await expect(nav.getByRole("link")).toHaveText(["Overview", "Phone numbers", "Bakeries", "Alerts", "Costs", "Audit log"]);
   for (const [link, heading, shot] of [
     ["Phone numbers", "Phone numbers", "admin-numbers"],
     ["Bakeries", "Bakeries", "admin-tenants"],

@@ -9,12 +9,15 @@ export const demo = {
   otherOwner: { email: "jordi@santpere.demo", bakery: "Forn de Sant Pere" },
 };
 
-/** Fills and submits the sign-in form; does not wait for the outcome (see signIn). */
+/**
+ * Fills and submits the sign-in form; does not wait for the outcome (see signIn). By the fields' types, so it
+ * works whatever language the page speaks (specs run in en-US by default, some in es-ES).
+ */
 export async function submitSignIn(page: Page, email: string, password = demo.password) {
   await page.goto("/signin");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator('input[type="email"]').fill(email);
+  await page.locator('input[type="password"]').fill(password);
+  await page.locator('form button[type="submit"]').click();
 }
 
 /** Signs in and waits until the app has left the sign-in page (the session cookie is set). */

@@ -214,13 +214,13 @@ test("an owner exports everything about a contact and erases it", async ({ page 
   const row = page.getByTestId("contacts-table").locator("tbody tr", { hasText: phone });
   await expect(row).toHaveCount(1);
 
-  const [json] = await Promise.all([page.waitForEvent("download"), row.getByRole("button", { name: "Export JSON" }).click()]);
+  const [json] = await Promise.all([page.waitForEvent("download"), row.getByRole("button", { name: "Exportar JSON" }).click()]);
   const exported = JSON.parse(await readFile((await json.path())!, "utf8")) as unknown;
   const text = JSON.stringify(exported);
   expect(text).toContain(phone);
   expect(text).toContain("po_notification"); // the broadcast's message, with its statuses
   expect(text).not.toContain(phones[1]!); // nothing of another contact
-  const [csvDownload] = await Promise.all([page.waitForEvent("download"), row.getByRole("button", { name: "Export CSV" }).click()]);
+  const [csvDownload] = await Promise.all([page.waitForEvent("download"), row.getByRole("button", { name: "Exportar CSV" }).click()]);
   expect(await readFile((await csvDownload.path())!, "utf8")).toContain(phone.slice(1));
 
   // the Contacts page is another area's (its table is wider than 390 px today): looked at, not measured here
@@ -232,10 +232,10 @@ test("an owner exports everything about a contact and erases it", async ({ page 
     },
     { measure: false },
   );
-  await row.getByRole("button", { name: "Erase" }).click();
+  await row.getByRole("button", { name: "Borrar", exact: true }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText("Cliente 1");
   await snapshot(page, "ops-owner-erase-confirm-390");
-  await dialog.getByRole("button", { name: "Erase contact" }).click();
+  await dialog.getByRole("button", { name: "Borrar contacto" }).click();
   await expect(page.getByTestId("contacts-table").locator("tbody tr", { hasText: phone })).toHaveCount(0);
 });

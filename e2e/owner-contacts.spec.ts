@@ -197,8 +197,8 @@ for (const { width, height, owner } of [
     await page.getByTestId("contacts-export").click();
     const download = await downloading;
     const text = readFileSync((await download.path())!, "utf8");
-    expect(text.startsWith("\uFEFFphone;name;opted_in;tags\r\n")).toBe(true);
-    expect(text).toContain(`"'+34612000301";Lácteos Muñoz;yes;pedido semanal`);
+    expect(text.startsWith("\uFEFFphone;user_id;username;name;opted_in;marketing_stopped;tags\r\n")).toBe(true);
+    expect(text).toContain(`"'+34612000301";;;Lácteos Muñoz;yes;no;pedido semanal`);
 
     // the owner's other pages of this area, at this width
     await page.goto("/templates");

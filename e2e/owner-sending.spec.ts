@@ -138,6 +138,11 @@ for (const width of [1280, 390]) {
       await page.getByRole("button", { name: "Revisar" }).click();
       const preview = page.getByTestId("broadcast-preview");
       await expect(preview).toContainText(/La recibirán? \d+ personas?/);
+      // the cost estimate before it starts (issue 17): the rate card's price for the bakery's recipients
+      const estimate = preview.getByTestId("cost-estimate");
+      await expect(estimate).toContainText("Coste estimado");
+      await expect(estimate).toContainText(/Unos \d+[.,]\d{2} USD/);
+      await expect(estimate).toContainText(/\d+ de pago, \d+ gratis/);
       await expectFitsWidth(page, width);
       await snapshot(page, `owner-broadcast-schedule-es-${width}`);
       await preview.getByRole("button", { name: /^Programar para \d+ personas? el 5 ene 2027, 9:30$/ }).click();
@@ -166,6 +171,17 @@ for (const width of [1280, 390]) {
       await expect(page.getByTestId("broadcast-schedule")).toHaveCount(0);
       await page.goto("/broadcasts");
       await expect(page.getByTestId("broadcast-list").locator("li").filter({ hasText: name })).toContainText("Cancelada");
+    });
+
+    test("the overview shows this month's spend and the share of today's conversations left", async ({ page }) => {
+      await signIn(page);
+      await page.goto("/dashboard");
+      await expect(page.getByTestId("spend-card")).toContainText("Gastado hasta ahora");
+      const share = page.getByTestId("share-left-card");
+      await expect(share).toContainText(/Quedan \d+ de \d+/);
+      await expect(share).toContainText(/\d+ iniciadas en las últimas 24 horas/);
+      await expectFitsWidth(page, width);
+      await snapshot(page, `owner-overview-costs-es-${width}`);
     });
 
     test("an unknown broadcast or contact says so at once", async ({ page }) => {

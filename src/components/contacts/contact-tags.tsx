@@ -79,10 +79,12 @@ export function ContactTags({
         <button
           type="button"
           onClick={() => setAdding(true)}
-          aria-label={t("tags.addTo", { name: label })}
           className="rounded-full border border-dashed border-stone-400 px-2 py-0.5 text-xs text-stone-700 hover:bg-stone-50"
         >
-          + {t("tags.add")}
+          {/* the accessible name holds the visible words and says whose tags they are */}
+          <span aria-hidden="true">+ </span>
+          {t("tags.add")}
+          <span className="sr-only">{t("tags.forContact", { name: label })}</span>
         </button>
       )}
       {problem && (

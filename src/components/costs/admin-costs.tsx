@@ -35,7 +35,9 @@ export function AdminCosts() {
                 <th className="py-2 pr-3 text-right">{t("admin.spend")}</th>
                 <th className="py-2 pr-3">{t("admin.cap")}</th>
                 <th className="py-2 pr-3">{t("admin.share")}</th>
-                <th className="py-2" />
+                <th className="py-2">
+                  <span className="sr-only">{t("admin.actions")}</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-stone-100">

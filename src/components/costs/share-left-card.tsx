@@ -2,12 +2,13 @@
 
 import { useTranslations } from "next-intl";
 import { Card } from "@/components/ui/card";
-import { dateTime } from "@/components/ui/format";
+import { useDates } from "@/components/ui/use-format";
 import { api } from "@/trpc/react";
 
 /** How much of its share of the shared account's daily limit the bakery has left (costs.shareToday). Place on the owner's Overview. */
 export function ShareLeftCard() {
   const t = useTranslations("costs");
+  const { dateTime } = useDates();
   const share = api.costs.shareToday.useQuery(undefined, { retry: false });
   const data = share.data;
   const pct = data?.share ? Math.min(100, Math.round((data.used / data.share) * 100)) : 0;

@@ -4,7 +4,6 @@ import { useCallback } from "react";
 /**
  * Times in the reader's language and the app's time zone (src/i18n/request.ts): `timeAgo` ("hace 3 minutos",
  * "never" for none) for times people glance at, `dateTime` ("2 dic 2026, 17:05") for exact ones.
- * The locale-free `timeAgo` / `dateTime` of ./format.ts are English only: use these in new code.
  */
 export function useDates() {
   const format = useFormatter();
