@@ -1,6 +1,6 @@
 "use client";
 
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import { useErrorMessage } from "@/components/ui/use-error-message";
 import { api, type RouterInputs } from "@/trpc/react";
 
@@ -13,6 +13,7 @@ type Draft = RouterInputs["broadcasts"]["estimateCost"];
 export function CostEstimate({ draft }: { draft: Draft | null }) {
   const t = useTranslations("costs");
   const errorMessage = useErrorMessage();
+  const format = useFormatter();
   const estimate = api.broadcasts.estimateCost.useQuery(draft!, { enabled: draft !== null, retry: false });
   const data = estimate.data;
   if (!draft) return null;
@@ -36,7 +37,13 @@ export function CostEstimate({ draft }: { draft: Draft | null }) {
               <li key={c.country}>{t("estimate.country", { country: c.country, recipients: c.recipients, rate: c.rate })}</li>
             ))}
           </ul>
-          {data.rateCardDate && <p className="text-xs text-stone-500">{t("estimate.rateCard", { date: data.rateCardDate })}</p>}
+          {data.rateCardDate && (
+            <p className="text-xs text-stone-500">
+              {t("estimate.rateCard", {
+                date: format.dateTime(new Date(`${String(data.rateCardDate).slice(0, 10)}T12:00:00Z`), { dateStyle: "long" }),
+              })}
+            </p>
+          )}
         </>
       )}
     </div>

@@ -1,16 +1,19 @@
 "use client";
 
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import { Card } from "@/components/ui/card";
 import { api } from "@/trpc/react";
 
 /** The owner's WhatsApp spend this month (costs.monthSpend): total, cap and per category. Place on the owner's Overview. */
 export function SpendCard() {
   const t = useTranslations("costs");
+  const format = useFormatter();
+  // "2026-12" (the ledger's UTC month) as the reader says it: "diciembre de 2026"
+  const monthName = (month: string) => format.dateTime(new Date(`${month}-15T12:00:00Z`), { month: "long", year: "numeric" });
   const spend = api.costs.monthSpend.useQuery(undefined, { retry: false });
   const data = spend.data;
   return (
-    <Card title={t("spend.title")} description={data ? t("spend.description", { month: data.month }) : undefined}>
+    <Card title={t("spend.title")} description={data ? t("spend.description", { month: monthName(data.month) }) : undefined}>
       {!data ? (
         <p className="text-sm text-stone-500">{t("loading")}</p>
       ) : (
