@@ -127,6 +127,8 @@ function Templates() {
             <tbody className="block divide-y divide-stone-100 md:table-row-group">
               {templates.data.map((tpl) => {
                 const known = knownStatuses.has(tpl.status);
+                const categoryWord = (category: string) =>
+                  t(`category.${category === "MARKETING" ? "MARKETING" : category === "UTILITY" ? "UTILITY" : "OTHER"}`);
                 return (
                   <tr key={tpl.id} className="grid gap-2 px-4 py-3 md:table-row md:p-0 md:align-top" data-testid="template-row">
                     <td className="md:px-4 md:py-2">
@@ -137,6 +139,18 @@ function Templates() {
                           : null}
                         {tpl.platform ? ` · ${t("table.platform")}` : ""}
                       </div>
+                      {tpl.previousCategory && tpl.category && tpl.previousCategory !== tpl.category && (
+                        <div className="text-xs text-amber-800" data-testid="template-recategorised">
+                          {t("recategorised", { from: categoryWord(tpl.previousCategory), to: categoryWord(tpl.category) })}
+                        </div>
+                      )}
+                      {tpl.qualityScore && tpl.qualityScore !== "UNKNOWN" && (
+                        <div className="text-xs text-stone-700" data-testid="template-quality">
+                          {t(
+                            `quality.${tpl.qualityScore === "GREEN" || tpl.qualityScore === "YELLOW" || tpl.qualityScore === "RED" ? tpl.qualityScore : "OTHER"}`,
+                          )}
+                        </div>
+                      )}
                     </td>
                     <td className="md:px-4 md:py-2">
                       <span className="md:hidden">{t("table.language")}: </span>
