@@ -7,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useToast } from "@/components/ui/toast";
 import { api, type RouterOutputs } from "@/trpc/react";
+import { useErrorMessage } from "@/components/ui/use-error-message";
 
 const tone = { CRITICAL: "red", WARNING: "yellow", INFO: "blue" } as const;
 const severities = ["CRITICAL", "WARNING", "INFO"] as const;
@@ -42,6 +43,7 @@ function AlertBody({ alert }: { alert: Alert }) {
 /** Open alerts, newest first, each with what happened, what to do, and an acknowledge button. */
 export function AlertsPanel() {
   const t = useTranslations("alerts");
+  const errorMessage = useErrorMessage();
   const utils = api.useUtils();
   const toast = useToast();
   const alerts = api.alerts.open.useQuery(undefined, { refetchInterval: 15_000 });
@@ -50,7 +52,7 @@ export function AlertsPanel() {
       void utils.alerts.open.invalidate();
       void utils.alerts.history.invalidate();
     },
-    onError: (error) => toast("error", t("ackFailed", { message: error.message })),
+    onError: (error) => toast("error", t("ackFailed", { message: errorMessage(error) })),
   });
   const footer = (
     <p className="mt-3 text-sm">
@@ -93,6 +95,7 @@ export function AlertsPanel() {
 /** The alerts page: open and acknowledged alerts with who acknowledged them and when, filtered. */
 export function AlertsHistory({ initialStatus = "all" }: { initialStatus?: string }) {
   const t = useTranslations("alerts");
+  const errorMessage = useErrorMessage();
   const format = useFormatter();
   const toast = useToast();
   const utils = api.useUtils();
@@ -108,7 +111,7 @@ export function AlertsHistory({ initialStatus = "all" }: { initialStatus?: strin
       void utils.alerts.history.invalidate();
       void utils.alerts.open.invalidate();
     },
-    onError: (error) => toast("error", t("ackFailed", { message: error.message })),
+    onError: (error) => toast("error", t("ackFailed", { message: errorMessage(error) })),
   });
   const data = history.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;

@@ -11,6 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { StackedBar } from "@/components/ui/stacked-bar";
 import { useToast } from "@/components/ui/toast";
 import { api } from "@/trpc/react";
+import { useErrorMessage } from "@/components/ui/use-error-message";
 
 const statusTone: Record<string, BadgeTone> = {
   DRAFT: "gray",
@@ -33,6 +34,7 @@ const failureReasons = [
 
 export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
   const t = useTranslations("ops.broadcast");
+  const errorMessage = useErrorMessage();
   const format = useFormatter();
   const toast = useToast();
   const utils = api.useUtils();
@@ -45,7 +47,7 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
   const rates = api.broadcasts.rates.useQuery({ broadcastId }, { refetchInterval: finished ? 10_000 : 3_000 });
   const refresh = () =>
     Promise.all([utils.broadcasts.progress.invalidate({ broadcastId }), utils.broadcasts.rates.invalidate({ broadcastId })]);
-  const onError = (error: { message: string }) => toast("error", error.message);
+  const onError = (error: unknown) => toast("error", errorMessage(error));
   const pause = api.broadcasts.pause.useMutation({ onSuccess: () => (toast("success", t("toast.paused")), refresh()), onError });
   const resume = api.broadcasts.resume.useMutation({ onSuccess: () => (toast("success", t("toast.resumed")), refresh()), onError });
   const cancel = api.broadcasts.cancel.useMutation({
@@ -55,7 +57,7 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
   const [confirmCancel, setConfirmCancel] = useState(false);
 
   const p = progress.data;
-  if (progress.error) return <p className="rounded-md bg-red-50 p-4 text-sm text-red-800">{progress.error.message}</p>;
+  if (progress.error) return <p className="rounded-md bg-red-50 p-4 text-sm text-red-800">{errorMessage(progress.error)}</p>;
   if (!p) return <p className="text-sm text-stone-500">{t("loading")}</p>;
   const statusKey = statusTone[p.status] ? p.status : "DRAFT";
   const status = { label: t(`status.${statusKey}.label`), tone: statusTone[statusKey]!, explain: t(`status.${statusKey}.explain`) };
@@ -163,7 +165,7 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
 
         <Card title={t("rates.title")} description={t("rates.description")}>
           {rates.error ? (
-            <p className="text-sm text-red-700">{t("rates.loadError", { message: rates.error.message })}</p>
+            <p className="text-sm text-red-700">{t("rates.loadError", { message: errorMessage(rates.error) })}</p>
           ) : rates.data ? (
             <BroadcastRates rates={rates.data.rates as BroadcastRate[]} />
           ) : (

@@ -8,6 +8,7 @@ import { useToast } from "@/components/ui/toast";
 import { ContactDialog } from "@/components/contacts/contact-dialog";
 import { fieldTitle, onboardingTones, readHealthField, timelineValue } from "@/components/health/health-fields";
 import { api, type RouterOutputs } from "@/trpc/react";
+import { useErrorMessage } from "@/components/ui/use-error-message";
 
 type View = RouterOutputs["health"]["number"];
 type AttemptOutcome = RouterOutputs["health"]["completeRegistration"];
@@ -17,13 +18,14 @@ const liveIntervalMs = 3_000;
 
 export function NumberHealth({ phoneNumberId }: { phoneNumberId: string }) {
   const t = useTranslations("health");
+  const errorMessage = useErrorMessage();
   const [tab, setTab] = useState<"health" | "registration">("health");
   const view = api.health.number.useQuery(
     { phoneNumberId, live: true },
     { refetchInterval: (query) => (query.state.data?.onboarding.inProgress ? liveIntervalMs : false) },
   );
 
-  if (view.error) return <p className="text-sm text-red-800">{t("loadFailed", { message: view.error.message })}</p>;
+  if (view.error) return <p className="text-sm text-red-800">{t("loadFailed", { message: errorMessage(view.error) })}</p>;
   if (!view.data) return <p className="text-sm text-stone-700">{t("loading")}</p>;
   const n = view.data;
 

@@ -6,13 +6,15 @@ import { SupportLink } from "@/components/settings/support-link";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { useToast } from "@/components/ui/toast";
-import { messageLanguages, type MessageLanguage } from "@/lib/languages";
+import { languageLabel, messageLanguages, type MessageLanguage } from "@/lib/languages";
 import { api, type RouterOutputs } from "@/trpc/react";
+import { useErrorMessage } from "@/components/ui/use-error-message";
 
 type Settings = RouterOutputs["settings"]["whatsapp"];
 
 export function WhatsAppCard() {
   const t = useTranslations("settings.whatsapp");
+  const errorMessage = useErrorMessage();
   const utils = api.useUtils();
   const toast = useToast();
   const settings = api.settings.whatsapp.useQuery();
@@ -26,7 +28,7 @@ export function WhatsAppCard() {
     },
     onError: (error, _change, context) => {
       utils.settings.whatsapp.setData(undefined, context?.previous);
-      toast("error", t("notSaved", { message: error.message }));
+      toast("error", t("notSaved", { message: errorMessage(error) }));
     },
     onSuccess: (saved, change) => {
       utils.settings.whatsapp.setData(undefined, saved);
@@ -37,7 +39,9 @@ export function WhatsAppCard() {
   if (!settings.data) {
     return (
       <Card title={t("title")}>
-        <p className="text-sm text-stone-700">{settings.error ? t("loadFailed", { message: settings.error.message }) : t("loading")}</p>
+        <p className="text-sm text-stone-700">
+          {settings.error ? t("loadFailed", { message: errorMessage(settings.error) }) : t("loading")}
+        </p>
       </Card>
     );
   }
@@ -111,8 +115,30 @@ export function WhatsAppCard() {
               </option>
             ))}
           </select>
+          {s.phoneNumber && <TemplateCoverage language={s.language} />}
         </label>
       </div>
     </Card>
+  );
+}
+
+/**
+ * What the chosen message language means for the bakery's approved templates: how many exist in it, and what the
+ * others are sent in (a template goes in the bakery's language when it exists in it, else in Spanish, else English).
+ */
+function TemplateCoverage({ language }: { language: string }) {
+  const t = useTranslations("settings.whatsapp.language");
+  const templates = api.templates.list.useQuery(undefined, { retry: false });
+  if (!templates.data) return null;
+  const approved = templates.data.filter((tpl) => tpl.status === "APPROVED");
+  const names = [...new Set(approved.map((tpl) => tpl.name))];
+  if (names.length === 0) return null;
+  const inLanguage = names.filter((name) => approved.some((tpl) => tpl.name === name && tpl.language === language)).length;
+  const others = names.length - inLanguage;
+  return (
+    <span className="mt-2 block text-sm text-stone-700" data-testid="language-coverage">
+      {t("coverage", { count: inLanguage, total: names.length, language: languageLabel(language) })}
+      {others > 0 ? ` ${t(language === "es" ? "fallbackEnglish" : "fallback", { count: others })}` : ""}
+    </span>
   );
 }
