@@ -1,5 +1,5 @@
 /**
- * Alert thresholds of the delivery metrics. Defaults are seed 004's monitoring table (delivery < 90%, read < 50%,
+ * Alert thresholds of the delivery metrics. Defaults (delivery < 90%, read < 50%,
  * opt-out > 5% per broadcast, API errors > 2%, template rejections > 20%); each has a minimum sample so that one
  * failed message out of three does not alarm. An admin may change a threshold; the change is audited.
  */

@@ -4,7 +4,7 @@
  *   GET    /api/v1/admin/whatsapp/tenants?search=&page=&page_size=
  *   POST   /api/v1/admin/whatsapp/tenants/{id}/assign-phone   {"phone_number_id": "...", "acknowledge_warnings": false}
  *   DELETE /api/v1/admin/whatsapp/tenants/{id}/unassign-phone
- * Same services as the tRPC procedures; only the wire shape (snake_case, seed's field names) differs.
+ * Same services as the tRPC procedures; only the wire shape (snake_case field names) differs.
  */
 import type { Session } from "next-auth";
 import { z } from "zod";
