@@ -2,7 +2,7 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
-import { ContactDialog } from "@/components/contacts/contact-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { contactErrorText } from "@/components/contacts/contact-errors";
 import { useToast } from "@/components/ui/toast";
 import { downloadFile } from "@/components/ui/download";
@@ -54,7 +54,7 @@ export function ContactPrivacy({
       <button type="button" className="text-red-700 underline" onClick={() => setConfirmErase(true)}>
         {t("privacy.erase")}
       </button>
-      <ContactDialog
+      <ConfirmDialog
         open={confirmErase}
         title={t("privacy.eraseTitle", { name: label })}
         confirmLabel={t("privacy.eraseConfirm")}
@@ -66,7 +66,7 @@ export function ContactPrivacy({
         onConfirm={() => erase.mutate({ contactId: contact.id })}
       >
         <p className="text-left">{t("privacy.eraseBody", { name: label })}</p>
-      </ContactDialog>
+      </ConfirmDialog>
     </span>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { ContactDialog } from "@/components/contacts/contact-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { optInMethods, type OptInMethod } from "@/lib/consent";
 
 /** "Record opt-in" asks first: is it true, and how did they agree (kept with the consent record). */
@@ -23,9 +23,10 @@ export function OptInDialog({
   const [method, setMethod] = useState<OptInMethod | null>(null);
   const [missing, setMissing] = useState(false);
   return (
-    <ContactDialog
+    <ConfirmDialog
       open={open}
       testId="opt-in-dialog"
+      tone="brand"
       title={t("title", { name })}
       confirmLabel={t("confirm")}
       cancelLabel={t("cancel")}
@@ -67,6 +68,6 @@ export function OptInDialog({
           </p>
         )}
       </fieldset>
-    </ContactDialog>
+    </ConfirmDialog>
   );
 }

@@ -5,7 +5,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { useToast } from "@/components/ui/toast";
-import { ContactDialog } from "@/components/contacts/contact-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { fieldTitle, onboardingTones, readHealthField, timelineValue } from "@/components/health/health-fields";
 import { api, type RouterOutputs } from "@/trpc/react";
 import { useErrorMessage } from "@/components/ui/use-error-message";
@@ -212,7 +212,7 @@ function RegistrationBanner({ view }: { view: View }) {
           </button>
         </div>
       </div>
-      <ContactDialog
+      <ConfirmDialog
         open={confirmReset}
         title={t("banner.resetTitle")}
         confirmLabel={t("banner.reset")}
@@ -224,7 +224,7 @@ function RegistrationBanner({ view }: { view: View }) {
         onCancel={() => setConfirmReset(false)}
       >
         <p>{t("banner.resetBody")}</p>
-      </ContactDialog>
+      </ConfirmDialog>
     </div>
   );
 }
