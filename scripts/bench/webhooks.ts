@@ -5,10 +5,15 @@
  * that exist, so processing does real work. Prints stored statuses per second beside the floor and the ratio,
  * p50 / p99 latency, the backlog (stored, not yet processed) when the load ends and how long it takes to drain,
  * and whether every status was applied exactly once (one history row each, each message at its status).
+ * It also prints the CPU time each request costs the app process (next-server) and the Postgres backends of the
+ * bench database, read from /proc before and after each phase: on a shared machine req/s move with the load of
+ * others, CPU-ms per request much less. BENCH_CPU_PROF=<dir> writes a V8 CPU profile of next-server there
+ * (scripts/bench/cpu-profile.cjs).
  * Needs `next build` first (npm test does it; or run `npx next build`).
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { createDatabase, defaultServerUrl, dropDatabase, uniqueDatabaseName } from "../lib/database";
@@ -21,6 +26,7 @@ const verifyToken = "bench-verify-token";
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const port = Number(process.env.BENCH_PORT ?? 3300);
 const appSecret = process.env.META_APP_SECRET ?? simulatorDefaults.appSecret;
+const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : null;
 
 if (!existsSync(".next/BUILD_ID")) {
   console.error("No production build: run `npx next build` first.");
@@ -48,6 +54,12 @@ const app = spawn("npx", ["tsx", "scripts/dev.ts", "--production", "--port", Str
     META_APP_SECRET: appSecret,
     META_WEBHOOK_VERIFY_TOKEN: verifyToken,
     DATABASE_POOL_MAX: "20",
+    ...(profileDir
+      ? {
+          BENCH_CPU_PROF: profileDir,
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${resolve("scripts/bench/cpu-profile.cjs")}`.trim(),
+        }
+      : {}),
   },
   stdio: ["ignore", "pipe", "inherit"],
   // its own process group, so the whole chain (npx → tsx → next-server) is stopped at the end
@@ -63,6 +75,47 @@ async function waitForApp() {
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error("the app did not start");
+}
+
+let lastNextServerPid: number | null = null;
+
+/** utime + stime of a process in ms (Linux /proc; clock ticks of 10 ms), 0 once it is gone. */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** The next-server process among the app's process group (npx → tsx → next). */
+function nextServerPid(): number | null {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
+      if (Number(stat[2]) !== app.pid) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").startsWith("next-server")) return Number(entry);
+    } catch {}
+  }
+  return null;
+}
+
+/** CPU ms so far of next-server and of the Postgres backends serving the bench database (per backend pid). */
+async function cpuSnapshot(client: pg.Client, appPid: number | null) {
+  const backends = (
+    await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+  ).rows.map((row) => row.pid);
+  return { app: appPid ? cpuMsOf(appPid) : 0, db: new Map(backends.map((pid) => [pid, cpuMsOf(pid)])) };
+}
+
+/** CPU ms spent between two snapshots; backends that appeared in between count from zero. */
+async function cpuSince(client: pg.Client, appPid: number | null, before: Awaited<ReturnType<typeof cpuSnapshot>>) {
+  const after = await cpuSnapshot(client, appPid);
+  let db = 0;
+  for (const [pid, ms] of after.db) db += ms - (before.db.get(pid) ?? 0);
+  return { app: after.app - before.app, db };
 }
 
 const statusOf = (n: number, i: number) => (["sent", "delivered", "read"] as const)[(n + i) % 3]!;
@@ -113,13 +166,17 @@ try {
     SELECT 'bench-m-' || n || 'x' || i, contact."tenantId", number."id", contact."id", 'OUTBOUND', 'template', 'broadcast', 'ACCEPTED', 1,
            'wamid.BENCH' || n || 'x' || i
       FROM contact, number, generate_series(0, ${batches + 20 - 1}) AS n, generate_series(0, ${perBatch - 1}) AS i`);
+  const appPid = nextServerPid();
+  lastNextServerPid = appPid;
   // the floor: the same route's handshake GET (verify token checked, no database)
+  const floorCpuBefore = await cpuSnapshot(client, appPid);
   const floor = await autocannon({
     url: `http://localhost:${port}/api/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${verifyToken}&hub.challenge=42`,
     connections,
     amount: batches,
   });
   const floorRate = (floor.requests.total - floor.non2xx) / floor.duration;
+  const floorCpu = await cpuSince(client, appPid, floorCpuBefore);
 
   // warm-up: compile paths and fill the pool (not counted)
   for (let i = 0; i < 20; i++) {
@@ -134,6 +191,7 @@ try {
   const bodies = Array.from({ length: batches }, (_, n) => batchBody(n));
   const signatures = bodies.map((body) => signWebhookBody(body, appSecret));
   let next = 0;
+  const postCpuBefore = await cpuSnapshot(client, appPid);
   const result = await autocannon({
     url: `http://localhost:${port}/api/webhooks/whatsapp`,
     connections,
@@ -149,6 +207,7 @@ try {
     ],
   });
   const loadEnded = performance.now();
+  const postCpuAtEnd = await cpuSince(client, appPid, postCpuBefore);
 
   const counts = async () =>
     (
@@ -166,6 +225,8 @@ try {
     if (Number(now.items) === Number(now.processed)) drainedInMs = performance.now() - loadEnded;
   }
   const row = await counts();
+  // after the drain: the processing of every stored status counted too
+  const postCpu = await cpuSince(client, appPid, postCpuBefore);
   const applied = (
     await client.query<{ events: string; at_status: string }>(
       `SELECT (SELECT count(*) FROM message_status_events e JOIN messages m ON m.id = e."messageId" WHERE m.id LIKE 'bench-m-%') AS events,
@@ -191,6 +252,15 @@ try {
   console.log(
     `  backlog when the load ended: ${backlogAtEnd}; drained ${drainedInMs === null ? "NOT within 30 s" : `in ${(drainedInMs / 1000).toFixed(2)} s`}`,
   );
+  const perRequest = (ms: number, n: number) => (n ? (ms / n).toFixed(3) : "?");
+  console.log(
+    `  CPU per handshake GET: app ${perRequest(floorCpu.app, floor.requests.total)} ms, Postgres ${perRequest(floorCpu.db, floor.requests.total)} ms` +
+      (appPid ? "" : " (next-server not found: app CPU not measured)"),
+  );
+  console.log(
+    `  CPU per POST: app ${perRequest(postCpu.app, result.requests.total)} ms, Postgres ${perRequest(postCpu.db, result.requests.total)} ms ` +
+      `(load and drain; during the load alone: app ${perRequest(postCpuAtEnd.app, result.requests.total)} ms, Postgres ${perRequest(postCpuAtEnd.db, result.requests.total)} ms)`,
+  );
   console.log(`  applied: ${applied.events} history rows, ${applied.at_status} messages moved, for ${sent} statuses`);
   const exact = Number(row.items) === sent && Number(applied.events) === sent && Number(applied.at_status) === sent;
   console.log(`  ${exact ? "OK: every status stored and applied exactly once" : "MISMATCH between sent, stored and applied"}`);
@@ -206,5 +276,14 @@ try {
     process.kill(-app.pid!, "SIGTERM");
   } catch {}
   await exited;
+  // next-server writes its profile as it exits, which may be after npx has
+  for (let i = 0; i < 100 && lastNextServerPid !== null && existsSync(`/proc/${lastNextServerPid}`); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  if (profileDir) keepNextServerProfile(profileDir);
   await dropDatabase(server, dbName).catch(() => {});
+}
+
+function keepNextServerProfile(dir: string) {
+  const file = join(dir, "next-server.cpuprofile");
+  console.log(existsSync(file) ? `  CPU profile of next-server: ${file}` : "  no next-server profile was written");
 }

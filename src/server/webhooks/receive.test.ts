@@ -1,7 +1,8 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, inject, it } from "vitest";
 import { testDb } from "@/test/db";
 import { processWebhookItems } from "@/server/webhooks/process";
-import { answerHandshake, receiveWebhook } from "@/server/webhooks/receive";
+import { createDb } from "@/server/db";
+import { answerHandshake, receiveWebhook, webhookStoreStats } from "@/server/webhooks/receive";
 import { signWebhookBody } from "@/server/whatsapp";
 import type { WebhookHandler, WebhookHandlers } from "@/server/webhooks/dispatch";
 import { webhookHandlers } from "@/server/wiring";
@@ -279,5 +280,73 @@ describe("storing and dispatching batches", () => {
     const body = "not json at all";
     const result = await deliver(body);
     expect(result.httpStatus).toBe(400);
+  });
+});
+
+describe("group commit: POSTs arriving together are stored by one statement", () => {
+  const statusBody = (statuses: { id: string; status: string }[]) =>
+    JSON.stringify(envelope({ id: "WABA1", changes: [statusChange("PN1", statuses)] }));
+
+  it("stores concurrent POSTs in fewer statements, each answered with its own counts", async () => {
+    const shared = wamid();
+    const copied = statusBody([{ id: wamid(), status: "sent" }]);
+    const distinct = Array.from({ length: 20 }, () => statusBody([{ id: wamid(), status: "delivered" }]));
+    const sharingA = statusBody([
+      { id: shared, status: "read" },
+      { id: wamid(), status: "read" },
+    ]);
+    const sharingB = statusBody([{ id: shared, status: "read" }]);
+    const withInvalid = statusBody([
+      { id: wamid(), status: "sent" },
+      { id: "", status: "sent" },
+    ]);
+    const before = { ...webhookStoreStats };
+    const [copies, many, a, b, invalid] = await Promise.all([
+      Promise.all([deliver(copied), deliver(copied), deliver(copied)]),
+      Promise.all(distinct.map((body) => deliver(body))),
+      deliver(sharingA),
+      deliver(sharingB),
+      deliver(withInvalid),
+    ]);
+    const posts = 3 + distinct.length + 3;
+    expect(webhookStoreStats.batches - before.batches).toBe(posts);
+    expect(webhookStoreStats.statements - before.statements).toBeLessThan(posts);
+
+    expect(copies.filter((r) => r.httpStatus === 200 && !r.duplicateBatch)).toHaveLength(1);
+    expect(copies.filter((r) => r.httpStatus === 200 && r.duplicateBatch && r.storedItems === 0)).toHaveLength(2);
+    expect(many.every((r) => r.httpStatus === 200 && r.storedItems === 1 && !r.duplicateBatch)).toBe(true);
+    // the item both batches carry is stored once, by one of them
+    if (a.httpStatus !== 200 || b.httpStatus !== 200) throw new Error("expected 200");
+    expect(a.storedItems + b.storedItems).toBe(2);
+    expect(a.duplicateItems + b.duplicateItems).toBe(1);
+    expect(await testDb().webhookItem.count({ where: { key: `status:${shared}:read` } })).toBe(1);
+    expect(invalid).toMatchObject({ httpStatus: 200, storedItems: 2, quarantinedItems: 1 });
+  });
+
+  it("keeps one copy when two processes (two pools) store the same batches at once", async () => {
+    const other = createDb(inject("databaseUrl"), 2);
+    try {
+      const bodies = Array.from({ length: 8 }, () => statusBody([{ id: wamid(), status: "delivered" }]));
+      const deliverVia = (db: typeof other, body: string) =>
+        receiveWebhook({ db, rawBody: bytes(body), signatureHeader: sign(body), appSecret, source });
+      const results = await Promise.all(bodies.flatMap((body) => [deliverVia(testDb(), body), deliverVia(other, body)]));
+      expect(results.every((r) => r.httpStatus === 200)).toBe(true);
+      for (let i = 0; i < bodies.length; i++) {
+        const pair = [results[2 * i]!, results[2 * i + 1]!];
+        expect(pair.filter((r) => r.httpStatus === 200 && !r.duplicateBatch && r.storedItems === 1)).toHaveLength(1);
+      }
+    } finally {
+      await other.$disconnect();
+    }
+  });
+
+  it("a batch that cannot be stored fails alone; the others of its statement are stored", async () => {
+    // a NUL character is valid JSON but not valid in Postgres' jsonb: this batch's insert fails
+    const bad = statusBody([{ id: `wamid.${String.fromCharCode(0)}x`, status: "sent" }]);
+    const good = Array.from({ length: 5 }, () => statusBody([{ id: wamid(), status: "sent" }]));
+    const results = await Promise.allSettled([deliver(bad), ...good.map((body) => deliver(body))]);
+    expect(results[0]!.status).toBe("rejected");
+    for (const result of results.slice(1))
+      expect(result).toMatchObject({ status: "fulfilled", value: { httpStatus: 200, storedItems: 1 } });
   });
 });

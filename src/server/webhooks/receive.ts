@@ -3,7 +3,7 @@
  *
  * GET is Meta's verification handshake. POST is checked against X-Hub-Signature-256 over the exact bytes
  * received (never re-serialised JSON), then the batch and every item in it are stored in one statement before
- * we answer 200, so nothing Meta considers delivered can be lost; processing happens after the answer
+ * we answer 200 (POSTs arriving together share that statement: group commit, see storeBatch), so nothing Meta considers delivered can be lost; processing happens after the answer
  * (src/server/webhooks/process.ts). A bad signature stores a security event (bounded, security-events.ts) and
  * raises an admin alert, and the payload is not looked at. Inside a signed envelope every item is validated on its
  * own: one that fails is stored QUARANTINED with its reason, and the rest of the batch is stored and processed.
@@ -156,42 +156,122 @@ type ItemRow = {
   quarantineReason: string | null;
 };
 
+type StoreRequest = { bodySha256: string; object: string; payload: Prisma.InputJsonValue; items: ItemRow[] };
+type StoreResult = { eventId: string | null; insertedItems: number; quarantinedItems: number };
+type Waiting = StoreRequest & { resolve: (result: StoreResult) => void; reject: (error: unknown) => void };
+
 /**
- * One statement, so it is atomic and one round trip: the batch row (skipped if these exact bytes were stored
- * before) and its items (each skipped if its idempotency key was stored before, from any batch). Concurrent
- * deliveries of the same batch or item serialise on the unique indexes; exactly one copy wins.
+ * Group commit: the batches of POSTs that arrive while the store statements of this process are busy wait and go
+ * together in the next one — one statement and one transaction for many POSTs, each POST still answered only once
+ * its own rows are committed. At most `concurrentStatements` run at once; an idle process stores a batch at once
+ * (after the current turn of the event loop, so POSTs read together go together).
  */
-async function storeBatch({
-  db,
-  bodySha256,
-  object,
-  payload,
-  items,
-}: {
-  db: Db;
-  bodySha256: string;
-  object: string;
-  payload: Prisma.InputJsonValue;
-  items: ItemRow[];
-}): Promise<{ eventId: string | null; insertedItems: number; quarantinedItems: number }> {
-  const rows = await db.$queryRaw<{ event_id: string | null; inserted: bigint; quarantined: bigint }[]>`
-    WITH event AS (
+export const webhookStoreGrouping = { concurrentStatements: 2, maxBatchesPerStatement: 100, maxItemsPerStatement: 2000 };
+
+const storeQueues = new WeakMap<Db, { waiting: Waiting[]; running: number; scheduled: boolean }>();
+
+/** How many store statements this process ran, and for how many batches (read by tests). */
+export const webhookStoreStats = { statements: 0, batches: 0 };
+
+function storeBatch({ db, ...request }: StoreRequest & { db: Db }): Promise<StoreResult> {
+  let queue = storeQueues.get(db);
+  if (!queue) storeQueues.set(db, (queue = { waiting: [], running: 0, scheduled: false }));
+  const q = queue;
+  const done = new Promise<StoreResult>((resolve, reject) => q.waiting.push({ ...request, resolve, reject }));
+  scheduleStore(db, q);
+  return done;
+}
+
+function scheduleStore(db: Db, queue: { waiting: Waiting[]; running: number; scheduled: boolean }) {
+  if (queue.scheduled || queue.running >= webhookStoreGrouping.concurrentStatements || queue.waiting.length === 0) return;
+  queue.scheduled = true;
+  setImmediate(() => {
+    queue.scheduled = false;
+    if (queue.running >= webhookStoreGrouping.concurrentStatements || queue.waiting.length === 0) return;
+    const group: Waiting[] = [];
+    let items = 0;
+    while (
+      queue.waiting.length &&
+      group.length < webhookStoreGrouping.maxBatchesPerStatement &&
+      (group.length === 0 || items + queue.waiting[0]!.items.length <= webhookStoreGrouping.maxItemsPerStatement)
+    ) {
+      const next = queue.waiting.shift()!;
+      items += next.items.length;
+      group.push(next);
+    }
+    queue.running++;
+    void storeGroup(db, group).finally(() => {
+      queue.running--;
+      scheduleStore(db, queue);
+    });
+    // more waiting than one statement takes, and a statement slot free: start the next one too
+    scheduleStore(db, queue);
+  });
+}
+
+/** One statement for the group; if it fails, each batch on its own, so one batch's failure is its own. */
+async function storeGroup(db: Db, group: Waiting[]) {
+  try {
+    const results = await storeBatches(db, group);
+    group.forEach((waiting, n) => waiting.resolve(results[n]!));
+  } catch (error) {
+    if (group.length === 1) return group[0]!.reject(error);
+    for (const waiting of group) {
+      await storeBatches(db, [waiting]).then(
+        ([result]) => waiting.resolve(result!),
+        (err: unknown) => waiting.reject(err),
+      );
+    }
+  }
+}
+
+/**
+ * One statement, so it is atomic and one round trip: the batch rows (each skipped if these exact bytes were stored
+ * before, or by an earlier batch of the same statement) and their items (each skipped if its idempotency key was
+ * stored before, from any batch). Concurrent deliveries of the same batch or item serialise on the unique indexes;
+ * exactly one copy wins. Rows go in in key order, so two statements never wait on each other's keys in a cycle.
+ */
+async function storeBatches(db: Db, group: StoreRequest[]): Promise<StoreResult[]> {
+  webhookStoreStats.statements++;
+  webhookStoreStats.batches += group.length;
+  const batches = group.map((batch, n) => ({
+    n,
+    id: randomUUID(),
+    bodySha256: batch.bodySha256,
+    object: batch.object,
+    payload: batch.payload,
+    itemCount: batch.items.length,
+  }));
+  const items = group.flatMap((batch, n) => batch.items.map((item) => ({ n, ...item })));
+  const rows = await db.$queryRaw<{ n: number; event_id: string | null; inserted: bigint; quarantined: bigint }[]>`
+    WITH batch AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(batches)}::jsonb)
+        AS b("n" int, "id" text, "bodySha256" text, "object" text, "payload" jsonb, "itemCount" int)
+    ), event AS (
       INSERT INTO "webhook_events" ("id", "bodySha256", "object", "payload", "itemCount")
-      VALUES (${randomUUID()}, ${bodySha256}, ${object}, ${JSON.stringify(payload)}::jsonb, ${items.length})
+      SELECT "id", "bodySha256", "object", "payload", "itemCount" FROM batch ORDER BY "bodySha256"
       ON CONFLICT ("bodySha256") DO NOTHING
       RETURNING "id"
     ), inserted AS (
       INSERT INTO "webhook_items" ("id", "eventId", "key", "field", "kind", "wabaId", "phoneNumberId", "occurredAt", "payload", "status", "quarantineReason")
       SELECT item."id", event."id", item."key", item."field", item."kind", item."wabaId", item."phoneNumberId",
              item."occurredAt"::timestamp(3), item."payload", item."status"::"WebhookItemStatus", item."quarantineReason"
-      FROM event, jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS item(
-        "id" text, "key" text, "field" text, "kind" text, "wabaId" text, "phoneNumberId" text, "occurredAt" text, "payload" jsonb,
+      FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS item(
+        "n" int, "id" text, "key" text, "field" text, "kind" text, "wabaId" text, "phoneNumberId" text, "occurredAt" text, "payload" jsonb,
         "status" text, "quarantineReason" text)
+      JOIN batch ON batch."n" = item."n"
+      JOIN event ON event."id" = batch."id"
+      ORDER BY item."key"
       ON CONFLICT ("key") DO NOTHING
-      RETURNING "id", "status"
+      RETURNING "eventId", "status"
     )
-    SELECT (SELECT "id" FROM event) AS event_id, (SELECT count(*) FROM inserted) AS inserted,
-           (SELECT count(*) FROM inserted WHERE "status" = 'QUARANTINED') AS quarantined`;
-  const row = rows[0];
-  return { eventId: row?.event_id ?? null, insertedItems: Number(row?.inserted ?? 0), quarantinedItems: Number(row?.quarantined ?? 0) };
+    SELECT batch."n", event."id" AS event_id,
+           (SELECT count(*) FROM inserted i WHERE i."eventId" = batch."id") AS inserted,
+           (SELECT count(*) FROM inserted i WHERE i."eventId" = batch."id" AND i."status" = 'QUARANTINED') AS quarantined
+      FROM batch LEFT JOIN event ON event."id" = batch."id"`;
+  const byBatch = new Map(rows.map((row) => [Number(row.n), row]));
+  return group.map((_, n) => {
+    const row = byBatch.get(n);
+    return { eventId: row?.event_id ?? null, insertedItems: Number(row?.inserted ?? 0), quarantinedItems: Number(row?.quarantined ?? 0) };
+  });
 }

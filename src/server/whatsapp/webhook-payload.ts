@@ -22,18 +22,27 @@ const graphId = z.union([z.string().min(1), z.number()]).transform(String);
  */
 export const webhookTimestampWindow = { earliest: Date.UTC(2020, 0, 1) / 1000, skewSeconds: 24 * 3600 };
 
-function unixSecondsAt(now: Date) {
-  const latest = Math.floor(now.getTime() / 1000) + webhookTimestampWindow.skewSeconds;
-  return z
-    .union([
-      z.string().regex(/^\d{1,12}$/, 'expected Unix seconds as digits, e.g. "1763850000"'),
-      z.number().int("expected whole Unix seconds"),
-    ])
-    .transform(Number)
-    .refine((v) => v >= webhookTimestampWindow.earliest && v <= latest, {
+/**
+ * The latest Unix second a timestamp may carry: set from `now` by flattenWebhookBatch before it parses (parsing is
+ * synchronous, so no other batch can change it mid-way). The schemas are built once; building them per batch, and
+ * zod compiling each new object schema on its first parse, cost more than the rest of the route.
+ */
+let latestAllowedSeconds = 0;
+
+const unixSeconds = z
+  .union([
+    z.string().regex(/^\d{1,12}$/, 'expected Unix seconds as digits, e.g. "1763850000"'),
+    z.number().int("expected whole Unix seconds"),
+  ])
+  .transform(Number)
+  .superRefine((v, ctx) => {
+    const latest = latestAllowedSeconds;
+    if (v >= webhookTimestampWindow.earliest && v <= latest) return;
+    ctx.addIssue({
+      code: "custom",
       message: `expected Unix seconds between ${webhookTimestampWindow.earliest} (2020-01-01) and ${latest} (a day from now)`,
     });
-}
+  });
 /** Seconds that are only informative (a conversation's expiry): kept when they are a number, dropped otherwise. */
 const optionalSeconds = z
   .unknown()
@@ -74,12 +83,11 @@ export function parseWebhookJson(
 // --- envelope -------------------------------------------------------------------------------------------------
 
 const changeSchema = z.looseObject({ field: z.string().min(1), value: z.unknown() });
-const entrySchemaAt = (now: Date) =>
-  z.looseObject({
-    id: graphId,
-    time: unixSecondsAt(now).optional(),
-    changes: z.array(z.unknown()).default([]),
-  });
+const entrySchema = z.looseObject({
+  id: graphId,
+  time: unixSeconds.optional(),
+  changes: z.array(z.unknown()).default([]),
+});
 /** Entries are checked one by one while flattening: one bad entry does not make the envelope unreadable. */
 export const webhookEnvelopeSchema = z.looseObject({ object: z.string(), entry: z.array(z.unknown()) });
 
@@ -105,54 +113,52 @@ const metaErrorSchema = z.object({
   href: z.string().optional(),
 });
 
-const statusSchemaAt = (now: Date) =>
-  z.object({
-    id: z.string().min(1),
-    status: z.string().min(1),
-    timestamp: unixSecondsAt(now),
-    recipient_id: z.string().optional(),
-    recipient_user_id: z.string().optional(),
-    conversation: z
-      .object({ id: z.string().optional(), expiration_timestamp: optionalSeconds, origin: z.object({ type: z.string() }).optional() })
-      .optional(),
-    pricing: z
-      .object({
-        billable: z.boolean().optional(),
-        pricing_model: z.string().optional(),
-        type: z.string().optional(),
-        category: z.string().optional(),
-      })
-      .optional(),
-    biz_opaque_callback_data: z.string().optional(),
-    errors: z.array(metaErrorSchema).optional(),
-  });
+const statusSchema = z.object({
+  id: z.string().min(1),
+  status: z.string().min(1),
+  timestamp: unixSeconds,
+  recipient_id: z.string().optional(),
+  recipient_user_id: z.string().optional(),
+  conversation: z
+    .object({ id: z.string().optional(), expiration_timestamp: optionalSeconds, origin: z.object({ type: z.string() }).optional() })
+    .optional(),
+  pricing: z
+    .object({
+      billable: z.boolean().optional(),
+      pricing_model: z.string().optional(),
+      type: z.string().optional(),
+      category: z.string().optional(),
+    })
+    .optional(),
+  biz_opaque_callback_data: z.string().optional(),
+  errors: z.array(metaErrorSchema).optional(),
+});
 
-const inboundMessageSchemaAt = (now: Date) =>
-  z.looseObject({
-    id: z.string().min(1),
-    from: z.string().optional(),
-    from_user_id: z.string().optional(),
-    timestamp: unixSecondsAt(now),
-    type: z.string().min(1),
-    text: z.object({ body: z.string() }).optional(),
-    button: z.object({ payload: z.string().optional(), text: z.string().optional() }).optional(),
-    interactive: z
-      .object({
-        type: z.string(),
-        button_reply: z.object({ id: z.string(), title: z.string().optional() }).optional(),
-        list_reply: z.object({ id: z.string(), title: z.string().optional(), description: z.string().optional() }).optional(),
-      })
-      .optional(),
-    context: z
-      .object({
-        from: z.string().optional(),
-        id: z.string().optional(),
-        forwarded: z.boolean().optional(),
-        frequently_forwarded: z.boolean().optional(),
-      })
-      .optional(),
-    errors: z.array(metaErrorSchema).optional(),
-  });
+const inboundMessageSchema = z.looseObject({
+  id: z.string().min(1),
+  from: z.string().optional(),
+  from_user_id: z.string().optional(),
+  timestamp: unixSeconds,
+  type: z.string().min(1),
+  text: z.object({ body: z.string() }).optional(),
+  button: z.object({ payload: z.string().optional(), text: z.string().optional() }).optional(),
+  interactive: z
+    .object({
+      type: z.string(),
+      button_reply: z.object({ id: z.string(), title: z.string().optional() }).optional(),
+      list_reply: z.object({ id: z.string(), title: z.string().optional(), description: z.string().optional() }).optional(),
+    })
+    .optional(),
+  context: z
+    .object({
+      from: z.string().optional(),
+      id: z.string().optional(),
+      forwarded: z.boolean().optional(),
+      frequently_forwarded: z.boolean().optional(),
+    })
+    .optional(),
+  errors: z.array(metaErrorSchema).optional(),
+});
 
 const contactSchema = z.object({
   wa_id: z.string().optional(),
@@ -328,8 +334,8 @@ function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
   return value;
 }
 
-type RawStatus = z.infer<ReturnType<typeof statusSchemaAt>>;
-type RawInbound = z.infer<ReturnType<typeof inboundMessageSchemaAt>>;
+type RawStatus = z.infer<typeof statusSchema>;
+type RawInbound = z.infer<typeof inboundMessageSchema>;
 
 function toStatus(s: RawStatus): MessageStatusUpdate {
   return withoutUndefined({
@@ -406,9 +412,7 @@ function toInbound(m: RawInbound, contacts: z.infer<typeof contactSchema>[]): In
  */
 export function flattenWebhookBatch(payload: WebhookEnvelope, { now = new Date() }: { now?: Date } = {}): WebhookItem[] {
   const items: WebhookItem[] = [];
-  const entrySchema = entrySchemaAt(now);
-  const statusSchema = statusSchemaAt(now);
-  const inboundMessageSchema = inboundMessageSchemaAt(now);
+  latestAllowedSeconds = Math.floor(now.getTime() / 1000) + webhookTimestampWindow.skewSeconds;
 
   payload.entry.forEach((rawEntry, entryIndex) => {
     const parsedEntry = entrySchema.safeParse(rawEntry);
