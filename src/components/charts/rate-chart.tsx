@@ -47,8 +47,10 @@ export function RateChart({ metric, points, threshold }: { metric: RateMetric; p
   const name = t(`metric.${metric}`);
   const unit = unitOf(metric);
   const thresholdText = t(`threshold.${threshold.direction}`, { threshold: percent(threshold.threshold) });
-  const worst = measured.length
-    ? measured.reduce((a, b) => ((threshold.direction === "below" ? b.value < a.value : b.value > a.value) ? b : a))
+  // the worst day among the final ones (a day not final yet may still change), or among all while none is final
+  const finalOnes = measured.length > pending.length ? measured.filter((p) => p.judged !== false) : measured;
+  const worst = finalOnes.length
+    ? finalOnes.reduce((a, b) => ((threshold.direction === "below" ? b.value < a.value : b.value > a.value) ? b : a))
     : null;
   const measuredSummary =
     measured.length === 0
