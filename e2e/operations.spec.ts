@@ -2,7 +2,9 @@
  * Operations (issue 16), in Spanish: a broadcast where one recipient in five is not on WhatsApp crosses the
  * delivery-rate threshold; the owner sees its rates against the thresholds on the broadcast page, the admin sees
  * the threshold alert naming the bakery, the broadcast, the figure and the threshold, and the 30-day chart of that
- * bakery with the threshold line. Then the owner exports a contact (JSON and CSV) and erases it.
+ * bakery with the threshold line; today's read rate (nothing read yet) is shown as not final, never as crossed. The
+ * admin changes a threshold, sees it saved and still there after a reload, and a wrong minimum sample explained next
+ * to its field. Then the owner exports a contact (JSON and CSV) and erases it.
  * Uses Panadería San Juan with the shared number +34 612 345 678 (the one the assignment spec gives it) and puts
  * its assignment back as it found it. Each page is looked at 1280 and 390 px wide.
  */
@@ -77,15 +79,19 @@ async function atBothWidths(page: Page, name: string, check: () => Promise<void>
 }
 
 /** Meta answers a send to a number not on WhatsApp with 131026 at once (as it may), so the rates are final when the broadcast ends. */
-const undeliverableMode = (mode: "sync" | "webhook") =>
+const undeliverableMode = (mode: "sync" | "webhook") => simConfig({ undeliverableMode: mode });
+
+const simConfig = (config: unknown) =>
   fetch(`http://127.0.0.1:${simPort}/__sim/config`, {
     method: "PUT",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ undeliverableMode: mode }),
+    body: JSON.stringify(config),
   });
 
 test.beforeAll(async () => {
   expect((await undeliverableMode("sync")).status).toBe(200);
+  // delivered, never read while this file runs: today's read rate is 0%, which must not show as a crossing
+  expect((await simConfig({ statusDelaysMs: { read: null } })).status).toBe(200);
   const tenant = await sanJuan();
   hadNumber = Boolean(tenant.phone_number);
   if (!hadNumber) {
@@ -106,6 +112,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await undeliverableMode("webhook");
+  await simConfig({ statusDelaysMs: { read: 1500 } });
   if (!hadNumber)
     await fetch(`${adminApi}/tenants/${(await sanJuan()).tenant_id}/unassign-phone`, { method: "DELETE", headers: adminAuth });
 });
@@ -148,6 +155,23 @@ test("a broadcast with one failure in five: its rates against the thresholds, th
   await page.goto("/dashboard");
   const ownerChart = page.getByTestId("chart-delivery_rate");
   await expect(ownerChart.getByRole("img")).toHaveAccessibleName(/Tasa de entrega, últimos 30 días.*Alerta por debajo de 90\s%/);
+  // today's read rate: delivered, nothing read yet — shown, but not final, so not a crossing (a hollow point)
+  const readChart = page.getByTestId("chart-read_rate");
+  await expect(async () => {
+    await page.reload();
+    await expect(readChart.getByTestId("chart-read_rate-summary")).toContainText(/\d+ días? aún no (es|son) definitivos?/, {
+      timeout: 2_000,
+    });
+  }).toPass();
+  await readChart.getByText("Ver las cifras en una tabla").click();
+  const today = readChart.getByRole("row").last();
+  await expect(today).toContainText("(aún no definitivo)");
+  await expect(today).not.toHaveClass(/text-red-800/);
+  await expect(readChart.locator('circle[data-judged="false"]').last()).toBeVisible();
+  // the template rejection rate beside the other rates, with its threshold
+  const templatesChart = page.getByTestId("chart-template_rejection_rate");
+  await expect(templatesChart).toContainText("Alerta por encima de 20 %");
+  await expect(templatesChart.locator(".recharts-reference-line line")).toHaveAttribute("stroke-dasharray", "6 4");
   await atBothWidths(page, "ops-owner-overview", async () => {
     await expect(ownerChart.locator("svg.recharts-surface")).toBeVisible();
   });
@@ -204,6 +228,52 @@ test("a broadcast with one failure in five: its rates against the thresholds, th
   await admin.getByTestId("alerts").locator("li", { hasText: broadcastName }).getByRole("button").first().click();
   await expect(admin.getByTestId("alerts").locator("li", { hasText: broadcastName })).toHaveCount(0);
   await admin.close();
+});
+
+test("the admin changes a threshold: saved, still there after a reload; a wrong minimum sample is explained next to its field", async ({
+  page,
+}) => {
+  await signIn(page, demo.admin);
+  await page.goto("/admin");
+  const row = page.getByTestId("threshold-read_rate");
+  const value = row.getByLabel("Alerta por debajo de");
+  const sample = row.getByLabel("Mínimo de mensajes");
+  await expect(value).toHaveValue("50");
+  await value.fill("45");
+  await sample.fill("30");
+  await row.getByRole("button", { name: "Guardar" }).click();
+  await expect(page.getByText("Tasa de lectura: umbral guardado.")).toBeVisible();
+  await expect(row).toContainText("Cambiado por un administrador");
+  await expect(row).toContainText("Avisa cuando baja de 45 %, a partir de 30 mensajes.");
+
+  await page.reload();
+  await expect(value).toHaveValue("45");
+  await expect(sample).toHaveValue("30");
+  // the owner's and admin's read-rate charts draw the new threshold
+  await expect(page.getByTestId("chart-read_rate")).toContainText("Alerta por debajo de 45 %");
+
+  // a minimum sample of 0: the reason next to that field (its description), nothing saved
+  await sample.fill("0");
+  await row.getByRole("button", { name: "Guardar" }).click();
+  const error = row.getByRole("alert");
+  await expect(error).toHaveText("Escribe un número entero de 1 a 1.000.000, por ejemplo 20.");
+  await expect(sample).toHaveAttribute("aria-invalid", "true");
+  await expect(sample).toHaveAccessibleDescription("Escribe un número entero de 1 a 1.000.000, por ejemplo 20.");
+  await expect(value).not.toHaveAttribute("aria-invalid", "true");
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await expect(error).toBeVisible();
+    await fitsWidth(page, width);
+    await row.screenshot({ path: `test-results/ops-admin-threshold-sample-error-${width}.png` });
+  }
+  await page.reload();
+  await expect(sample).toHaveValue("30");
+
+  // back to the default values, so the files after this one find them
+  await value.fill("50");
+  await sample.fill("20");
+  await row.getByRole("button", { name: "Guardar" }).click();
+  await expect(row).toContainText("Avisa cuando baja de 50 %, a partir de 20 mensajes.");
 });
 
 test("an owner exports everything about a contact and erases it", async ({ page }) => {

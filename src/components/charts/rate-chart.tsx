@@ -3,10 +3,13 @@
 import { useFormatter, useTranslations } from "next-intl";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
-/** One day of one rate: null when nothing was sent that day (a gap in the line, not a zero). */
-export type RatePoint = { day: string; value: number | null; sample: number };
+/**
+ * One day of one rate: null when nothing was sent that day (a gap in the line, not a zero). `judged` false: the
+ * figure is not final yet (today's read rate: its messages may still be read), so it never counts as crossed.
+ */
+export type RatePoint = { day: string; value: number | null; sample: number; judged?: boolean };
 
-export type RateMetric = "delivery_rate" | "read_rate" | "opt_out_rate" | "api_error_rate";
+export type RateMetric = "delivery_rate" | "read_rate" | "opt_out_rate" | "api_error_rate" | "template_rejection_rate";
 
 export type RateThreshold = { threshold: number; minSample: number; direction: "below" | "above" };
 
@@ -15,7 +18,11 @@ const lineColour: Record<RateMetric, string> = {
   read_rate: "#0369a1",
   opt_out_rate: "#b45309",
   api_error_rate: "#7c3aed",
+  template_rejection_rate: "#be185d",
 };
+
+/** What a day's sample counts: messages, or templates Meta decided on. */
+const unitOf = (metric: RateMetric) => (metric === "template_rejection_rate" ? "templates" : "messages");
 
 const dayDate = (day: string) => new Date(`${day}T12:00:00Z`);
 
@@ -29,21 +36,25 @@ export function RateChart({ metric, points, threshold }: { metric: RateMetric; p
   const percent = (value: number) => format.number(value, { style: "percent", maximumFractionDigits: 1 });
   const shortDay = (day: string) => format.dateTime(dayDate(day), { day: "numeric", month: "short" });
   const measured = points.filter((p): p is RatePoint & { value: number } => p.value !== null);
+  const pending = measured.filter((p) => p.judged === false);
   const crossed = measured.filter((p) =>
-    p.sample >= threshold.minSample
+    p.judged !== false && p.sample >= threshold.minSample
       ? threshold.direction === "below"
         ? p.value < threshold.threshold
         : p.value > threshold.threshold
       : false,
   );
   const name = t(`metric.${metric}`);
+  const unit = unitOf(metric);
   const thresholdText = t(`threshold.${threshold.direction}`, { threshold: percent(threshold.threshold) });
-  const worst = measured.length
-    ? measured.reduce((a, b) => ((threshold.direction === "below" ? b.value < a.value : b.value > a.value) ? b : a))
+  // the worst day among the final ones (a day not final yet may still change), or among all while none is final
+  const finalOnes = measured.length > pending.length ? measured.filter((p) => p.judged !== false) : measured;
+  const worst = finalOnes.length
+    ? finalOnes.reduce((a, b) => ((threshold.direction === "below" ? b.value < a.value : b.value > a.value) ? b : a))
     : null;
-  const summary =
+  const measuredSummary =
     measured.length === 0
-      ? t("summary.empty", { days: points.length })
+      ? t(`summary.empty.${unit}`, { days: points.length })
       : t("summary.measured", {
           days: points.length,
           measuredDays: measured.length,
@@ -53,13 +64,19 @@ export function RateChart({ metric, points, threshold }: { metric: RateMetric; p
           worstDay: shortDay(worst!.day),
           crossed: crossed.length,
         });
+  const summary = pending.length ? `${measuredSummary} ${t("summary.pending", { pending: pending.length })}` : measuredSummary;
   // a rate that alarms above a few percent is drawn on a scale a few times its threshold, so line and threshold stay apart
   const top =
     threshold.direction === "below"
       ? 100
       : Math.min(100, Math.ceil((Math.max(threshold.threshold * 4, ...measured.map((p) => p.value * 1.1)) * 100) / 5) * 5);
   const ticks = [0, 1, 2, 3, 4].map((i) => Math.round(((top * i) / 4) * 10) / 10);
-  const data = points.map((p) => ({ day: p.day, value: p.value === null ? null : p.value * 100, sample: p.sample }));
+  const data = points.map((p) => ({
+    day: p.day,
+    value: p.value === null ? null : p.value * 100,
+    sample: p.sample,
+    judged: p.judged !== false,
+  }));
   const testId = `chart-${metric}`;
 
   return (
@@ -97,7 +114,14 @@ export function RateChart({ metric, points, threshold }: { metric: RateMetric; p
               width={44}
             />
             <Tooltip
-              formatter={(value) => [typeof value === "number" ? percent(value / 100) : t("noSends"), name]}
+              formatter={(value, _name, item) => [
+                typeof value === "number"
+                  ? (item.payload as { judged: boolean }).judged
+                    ? percent(value / 100)
+                    : t("notFinal", { rate: percent(value / 100) })
+                  : t(`nothing.${unit}`),
+                name,
+              ]}
               labelFormatter={(label) => (typeof label === "string" ? shortDay(label) : "")}
             />
             <ReferenceLine
@@ -112,7 +136,23 @@ export function RateChart({ metric, points, threshold }: { metric: RateMetric; p
               dataKey="value"
               stroke={lineColour[metric]}
               strokeWidth={2}
-              dot={{ r: 2 }}
+              dot={(props: { cx?: number; cy?: number; index?: number; payload?: { judged: boolean } }) =>
+                props.cx === undefined || props.cy === undefined ? (
+                  <g key={props.index} />
+                ) : (
+                  // a figure not final yet: a hollow point
+                  <circle
+                    key={props.index}
+                    cx={props.cx}
+                    cy={props.cy}
+                    r={props.payload?.judged === false ? 3 : 2}
+                    stroke={lineColour[metric]}
+                    strokeWidth={props.payload?.judged === false ? 1.5 : 1}
+                    fill={props.payload?.judged === false ? "#ffffff" : lineColour[metric]}
+                    data-judged={props.payload?.judged !== false}
+                  />
+                )
+              }
               connectNulls={false}
               isAnimationActive={false}
             />
@@ -136,7 +176,7 @@ export function RateChart({ metric, points, threshold }: { metric: RateMetric; p
                   {name}
                 </th>
                 <th scope="col" className="py-1 font-medium">
-                  {t("table.sample")}
+                  {t(`table.sample.${unit}`)}
                 </th>
               </tr>
             </thead>
@@ -144,7 +184,9 @@ export function RateChart({ metric, points, threshold }: { metric: RateMetric; p
               {measured.map((p) => (
                 <tr key={p.day} className={crossed.includes(p) ? "text-red-800" : undefined}>
                   <td className="py-0.5 pr-2">{shortDay(p.day)}</td>
-                  <td className="py-0.5 pr-2 tabular-nums">{percent(p.value)}</td>
+                  <td className="py-0.5 pr-2 tabular-nums">
+                    {p.judged === false ? t("notFinal", { rate: percent(p.value) }) : percent(p.value)}
+                  </td>
                   <td className="py-0.5 tabular-nums">{format.number(p.sample)}</td>
                 </tr>
               ))}

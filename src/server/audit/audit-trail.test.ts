@@ -253,6 +253,64 @@ describe("admin audit page: the sends of the message log", () => {
   });
 });
 
+describe("admin audit page: a broadcast's sends that failed at once", () => {
+  it("name their broadcast even when the recipient row holds a later attempt (a pacing refusal, an answer that never came)", async () => {
+    const admin = await createAdmin(db);
+    const a = await createTenantWithOwner(db);
+    const b = await createTenantWithOwner(db);
+    const contact = await createContactRow(db, a.tenant.id, { optedIn: true });
+    const broadcastOf = (tenantId: string, name: string) =>
+      db.broadcast.create({
+        data: {
+          tenantId,
+          name,
+          templateName: "po_notification",
+          templateLanguage: "es",
+          parameterSources: [],
+          audience: { kind: "all" },
+          status: "SENDING",
+        },
+      });
+    const ours = await broadcastOf(a.tenant.id, "Oferta de Navidad");
+    const theirs = await broadcastOf(b.tenant.id, "Otra panadería");
+    const recipient = await db.broadcastRecipient.create({
+      data: { broadcastId: ours.id, seq: 1, contactId: contact.id, phoneE164: contact.phoneE164, status: "SENT", deferrals: 1 },
+    });
+    // as the sending step leaves them: attempt 0 refused by Meta's pacing (FAILED, no wamid), attempt 1 sent and on
+    // the recipient row
+    const attempt = (n: number, status: "FAILED" | "SENT", broadcastId = ours.id) =>
+      db.message.create({
+        data: {
+          tenantId: a.tenant.id,
+          contactId: contact.id,
+          direction: "OUTBOUND",
+          type: "template",
+          templateName: "po_notification",
+          source: "broadcast",
+          idempotencyKey: `broadcast:${broadcastId}:${recipient.id}:${n}`,
+          status,
+          appErrorCode: status === "FAILED" ? "RATE_LIMIT_EXCEEDED" : null,
+        },
+      });
+    const refused = await attempt(0, "FAILED");
+    const sent = await attempt(1, "SENT");
+    await db.broadcastRecipient.update({ where: { id: recipient.id }, data: { messageId: sent.id } });
+    // a key naming another bakery's broadcast is never linked to it
+    const foreign = await attempt(2, "FAILED", theirs.id);
+
+    const listed = await callerAs(db, admin).audit.sends({ tenantId: a.tenant.id });
+    const byId = new Map(listed.sends.map((m) => [m.id, m]));
+    expect(byId.get(sent.id)!.broadcast).toEqual({ id: ours.id, name: "Oferta de Navidad" });
+    expect(byId.get(refused.id)).toMatchObject({
+      status: "FAILED",
+      appErrorCode: "RATE_LIMIT_EXCEEDED",
+      broadcast: { id: ours.id, name: "Oferta de Navidad" },
+    });
+    expect(byId.get(foreign.id)!.broadcast).toBeNull();
+    expect(JSON.stringify(listed)).not.toContain("idempotencyKey");
+  });
+});
+
 describe("admin audit page: filters and CSV export", () => {
   it("filters by bakery, actor and action, and exports the filtered entries as CSV", async () => {
     const admin = callerAs(db, await createAdmin(db));

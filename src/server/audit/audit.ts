@@ -110,6 +110,12 @@ export async function auditLogCsv({ db, filters }: { db: Db; filters: AuditFilte
  * Every send is in the message log (messages and their status history), not copied into the audit trail: this is
  * the log as the audit page shows it to an admin, newest first, one bakery or all. The recipient's number is shown
  * by its last three digits only; the owner's Messages page has the rest.
+ *
+ * A broadcast's send links to its broadcast through the recipient row, which holds only the recipient's latest
+ * attempt: an attempt Meta refused at once with a pacing code (the recipient was offered again later), or one
+ * offered again after no answer came, is no longer that row's. Every attempt's idempotency key names its broadcast
+ * (`broadcast:<broadcast id>:<recipient id>:<attempt>`, src/server/broadcasts/sending.ts), so those are linked by it,
+ * to a broadcast of the same bakery only.
  */
 export async function listSends({ db, tenantId, page, pageSize }: { db: Db; tenantId?: string; page: number; pageSize: number }) {
   const where: Prisma.MessageWhereInput = { direction: "OUTBOUND", tenantId };
@@ -129,12 +135,26 @@ export async function listSends({ db, tenantId, page, pageSize }: { db: Db; tena
         templateName: true,
         status: true,
         appErrorCode: true,
+        idempotencyKey: true,
         tenant: { select: { id: true, name: true } },
         contact: { select: { phoneE164: true } },
         broadcastRecipient: { select: { broadcast: { select: { id: true, name: true } } } },
       },
     }),
   ]);
+  const keyedBroadcastId = (m: (typeof rows)[number]) =>
+    !m.broadcastRecipient && m.source === "broadcast" && m.idempotencyKey?.startsWith("broadcast:")
+      ? (m.idempotencyKey.split(":")[1] ?? null)
+      : null;
+  const keyedIds = [...new Set(rows.map(keyedBroadcastId).filter((id): id is string => Boolean(id)))];
+  const keyed = keyedIds.length
+    ? await db.broadcast.findMany({ where: { id: { in: keyedIds } }, select: { id: true, name: true, tenantId: true } })
+    : [];
+  const broadcastOf = (m: (typeof rows)[number]) => {
+    if (m.broadcastRecipient) return m.broadcastRecipient.broadcast;
+    const found = keyed.find((b) => b.id === keyedBroadcastId(m) && b.tenantId === m.tenant.id);
+    return found ? { id: found.id, name: found.name } : null;
+  };
   return {
     total,
     page,
@@ -151,7 +171,7 @@ export async function listSends({ db, tenantId, page, pageSize }: { db: Db; tena
       tenantId: m.tenant.id,
       tenantName: m.tenant.name,
       recipientEnding: m.contact.phoneE164 && !m.contact.phoneE164.startsWith("erased:") ? m.contact.phoneE164.slice(-3) : null,
-      broadcast: m.broadcastRecipient?.broadcast ?? null,
+      broadcast: broadcastOf(m),
     })),
   };
 }

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetaSimulator } from "@/meta-simulator/server";
 import { createBroadcast, startBroadcast } from "@/server/broadcasts/lifecycle";
 import { planBroadcastChunks, sendBroadcastChunk } from "@/server/broadcasts/sending";
-import { broadcastRates, evaluateAllThresholds } from "@/server/monitoring/delivery-rates";
+import type { Db } from "@/server/db";
+import { broadcastRates, crossing, dailyRates, evaluateAllThresholds } from "@/server/monitoring/delivery-rates";
+import { auditTemplateChange, metaActor } from "@/server/templates/audit";
 import { getThresholds, updateThreshold } from "@/server/monitoring/thresholds";
 import { testDb } from "@/test/db";
 import { callerAs, createAdmin, createTenantWithOwner } from "@/test/fixtures";
@@ -111,6 +113,144 @@ describe("30 days of rates", () => {
     const other = await createTenantWithOwner(testDb());
     const theirs = await callerAs(testDb(), other.owner).bakery.deliveryRates();
     expect(theirs.days.at(-1)).toMatchObject({ sent: 0, deliveryRate: null });
+  });
+});
+
+/**
+ * Meta's decisions on `count` templates of a bakery, written by the templates' own audit writer (webhook actor), then
+ * dated `at` (the writer stamps now; the series reads the entries' dates).
+ */
+async function decided(db: Db, tenantId: string | null, status: "APPROVED" | "REJECTED", at: Date, count = 1) {
+  for (let i = 0; i < count; i += 1) {
+    phoneSeq += 1;
+    const id = `tpl-${Date.now()}-${phoneSeq}`;
+    await auditTemplateChange(db, {
+      actor: metaActor("webhook"),
+      row: {
+        id,
+        name: `oferta_${phoneSeq}`,
+        tenantName: null,
+        language: "es",
+        ownerTenantId: tenantId,
+        status,
+        category: "MARKETING",
+        rejectedReason: status === "REJECTED" ? "INVALID_FORMAT" : null,
+      },
+      before: { status: "PENDING", category: "MARKETING", rejectedReason: null },
+      tenantId,
+    });
+    await db.auditLog.updateMany({ where: { targetId: id }, data: { createdAt: at } });
+  }
+}
+
+describe("30 days of template rejections", () => {
+  it("counts per day the templates Meta rejected of those it decided on, per bakery and for the platform", async () => {
+    const db = testDb();
+    const a = await createTenantWithOwner(db);
+    const b = await createTenantWithOwner(db);
+    // a clock of its own, years ahead: no other file's entries fall in these 30 days
+    const now = new Date("2031-03-20T15:00:00Z");
+    const at = (day: string, time = "10:00:00") => new Date(`${day}T${time}Z`);
+    await decided(db, a.tenant.id, "APPROVED", at("2031-03-17"), 4);
+    await decided(db, a.tenant.id, "REJECTED", at("2031-03-17", "23:59:00"));
+    await decided(db, a.tenant.id, "APPROVED", at("2031-03-19"), 3);
+    await decided(db, a.tenant.id, "REJECTED", at("2031-03-19", "00:00:00"), 2);
+    await decided(db, a.tenant.id, "REJECTED", at("2031-03-20", "09:00:00"));
+    await decided(db, a.tenant.id, "APPROVED", at("2031-02-19")); // the first of the 30 days
+    await decided(db, a.tenant.id, "REJECTED", at("2031-02-18", "23:59:59")); // the day before: not in the series
+    await decided(db, b.tenant.id, "REJECTED", at("2031-03-19"), 2);
+    await decided(db, null, "APPROVED", at("2031-03-19")); // a platform template: the platform's series only
+    // other template changes are not decisions
+    await db.auditLog.create({
+      data: {
+        actorLabel: "Meta (sync)",
+        action: "template.category_changed",
+        tenantId: a.tenant.id,
+        targetType: "template",
+        createdAt: at("2031-03-19"),
+      },
+    });
+    await db.auditLog.create({
+      data: {
+        actorLabel: "Meta (webhook)",
+        action: "template.status_changed",
+        tenantId: a.tenant.id,
+        targetType: "template",
+        createdAt: at("2031-03-18"),
+      },
+    });
+
+    const series = await dailyRates({ db, tenantId: a.tenant.id, now });
+    expect(series).toHaveLength(30);
+    expect(series[0]!.day).toBe("2031-02-19");
+    const byDay = (days: typeof series) =>
+      Object.fromEntries(
+        days.filter((d) => d.templatesDecided > 0).map((d) => [d.day, [d.templatesRejected, d.templatesDecided, d.templateRejectionRate]]),
+      );
+    expect(byDay(series)).toEqual({
+      "2031-02-19": [0, 1, 0],
+      "2031-03-17": [1, 5, 0.2],
+      "2031-03-19": [2, 5, 0.4],
+      "2031-03-20": [1, 1, 1],
+    });
+    expect(series.find((d) => d.day === "2031-03-18")).toMatchObject({ templatesDecided: 0, templateRejectionRate: null });
+
+    expect(byDay(await dailyRates({ db, tenantId: b.tenant.id, now }))).toEqual({ "2031-03-19": [2, 2, 1] });
+    expect(byDay(await dailyRates({ db, now }))).toEqual({
+      "2031-02-19": [0, 1, 0],
+      "2031-03-17": [1, 5, 0.2],
+      "2031-03-19": [4, 8, 0.5],
+      "2031-03-20": [1, 1, 1],
+    });
+
+    // against the threshold (above 20%, at least 5 decided): 20% on the 17th is not over it, 40% of 5 on the 19th
+    // is, 100% of 1 today is under the minimum sample
+    const thresholds = await getThresholds({ db });
+    expect(thresholds.template_rejection_rate).toMatchObject({ threshold: 0.2, minSample: 5, direction: "above" });
+    const judged = series
+      .filter((d) => d.templateRejectionRate !== null)
+      .map((d) => [d.day, crossing(thresholds, "template_rejection_rate", d.templatesRejected, d.templatesDecided) !== null]);
+    expect(judged).toEqual([
+      ["2031-02-19", false],
+      ["2031-03-17", false],
+      ["2031-03-19", true],
+      ["2031-03-20", false],
+    ]);
+  });
+
+  it("reaches the owner's and the admin's charts through their procedures, the bakery from the session", async () => {
+    const db = testDb();
+    const mine = await createTenantWithOwner(db);
+    const other = await createTenantWithOwner(db);
+    const admin = await createAdmin(db);
+    await decided(db, mine.tenant.id, "REJECTED", new Date());
+    await decided(db, mine.tenant.id, "APPROVED", new Date());
+    const owner = await callerAs(db, mine.owner).bakery.deliveryRates();
+    expect(owner.days.at(-1)).toMatchObject({ templatesDecided: 2, templatesRejected: 1, templateRejectionRate: 0.5 });
+    expect(owner.thresholds.template_rejection_rate).toMatchObject({ threshold: 0.2, minSample: 5, direction: "above" });
+    const forAdmin = await callerAs(db, admin).admin.deliveryRates({ tenantId: mine.tenant.id });
+    expect(forAdmin.days.at(-1)).toMatchObject({ templatesDecided: 2, templatesRejected: 1 });
+    expect((await callerAs(db, other.owner).bakery.deliveryRates()).days.at(-1)).toMatchObject({
+      templatesDecided: 0,
+      templateRejectionRate: null,
+    });
+  });
+});
+
+describe("a day's read rate", () => {
+  it("is not final, so never judged, until the read window has passed after the day ended", async () => {
+    const now = new Date("2031-03-20T15:00:00Z");
+    const series = await dailyRates({ db: testDb(), now });
+    expect(series.slice(-3).map((d) => [d.day, d.readJudged])).toEqual([
+      ["2031-03-18", true],
+      ["2031-03-19", false],
+      ["2031-03-20", false],
+    ]);
+    // the day before yesterday becomes final at midnight plus the window: 2031-03-20T00:00 for the 18th
+    const atMidnight = await dailyRates({ db: testDb(), now: new Date("2031-03-20T00:00:00Z") });
+    expect(atMidnight.find((d) => d.day === "2031-03-18")!.readJudged).toBe(true);
+    const justBefore = await dailyRates({ db: testDb(), now: new Date("2031-03-19T23:59:59Z") });
+    expect(justBefore.find((d) => d.day === "2031-03-18")!.readJudged).toBe(false);
   });
 });
 

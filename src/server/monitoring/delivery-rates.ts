@@ -199,21 +199,46 @@ export type DailyRates = {
   read: number;
   optedOut: number;
   apiErrors: number;
-  /** null when nothing was sent that day */
+  /** templates Meta decided on that day (approved or rejected, from the audit trail) and of them the rejected */
+  templatesDecided: number;
+  templatesRejected: number;
+  /** null when nothing was sent (no template decided) that day */
   deliveryRate: number | null;
   readRate: number | null;
   optOutRate: number | null;
   apiErrorRate: number | null;
+  templateRejectionRate: number | null;
+  /**
+   * false while the day's read rate is not final: the day is not over, or its last messages are younger than the
+   * read window (people read later), so it is shown but never judged against the threshold.
+   */
+  readJudged: boolean;
 };
+
+/** How long after a message its read rate is final (the same window a broadcast's read rate waits). */
+export const readWindowMs = readRateAfterMs;
 
 /**
  * The last `days` UTC days (today included) of outbound messages, for charts: one bakery's (tenantId) or the
  * platform's; days without sends are there with null rates. Opt-outs are the bakery's contacts who opted out that day.
+ * Template decisions are the audit trail's template.approved / template.rejected entries of that day (the bakery's,
+ * or every one on the platform's series, platform templates included): a template rejected, rewritten and approved
+ * counts once each day Meta decided on it.
  */
 export async function dailyRates({ db, tenantId, days = 30, now = new Date() }: { db: Db; tenantId?: string; days?: number; now?: Date }) {
   const tenant = tenantId ?? null;
   const rows = await db.$queryRaw<
-    { day: string; sent: number; failed: number; delivered: number; read: number; api_errors: number; opted_out: number }[]
+    {
+      day: string;
+      sent: number;
+      failed: number;
+      delivered: number;
+      read: number;
+      api_errors: number;
+      opted_out: number;
+      decided: number;
+      rejected: number;
+    }[]
   >`
     WITH days AS (
       SELECT generate_series(date_trunc('day', ${now}::timestamp) - make_interval(days => ${days - 1}), date_trunc('day', ${now}::timestamp),
@@ -236,11 +261,19 @@ export async function dailyRates({ db, tenantId, days = 30, now = new Date() }: 
       WHERE c."optedOutAt" >= date_trunc('day', ${now}::timestamp) - make_interval(days => ${days - 1})
         AND (${tenant}::text IS NULL OR c."tenantId" = ${tenant})
       GROUP BY 1
+    ), decisions AS (
+      SELECT date_trunc('day', a."createdAt") AS day, count(*)::int AS decided,
+             count(*) FILTER (WHERE a."action" = 'template.rejected')::int AS rejected
+      FROM "audit_logs" a
+      WHERE a."action" IN ('template.approved', 'template.rejected')
+        AND a."createdAt" >= date_trunc('day', ${now}::timestamp) - make_interval(days => ${days - 1})
+        AND (${tenant}::text IS NULL OR a."tenantId" = ${tenant})
+      GROUP BY 1
     )
     SELECT to_char(d.day, 'YYYY-MM-DD') AS day, COALESCE(s.sent, 0) AS sent, COALESCE(s.failed, 0) AS failed,
            COALESCE(s.delivered, 0) AS delivered, COALESCE(s.read, 0) AS read, COALESCE(s.api_errors, 0) AS api_errors,
-           COALESCE(o.opted_out, 0) AS opted_out
-    FROM days d LEFT JOIN sends s ON s.day = d.day LEFT JOIN optouts o ON o.day = d.day
+           COALESCE(o.opted_out, 0) AS opted_out, COALESCE(t.decided, 0) AS decided, COALESCE(t.rejected, 0) AS rejected
+    FROM days d LEFT JOIN sends s ON s.day = d.day LEFT JOIN optouts o ON o.day = d.day LEFT JOIN decisions t ON t.day = d.day
     ORDER BY d.day`;
   const share = (hits: number, sample: number) => (sample > 0 ? hits / sample : null);
   return rows.map((r): DailyRates => ({
@@ -251,10 +284,15 @@ export async function dailyRates({ db, tenantId, days = 30, now = new Date() }: 
     read: r.read,
     optedOut: r.opted_out,
     apiErrors: r.api_errors,
+    templatesDecided: r.decided,
+    templatesRejected: r.rejected,
     deliveryRate: share(r.sent - r.failed, r.sent),
     readRate: share(r.read, r.delivered),
     optOutRate: share(r.opted_out, r.sent),
     apiErrorRate: share(r.api_errors, r.sent),
+    templateRejectionRate: share(r.rejected, r.decided),
+    // the day's last message was sent by its end: final once the read window has passed after that
+    readJudged: Date.parse(`${r.day}T00:00:00Z`) + 86400_000 + readWindowMs <= now.getTime(),
   }));
 }
 
