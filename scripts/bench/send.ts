@@ -2,7 +2,8 @@
  * `npm run bench:send`: sends BENCH_SENDS template messages through the real send service (sendMessage) to the
  * Meta simulator (its own process, throughput limit raised, pair-rate limit off, no webhooks) on real Postgres,
  * BENCH_CONCURRENCY at a time. Prints messages/s, p50/p99 per send and database round-trips per send (every
- * query Prisma sends, counted through its query event), for both ways of calling it: one call per message
+ * query the pg driver sends, BEGIN and COMMIT included, counted on its Client: Prisma's query log event would add
+ * its own cost to every query, which production does not pay), for both ways of calling it: one call per message
  * (UI, REST: loads the sending number each time) and with a preloaded sending number (broadcasts).
  * First the floor: the same template sends to the simulator alone (plain fetch, no Recado code), measured in the
  * same run; each mode then prints its rate as a share of it ("… = 31% of the simulator alone"). On one machine
@@ -12,6 +13,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "../../src/generated/prisma/client";
 import { createDatabase, defaultServerUrl, dropDatabase, uniqueDatabaseName } from "../lib/database";
 import { applyMigrations } from "../lib/migrate";
@@ -103,6 +105,11 @@ try {
   });
 
   let queries = 0;
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    queries += 1;
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
   // BENCH_NAMED_STATEMENTS=1: an experiment, not how src/server/db.ts connects: each SQL text becomes a named
   // prepared statement per connection (the adapter's statementNameGenerator), so Postgres parses it once
   const statementNames = new Map<string, string>();
@@ -115,10 +122,6 @@ try {
     : undefined;
   const db = new PrismaClient({
     adapter: new PrismaPg({ connectionString: databaseUrl, max: poolMax }, { statementNameGenerator }),
-    log: [{ emit: "event", level: "query" }],
-  });
-  db.$on("query", () => {
-    queries += 1;
   });
   const { sendMessage, loadSendingNumber } = await import("../../src/server/messaging/send");
   const { throughputLimits } = await import("../../src/server/throughput/pacing");
