@@ -2,7 +2,8 @@
  * `npm run bench:send`: sends BENCH_SENDS template messages through the real send service (sendMessage) to the
  * Meta simulator (its own process, throughput limit raised, pair-rate limit off, no webhooks) on real Postgres,
  * BENCH_CONCURRENCY at a time. Prints messages/s, p50/p99 per send and database round-trips per send (every
- * query Prisma sends, counted through its query event), for both ways of calling it: one call per message
+ * query the pg driver sends, BEGIN and COMMIT included, counted on its Client: Prisma's query log event would add
+ * its own cost to every query, which production does not pay), for both ways of calling it: one call per message
  * (UI, REST: loads the sending number each time) and with a preloaded sending number (broadcasts).
  * First the floor: the same template sends to the simulator alone (plain fetch, no Recado code), measured in the
  * same run; each mode then prints its rate as a share of it ("… = 31% of the simulator alone"). On one machine
@@ -10,7 +11,9 @@
  * DATABASE_URL (a server URL) defaults to postgresql://postgres@127.0.0.1:5432/postgres; a database is created and dropped.
  */
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "../../src/generated/prisma/client";
 import { createDatabase, defaultServerUrl, dropDatabase, uniqueDatabaseName } from "../lib/database";
 import { applyMigrations } from "../lib/migrate";
@@ -51,6 +54,40 @@ async function waitForSim() {
   throw new Error("the simulator did not start");
 }
 
+/** CPU time (user + system, ms) of the processes whose pid passes `keep`, read from /proc/<pid>/stat (Linux). */
+const clockTicksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+function cpuMsOf(keep: (pid: number, pgid: number) => boolean): number {
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15
+      if (keep(pid, Number(fields[2]))) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return ticks / clockTicksPerMs;
+}
+/**
+ * CPU-ms so far of this process, of the simulator (its process group) and of the Postgres backends connected to
+ * this run's database (a backend opened meanwhile starts at 0, so after − before stays right).
+ */
+function cpuNow(backendPids: Set<number>) {
+  const own = process.cpuUsage();
+  return {
+    app: (own.user + own.system) / 1000,
+    sim: cpuMsOf((_, pgid) => pgid === sim.pid),
+    db: cpuMsOf((pid) => backendPids.has(pid)),
+  };
+}
+type CpuSample = ReturnType<typeof cpuNow>;
+const cpuLine = (label: string, before: CpuSample, after: CpuSample, n: number, seconds: number) =>
+  `bench:send ${label}: CPU-ms per send: app ${((after.app - before.app) / n).toFixed(3)}, Postgres ${((after.db - before.db) / n).toFixed(3)}, ` +
+  `simulator ${((after.sim - before.sim) / n).toFixed(3)} (of ${(2000).toFixed(0)} CPU-ms per wall second on 2 cores: ` +
+  `${((after.app - before.app + after.db - before.db + after.sim - before.sim) / seconds / 20).toFixed(0)}% used by these three)`;
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 try {
@@ -68,12 +105,23 @@ try {
   });
 
   let queries = 0;
-  const db = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolMax }),
-    log: [{ emit: "event", level: "query" }],
-  });
-  db.$on("query", () => {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     queries += 1;
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+  // BENCH_NAMED_STATEMENTS=1: an experiment, not how src/server/db.ts connects: each SQL text becomes a named
+  // prepared statement per connection (the adapter's statementNameGenerator), so Postgres parses it once
+  const statementNames = new Map<string, string>();
+  const statementNameGenerator = process.env.BENCH_NAMED_STATEMENTS
+    ? (query: { sql: string }) => {
+        let name = statementNames.get(query.sql);
+        if (!name) statementNames.set(query.sql, (name = `bench_${statementNames.size}`));
+        return name;
+      }
+    : undefined;
+  const db = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolMax }, { statementNameGenerator }),
   });
   const { sendMessage, loadSendingNumber } = await import("../../src/server/messaging/send");
   const { throughputLimits } = await import("../../src/server/throughput/pacing");
@@ -111,6 +159,12 @@ try {
     });
   }
 
+  // the Postgres backends of this run's pool, for their CPU time: open them all now (the warm-up used one or two)
+  await Promise.all(Array.from({ length: poolMax }, () => db.$queryRaw`SELECT 1 AS one FROM pg_sleep(0.05)`));
+  const backendPids = new Set(
+    (await db.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`).map((r) => r.pid),
+  );
+
   // the floor: the same template sends to the simulator alone (plain fetch, no Recado code, same concurrency)
   const floorBody = (i: number) =>
     JSON.stringify({
@@ -125,6 +179,7 @@ try {
     });
   let floorNext = 0;
   let floorFailures = 0;
+  const floorCpu = cpuNow(backendPids);
   const floorStarted = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -140,10 +195,12 @@ try {
       }
     }),
   );
-  const floorRate = sends / ((performance.now() - floorStarted) / 1000);
+  const floorSeconds = (performance.now() - floorStarted) / 1000;
+  const floorRate = sends / floorSeconds;
   console.log(
     `bench:send simulator alone: ${sends} template sends, concurrency ${concurrency} → ${floorRate.toFixed(0)} messages/s, ${floorFailures} failed`,
   );
+  console.log(cpuLine("simulator alone", floorCpu, cpuNow(backendPids), sends, floorSeconds));
 
   for (const mode of ["per call (UI, REST)", "preloaded sending number (broadcasts)"] as const) {
     const offset = mode.startsWith("per") ? 0 : sends;
@@ -152,6 +209,9 @@ try {
     let next = 0;
     let failures = 0;
     queries = 0;
+    const cpuBefore = cpuNow(backendPids);
+    // BENCH_MARKS=1: the mode's window on the monotonic clock (µs), to cut a CPU profile (node --cpu-prof) to it
+    if (process.env.BENCH_MARKS) console.log(`bench:send mark ${mode} start ${process.hrtime.bigint() / 1000n}`);
     const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -177,6 +237,8 @@ try {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuNow(backendPids);
+    if (process.env.BENCH_MARKS) console.log(`bench:send mark ${mode} end ${process.hrtime.bigint() / 1000n}`);
     latencies.sort((a, b) => a - b);
     console.log(
       `bench:send ${mode}: ${sends} sends, concurrency ${concurrency}, pool ${poolMax} → ${(sends / seconds).toFixed(0)} messages/s, ` +
@@ -187,6 +249,7 @@ try {
       `bench:send ${mode}: ${(sends / seconds).toFixed(0)} msg/s = ${((100 * sends) / seconds / floorRate).toFixed(1)}% ` +
         `of the simulator alone (${floorRate.toFixed(0)} msg/s), ${(queries / sends).toFixed(2)} DB round-trips per send`,
     );
+    console.log(cpuLine(mode, cpuBefore, cpuAfter, sends, seconds));
   }
   const stored = await db.message.count({ where: { wamid: { not: null } } });
   console.log(`bench:send: ${stored} messages stored with their wamid`);
