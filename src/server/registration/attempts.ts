@@ -161,6 +161,7 @@ export async function attemptRegistration({
         title: `${number.displayPhoneNumber}: registration blocked for 72 hours`,
         message:
           "Meta refused registration: 10 tries in 72 hours were used (error 133016) and the number is blocked for 72 hours. Wait, then use “Complete registration”.",
+        params: { number: number.displayPhoneNumber },
       });
       return {
         outcome: "failed",
