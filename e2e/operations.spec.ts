@@ -181,8 +181,29 @@ test("a broadcast with one failure in five: its rates against the thresholds, th
   await admin.goto("/admin");
   const alert = admin.getByTestId("alerts").locator("li", { hasText: broadcastName });
   await expect(alert).toContainText(owner.bakery);
-  await expect(alert).toContainText("delivery rate 80%, below the 90% threshold");
+  // the alert is worded in the admin's language from its kind and params (issue 16), figures in Spanish format
+  const spanishTitle = new RegExp(`${owner.bakery}, difusión «${broadcastName}»: tasa de entrega del 80\\s%, por debajo del 90\\s%`);
+  await expect(alert.getByTestId("alert-title")).toHaveText(spanishTitle);
+  await expect(alert).toContainText("Mira los códigos de error"); // what to do
   await expect(alert).toContainText("131026"); // what to do: the failures' code in the report
+  await expect(alert).not.toContainText("delivery rate");
+  for (const width of [1280, 390]) {
+    await admin.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await fitsWidth(admin, width);
+    await admin.getByTestId("alerts").screenshot({ path: `test-results/alerts-i18n/admin-overview-alerts-${width}.png` });
+  }
+  // the alerts page (history) words it the same way
+  await admin.goto("/admin/alerts");
+  const alertRow = admin.getByTestId("alert-row").filter({ hasText: broadcastName }).first();
+  await expect(alertRow.getByTestId("alert-title")).toHaveText(spanishTitle);
+  await expect(admin.getByLabel("Tipo")).toContainText("tasa de entrega");
+  for (const width of [1280, 390]) {
+    await admin.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await fitsWidth(admin, width);
+    await admin.screenshot({ path: `test-results/alerts-i18n/admin-alerts-page-${width}.png`, fullPage: true });
+  }
+  await admin.setViewportSize({ width: 1280, height: 900 });
+  await admin.goto("/admin");
 
   // San Juan's 30 days: today's point under the dashed threshold line, and the same in words
   await admin.getByTestId("rates-bakery").selectOption({ label: owner.bakery });

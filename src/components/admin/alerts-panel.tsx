@@ -13,18 +13,51 @@ const tone = { CRITICAL: "red", WARNING: "yellow", INFO: "blue" } as const;
 const severities = ["CRITICAL", "WARNING", "INFO"] as const;
 const statuses = ["open", "acknowledged", "all"] as const;
 type Alert = RouterOutputs["alerts"]["open"][number];
+type AlertTextParams = Record<string, string | number | Date>;
+
+/**
+ * An alert's title and message in the reader's language: `kind.<kind>.title` / `.message` of alerts.json with the
+ * alert's params (ISO dates of keys ending in `At` become dates, formatted in the locale; a missing value reads as
+ * "none" for the messages' select); a kind without wording, or params that do not fit it, shows the stored text.
+ */
+export function useAlertText() {
+  const t = useTranslations("alerts");
+  const te = useTranslations("errors");
+  return (alert: Pick<Alert, "kind" | "title" | "message" | "params">) => {
+    const stored = alert.params && typeof alert.params === "object" && !Array.isArray(alert.params) ? alert.params : null;
+    // an alert raised before alerts carried params, or a kind without wording, reads as it was stored
+    if (!stored || !t.has(`kind.${alert.kind}.title`) || !t.has(`kind.${alert.kind}.message`)) {
+      return { title: alert.title, message: alert.message };
+    }
+    const params: AlertTextParams = {};
+    for (const [key, value] of Object.entries(stored)) {
+      if (value === null || value === undefined) params[key] = "none";
+      else if (key.endsWith("At") && typeof value === "string") params[key] = new Date(value);
+      else if (typeof value === "string" || typeof value === "number") params[key] = value;
+    }
+    // a broadcast stopped by one of our error codes says why in the reader's language (a line without placeholders)
+    if (typeof params.errorCode === "string" && te.has(`code.${params.errorCode}`)) {
+      const line = te.raw(`code.${params.errorCode}`);
+      if (typeof line === "string" && !line.includes("{")) params.reason = line;
+    }
+    return { title: t(`kind.${alert.kind}.title`, params), message: t(`kind.${alert.kind}.message`, params) };
+  };
+}
 
 function AlertBody({ alert }: { alert: Alert }) {
   const t = useTranslations("alerts");
   const format = useFormatter();
+  const text = useAlertText()(alert);
   return (
     <div className="min-w-0">
       <div className="flex flex-wrap items-center gap-2">
         <Badge tone={tone[alert.severity]}>{t(`severity.${alert.severity}`)}</Badge>
-        <span className="text-sm font-semibold">{alert.title}</span>
+        <span className="text-sm font-semibold" data-testid="alert-title">
+          {text.title}
+        </span>
         {alert.occurrences > 1 && <span className="text-xs text-stone-700">{t("times", { count: alert.occurrences })}</span>}
       </div>
-      <p className="mt-1 text-sm text-stone-800">{alert.message}</p>
+      <p className="mt-1 text-sm text-stone-800">{text.message}</p>
       <p className="mt-1 text-xs text-stone-700">
         {t("lastSeen", { when: format.relativeTime(alert.lastSeenAt) })}
         {alert.phoneNumberId && (
@@ -146,7 +179,7 @@ export function AlertsHistory({ initialStatus = "all" }: { initialStatus?: strin
             <option value="">{t("filters.anyKind")}</option>
             {data?.kinds.map((k) => (
               <option key={k} value={k}>
-                {t.has(`kind.${k}`) ? t(`kind.${k}`) : k.replaceAll("_", " ")}
+                {t.has(`kind.${k}.label`) ? t(`kind.${k}.label`) : k.replaceAll("_", " ")}
               </option>
             ))}
           </select>

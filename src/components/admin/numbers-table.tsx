@@ -90,7 +90,7 @@ export function NumbersTable() {
                         {tw(`onboarding.${n.onboarding.state}`)}
                       </p>
                     )}
-                    {numberWarningKeys(n.warnings).map((w) => (
+                    {numberWarningKeys(n.warningCodes).map((w) => (
                       <p key={w} className="mt-1 max-w-xs text-xs text-amber-800">
                         {tw(`warning.${w}`)}
                       </p>

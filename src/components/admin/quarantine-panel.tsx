@@ -10,7 +10,8 @@ import { api } from "@/trpc/react";
 
 /**
  * Quarantined webhook items: why each was set aside, the item as Meta sent it, and a re-run button. The reason is
- * the validator's own technical line (which field, what was expected), shown as written: it names Meta's fields.
+ * worded from its code (`reason.<code>`); its detail is the validator's or the handler's own technical line (which
+ * field, what was expected), shown as written: it names Meta's fields.
  */
 export function QuarantinePanel() {
   const t = useTranslations("admin.quarantine");
@@ -54,7 +55,9 @@ export function QuarantinePanel() {
                   <span className="font-mono text-xs text-stone-600">{item.field}</span>
                   <span className="text-xs text-stone-600">{timeAgo(item.createdAt)}</span>
                 </div>
-                <p className="mt-1 break-words text-sm text-stone-800">{item.quarantineReason}</p>
+                <p className="mt-1 break-words text-sm text-stone-800" data-testid="quarantine-reason">
+                  {t(`reason.${item.reasonCode}`, { attempts: item.reasonParams.attempts, detail: item.reasonParams.detail || "—" })}
+                </p>
                 <details className="mt-1">
                   <summary className="cursor-pointer py-2 text-xs text-stone-600">{t("asReceived")}</summary>
                   <pre className="mt-1 max-h-48 overflow-auto rounded bg-stone-50 p-2 text-xs">{item.rawItem}</pre>

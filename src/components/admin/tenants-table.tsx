@@ -108,7 +108,7 @@ function TenantRowView({ tenant, freeNumbers }: { tenant: TenantRow; freeNumbers
     },
     onError: async (error) => {
       if (error.data?.appCode === "CONFIRMATION_REQUIRED") {
-        setWarnings((error.data.details as { warnings?: string[] } | null)?.warnings ?? [error.message]);
+        setWarnings((error.data.details as { warning_codes?: string[] } | null)?.warning_codes ?? ["other"]);
         return;
       }
       setWarnings(null);

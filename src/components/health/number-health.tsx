@@ -94,6 +94,7 @@ export function NumberHealth({ phoneNumberId }: { phoneNumberId: string }) {
 
 function CheckNowButton({ phoneNumberId }: { phoneNumberId: string }) {
   const t = useTranslations("health.check");
+  const errorMessage = useErrorMessage();
   const utils = api.useUtils();
   const toast = useToast();
   const check = api.health.check.useMutation({
@@ -101,7 +102,7 @@ function CheckNowButton({ phoneNumberId }: { phoneNumberId: string }) {
       await utils.health.number.invalidate();
       toast(r.ok ? "success" : "error", r.ok ? t("changed", { count: r.changed }) : t("failed", { message: r.error ?? "" }));
     },
-    onError: (e) => toast("error", e.message),
+    onError: (e) => toast("error", errorMessage(e)),
   });
   return (
     <button
@@ -115,8 +116,35 @@ function CheckNowButton({ phoneNumberId }: { phoneNumberId: string }) {
   );
 }
 
+/**
+ * A registration attempt's outcome in the reader's language, from its code (health.json `attemptMessage.<code>`);
+ * a failure caused by one of our error codes says it with that code's line (errors.json), else with Meta's words.
+ */
+function useAttemptText() {
+  const t = useTranslations("health");
+  const te = useTranslations("errors");
+  return (outcome: AttemptOutcome) => {
+    if (!t.has(`attemptMessage.${outcome.code}`)) return outcome.message;
+    const params: Record<string, string | Date> = {};
+    for (const [key, value] of Object.entries(outcome.params ?? {})) {
+      if (value === null || value === undefined) continue;
+      params[key] = key.endsWith("At") ? new Date(String(value)) : String(value);
+    }
+    const code = params.errorCode;
+    if (typeof code === "string" && te.has(`code.${code}`)) {
+      const line = te.raw(`code.${code}`);
+      if (typeof line === "string" && !line.includes("{")) params.detail = line;
+    }
+    // the detail sits inside a sentence: without its own closing full stop
+    params.detail = typeof params.detail === "string" ? params.detail.replace(/\.\s*$/, "") : "—";
+    return t(`attemptMessage.${outcome.code}`, params);
+  };
+}
+
 function RegistrationBanner({ view }: { view: View }) {
   const t = useTranslations("health");
+  const errorMessage = useErrorMessage();
+  const attemptText = useAttemptText();
   const format = useFormatter();
   const utils = api.useUtils();
   const toast = useToast();
@@ -127,7 +155,7 @@ function RegistrationBanner({ view }: { view: View }) {
       setOutcome(r);
       await utils.health.number.invalidate();
     },
-    onError: (e) => toast("error", t("banner.notTried", { message: e.message })),
+    onError: (e) => toast("error", t("banner.notTried", { message: errorMessage(e) })),
   });
   const reset = api.health.resetOnboarding.useMutation({
     onSuccess: async () => {
@@ -136,7 +164,7 @@ function RegistrationBanner({ view }: { view: View }) {
       await utils.health.number.invalidate();
       toast("success", t("banner.resetDone"));
     },
-    onError: (e) => toast("error", e.message),
+    onError: (e) => toast("error", errorMessage(e)),
   });
 
   const o = view.onboarding;
@@ -183,7 +211,7 @@ function RegistrationBanner({ view }: { view: View }) {
           <p className="text-xs">{details.join(" · ")}</p>
           {outcome && (
             <p className="mt-2 rounded-md bg-white/70 px-3 py-2 text-sm" data-testid="registration-outcome" role="status">
-              <strong>{t("banner.lastAttempt")}</strong> {outcome.message}
+              <strong>{t("banner.lastAttempt")}</strong> {attemptText(outcome)}
               {outcome.metaCode
                 ? ` ${t("banner.metaCode", { code: `${outcome.metaCode}${outcome.metaSubcode ? `/${outcome.metaSubcode}` : ""}` })}`
                 : ""}

@@ -23,6 +23,7 @@ export async function markAccountTokenInvalid({ db, businessAccountId, reason }:
         ? "Meta refused the system-user token of the shared account (error 190): no bakery on it can send. Replace META_ACCESS_TOKEN and restart."
         : "Meta refused this bakery's WhatsApp token (error 190): it cannot send until the owner reconnects WhatsApp in Settings.",
     details: { wabaId: account.wabaId, reason: reason.slice(0, 500) },
+    params: { scope: account.kind === "MASTER" ? "shared" : "own", account: account.name },
   });
   return account;
 }

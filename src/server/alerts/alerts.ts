@@ -1,18 +1,51 @@
 /**
  * Admin alerts. A problem that repeats while its alert is still open bumps that alert (occurrences, lastSeenAt)
  * instead of opening another, so a flood of bad webhooks is one alert with a counter, not ten thousand.
+ *
+ * Each alert has a kind from `alertKinds` and `params` (what it mentions: names, figures, thresholds, dates as ISO
+ * text). The UI words it from messages/<locale>/alerts.json (`kind.<kind>.title` / `.message`) with those params;
+ * `title` and `message` are the English text kept for the REST and metrics consumers and as the fallback.
  */
 import type { AlertSeverity } from "@/generated/prisma/enums";
 import type { Prisma } from "@/generated/prisma/client";
 import { writeAudit, type Actor } from "@/server/audit/audit";
 import type { Db } from "@/server/db";
 
+/** The delivery metrics that raise `metric_<name>` alerts (the same list as monitoring/thresholds.ts `metricNames`). */
+export const alertMetricNames = ["delivery_rate", "read_rate", "opt_out_rate", "api_error_rate", "template_rejection_rate"] as const;
+
+/** Every kind of alert the server raises; each has its wording in messages/<locale>/alerts.json. */
+export const alertKinds = [
+  "token_invalid",
+  "broadcast_stopped",
+  "quality_guard",
+  "quality_dropped",
+  "number_status",
+  "number_stuck",
+  "account_update",
+  "name_rejected",
+  "account_alert",
+  "account_review",
+  "spend_cap_reached",
+  "registration_limit",
+  "webhook_item_quarantined",
+  "webhook_rejected",
+  ...alertMetricNames.map((m) => `metric_${m}` as const),
+] as const;
+export type AlertKind = (typeof alertKinds)[number];
+
+/** What an alert's wording mentions; dates as ISO text (keys ending in `At`), shares as fractions (0.42). */
+export type AlertParams = Record<string, string | number | null>;
+
 export type RaiseAlertInput = {
-  kind: string;
+  kind: AlertKind;
   severity: AlertSeverity;
+  /** English fallback (REST, metrics, a UI without the kind's wording) */
   title: string;
-  /** plain words: what happened and what to do */
+  /** plain words: what happened and what to do (English fallback, as the title) */
   message: string;
+  /** what title and message mention, for the translated wording */
+  params?: AlertParams;
   /** alerts with the same key collapse while open; defaults to the kind */
   dedupeKey?: string;
   tenantId?: string;
@@ -24,7 +57,13 @@ export async function raiseAlert({ db, ...alert }: { db: Db } & RaiseAlertInput)
   const dedupeKey = alert.dedupeKey ?? alert.kind;
   return db.alert.upsert({
     where: { dedupeKey },
-    update: { occurrences: { increment: 1 }, lastSeenAt: new Date(), message: alert.message, details: alert.details },
+    update: {
+      occurrences: { increment: 1 },
+      lastSeenAt: new Date(),
+      message: alert.message,
+      details: alert.details,
+      params: alert.params,
+    },
     create: { ...alert, dedupeKey },
   });
 }

@@ -427,5 +427,11 @@ export async function stopBroadcast({
     title: `${broadcast.tenant.name}: broadcast "${broadcast.name}" stopped`,
     message: `Every message of its first batch failed (${reason}), so Recado stopped it before it could harm the number. Fix the cause, then the owner can start a new broadcast.`,
     details: { broadcastId, ...details },
+    params: {
+      bakery: broadcast.tenant.name,
+      broadcast: broadcast.name,
+      reason,
+      errorCode: typeof details.appErrorCode === "string" ? details.appErrorCode : null,
+    },
   });
 }

@@ -87,6 +87,13 @@ export async function evaluateQualityGuard({ db, tenantId, now = new Date() }: {
         pausedBroadcasts: paused,
         broadcasts: evidence,
       },
+      params: {
+        bakery: tenant?.name ?? null,
+        number: drop.display,
+        to: drop.newValue,
+        broadcast: broadcasts[0]!.name,
+        paused,
+      },
     });
     raised += 1;
   }

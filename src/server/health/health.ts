@@ -63,6 +63,7 @@ async function alertOnTransition(db: Db, number: NumberRow, field: TrackedHealth
           ? "Quality rating dropped to RED (low): recipients block or report its messages. Pause broadcasts from this number and review what it sends."
           : "Quality rating dropped to YELLOW (medium): recipients are starting to block or report its messages. Review what it sends before it reaches RED.",
       details: { from: previous, to: next },
+      params: { number: number.displayPhoneNumber, from: previous, to: next },
     });
   }
   if (field === "status" && next && alertingStatuses[next] && previous !== next) {
@@ -75,6 +76,7 @@ async function alertOnTransition(db: Db, number: NumberRow, field: TrackedHealth
       title: `${number.displayPhoneNumber} is ${next}`,
       message: `Meta reports the number as ${what}.`,
       details: { from: previous, to: next },
+      params: { number: number.displayPhoneNumber, from: previous, to: next },
     });
   }
 }

@@ -153,6 +153,12 @@ export async function markStuckNumbers({ db, now = new Date() }: { db: Db; now?:
       title: `${number.displayPhoneNumber} is stuck in “${label}”`,
       message: `The number has been in “${label}” for ${hours} hours, longer than it should. Open the number, read its Account Health tab, then use “Complete registration” or “Reset onboarding”.`,
       details: { state: number.onboardingState, since: number.onboardingStateSince.toISOString() },
+      params: {
+        number: number.displayPhoneNumber,
+        state: number.onboardingState,
+        hours,
+        sinceAt: number.onboardingStateSince.toISOString(),
+      },
     });
     stuck.push(number.id);
   }

@@ -123,6 +123,7 @@ async function onAccountUpdate(item: StoredWebhookItem, { db }: { db: Db }) {
       message:
         "Meta changed the standing of this WhatsApp Business Account. Open WhatsApp Manager to read the details and what Meta asks you to do.",
       details: { event, ...(value.details ?? {}) } as Prisma.InputJsonValue,
+      params: { account: item.wabaId ?? "", event },
     });
   }
 }
@@ -158,6 +159,7 @@ export async function applyNameDecision(item: StoredWebhookItem, { db }: { db: D
         tenantId: number.assignment?.tenantId,
         title: `${number.displayPhoneNumber}: display name rejected`,
         message: `Meta rejected the display name (${str(value.rejectionReason) ?? "no reason given"}). Submit another name in WhatsApp Manager; registration cannot finish until one is approved.`,
+        params: { number: number.displayPhoneNumber, reason: str(value.rejectionReason) ?? null },
       });
     }
   }
@@ -182,6 +184,7 @@ async function onAccountAlert(item: StoredWebhookItem, { db }: { db: Db }) {
       title: `Meta alert: ${(str(info.alertType) ?? "account alert").replaceAll("_", " ").toLowerCase()}`,
       message: str(info.alertDescription) ?? "Meta raised an alert on this account. Open WhatsApp Manager for details.",
       details: value as Prisma.InputJsonValue,
+      params: { alertType: str(info.alertType) ?? null, description: str(info.alertDescription) ?? null },
     });
   }
 }
@@ -198,6 +201,7 @@ async function onAccountReview(item: StoredWebhookItem, { db }: { db: Db }) {
       dedupeKey: `account_review:${item.wabaId}`,
       title: `WhatsApp account ${item.wabaId ?? ""} was rejected in review`,
       message: "Meta rejected the account review: its numbers cannot send. Read the reason in WhatsApp Manager and request another review.",
+      params: { account: item.wabaId ?? "" },
     });
   }
 }

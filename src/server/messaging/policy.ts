@@ -73,6 +73,7 @@ export async function spendAllowed({
     title: `${tenant?.name ?? "A bakery"} reached its monthly spend cap`,
     message: `Its messages cost ${formatMicros(Number(spend.spentMicros))} this month (cap ${formatMicros(capMicros)}), so Recado refuses its paid sends until next month. Raise the cap in Costs if the bakery should go on sending.`,
     details: { month, spentMicros: Number(spend.spentMicros), capCents: spend.capCents },
+    params: { bakery: tenant?.name ?? null, spentEuros: Number(spend.spentMicros) / 1e6, capEuros: capMicros / 1e6, month },
   });
   throw new AppError(
     "SPEND_CAP_REACHED",

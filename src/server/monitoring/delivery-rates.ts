@@ -94,6 +94,14 @@ async function alertCrossing(
     title: `${scope.where}: ${t.label.toLowerCase()} ${percent(c.figure)}, ${comparison} the ${percent(t.threshold)} threshold`,
     message: `${t.label} ${percent(c.figure)} over ${c.sample} ${t.unit} (threshold: ${comparison} ${percent(t.threshold)}). ${t.advice}`,
     details: { metric: c.metric, figure: c.figure, threshold: t.threshold, sample: c.sample, ...scope.details },
+    params: {
+      bakery: scope.details.tenantName ?? null,
+      broadcast: scope.details.broadcastName ?? null,
+      number: scope.details.phoneNumber ?? null,
+      figure: c.figure,
+      threshold: t.threshold,
+      sample: c.sample,
+    },
   });
 }
 

@@ -77,6 +77,9 @@ describe("assigning numbers to bakeries", () => {
     expect(error.details.warnings).toEqual(["This number is banned by WhatsApp: nothing sent from it will be delivered."]);
     const pendingError = await failure(assignPhoneNumber({ db, actor, tenantId: tenant.id, phoneNumberId: pending.id }));
     expect((pendingError.details.warnings as string[])[0]).toContain("not registered with the Cloud API yet");
+    // the UI words them from these codes (admin.json warning.<code>), not from the English sentences
+    expect(error.details.warning_codes).toEqual(["banned"]);
+    expect(pendingError.details.warning_codes).toEqual(["notRegistered"]);
     expect((await db.whatsAppSettings.findUniqueOrThrow({ where: { tenantId: tenant.id } })).phoneNumberId).toBeNull();
 
     await assignPhoneNumber({ db, actor, tenantId: tenant.id, phoneNumberId: pending.id, acknowledgeWarnings: true });

@@ -16,17 +16,29 @@ type NumberState = {
 };
 
 /** Why assigning this number deserves a second look; empty when it can send today. */
-export function assignmentWarnings(number: NumberState): string[] {
-  const warnings: string[] = [];
-  if (number.status === "BANNED") warnings.push("This number is banned by WhatsApp: nothing sent from it will be delivered.");
+/** Why assigning a number deserves a second look, as codes the UI words (admin.json `warning.<code>`). */
+export type AssignmentWarningCode = "banned" | "notRegistered" | "blocked";
+
+const assignmentWarningText: Record<AssignmentWarningCode, string> = {
+  banned: "This number is banned by WhatsApp: nothing sent from it will be delivered.",
+  notRegistered: "This number is not registered with the Cloud API yet: sends will fail until its registration completes.",
+  blocked: "Meta reports this number as blocked from sending (health status BLOCKED).",
+};
+
+export function assignmentWarningCodes(number: NumberState): AssignmentWarningCode[] {
+  const codes: AssignmentWarningCode[] = [];
+  if (number.status === "BANNED") codes.push("banned");
   if (number.platformType === "NOT_APPLICABLE" || number.status === "PENDING" || number.codeVerificationStatus === "NOT_VERIFIED") {
-    warnings.push("This number is not registered with the Cloud API yet: sends will fail until its registration completes.");
+    codes.push("notRegistered");
   }
   // BLOCKED health is the consequence of the two above when they apply; say it only when it is the news
-  if (number.healthStatus === "BLOCKED" && warnings.length === 0) {
-    warnings.push("Meta reports this number as blocked from sending (health status BLOCKED).");
-  }
-  return warnings;
+  if (number.healthStatus === "BLOCKED" && codes.length === 0) codes.push("blocked");
+  return codes;
+}
+
+/** The same warnings in English, for the REST answer and the audit trail. */
+export function assignmentWarnings(number: NumberState): string[] {
+  return assignmentWarningCodes(number).map((code) => assignmentWarningText[code]);
 }
 
 const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
@@ -77,6 +89,7 @@ export async function assignPhoneNumber({
       if (warnings.length > 0 && !acknowledgeWarnings) {
         throw new AppError("CONFIRMATION_REQUIRED", `${number.displayPhoneNumber} cannot send yet. Confirm to assign it anyway.`, {
           warnings,
+          warning_codes: assignmentWarningCodes(number),
         });
       }
 

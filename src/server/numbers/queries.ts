@@ -1,6 +1,6 @@
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
-import { assignmentWarnings } from "@/server/numbers/assignment";
+import { assignmentWarningCodes, assignmentWarnings } from "@/server/numbers/assignment";
 import { onboardingStateText } from "@/server/health/onboarding";
 
 /** The shared account's numbers as the admin sees them, with the bakery holding each. */
@@ -26,6 +26,7 @@ export async function listMasterPhoneNumbers({ db }: { db: Db }) {
       healthStatus: n.healthStatus,
       platformType: n.platformType,
       warnings: assignmentWarnings(n),
+      warningCodes: assignmentWarningCodes(n),
       assignedTo: n.assignment ? { tenantId: n.assignment.tenantId, tenantName: n.assignment.tenant.name } : null,
       lastSyncedAt: n.lastSyncedAt,
       onboarding: n.onboardingState

@@ -48,13 +48,31 @@ export type RegistrationAttemptResult = {
    * health_unknown: the health reading failed, nothing was called. failed: needs a person.
    */
   outcome: "registered" | "already_registered" | "pending_provisioning" | "budget_exhausted" | "health_unknown" | "failed";
-  /** plain words for the admin: what happened and what happens next */
+  /** what happened and what happens next, as a key of messages/<locale>/health.json `attemptMessage.<code>` */
+  code: RegistrationMessageCode;
+  /** what the wording mentions: `nextSlotAt` (ISO), `detail` (the reading's or Meta's own words), `errorCode` */
+  params?: Record<string, string | number | null>;
+  /** the same in English, for the REST consumers and the audit trail */
   message: string;
   retryable: boolean;
   metaCode?: number;
   metaSubcode?: number;
   nextSlotAt?: string;
 };
+
+export const registrationMessageCodes = [
+  "health_unknown",
+  "already_registered",
+  "budget_exhausted",
+  "pending_provisioning",
+  "limit_reached",
+  "not_verified",
+  "pin_mismatch",
+  "failed",
+  "accepted",
+  "registered",
+] as const;
+export type RegistrationMessageCode = (typeof registrationMessageCodes)[number];
 
 function registrationPin(): string {
   const pin = getEnv().META_REGISTRATION_PIN;
@@ -85,6 +103,8 @@ export async function attemptRegistration({
     return {
       outcome: "health_unknown",
       retryable: true,
+      code: "health_unknown",
+      params: { detail: health.ok ? decision.detail : health.error.message },
       message: `Could not read the number's state from Meta, so registration was not tried: ${health.ok ? decision.detail : health.error.message}`,
     };
   }
@@ -92,6 +112,7 @@ export async function attemptRegistration({
     return {
       outcome: "already_registered",
       retryable: false,
+      code: "already_registered",
       message: "The number is already registered on the Cloud API. Nothing to do.",
     };
   }
@@ -102,6 +123,8 @@ export async function attemptRegistration({
       outcome: "budget_exhausted",
       retryable: true,
       nextSlotAt: budget.nextSlotAt.toISOString(),
+      code: "budget_exhausted",
+      params: { nextSlotAt: budget.nextSlotAt.toISOString() },
       message: `Meta allows 10 registration tries in 72 hours and all are used. Next try possible after ${budget.nextSlotAt.toISOString().slice(0, 16).replace("T", " ")} UTC.`,
     };
   }
@@ -144,6 +167,7 @@ export async function attemptRegistration({
         retryable: true,
         metaCode,
         metaSubcode,
+        code: "pending_provisioning",
         message:
           "Meta has not finished preparing the number (display name still under review). Recado tries again on its own with growing waits; nothing to do now.",
       };
@@ -161,12 +185,14 @@ export async function attemptRegistration({
         title: `${number.displayPhoneNumber}: registration blocked for 72 hours`,
         message:
           "Meta refused registration: 10 tries in 72 hours were used (error 133016) and the number is blocked for 72 hours. Wait, then use “Complete registration”.",
+        params: { number: number.displayPhoneNumber },
       });
       return {
         outcome: "failed",
         retryable: false,
         metaCode,
         metaSubcode,
+        code: "limit_reached",
         message: "Meta blocked registration for 72 hours after 10 tries (error 133016). Wait 72 hours, then try again.",
       };
     }
@@ -185,11 +211,14 @@ export async function attemptRegistration({
         "The two-step verification PIN does not match the number's PIN: set META_REGISTRATION_PIN to it (or reset the PIN in WhatsApp Manager).",
       133016: "",
     };
+    const code: RegistrationMessageCode = metaCode === 133006 ? "not_verified" : metaCode === 133005 ? "pin_mismatch" : "failed";
     return {
       outcome: "failed",
       retryable: false,
       metaCode,
       metaSubcode,
+      code,
+      params: code === "failed" ? { errorCode: error.code, detail: error.message } : undefined,
       message: (metaCode !== undefined && advice[metaCode]) || `Registration failed: ${error.message}`,
     };
   }
@@ -201,12 +230,14 @@ export async function attemptRegistration({
     return {
       outcome: "registered",
       retryable: false,
+      code: "accepted",
       message: "Meta accepted the registration; the number shows as connected once Meta finishes (usually within minutes).",
     };
   }
   return {
     outcome: "registered",
     retryable: false,
+    code: "registered",
     message: "Registered: the number is connected to the WhatsApp Cloud API and can send messages.",
   };
 }

@@ -314,6 +314,8 @@ describe("admins re-run a quarantined item", () => {
     expect(listed.total).toBeGreaterThanOrEqual(1);
     expect(listed.items.find((i) => i.id === failed.id)).toMatchObject({
       quarantineReason: expect.stringContaining("bug before the fix"),
+      reasonCode: "processing_failed",
+      reasonParams: { attempts: webhookProcessing.maxAttempts, detail: expect.stringContaining("bug before the fix") },
       rawItem: expect.stringContaining("run"),
     });
 

@@ -129,6 +129,7 @@ export async function processWebhookItems({
       message:
         `${exhausted.length} webhook item(s) could not be processed after ${webhookProcessing.maxAttempts} attempts and are in quarantine. ` +
         "Open Admin → Overview → Quarantined webhook items to read the reason and the item, and re-run it once the cause is fixed.",
+      params: { count: exhausted.length, attempts: webhookProcessing.maxAttempts },
     });
   }
   if (failed.length > exhausted.length) console.error(`webhooks: ${failed.length - exhausted.length} item(s) failed and will be retried`);

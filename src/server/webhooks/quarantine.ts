@@ -42,7 +42,32 @@ export async function listQuarantinedItems({ db, limit = 50 }: { db: Db; limit?:
     }),
   ]);
   // the raw item is data for the admin to read, shown as text; cap what one row can carry to the page
-  return { total, items: items.map((i) => ({ ...i, rawItem: JSON.stringify(i.payload, null, 2).slice(0, 4000), payload: undefined })) };
+  return {
+    total,
+    items: items.map((i) => ({
+      ...i,
+      ...quarantineReasonOf(i),
+      rawItem: JSON.stringify(i.payload, null, 2).slice(0, 4000),
+      payload: undefined,
+    })),
+  };
+}
+
+/**
+ * Why an item is in quarantine, as a code the UI words (admin.json `quarantine.reason.<code>`) and its params:
+ * `invalid` — it failed validation when received (`detail`: the validator's line, naming Meta's fields);
+ * `processing_failed` — every processing attempt failed (`attempts`, `detail`: the last error). Read from the
+ * item's kind, attempts and last error, never from the English `quarantineReason` (kept for the audit trail).
+ */
+export type QuarantineReasonCode = "invalid" | "processing_failed";
+
+function quarantineReasonOf(item: { kind: string; attempts: number; lastError: string | null; quarantineReason: string | null }): {
+  reasonCode: QuarantineReasonCode;
+  reasonParams: { attempts: number; detail: string };
+} {
+  if (item.kind === "invalid")
+    return { reasonCode: "invalid", reasonParams: { attempts: item.attempts, detail: item.quarantineReason ?? "" } };
+  return { reasonCode: "processing_failed", reasonParams: { attempts: item.attempts, detail: item.lastError ?? "" } };
 }
 
 export async function rerunQuarantinedItem({

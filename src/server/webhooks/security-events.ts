@@ -28,7 +28,7 @@ export async function recordRefusedWebhook({
   detail?: string;
   now?: Date;
 }) {
-  const kind = "webhook_rejected";
+  const kind = "webhook_rejected" as const;
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   let sourceIp = source.ip === null ? null : canonicalAddress(source.ip);
   let bucket = `${kind}|${sourceIp ?? "unknown"}|${minute.toISOString()}`;
@@ -57,5 +57,6 @@ export async function recordRefusedWebhook({
       "If this keeps happening, check that META_APP_SECRET matches the app secret in Meta's App Dashboard; " +
       "otherwise someone is sending forged events and nothing from them was processed.",
     details: { last_reason: reason, last_source_ip: sourceIp } as Prisma.InputJsonValue,
+    params: {},
   });
 }
