@@ -61,7 +61,11 @@ export function EditBroadcast({ broadcastId, onDone }: { broadcastId: string; on
     ...(d.schedule ? { schedule: d.schedule } : {}),
     scheduled: d.schedule !== null,
   };
-  return <NewBroadcast editing={{ broadcastId, initial, onDone }} />;
+  return (
+    <div data-testid="edit-broadcast-form">
+      <NewBroadcast editing={{ broadcastId, initial, onDone }} />
+    </div>
+  );
 }
 
 export function NewBroadcast({ editing }: { editing?: Editing } = {}) {
