@@ -211,6 +211,7 @@ for (const width of [1280, 390]) {
       await expect(edit.getByRole("combobox", { name: "Idioma" })).toHaveValue("en");
       await expect(edit.getByRole("textbox", { name: /^Texto para/ }).nth(0)).toHaveValue("RR-2027-EN");
       await expect(edit.getByLabel("Los números de un archivo CSV")).toBeChecked();
+      await expect(edit.getByTestId("csv-file-name")).toHaveText("proveedor.csv");
       await edit.getByRole("button", { name: "Dejarla como estaba" }).click();
       await expect(edit).toHaveCount(0);
 

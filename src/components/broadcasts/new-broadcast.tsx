@@ -308,16 +308,25 @@ export function NewBroadcast({ editing }: { editing?: Editing } = {}) {
             />
           )}
           {audienceKind === "csv" && (
-            <input
-              aria-label={t("form.csv")}
-              type="file"
-              accept=".csv,text/csv"
-              className="block w-full text-sm"
-              onChange={async (e) => {
-                const file = e.target.files?.[0];
-                if (file) setCsv({ fileName: file.name, phones: phonesFromCsv(await file.text()) });
-              }}
-            />
+            // the browser's own file button speaks the browser's language: a button of ours, in the user's
+            <div className="flex flex-wrap items-center gap-3">
+              <label className="inline-flex min-h-11 cursor-pointer items-center rounded-md border border-stone-300 bg-white px-4 py-2 font-medium hover:bg-stone-50 focus-within:ring-2 focus-within:ring-emerald-600">
+                {t("form.chooseFile")}
+                <input
+                  aria-label={t("form.csv")}
+                  type="file"
+                  accept=".csv,text/csv"
+                  className="sr-only"
+                  onChange={async (e) => {
+                    const file = e.target.files?.[0];
+                    if (file) setCsv({ fileName: file.name, phones: phonesFromCsv(await file.text()) });
+                  }}
+                />
+              </label>
+              <span className="break-all text-stone-700" data-testid="csv-file-name">
+                {csv ? csv.fileName : t("form.noFile")}
+              </span>
+            </div>
           )}
           <p className="text-stone-600">{t("form.alwaysLeftOut")}</p>
         </fieldset>
