@@ -1,7 +1,9 @@
 /**
  * A Spanish owner sends, in Spanish, at 1280 px and 390 px: a template from the conversation (the language chosen
  * is the one Meta receives; blanks named "Proveedor", "Número de pedido", "Total" with a live preview), and a
- * broadcast scheduled for a date and time, moved and cancelled. An unknown broadcast or contact says so at once.
+ * broadcast scheduled for a date and time in the bakery's time zone (chosen in Settings, shown in words), its date
+ * and time picked in Spanish whatever the browser's language, moved, its template language, blanks and audience
+ * changed, then cancelled. An unknown broadcast or contact says so at once.
  * Uses Panadería San Juan with the shared number +34 612 345 680 and gives the number back at the end.
  */
 import { expect, test, type Page } from "@playwright/test";
@@ -115,9 +117,24 @@ for (const width of [1280, 390]) {
       await snapshot(page, `owner-conversation-es-sent-${width}`);
     });
 
-    test("a broadcast scheduled for a date and time, moved, then cancelled", async ({ page }) => {
+    test("the time zone set in Settings; a broadcast scheduled in it, moved, edited, then cancelled", async ({ page }) => {
       await signIn(page);
       await readyToSend(page);
+      // the bakery is on the Canaries: Settings offers Spain's two zones first, in words
+      await page.goto("/settings");
+      const zone = page.getByRole("combobox", { name: "Zona horaria de la panadería" });
+      await expect(zone.locator("optgroup").first().locator("option")).toHaveText([
+        /^España peninsular y Baleares \(hora de Europa central\)$/,
+        /^Canarias \(hora de Europa occidental\)$/,
+      ]);
+      await zone.selectOption("Atlantic/Canary");
+      await expect(page.getByRole("status").filter({ hasText: "Zona horaria guardada: hora de Europa occidental." })).toBeVisible();
+      await expect(page.getByTestId("time-zone-current")).toHaveText("Fechas y horas de tus difusiones: hora de Europa occidental.");
+      await page.reload();
+      await expect(zone).toHaveValue("Atlantic/Canary");
+      await expectFitsWidth(page, width);
+      await snapshot(page, `owner-settings-time-zone-es-${width}`);
+
       await page.goto("/broadcasts");
       await expect(page.getByRole("heading", { level: 1, name: "Difusiones" })).toBeVisible();
       const name = `Roscón de Reyes ${width}`;
@@ -132,9 +149,14 @@ for (const width of [1280, 390]) {
       );
 
       await page.getByLabel("En una fecha y hora").check();
-      await page.getByLabel("Fecha", { exact: true }).fill("2027-01-05");
-      await page.getByLabel("Hora", { exact: true }).fill("09:30");
-      await expect(page.getByTestId("schedule-zone")).toHaveText("Empieza el martes, 5 de enero de 2027, 9:30 (hora de Europe/Madrid).");
+      // the date and time in Spanish (day names, 24 h), not in the browser's own format
+      await page.getByLabel("Fecha", { exact: true }).selectOption("2027-01-05");
+      await expect(page.getByLabel("Fecha", { exact: true }).locator("option:checked")).toHaveText("mar, 5 ene 2027");
+      await page.getByLabel("Hora", { exact: true }).selectOption("09");
+      await page.getByLabel("Minutos", { exact: true }).selectOption("30");
+      await expect(page.getByTestId("schedule-zone")).toHaveText(
+        "Empieza el martes, 5 de enero de 2027, 9:30 (hora de Europa occidental).",
+      );
       await page.getByRole("button", { name: "Revisar" }).click();
       const preview = page.getByTestId("broadcast-preview");
       await expect(preview).toContainText(/La recibirán? \d+ personas?/);
@@ -149,13 +171,49 @@ for (const width of [1280, 390]) {
 
       await expect(page).toHaveURL(/\/broadcasts\/[^/]+$/);
       const schedule = page.getByTestId("broadcast-schedule");
-      await expect(schedule).toContainText("Empieza el martes, 5 de enero de 2027, 9:30 (hora de Europe/Madrid)");
-      await schedule.getByLabel("Hora", { exact: true }).fill("11:00");
+      await expect(schedule).toContainText("Empieza el martes, 5 de enero de 2027, 9:30 (hora de Europa occidental)");
+      await expect(schedule).toContainText("Fechas y horas: hora de Europa occidental.");
+      await schedule.getByLabel("Hora", { exact: true }).selectOption("11");
+      await schedule.getByLabel("Minutos", { exact: true }).selectOption("00");
       await schedule.getByRole("button", { name: "Cambiar inicio" }).click();
       await expect(page.getByRole("status").filter({ hasText: "Inicio cambiado" })).toBeVisible();
       await expect(schedule).toContainText("Empieza el martes, 5 de enero de 2027, 11:00");
       await expectFitsWidth(page, width);
       await snapshot(page, `owner-broadcast-scheduled-es-${width}`);
+
+      // until it starts, its template language, blanks and audience can be changed
+      await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+      await expect(page.getByText("Plantilla po_notification (es)")).toBeVisible();
+      await page.getByTestId("edit-broadcast").click();
+      const edit = page.getByTestId("edit-broadcast-form");
+      await expect(edit.getByLabel("Nombre", { exact: true })).toHaveValue(name);
+      await expect(edit.getByLabel("Texto para Número de pedido")).toHaveValue("RR-2027");
+      await edit.getByRole("combobox", { name: "Idioma" }).selectOption({ label: "English" });
+      const blanks = edit.getByRole("textbox", { name: /^Texto para/ });
+      await blanks.nth(0).fill("RR-2027-EN");
+      await blanks.nth(1).fill("18 EUR");
+      await edit.getByLabel("Los números de un archivo CSV").check();
+      await edit
+        .getByLabel("CSV del público")
+        .setInputFiles({ name: "proveedor.csv", mimeType: "text/csv", buffer: Buffer.from(`phone\n${supplier.phone}\n`) });
+      await expect(edit.getByLabel("Hora", { exact: true })).toHaveValue("11");
+      await edit.getByRole("button", { name: "Revisar" }).click();
+      await expect(edit.getByTestId("broadcast-preview")).toContainText("RR-2027-EN");
+      await expectFitsWidth(page, width);
+      await snapshot(page, `owner-broadcast-edit-es-${width}`);
+      await edit.getByRole("button", { name: "Guardar cambios para 1 persona" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Cambios guardados." })).toBeVisible();
+      await expect(page.getByText("Plantilla po_notification (en)")).toBeVisible();
+      await expect(schedule).toContainText("Empieza el martes, 5 de enero de 2027, 11:00");
+      // saved: the form opened again shows the new language, blanks and audience
+      await page.reload();
+      await page.getByTestId("edit-broadcast").click();
+      await expect(edit.getByRole("combobox", { name: "Idioma" })).toHaveValue("en");
+      await expect(edit.getByRole("textbox", { name: /^Texto para/ }).nth(0)).toHaveValue("RR-2027-EN");
+      await expect(edit.getByLabel("Los números de un archivo CSV")).toBeChecked();
+      await expect(edit.getByTestId("csv-file-name")).toHaveText("proveedor.csv");
+      await edit.getByRole("button", { name: "Dejarla como estaba" }).click();
+      await expect(edit).toHaveCount(0);
 
       await page.goto("/broadcasts");
       const row = page.getByTestId("broadcast-list").locator("li").filter({ hasText: name });
@@ -171,6 +229,11 @@ for (const width of [1280, 390]) {
       await expect(page.getByTestId("broadcast-schedule")).toHaveCount(0);
       await page.goto("/broadcasts");
       await expect(page.getByTestId("broadcast-list").locator("li").filter({ hasText: name })).toContainText("Cancelada");
+
+      // back to Madrid for the other journeys
+      await page.goto("/settings");
+      await zone.selectOption("Europe/Madrid");
+      await expect(page.getByTestId("time-zone-current")).toHaveText("Fechas y horas de tus difusiones: hora de Europa central.");
     });
 
     test("the overview shows this month's spend and the share of today's conversations left", async ({ page }) => {

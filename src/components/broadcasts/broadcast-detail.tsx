@@ -10,6 +10,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { PageHeader } from "@/components/ui/page-header";
 import { StackedBar } from "@/components/ui/stacked-bar";
 import { useToast } from "@/components/ui/toast";
+import { EditBroadcast } from "@/components/broadcasts/new-broadcast";
 import { api } from "@/trpc/react";
 import { useErrorMessage } from "@/components/ui/use-error-message";
 
@@ -34,6 +35,8 @@ const failureReasons = [
 
 export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
   const t = useTranslations("ops.broadcast");
+  const tb = useTranslations("broadcasts");
+  const [editing, setEditing] = useState(false);
   const errorMessage = useErrorMessage();
   const format = useFormatter();
   const toast = useToast();
@@ -87,6 +90,19 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
         </Link>
       </p>
       <div className="space-y-6">
+        {p.status === "DRAFT" &&
+          (editing ? (
+            <EditBroadcast broadcastId={broadcastId} onDone={() => setEditing(false)} />
+          ) : (
+            <button
+              type="button"
+              onClick={() => setEditing(true)}
+              className="min-h-11 rounded-md border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:bg-stone-50"
+              data-testid="edit-broadcast"
+            >
+              {tb("schedule.edit")}
+            </button>
+          ))}
         <Card title={t("progress")}>
           <div className="flex flex-wrap items-center justify-between gap-4">
             <div className="flex flex-wrap items-center gap-3">

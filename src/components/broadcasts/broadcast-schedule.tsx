@@ -6,10 +6,101 @@ import { Card } from "@/components/ui/card";
 import { useToast } from "@/components/ui/toast";
 import { useAppErrorText } from "@/components/messaging/app-error-text";
 import { broadcastStateOf } from "@/components/broadcasts/broadcast-state";
+import { useTimeZoneName } from "@/components/settings/time-zone-name";
 import { wallTimeOf, type WallTime } from "@/lib/zoned-time";
 import { api } from "@/trpc/react";
 
 const input = "min-h-11 w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-sm focus:border-emerald-600 focus:outline-none";
+const labelText = "mb-1 block text-sm font-medium text-stone-800";
+/** as far ahead as the server accepts a start (maxScheduleAheadDays in src/server/broadcasts/lifecycle.ts) */
+const maxScheduleDays = 90;
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** YYYY-MM-DD of the day `days` after a wall date (calendar arithmetic, no zone involved). */
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * A start typed as a date and a time in the bakery's zone, written in the user's locale whatever the browser's
+ * language (native date/time inputs follow the browser, not the page): the date is chosen among the days a
+ * broadcast can be scheduled on ("vie, 5 dic 2026"), the time as hour and minutes (24 h, or "9 AM" in English).
+ */
+export function ScheduleFields({
+  value,
+  onChange,
+  timeZone,
+  idPrefix,
+}: {
+  value: WallTime;
+  onChange: (next: WallTime) => void;
+  timeZone: string;
+  idPrefix: string;
+}) {
+  const t = useTranslations("broadcasts");
+  const format = useFormatter();
+  const [today] = useState(() => wallTimeOf(new Date(), timeZone).date);
+  const days = Array.from({ length: maxScheduleDays + 1 }, (_, i) => addDays(today, i));
+  if (!days.includes(value.date)) days.unshift(value.date);
+  const [hour = "09", minute = "00"] = value.time.split(":");
+  const dayLabel = (date: string) =>
+    format.dateTime(new Date(`${date}T12:00:00Z`), { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  const hourLabel = (h: number) => format.dateTime(new Date(Date.UTC(2026, 0, 1, h)), { hour: "2-digit", timeZone: "UTC" });
+  return (
+    <>
+      <div>
+        <label htmlFor={`${idPrefix}-date`} className={labelText}>
+          {t("form.date")}
+        </label>
+        <select id={`${idPrefix}-date`} className={input} value={value.date} onChange={(e) => onChange({ ...value, date: e.target.value })}>
+          {days.map((date) => (
+            <option key={date} value={date}>
+              {dayLabel(date)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="grid grid-cols-2 gap-2">
+        <div>
+          <label htmlFor={`${idPrefix}-time`} className={labelText}>
+            {t("form.time")}
+          </label>
+          <select
+            id={`${idPrefix}-time`}
+            className={input}
+            value={hour}
+            onChange={(e) => onChange({ ...value, time: `${e.target.value}:${minute}` })}
+          >
+            {Array.from({ length: 24 }, (_, h) => (
+              <option key={h} value={pad(h)}>
+                {hourLabel(h)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={`${idPrefix}-minute`} className={labelText}>
+            {t("form.minute")}
+          </label>
+          <select
+            id={`${idPrefix}-minute`}
+            className={input}
+            value={minute}
+            onChange={(e) => onChange({ ...value, time: `${hour}:${e.target.value}` })}
+          >
+            {Array.from({ length: 60 }, (_, m) => (
+              <option key={m} value={pad(m)}>
+                {pad(m)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+    </>
+  );
+}
 
 /**
  * A draft broadcast's start: when a scheduled one starts (in the bakery's time zone), moving it, starting it now or
@@ -26,6 +117,7 @@ export function BroadcastSchedule({ broadcastId }: { broadcastId: string }) {
   const progress = api.broadcasts.progress.useQuery({ broadcastId });
   const scheduling = api.broadcasts.scheduling.useQuery();
   const timeZone = scheduling.data?.timeZone ?? "Europe/Madrid";
+  const zone = useTimeZoneName(timeZone);
   const [editing, setEditing] = useState<WallTime | null>(null);
   const [inAnHour] = useState(() => new Date(Date.now() + 3_600_000));
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -52,9 +144,7 @@ export function BroadcastSchedule({ broadcastId }: { broadcastId: string }) {
     <Card title={t("schedule.title")}>
       <div className="space-y-4" data-testid="broadcast-schedule">
         {state.key === "scheduled" && when && (
-          <p className="text-sm text-stone-800">
-            {t.rich("schedule.startsAt", { when, timeZone, b: (chunks) => <strong>{chunks}</strong> })}
-          </p>
+          <p className="text-sm text-stone-800">{t.rich("schedule.startsAt", { when, zone, b: (chunks) => <strong>{chunks}</strong> })}</p>
         )}
         {state.key === "scheduleRefused" && (
           <p className="rounded-md bg-red-50 p-3 text-sm text-red-800">
@@ -69,32 +159,7 @@ export function BroadcastSchedule({ broadcastId }: { broadcastId: string }) {
             reschedule.mutate({ broadcastId, schedule: form });
           }}
         >
-          <div>
-            <label htmlFor={`${ids}-date`} className="mb-1 block text-sm font-medium text-stone-800">
-              {t("form.date")}
-            </label>
-            <input
-              id={`${ids}-date`}
-              type="date"
-              className={input}
-              value={form.date}
-              onChange={(e) => setEditing({ ...form, date: e.target.value })}
-              required
-            />
-          </div>
-          <div>
-            <label htmlFor={`${ids}-time`} className="mb-1 block text-sm font-medium text-stone-800">
-              {t("form.time")}
-            </label>
-            <input
-              id={`${ids}-time`}
-              type="time"
-              className={input}
-              value={form.time}
-              onChange={(e) => setEditing({ ...form, time: e.target.value })}
-              required
-            />
-          </div>
+          <ScheduleFields value={form} onChange={setEditing} timeZone={timeZone} idPrefix={ids} />
           <button
             type="submit"
             disabled={reschedule.isPending}
@@ -103,7 +168,7 @@ export function BroadcastSchedule({ broadcastId }: { broadcastId: string }) {
             {p.scheduledAt ? t("schedule.move") : t("schedule.set")}
           </button>
         </form>
-        <p className="text-xs text-stone-600">{t("schedule.zone", { timeZone })}</p>
+        <p className="text-xs text-stone-600">{t("schedule.zone", { zone })}</p>
         <div className="flex flex-col gap-2 sm:flex-row">
           <button
             type="button"

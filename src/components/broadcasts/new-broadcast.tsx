@@ -9,6 +9,8 @@ import { useToast } from "@/components/ui/toast";
 import { useAppErrorText } from "@/components/messaging/app-error-text";
 import { PreviewBubble, languageName, useBlankLabel } from "@/components/messaging/template-blanks-fields";
 import { instantOf, wallTimeOf, type WallTime } from "@/lib/zoned-time";
+import { ScheduleFields } from "@/components/broadcasts/broadcast-schedule";
+import { useTimeZoneName } from "@/components/settings/time-zone-name";
 import { CostEstimate } from "@/components/costs/cost-estimate";
 import { api, type RouterInputs } from "@/trpc/react";
 
@@ -36,7 +38,37 @@ function suggestedStart(timeZone: string): WallTime {
   return { date: tomorrow.date, time: "09:00" };
 }
 
-export function NewBroadcast() {
+/** A draft being changed (Broadcasts → a draft → change): its id, what it holds now, and what to do when done. */
+type Editing = { broadcastId: string; initial: Draft & { scheduled: boolean }; onDone: () => void };
+
+/** The edit form of a draft: loads what it holds, then the same form as a new broadcast, saving instead of starting. */
+export function EditBroadcast({ broadcastId, onDone }: { broadcastId: string; onDone: () => void }) {
+  const t = useTranslations("broadcasts");
+  const errorText = useAppErrorText("broadcasts");
+  const draft = api.broadcasts.draft.useQuery({ broadcastId }, { retry: false });
+  if (draft.error) return <p className="rounded-md bg-red-50 p-3 text-sm text-red-800">{errorText(draft.error)}</p>;
+  if (!draft.data) return <p className="text-sm text-stone-600">{t("form.saving")}</p>;
+  const d = draft.data;
+  const audience = d.audience;
+  // a retry's audience (the contacts who failed) is not one the form can show: such a draft keeps its audience
+  if (audience.kind === "contacts") return null;
+  const initial = {
+    name: d.name,
+    templateName: d.templateName,
+    language: d.language,
+    parameters: d.parameters,
+    audience,
+    ...(d.schedule ? { schedule: d.schedule } : {}),
+    scheduled: d.schedule !== null,
+  };
+  return (
+    <div data-testid="edit-broadcast-form">
+      <NewBroadcast editing={{ broadcastId, initial, onDone }} />
+    </div>
+  );
+}
+
+export function NewBroadcast({ editing }: { editing?: Editing } = {}) {
   const t = useTranslations("broadcasts");
   const format = useFormatter();
   const router = useRouter();
@@ -48,16 +80,21 @@ export function NewBroadcast() {
   const scheduling = api.broadcasts.scheduling.useQuery();
   const templates = choices.data?.templates ?? [];
   const timeZone = scheduling.data?.timeZone ?? "Europe/Madrid";
+  const zone = useTimeZoneName(timeZone);
+  const initial = editing?.initial;
+  const utils = api.useUtils();
 
-  const [name, setName] = useState("");
-  const [templateName, setTemplateName] = useState("");
-  const [language, setLanguage] = useState<string | null>(null);
-  const [sources, setSources] = useState<Source[]>([]);
-  const [audienceKind, setAudienceKind] = useState<AudienceKind>("all");
-  const [tag, setTag] = useState("");
-  const [csv, setCsv] = useState<{ fileName: string; phones: string[] } | null>(null);
-  const [when, setWhen] = useState<"now" | "later">("now");
-  const [schedule, setSchedule] = useState<WallTime | null>(null);
+  const [name, setName] = useState(initial?.name ?? "");
+  const [templateName, setTemplateName] = useState(initial?.templateName ?? "");
+  const [language, setLanguage] = useState<string | null>(initial?.language ?? null);
+  const [sources, setSources] = useState<Source[]>(initial?.parameters ?? []);
+  const [audienceKind, setAudienceKind] = useState<AudienceKind>(initial?.audience.kind ?? "all");
+  const [tag, setTag] = useState(initial?.audience.kind === "tag" ? initial.audience.tag : "");
+  const [csv, setCsv] = useState<{ fileName: string; phones: string[] } | null>(
+    initial?.audience.kind === "csv" ? { fileName: initial.audience.fileName, phones: initial.audience.phones } : null,
+  );
+  const [when, setWhen] = useState<"now" | "later">(initial?.scheduled ? "later" : "now");
+  const [schedule, setSchedule] = useState<WallTime | null>(initial?.schedule ?? null);
 
   const template = templates.find((tpl) => tpl.name === templateName);
   const version =
@@ -96,10 +133,26 @@ export function NewBroadcast() {
   const preview = api.broadcasts.preview.useQuery(previewFor!, { enabled: previewFor !== null, retry: false });
   const create = api.broadcasts.create.useMutation();
   const startNow = api.broadcasts.start.useMutation();
-  const busy = create.isPending || startNow.isPending;
+  const update = api.broadcasts.update.useMutation();
+  const busy = create.isPending || startNow.isPending || update.isPending;
 
   async function go() {
     if (!previewFor) return;
+    if (editing) {
+      try {
+        await update.mutateAsync({ broadcastId: editing.broadcastId, draft: previewFor });
+        toast("success", t("form.saved"));
+        await Promise.all([
+          utils.broadcasts.progress.invalidate({ broadcastId: editing.broadcastId }),
+          utils.broadcasts.draft.invalidate({ broadcastId: editing.broadcastId }),
+          utils.broadcasts.list.invalidate(),
+        ]);
+        editing.onDone();
+      } catch (error) {
+        toast("error", t("form.notSaved", { reason: errorText(error as Parameters<typeof errorText>[0]) }));
+      }
+      return;
+    }
     try {
       const created = await create.mutateAsync(previewFor);
       if (!previewFor.schedule) await startNow.mutateAsync({ broadcastId: created.id });
@@ -119,7 +172,7 @@ export function NewBroadcast() {
         : `[${source.field === "name" ? t("form.source.name") : t("form.source.phone")}]`;
 
   return (
-    <Card title={t("form.title")} description={t("form.description")}>
+    <Card title={editing ? t("form.editTitle") : t("form.title")} description={editing ? t("form.editDescription") : t("form.description")}>
       <div className="space-y-4">
         {choices.error && (
           <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900" data-testid="broadcast-problem">
@@ -255,27 +308,36 @@ export function NewBroadcast() {
             />
           )}
           {audienceKind === "csv" && (
-            <input
-              aria-label={t("form.csv")}
-              type="file"
-              accept=".csv,text/csv"
-              className="block w-full text-sm"
-              onChange={async (e) => {
-                const file = e.target.files?.[0];
-                if (file) setCsv({ fileName: file.name, phones: phonesFromCsv(await file.text()) });
-              }}
-            />
+            // the browser's own file button speaks the browser's language: a button of ours, in the user's
+            <div className="flex flex-wrap items-center gap-3">
+              <label className="inline-flex min-h-11 cursor-pointer items-center rounded-md border border-stone-300 bg-white px-4 py-2 font-medium hover:bg-stone-50 focus-within:ring-2 focus-within:ring-emerald-600">
+                {t("form.chooseFile")}
+                <input
+                  aria-label={t("form.csv")}
+                  type="file"
+                  accept=".csv,text/csv"
+                  className="sr-only"
+                  onChange={async (e) => {
+                    const file = e.target.files?.[0];
+                    if (file) setCsv({ fileName: file.name, phones: phonesFromCsv(await file.text()) });
+                  }}
+                />
+              </label>
+              <span className="break-all text-stone-700" data-testid="csv-file-name">
+                {csv ? csv.fileName : t("form.noFile")}
+              </span>
+            </div>
           )}
           <p className="text-stone-600">{t("form.alwaysLeftOut")}</p>
         </fieldset>
 
-        <fieldset className="space-y-2 text-sm">
+        <fieldset className={`space-y-2 text-sm ${editing && !initial?.scheduled ? "hidden" : ""}`}>
           <legend className="font-medium text-stone-800">{t("form.when")}</legend>
-          <label className="flex min-h-11 items-center gap-2">
+          <label className={`flex min-h-11 items-center gap-2 ${editing ? "hidden" : ""}`}>
             <input type="radio" name={`${ids}-when`} checked={when === "now"} onChange={() => setWhen("now")} />
             {t("form.whenNow")}
           </label>
-          <label className="flex min-h-11 items-center gap-2">
+          <label className={`flex min-h-11 items-center gap-2 ${editing ? "hidden" : ""}`}>
             <input
               type="radio"
               name={`${ids}-when`}
@@ -289,36 +351,11 @@ export function NewBroadcast() {
           </label>
           {when === "later" && start && (
             <div className="grid gap-3 sm:grid-cols-2">
-              <div>
-                <label htmlFor={`${ids}-date`} className={labelText}>
-                  {t("form.date")}
-                </label>
-                <input
-                  id={`${ids}-date`}
-                  type="date"
-                  className={input}
-                  value={start.date}
-                  onChange={(e) => setSchedule({ ...start, date: e.target.value })}
-                  required
-                />
-              </div>
-              <div>
-                <label htmlFor={`${ids}-time`} className={labelText}>
-                  {t("form.time")}
-                </label>
-                <input
-                  id={`${ids}-time`}
-                  type="time"
-                  className={input}
-                  value={start.time}
-                  onChange={(e) => setSchedule({ ...start, time: e.target.value })}
-                  required
-                />
-              </div>
+              <ScheduleFields value={start} onChange={setSchedule} timeZone={timeZone} idPrefix={ids} />
               <p className="text-stone-600 sm:col-span-2" data-testid="schedule-zone">
                 {startsAt
-                  ? t("form.startsAt", { when: format.dateTime(startsAt, { dateStyle: "full", timeStyle: "short", timeZone }), timeZone })
-                  : t("form.noSuchTime", { timeZone })}
+                  ? t("form.startsAt", { when: format.dateTime(startsAt, { dateStyle: "full", timeStyle: "short", timeZone }), zone })
+                  : t("form.noSuchTime", { zone })}
               </p>
             </div>
           )}
@@ -332,6 +369,15 @@ export function NewBroadcast() {
         >
           {t("form.check")}
         </button>
+        {editing && (
+          <button
+            type="button"
+            onClick={editing.onDone}
+            className="ml-2 min-h-11 rounded-md border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:bg-stone-50"
+          >
+            {t("form.cancelEdit")}
+          </button>
+        )}
 
         {preview.error && <p className="rounded-md bg-red-50 p-3 text-sm text-red-800">{errorText(preview.error)}</p>}
         {preview.data && previewFor && (
@@ -359,17 +405,21 @@ export function NewBroadcast() {
               className="min-h-11 rounded-md bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-900 disabled:opacity-50"
             >
               {busy
-                ? t("preview.starting")
-                : previewFor.schedule && startsAt
-                  ? t("preview.schedule", {
-                      count: preview.data.eligible,
-                      when: format.dateTime(instantOf(previewFor.schedule, timeZone) ?? startsAt, {
-                        dateStyle: "medium",
-                        timeStyle: "short",
-                        timeZone,
-                      }),
-                    })
-                  : t("preview.send", { count: preview.data.eligible })}
+                ? editing
+                  ? t("form.saving")
+                  : t("preview.starting")
+                : editing
+                  ? t("form.save", { count: preview.data.eligible })
+                  : previewFor.schedule && startsAt
+                    ? t("preview.schedule", {
+                        count: preview.data.eligible,
+                        when: format.dateTime(instantOf(previewFor.schedule, timeZone) ?? startsAt, {
+                          dateStyle: "medium",
+                          timeStyle: "short",
+                          timeZone,
+                        }),
+                      })
+                    : t("preview.send", { count: preview.data.eligible })}
             </button>
           </div>
         )}

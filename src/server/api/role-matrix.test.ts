@@ -167,6 +167,18 @@ describeRoleMatrix(testDb, [
       if (actor === "ownerB") expect([b.language, a.language]).toEqual(["gl", "ca"]);
     },
   },
+  {
+    procedure: "settings.updateTimeZone",
+    allowed: ["ownerA", "ownerB"],
+    // each owner sets a zone on their own bakery only (the tenant is never an input)
+    call: (caller, _world, actor) => caller.settings.updateTimeZone({ timeZone: actor === "ownerA" ? "Atlantic/Canary" : "Europe/Lisbon" }),
+    ownedBy: async (_result, world, actor) => {
+      const a = await testDb().tenant.findUniqueOrThrow({ where: { id: world.tenantA.id } });
+      const b = await testDb().tenant.findUniqueOrThrow({ where: { id: world.tenantB.id } });
+      if (actor === "ownerA") expect(a.timeZone).toBe("Atlantic/Canary");
+      if (actor === "ownerB") expect([b.timeZone, a.timeZone]).toEqual(["Europe/Lisbon", "Atlantic/Canary"]);
+    },
+  },
   { procedure: "alerts.open", allowed: ["admin"], call: (caller) => caller.alerts.open() },
   {
     procedure: "alerts.acknowledge",
@@ -321,6 +333,22 @@ describeRoleMatrix(testDb, [
         call: async (caller: Caller, world: World, actor: Actor) => {
           const b = await broadcastIn(world, actor, "DRAFT");
           return caller.broadcasts.reschedule({ broadcastId: b.id, schedule: inTwoHours() });
+        },
+        ownedBy: ownedByActor,
+      },
+      {
+        procedure: "broadcasts.draft",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) =>
+          caller.broadcasts.draft({ broadcastId: (await broadcastIn(world, actor, "DRAFT")).id }),
+        ownedBy: ownedByActor,
+      },
+      {
+        procedure: "broadcasts.update",
+        allowed: owners,
+        call: async (caller: Caller, world: World, actor: Actor) => {
+          const b = await broadcastIn(world, actor, "DRAFT");
+          return caller.broadcasts.update({ broadcastId: b.id, draft: { ...draft, name: "Matrix edit", schedule: inTwoHours() } });
         },
         ownedBy: ownedByActor,
       },
@@ -855,6 +883,12 @@ describe("broadcast schedule and retry of another bakery", () => {
       () => asB.broadcasts.reschedule({ broadcastId: broadcast.id, schedule }),
       () => asB.broadcasts.retryPlan({ broadcastId: broadcast.id }),
       () => asB.broadcasts.retryFailed({ broadcastId: broadcast.id, name: "B's retry" }),
+      () => asB.broadcasts.draft({ broadcastId: broadcast.id }),
+      () =>
+        asB.broadcasts.update({
+          broadcastId: broadcast.id,
+          draft: { name: "B's", templateName: "po_notification", parameters: [], audience: { kind: "all" }, schedule },
+        }),
     ];
     for (const attempt of attempts) await expect(attempt()).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await testDb().broadcast.findUniqueOrThrow({ where: { id: broadcast.id } })).toMatchObject({

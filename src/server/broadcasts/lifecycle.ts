@@ -26,7 +26,7 @@ import { parametersSql, renderBody, renderParameters, type ParameterSource } fro
 import { jobEvents } from "@/server/jobs/events";
 import { enqueueJob } from "@/server/jobs/outbox";
 import { checkTemplate, loadSendingNumber } from "@/server/messaging/send";
-import { instantOf, type WallTime } from "@/lib/zoned-time";
+import { instantOf, wallTimeOf, type WallTime } from "@/lib/zoned-time";
 import { checkBroadcastResume, checkBroadcastStart, estimateAudienceCost } from "@/server/broadcasts/guards";
 
 export type BroadcastDraftInput = {
@@ -361,6 +361,79 @@ export async function rescheduleBroadcast({
       after: { scheduledAt: at.toISOString() },
     });
     return { id: broadcastId, scheduledAt: at };
+  });
+}
+
+/** What an owner can still change on a draft (for the edit form): the same fields as when it was created. */
+export async function broadcastDraft({ db, tenantId, broadcastId }: { db: Db; tenantId: string; broadcastId: string }) {
+  const draft = await ownBroadcast(db, tenantId, broadcastId);
+  const { timeZone } = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } });
+  return {
+    id: draft.id,
+    status: draft.status,
+    name: draft.name,
+    templateName: draft.templateName,
+    language: draft.templateLanguage,
+    parameters: draft.parameterSources as ParameterSource[],
+    audience: draft.audience as Audience,
+    scheduledAt: draft.scheduledAt,
+    schedule: draft.scheduledAt ? wallTimeOf(draft.scheduledAt, timeZone) : null,
+  };
+}
+
+const notEditable = (broadcastId: string) =>
+  new AppError("CONFLICT", "This broadcast has already started or was cancelled: it can no longer be changed.", {
+    broadcast_id: broadcastId,
+  });
+
+/**
+ * Changes a draft (scheduled or not) until it starts: name, template and language, blanks, audience and start, with
+ * the same checks as creating it. Without `schedule` the start stays as it was. Refused once it has started or was
+ * cancelled (the job may start it meanwhile: the change is written only while it is still a draft). Audited.
+ */
+export async function updateBroadcast({
+  db,
+  tenantId,
+  broadcastId,
+  input,
+  actor,
+  now = new Date(),
+}: LifecycleArgs & { input: BroadcastDraftInput; now?: Date }) {
+  const current = await ownBroadcast(db, tenantId, broadcastId);
+  if (current.status !== "DRAFT") throw notEditable(broadcastId);
+  const { from, language } = await validateDraft(db, tenantId, input);
+  const scheduledAt = input.schedule ? await scheduledInstant(db, tenantId, input.schedule, now) : current.scheduledAt;
+  const after = {
+    name: input.name,
+    templateName: input.templateName,
+    templateLanguage: language,
+    parameterSources: input.parameters as Prisma.InputJsonValue,
+    audience: input.audience as Prisma.InputJsonValue,
+    scheduledAt: scheduledAt?.toISOString() ?? null,
+  };
+  return db.$transaction(async (tx) => {
+    const changed = await tx.broadcast.updateMany({
+      where: { id: broadcastId, tenantId, status: "DRAFT" },
+      data: { ...after, scheduledAt, phoneNumberId: from.phoneNumberId, ...(input.schedule ? { stoppedReason: null } : {}) },
+    });
+    if (changed.count === 0) throw notEditable(broadcastId);
+    await writeAudit(tx, {
+      actor: actor ?? systemActor,
+      action: "broadcast.edit",
+      tenantId,
+      targetType: "broadcast",
+      targetId: broadcastId,
+      before: {
+        name: current.name,
+        templateName: current.templateName,
+        templateLanguage: current.templateLanguage,
+        parameterSources: current.parameterSources as Prisma.InputJsonValue,
+        audience: current.audience as Prisma.InputJsonValue,
+        scheduledAt: current.scheduledAt?.toISOString() ?? null,
+      },
+      after,
+    });
+    return { id: broadcastId, status: "DRAFT" as const, scheduledAt };
   });
 }
 

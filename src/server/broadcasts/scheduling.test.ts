@@ -141,4 +141,88 @@ describe("scheduled broadcasts", () => {
     expect((result as { results: unknown[] }).results).toContainEqual({ broadcastId: created.id, started: true });
     await cancelBroadcast({ db: testDb(), tenantId: tenant.id, broadcastId: created.id });
   });
+
+  it("an owner can change a scheduled draft's name, template, blanks, audience and time until it starts, audited", async () => {
+    const { tenant, caller } = await bakery({ contacts: 3 });
+    await testDb().contact.updateMany({ where: { tenantId: tenant.id, name: "Cliente 0" }, data: { tags: ["vip"] } });
+    const created = await caller.broadcasts.create(draft(wallIn(2 * hour, "Europe/Madrid")));
+    const later = wallIn(6 * hour, "Europe/Madrid");
+    const edited = await caller.broadcasts.update({
+      broadcastId: created.id,
+      draft: {
+        ...draft(later),
+        name: "Roscón para clientes VIP",
+        parameters: [
+          { kind: "fixed", value: "Horno" },
+          { kind: "fixed", value: "RR-7" },
+          { kind: "fixed", value: "20 €" },
+        ],
+        audience: { kind: "tag", tag: "vip" },
+      },
+    });
+    expect(edited.scheduledAt).toEqual(instantOf(later, "Europe/Madrid"));
+    const saved = await caller.broadcasts.draft({ broadcastId: created.id });
+    expect(saved).toMatchObject({
+      name: "Roscón para clientes VIP",
+      templateName: "po_notification",
+      audience: { kind: "tag", tag: "vip" },
+      parameters: [{ value: "Horno" }, { value: "RR-7" }, { value: "20 €" }],
+      schedule: later,
+    });
+    const audit = await testDb().auditLog.findFirstOrThrow({ where: { targetId: created.id, action: "broadcast.edit" } });
+    expect(audit.before).toMatchObject({ name: "Roscón de Reyes", audience: { kind: "all" } });
+    expect(audit.after).toMatchObject({ name: "Roscón para clientes VIP", audience: { kind: "tag", tag: "vip" } });
+
+    // the same checks as creating: an unknown template and a past time are refused and change nothing
+    await expect(
+      caller.broadcasts.update({ broadcastId: created.id, draft: { ...draft(later), templateName: "no_such_template" } }),
+    ).rejects.toMatchObject({ message: expect.stringContaining("no_such_template") });
+    await expect(caller.broadcasts.update({ broadcastId: created.id, draft: draft(wallIn(-hour, "Europe/Madrid")) })).rejects.toMatchObject(
+      {
+        message: expect.stringContaining("at least a minute from now"),
+      },
+    );
+    expect((await caller.broadcasts.draft({ broadcastId: created.id })).name).toBe("Roscón para clientes VIP");
+
+    // at its (new) time it starts with the edited audience: one tagged contact
+    await startDueBroadcasts({ db: testDb(), now: edited.scheduledAt! });
+    expect(await testDb().broadcast.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ status: "SENDING", total: 1 });
+  });
+
+  it("refuses to edit a broadcast once it has started or was cancelled, and another bakery's broadcast", async () => {
+    const { caller } = await bakery();
+    const created = await caller.broadcasts.create(draft(wallIn(2 * hour, "Europe/Madrid")));
+    await startDueBroadcasts({ db: testDb(), now: created.scheduledAt! });
+    await expect(caller.broadcasts.update({ broadcastId: created.id, draft: { ...draft(), name: "Tarde" } })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("already started"),
+    });
+    const cancelled = await caller.broadcasts.create(draft(wallIn(2 * hour, "Europe/Madrid")));
+    await caller.broadcasts.cancel({ broadcastId: cancelled.id });
+    await expect(caller.broadcasts.update({ broadcastId: cancelled.id, draft: draft() })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await testDb().broadcast.findUniqueOrThrow({ where: { id: created.id } })).name).toBe("Roscón de Reyes");
+
+    const other = await bakery();
+    const theirs = await other.caller.broadcasts.create(draft(wallIn(2 * hour, "Europe/Madrid")));
+    await expect(caller.broadcasts.update({ broadcastId: theirs.id, draft: { ...draft(), name: "Mío" } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(caller.broadcasts.draft({ broadcastId: theirs.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await testDb().broadcast.findUniqueOrThrow({ where: { id: theirs.id } })).name).toBe("Roscón de Reyes");
+    expect(await testDb().auditLog.count({ where: { targetId: theirs.id, action: "broadcast.edit" } })).toBe(0);
+  });
+
+  it("the owner sets the bakery's time zone in Settings (audited); a later schedule is read in it; an unknown zone is refused", async () => {
+    const { tenant, caller } = await bakery();
+    const saved = await caller.settings.updateTimeZone({ timeZone: "Atlantic/Canary" });
+    expect(saved.timeZone).toBe("Atlantic/Canary");
+    const audit = await testDb().auditLog.findFirstOrThrow({ where: { tenantId: tenant.id, action: "tenant.time_zone_updated" } });
+    expect(audit).toMatchObject({ before: { timeZone: "Europe/Madrid" }, after: { timeZone: "Atlantic/Canary" } });
+    const wall = wallIn(3 * hour, "Atlantic/Canary");
+    const created = await caller.broadcasts.create(draft(wall));
+    expect(created.scheduledAt).toEqual(instantOf(wall, "Atlantic/Canary"));
+
+    await expect(caller.settings.updateTimeZone({ timeZone: "Mars/Olympus_Mons" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect((await testDb().tenant.findUniqueOrThrow({ where: { id: tenant.id } })).timeZone).toBe("Atlantic/Canary");
+  });
 });

@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { LanguageCard } from "@/components/account/language-card";
 import { ApiKeysCard } from "@/components/messaging/api-keys-card";
 import { TestNotificationCard } from "@/components/messaging/test-notification-card";
+import { TimeZoneCard } from "@/components/settings/time-zone-card";
 import { WhatsAppCard } from "@/components/settings/whatsapp-card";
 import { PageHeader } from "@/components/ui/page-header";
 
@@ -18,6 +19,7 @@ export default async function SettingsPage() {
       <PageHeader title={t("title")} description={t("description")} />
       <div className="max-w-2xl space-y-6">
         <WhatsAppCard />
+        <TimeZoneCard />
         <TestNotificationCard />
         <LanguageCard />
         <ApiKeysCard />

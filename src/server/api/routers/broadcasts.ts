@@ -3,6 +3,7 @@ import { audienceSchema } from "@/server/broadcasts/audience";
 import { parameterSourceSchema } from "@/server/broadcasts/parameters";
 import { broadcastProgress, listBroadcasts } from "@/server/broadcasts/progress";
 import {
+  broadcastDraft,
   cancelBroadcast,
   createBroadcast,
   estimateBroadcastCost,
@@ -11,6 +12,7 @@ import {
   rescheduleBroadcast,
   resumeBroadcast,
   startBroadcast,
+  updateBroadcast,
 } from "@/server/broadcasts/lifecycle";
 import { broadcastRatesWithThresholds } from "@/server/monitoring/delivery-rates";
 import { planRetry, retryFailedRecipients } from "@/server/broadcasts/retry";
@@ -88,6 +90,20 @@ export const broadcastsRouter = createTRPCRouter({
       tenantId: ctx.tenantId,
       broadcastId: input.broadcastId,
       schedule: input.schedule,
+      actor: { userId: ctx.user.id, label: ctx.user.email },
+    }),
+  ),
+  /** a draft's template, blanks, audience and start, for the edit form */
+  draft: tenantProcedure
+    .input(byId)
+    .query(({ ctx, input }) => broadcastDraft({ db: ctx.db, tenantId: ctx.tenantId, broadcastId: input.broadcastId })),
+  /** changes a draft (its name, template, blanks, audience, start) until it starts; the same checks as `create` */
+  update: tenantProcedure.input(byId.extend({ draft: draftInput })).mutation(({ ctx, input }) =>
+    updateBroadcast({
+      db: ctx.db,
+      tenantId: ctx.tenantId,
+      broadcastId: input.broadcastId,
+      input: input.draft,
       actor: { userId: ctx.user.id, label: ctx.user.email },
     }),
   ),

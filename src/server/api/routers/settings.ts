@@ -1,7 +1,7 @@
 import { adminProcedure, createTRPCRouter, protectedProcedure, tenantProcedure, z } from "@/server/api/trpc";
 import { messageLanguageCodes } from "@/lib/languages";
 import { getSupportContact, supportContactSchema, updateSupportContact } from "@/server/platform/support-contact";
-import { getWhatsAppSettings, updateWhatsAppSettings } from "@/server/tenants/whatsapp-settings";
+import { getWhatsAppSettings, updateTimeZone, updateWhatsAppSettings } from "@/server/tenants/whatsapp-settings";
 
 export const settingsRouter = createTRPCRouter({
   /** The owner's own WhatsApp settings; the tenant is the session's, never an input. */
@@ -18,6 +18,18 @@ export const settingsRouter = createTRPCRouter({
     )
     .mutation(({ ctx, input }) =>
       updateWhatsAppSettings({ db: ctx.db, actor: { userId: ctx.user.id, label: ctx.user.email }, tenantId: ctx.tenantId, ...input }),
+    ),
+
+  /** The bakery's time zone (owner only): scheduled broadcasts are typed, shown and started in it. */
+  updateTimeZone: tenantProcedure
+    .input(z.object({ timeZone: z.string().trim().min(1, 'expected a time zone, e.g. "Europe/Madrid"').max(64) }).strict())
+    .mutation(({ ctx, input }) =>
+      updateTimeZone({
+        db: ctx.db,
+        actor: { userId: ctx.user.id, label: ctx.user.email },
+        tenantId: ctx.tenantId,
+        timeZone: input.timeZone,
+      }),
     ),
 
   /** How to reach support (e-mail and/or page), for every signed-in user: owners see it as links. */
