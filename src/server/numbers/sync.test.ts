@@ -12,7 +12,11 @@ describe("refreshing the shared account's numbers from the Graph API (simulator 
   it("stores every number with its quality, status and provisioning fields, and updates them on the next refresh", async () => {
     const db = ownDb();
     const first = await syncMasterPhoneNumbers({ db, graph: getGraphClient(), wabaId: masterWabaId });
-    expect(first.synced).toBe(4);
+    // the simulator's four seeded numbers, plus any a test file running at the same time added to the shared account
+    // (their ids start with 97: src/test/messaging-world.ts uniqueGraphId)
+    const seeded = { metaPhoneNumberId: { not: { startsWith: "97" } }, businessAccount: { wabaId: masterWabaId } };
+    expect(first.synced).toBeGreaterThanOrEqual(4);
+    expect(await db.phoneNumber.count({ where: seeded })).toBe(4);
 
     const { numbers, lastRefreshedAt } = await listMasterPhoneNumbers({ db });
     expect(lastRefreshedAt?.getTime()).toBe(first.refreshedAt.getTime());
@@ -30,7 +34,7 @@ describe("refreshing the shared account's numbers from the Graph API (simulator 
     expect(pending?.warnings[0]).toContain("not registered with the Cloud API yet");
 
     const again = await syncMasterPhoneNumbers({ db, graph: getGraphClient(), wabaId: masterWabaId });
-    expect(again.synced).toBe(4);
-    expect(await db.phoneNumber.count({ where: { businessAccount: { wabaId: masterWabaId } } })).toBe(4);
+    expect(again.synced).toBeGreaterThanOrEqual(4);
+    expect(await db.phoneNumber.count({ where: seeded })).toBe(4);
   });
 });
